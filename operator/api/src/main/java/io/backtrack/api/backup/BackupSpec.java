@@ -1,0 +1,44 @@
+package io.backtrack.api.backup;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.backtrack.api.database.DatabaseSpec;
+import io.backtrack.api.job.JobSettings;
+import io.backtrack.api.storage.StorageSpec;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+
+/** One archive of one database. Immutable once created: to back up again, create another Backup. */
+public record BackupSpec(
+        @JsonPropertyDescription("Free text kept in the manifest, e.g. \"Before the v42 schema migration\".")
+        String description,
+        @Required @JsonPropertyDescription("The database to back up.")
+        DatabaseSpec database,
+        @Required @JsonPropertyDescription("Where the archive is written.")
+        StorageSpec storage,
+        @JsonPropertyDescription("Compression of the archive. Default: zstd level 3.")
+        Compression compression,
+        @JsonPropertyDescription("Back up only part of the database.")
+        BackupScope scope,
+        @JsonPropertyDescription("Retain (default) keeps the archive when this resource is deleted; Delete removes it.")
+        DeletionPolicy deletionPolicy,
+        @Pattern("^([0-9]+(\\.[0-9]+)?(h|m|s))+$")
+        @JsonPropertyDescription("Keep the backup this long after it completes (e.g. 720h), then delete it.")
+        String ttl,
+        @JsonPropertyDescription("Settings of the backup Job.")
+        JobSettings job) {
+
+    public Compression compressionOrDefault() {
+        if (compression == null) {
+            return Compression.DEFAULT;
+        }
+        return compression;
+    }
+
+    public BackupScope scopeOrEmpty() {
+        return scope == null ? new BackupScope(null, null, null, null) : scope;
+    }
+
+    public DeletionPolicy deletionPolicyOrDefault() {
+        return deletionPolicy == null ? DeletionPolicy.Retain : deletionPolicy;
+    }
+}

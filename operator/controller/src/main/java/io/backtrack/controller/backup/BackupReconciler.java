@@ -1,0 +1,236 @@
+package io.backtrack.controller.backup;
+
+import io.backtrack.api.BacktrackApi;
+import io.backtrack.api.backup.Backup;
+import io.backtrack.api.backup.BackupPhase;
+import io.backtrack.api.backup.BackupStatus;
+import io.backtrack.api.backup.DeletionPolicy;
+import io.backtrack.controller.config.BacktrackConfig;
+import io.backtrack.controller.events.EventRecorder;
+import io.backtrack.controller.job.JobOutcome;
+import io.backtrack.controller.status.Conditions;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Backup: observe the Job → validate → create the Job once → record the agent's result.
+ * Terminal phases stop rescheduling (except to expire a Backup with a ttl).
+ */
+@ControllerConfiguration(name = "backup")
+public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
+    private static final Logger LOG = Logger.getLogger(BackupReconciler.class);
+    static final Duration SECRET_RECHECK = Duration.ofSeconds(15);
+
+    private final KubernetesClient client;
+    private final EventRecorder events;
+    private final BackupJobs jobs;
+    private final Clock clock;
+    private final BackupPreconditions preconditions;
+
+    public BackupReconciler(KubernetesClient client, EventRecorder events, BacktrackConfig config, Clock clock) {
+        this.client = client;
+        this.events = events;
+        this.jobs = new BackupJobs(config.agent());
+        this.clock = clock;
+        this.preconditions = new BackupPreconditions(client);
+    }
+
+    @Override
+    public List<EventSource<?, Backup>> prepareEventSources(EventSourceContext<Backup> context) {
+        var jobsOfBackups = InformerEventSourceConfiguration.from(Job.class, Backup.class)
+                .withLabelSelector(BacktrackApi.BACKUP_LABEL)
+                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Backup.class))
+                .build();
+        return List.of(new InformerEventSource<>(jobsOfBackups, context));
+    }
+
+    @Override
+    public UpdateControl<Backup> reconcile(Backup backup, Context<Backup> context) {
+        Instant now = clock.instant();
+        BackupStatus status = backup.getStatus();
+        if (status != null && status.phase() != null && status.phase().isTerminal()) {
+            return expireIfDue(backup, now);
+        }
+        Optional<Job> job = job(context, BackupJobs.backupJobName(backup));
+        if (job.isPresent()) {
+            return observe(backup, job.get(), now);
+        }
+        if (status != null && status.phase() == BackupPhase.Running) {
+            return jobVanished(backup, status, now);
+        }
+        Optional<Precondition> problem = preconditions.check(backup);
+        if (problem.isPresent()) {
+            return refuse(backup, problem.get(), now);
+        }
+        return start(backup, now);
+    }
+
+    private UpdateControl<Backup> start(Backup backup, Instant now) {
+        Job job = jobs.backup(backup);
+        createOnce(job);
+        LOG.infof("backup started namespace=%s backup=%s job=%s", backup.getMetadata().getNamespace(),
+                backup.getMetadata().getName(), job.getMetadata().getName());
+        events.normal(backup, "Started", "backup Job " + job.getMetadata().getName() + " created for database "
+                + backup.getSpec().database().database() + " on " + backup.getSpec().database().host());
+        backup.setStatus(BackupStatuses.running(backup, job.getMetadata().getName(), now));
+        return UpdateControl.patchStatus(backup);
+    }
+
+    private UpdateControl<Backup> observe(Backup backup, Job job, Instant now) {
+        JobOutcome outcome = JobOutcome.of(job, client);
+        String jobName = job.getMetadata().getName();
+        switch (outcome.state()) {
+            case RUNNING -> {
+                if (backup.getStatus() != null && backup.getStatus().phase() == BackupPhase.Running) {
+                    return UpdateControl.noUpdate();
+                }
+                backup.setStatus(BackupStatuses.running(backup, jobName, now));
+                return UpdateControl.patchStatus(backup);
+            }
+            case SUCCEEDED -> {
+                if (!outcome.result().ok()) {
+                    return fail(backup, "AgentResultMissing", "backup Job " + jobName
+                            + " succeeded but left no result; see kubectl logs job/" + jobName, now);
+                }
+                backup.setStatus(BackupStatuses.completed(backup, outcome.result(), now));
+                LOG.infof("backup completed namespace=%s backup=%s sha256=%s sizeBytes=%s",
+                        backup.getMetadata().getNamespace(), backup.getMetadata().getName(),
+                        outcome.result().text("sha256"), outcome.result().longValue("sizeBytes"));
+                events.normal(backup, "Completed", backup.getStatus().message() + ", sha256 " + outcome.result().text("sha256"));
+                return expiryReschedule(UpdateControl.patchStatus(backup), backup, now);
+            }
+            default -> {
+                FailureCause cause = FailureCause.of(outcome, jobName, job);
+                return fail(backup, cause.reason(), cause.message(), now);
+            }
+        }
+    }
+
+    private UpdateControl<Backup> jobVanished(Backup backup, BackupStatus status, Instant now) {
+        // The informer may lag just after creation: ask the API server before declaring the Job gone.
+        if (client.batch().v1().jobs().inNamespace(backup.getMetadata().getNamespace()).withName(status.jobName()).get() != null) {
+            return UpdateControl.<Backup>noUpdate().rescheduleAfter(Duration.ofSeconds(2));
+        }
+        return fail(backup, "JobDeleted", "backup Job " + status.jobName()
+                + " was deleted before it finished; create a new Backup to try again", now);
+    }
+
+    private UpdateControl<Backup> refuse(Backup backup, Precondition problem, Instant now) {
+        BackupStatus s = backup.getStatus();
+        boolean alreadySaid = s != null && Conditions.says(s.conditions(), Conditions.READY, false, problem.reason(), problem.message());
+        if (problem.retryable()) {
+            if (!alreadySaid) {
+                events.warning(backup, problem.reason(), problem.message());
+                backup.setStatus(BackupStatuses.pending(backup, problem.reason(), problem.message(), now));
+                return UpdateControl.patchStatus(backup).rescheduleAfter(SECRET_RECHECK);
+            }
+            return UpdateControl.<Backup>noUpdate().rescheduleAfter(SECRET_RECHECK);
+        }
+        return fail(backup, problem.reason(), problem.message(), now);
+    }
+
+    private UpdateControl<Backup> fail(Backup backup, String reason, String message, Instant now) {
+        LOG.warnf("backup failed namespace=%s backup=%s reason=%s message=%s", backup.getMetadata().getNamespace(),
+                backup.getMetadata().getName(), reason, message);
+        events.warning(backup, reason, message);
+        backup.setStatus(BackupStatuses.failed(backup, reason, message, now));
+        return UpdateControl.patchStatus(backup);
+    }
+
+    private UpdateControl<Backup> expireIfDue(Backup backup, Instant now) {
+        String expiresAt = backup.getStatus().expiresAt();
+        if (expiresAt == null) {
+            return UpdateControl.noUpdate();
+        }
+        if (!now.isBefore(Instant.parse(expiresAt))) {
+            LOG.infof("backup expired namespace=%s backup=%s expiresAt=%s", backup.getMetadata().getNamespace(),
+                    backup.getMetadata().getName(), expiresAt);
+            events.normal(backup, "Expired", "ttl " + backup.getSpec().ttl() + " passed at " + expiresAt + "; deleting the Backup");
+            client.resource(backup).delete();
+            return UpdateControl.noUpdate();
+        }
+        return expiryReschedule(UpdateControl.noUpdate(), backup, now);
+    }
+
+    private static UpdateControl<Backup> expiryReschedule(UpdateControl<Backup> control, Backup backup, Instant now) {
+        String expiresAt = backup.getStatus() == null ? null : backup.getStatus().expiresAt();
+        if (expiresAt == null) {
+            return control;
+        }
+        Duration wait = Duration.between(now, Instant.parse(expiresAt));
+        return control.rescheduleAfter(wait.isNegative() ? Duration.ZERO : wait);
+    }
+
+    @Override
+    public DeleteControl cleanup(Backup backup, Context<Backup> context) {
+        if (backup.getSpec() == null || backup.getSpec().deletionPolicyOrDefault() != DeletionPolicy.Delete
+                || backup.getStatus() == null || backup.getStatus().jobName() == null) {
+            return DeleteControl.defaultDelete();
+        }
+        String folder = "s3://" + backup.getSpec().storage().s3().bucket() + "/" + BackupFolder.of(backup);
+        Optional<Job> cleanup = job(context, BackupJobs.cleanupJobName(backup));
+        if (cleanup.isEmpty()) {
+            Optional<String> missing = preconditions.storageSecretMissing(backup);
+            if (missing.isPresent()) {
+                events.warning(backup, "ArchiveNotDeleted", missing.get() + ": " + folder
+                        + " was left in place; delete it with backtrack-agent delete");
+                return DeleteControl.defaultDelete();
+            }
+            // Stop a backup still writing to the folder before emptying it.
+            job(context, BackupJobs.backupJobName(backup)).ifPresent(j -> client.resource(j).delete());
+            createOnce(jobs.cleanup(backup));
+            events.normal(backup, "DeletingArchive", "deletionPolicy Delete: removing " + folder);
+            return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(30));
+        }
+        JobOutcome outcome = JobOutcome.of(cleanup.get(), client);
+        switch (outcome.state()) {
+            case RUNNING -> {
+                return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(30));
+            }
+            case SUCCEEDED -> events.normal(backup, "ArchiveDeleted", "removed " + folder);
+            default -> {
+                FailureCause cause = FailureCause.of(outcome, cleanup.get().getMetadata().getName(), cleanup.get());
+                // Never block the namespace forever on storage that may be gone: say what was left behind.
+                events.warning(backup, "ArchiveNotDeleted", cause.message() + "; " + folder
+                        + " was left in place, delete it with backtrack-agent delete");
+            }
+        }
+        return DeleteControl.defaultDelete();
+    }
+
+    /** Creates a Job by its deterministic name; one that already exists is the same Job, not a second one. */
+    private void createOnce(Job job) {
+        try {
+            client.resource(job).create();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+        }
+    }
+
+    private static Optional<Job> job(Context<Backup> context, String name) {
+        return context.getSecondaryResourcesAsStream(Job.class)
+                .filter(j -> name.equals(j.getMetadata().getName()))
+                .findFirst();
+    }
+}

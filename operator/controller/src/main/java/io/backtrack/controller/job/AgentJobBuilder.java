@@ -1,0 +1,102 @@
+package io.backtrack.controller.job;
+
+import io.backtrack.api.BacktrackApi;
+import io.backtrack.controller.config.BacktrackConfig;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Pod settings every agent Job shares (k8up's MutateBatchJob): non-root, read-only root filesystem,
+ * no capabilities, no service-account token, an emptyDir at /tmp, termination message for the result.
+ */
+public final class AgentJobBuilder {
+    public static final String CONTAINER = "agent";
+    public static final String TERMINATION_LOG = "/dev/termination-log";
+
+    private final BacktrackConfig.Agent config;
+
+    public AgentJobBuilder(BacktrackConfig.Agent config) {
+        this.config = config;
+    }
+
+    public Job build(AgentJob job) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(BacktrackApi.MANAGED_BY_LABEL, BacktrackApi.MANAGED_BY);
+        labels.putAll(job.labels());
+        List<EnvVar> env = new ArrayList<>(job.env());
+        env.add(new EnvVarBuilder().withName("BACKTRACK_TERMINATION_LOG").withValue(TERMINATION_LOG).build());
+        EffectiveJobSettings settings = job.settings();
+        var owner = job.owner();
+        return new JobBuilder()
+                .withNewMetadata()
+                .withName(job.name())
+                .withNamespace(owner.getMetadata().getNamespace())
+                .withLabels(labels)
+                .withOwnerReferences(new OwnerReferenceBuilder()
+                        .withApiVersion(owner.getApiVersion())
+                        .withKind(owner.getKind())
+                        .withName(owner.getMetadata().getName())
+                        .withUid(owner.getMetadata().getUid())
+                        .withController(true)
+                        .withBlockOwnerDeletion(true)
+                        .build())
+                .endMetadata()
+                .withNewSpec()
+                .withBackoffLimit(settings.backoffLimit())
+                .withActiveDeadlineSeconds(settings.activeDeadlineSeconds())
+                .withNewTemplate()
+                .withNewMetadata().withLabels(labels).endMetadata()
+                .withNewSpec()
+                .withRestartPolicy("Never")
+                .withAutomountServiceAccountToken(false)
+                .withServiceAccountName(config.serviceAccountName().orElse(null))
+                .withNodeSelector(settings.nodeSelector().isEmpty() ? null : settings.nodeSelector())
+                .withTolerations(settings.tolerations())
+                .withNewSecurityContext()
+                .withRunAsNonRoot(true)
+                .withRunAsUser(config.runAsUser())
+                .withRunAsGroup(config.runAsUser())
+                .withFsGroup(config.runAsUser())
+                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .endSecurityContext()
+                .addNewContainer()
+                .withName(CONTAINER)
+                .withImage(config.image())
+                .withImagePullPolicy(config.imagePullPolicy())
+                .withArgs(job.args())
+                .withEnv(env)
+                .withResources(settings.resources())
+                .withTerminationMessagePath(TERMINATION_LOG)
+                .withTerminationMessagePolicy("FallbackToLogsOnError")
+                .withNewSecurityContext()
+                .withReadOnlyRootFilesystem(true)
+                .withAllowPrivilegeEscalation(false)
+                .withRunAsNonRoot(true)
+                .withNewCapabilities().withDrop("ALL").endCapabilities()
+                .endSecurityContext()
+                .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+                .endContainer()
+                .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build();
+    }
+
+    public static EnvVar fromSecret(String variable, String secretName, String key) {
+        return new EnvVarBuilder()
+                .withName(variable)
+                .withNewValueFrom()
+                .withNewSecretKeyRef().withName(secretName).withKey(key).withOptional(false).endSecretKeyRef()
+                .endValueFrom()
+                .build();
+    }
+}

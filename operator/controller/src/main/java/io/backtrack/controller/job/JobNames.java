@@ -1,0 +1,36 @@
+package io.backtrack.controller.job;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Deterministic Job names: the owner's name, truncated to fit Kubernetes' 63-character limit, plus a short
+ * hash of namespace, owner and role. Re-running a reconcile always arrives at the same name, so the API
+ * server's name uniqueness is what guarantees a single Job.
+ */
+public final class JobNames {
+    public static final int MAX_LENGTH = 63;
+    private static final int HASH_LENGTH = 5;
+
+    private JobNames() {
+    }
+
+    public static String forOwner(String namespace, String ownerName, String role) {
+        String hash = shortHash(namespace + "/" + ownerName + "/" + role);
+        int room = MAX_LENGTH - HASH_LENGTH - 1;
+        String base = ownerName.length() > room ? ownerName.substring(0, room) : ownerName;
+        base = base.replaceAll("[-.]+$", "");
+        return base + "-" + hash;
+    }
+
+    static String shortHash(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest).substring(0, HASH_LENGTH);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
+    }
+}
