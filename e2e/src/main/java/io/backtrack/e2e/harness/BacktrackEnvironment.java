@@ -1,0 +1,177 @@
+package io.backtrack.e2e.harness;
+
+import io.backtrack.api.backup.Backup;
+import io.backtrack.e2e.cluster.LocalJobRunner;
+import io.backtrack.e2e.cluster.MockCluster;
+import io.backtrack.e2e.postgres.PostgresServer;
+import io.backtrack.e2e.s3.S3Server;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * Everything a scenario needs, real except the kubelet: a PostgreSQL server, an S3 server, the mock API
+ * server with our CRDs, the local Job runner executing the agent jar, and the operator as a process.
+ */
+public final class BacktrackEnvironment implements AutoCloseable {
+    public static final String AGENT_IMAGE = "ghcr.io/backtrack-io/backtrack-agent:local";
+    public static final String DB_SECRET = "db-credentials";
+    public static final String S3_SECRET = "s3-credentials";
+
+    private final PostgresServer postgres;
+    private final S3Server s3;
+    private final MockCluster cluster;
+    private final LocalJobRunner runner;
+    private final OperatorProcess operator;
+    private final Path workDir;
+
+    /** Ports of the pieces; 0 picks a free one. */
+    public record Ports(int postgres, int s3, int apiServer) {
+        public static final Ports ANY = new Ports(0, 0, 0);
+    }
+
+    private BacktrackEnvironment(Ports ports) throws IOException {
+        workDir = Files.createTempDirectory("backtrack-env-");
+        postgres = ports.postgres() == 0 ? PostgresServer.start() : PostgresServer.start(ports.postgres());
+        s3 = ports.s3() == 0 ? S3Server.start() : S3Server.start(ports.s3());
+        cluster = ports.apiServer() == 0 ? MockCluster.start() : MockCluster.start(ports.apiServer());
+        cluster.applyCrds(RepoPaths.crds());
+        cluster.startGarbageCollector(Duration.ofMillis(500));
+        runner = LocalJobRunner.builder(cluster.client())
+                .image("backtrack-agent", List.of(OperatorProcess.javaBinary(), "-Xmx256m", "-jar", RepoPaths.agentJar().toString()))
+                .logDir(workDir.resolve("pods"))
+                .start();
+        operator = new OperatorProcess(cluster.url(), workDir, Map.of("BACKTRACK_AGENT_IMAGE", AGENT_IMAGE)).start();
+    }
+
+    public static BacktrackEnvironment start(Ports ports) {
+        try {
+            return new BacktrackEnvironment(ports);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot prepare the environment: " + e.getMessage(), e);
+        }
+    }
+
+    private static BacktrackEnvironment shared;
+
+    /** One environment per test JVM, stopped when the JVM exits. */
+    public static synchronized BacktrackEnvironment shared() {
+        if (shared == null) {
+            shared = start(Ports.ANY);
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+        }
+        return shared;
+    }
+
+    public KubernetesClient client() {
+        return cluster.client();
+    }
+
+    public PostgresServer postgres() {
+        return postgres;
+    }
+
+    public S3Server s3() {
+        return s3;
+    }
+
+    public MockCluster cluster() {
+        return cluster;
+    }
+
+    public LocalJobRunner runner() {
+        return runner;
+    }
+
+    public OperatorProcess operator() {
+        return operator;
+    }
+
+    /** A namespace with the two Secrets the examples use: database superuser and S3 keys. */
+    public String namespace(String name) {
+        client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+                .createOr(existing -> existing.update());
+        secret(name, DB_SECRET, Map.of("username", postgres.superuser(), "password", postgres.password()));
+        secret(name, S3_SECRET, Map.of("AWS_ACCESS_KEY_ID", s3.accessKey(), "AWS_SECRET_ACCESS_KEY", s3.secretKey()));
+        return name;
+    }
+
+    public void secret(String namespace, String name, Map<String, String> values) {
+        client().secrets().inNamespace(namespace).resource(new SecretBuilder()
+                        .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
+                        .withStringData(values)
+                        .build())
+                .createOr(existing -> existing.update());
+    }
+
+    public Backup backup(String namespace, String name) {
+        return client().resources(Backup.class).inNamespace(namespace).withName(name).get();
+    }
+
+    /** Waits until the Backup satisfies the condition; fails with its last status and the operator log. */
+    public Backup awaitBackup(String namespace, String name, Predicate<Backup> condition, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        Backup last = null;
+        while (Instant.now().isBefore(deadline)) {
+            last = backup(namespace, name);
+            if (last != null && condition.test(last)) {
+                return last;
+            }
+            sleep(100);
+        }
+        throw new AssertionError("Backup " + namespace + "/" + name + " did not reach the expected state within "
+                + timeout + "; last status: " + (last == null ? "(gone)" : last.getStatus())
+                + "\n--- operator log (tail) ---\n" + tail(operator.log(), 6000));
+    }
+
+    /** Events recorded on a resource, oldest first. */
+    public List<Event> events(String namespace, String name) {
+        return client().v1().events().inNamespace(namespace).list().getItems().stream()
+                .filter(e -> e.getInvolvedObject() != null && name.equals(e.getInvolvedObject().getName()))
+                .sorted(Comparator.comparing(e -> e.getLastTimestamp() == null ? "" : e.getLastTimestamp()))
+                .toList();
+    }
+
+    @Override
+    public synchronized void close() {
+        closeQuietly(operator);
+        closeQuietly(runner);
+        closeQuietly(cluster);
+        closeQuietly(s3);
+        closeQuietly(postgres);
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            if (c != null) {
+                c.close();
+            }
+        } catch (Exception e) {
+            System.err.println("while stopping " + c.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    static String tail(String text, int max) {
+        return text.length() > max ? text.substring(text.length() - max) : text;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package io.backtrack.e2e.harness;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The real operator (the Quarkus application as built) running as its own process against the mock API
+ * server, so a test can kill it mid-backup and start it again, exactly like a Pod restart.
+ */
+public final class OperatorProcess implements AutoCloseable {
+    private static final Duration STARTUP = Duration.ofSeconds(60);
+
+    private final String apiServerUrl;
+    private final Path logFile;
+    private final Map<String, String> extraEnv;
+    private Process process;
+    private int starts;
+
+    public OperatorProcess(String apiServerUrl, Path logDir, Map<String, String> extraEnv) {
+        this.apiServerUrl = apiServerUrl;
+        this.logFile = logDir.resolve("operator.log");
+        this.extraEnv = extraEnv;
+    }
+
+    public synchronized OperatorProcess start() {
+        if (process != null && process.isAlive()) {
+            return this;
+        }
+        try {
+            Files.createDirectories(logFile.getParent());
+            long offset = Files.exists(logFile) ? Files.size(logFile) : 0;
+            List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-jar", RepoPaths.operatorJar().toString()));
+            ProcessBuilder pb = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+            Map<String, String> env = pb.environment();
+            env.put("QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL", apiServerUrl);
+            env.put("QUARKUS_KUBERNETES_CLIENT_TRUST_CERTS", "true");
+            env.put("QUARKUS_HTTP_PORT", "0");
+            env.put("KUBECONFIG", "/dev/null");
+            env.putAll(extraEnv);
+            process = pb.start();
+            starts++;
+            awaitStarted(offset);
+            return this;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the operator: " + e.getMessage(), e);
+        }
+    }
+
+    /** A crash: no shutdown hooks, nothing flushed, like a node losing power under the Pod. */
+    public synchronized void kill() {
+        if (process != null) {
+            process.destroyForcibly();
+            waitFor();
+        }
+    }
+
+    public synchronized void stop() {
+        if (process != null) {
+            process.destroy();
+            waitFor();
+        }
+    }
+
+    public synchronized boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    public int starts() {
+        return starts;
+    }
+
+    public Path logFile() {
+        return logFile;
+    }
+
+    public String log() {
+        try {
+            return Files.exists(logFile) ? Files.readString(logFile) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private void awaitStarted(long offset) throws IOException {
+        Instant deadline = Instant.now().plus(STARTUP);
+        while (Instant.now().isBefore(deadline)) {
+            String since = log().length() > offset ? log().substring((int) offset) : "";
+            if (since.contains("started in")) {
+                return;
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the operator exited with " + process.exitValue() + " during startup:\n" + tail(since));
+            }
+            sleep(200);
+        }
+        throw new IllegalStateException("the operator did not start within " + STARTUP + ":\n" + tail(log()));
+    }
+
+    private void waitFor() {
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String tail(String text) {
+        return text.length() > 4000 ? text.substring(text.length() - 4000) : text;
+    }
+
+    static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
