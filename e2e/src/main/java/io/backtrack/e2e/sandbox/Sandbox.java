@@ -142,6 +142,9 @@ public final class Sandbox {
             line.put("phase", phase);
             line.put("status", r == null ? null : r.getAdditionalProperties().get("status"));
             System.out.println(JSON.writeValueAsString(line));
+            if ("Backup".equals(t.kind()) && "Completed".equals(phase)) {
+                checkWithSha256sum(env, r);
+            }
             String expected = t.expect() == null ? "Completed" : t.expect();
             if (!phase.equals(expected)) {
                 System.err.println("sandbox: " + t.kind() + " " + t.namespace() + "/" + t.name() + " ended " + phase
@@ -150,6 +153,19 @@ public final class Sandbox {
             }
         }
         return exit;
+    }
+
+    /** The user's own check: sha256sum of the object's file in S3Proxy's store against status.archive.sha256. */
+    @SuppressWarnings("unchecked")
+    private static void checkWithSha256sum(BacktrackEnvironment env, GenericKubernetesResource backup) throws IOException {
+        Map<String, Object> status = (Map<String, Object>) backup.getAdditionalProperties().get("status");
+        Map<String, Object> archive = (Map<String, Object>) status.get("archive");
+        Path file = env.s3().dataDirectory().resolve(archive.get("bucket").toString()).resolve(archive.get("archiveKey").toString());
+        Process p = new ProcessBuilder("sha256sum", file.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        boolean same = out.startsWith(archive.get("sha256").toString());
+        say("$ sha256sum " + file + "\n" + out + "\n" + (same ? "matches" : "DOES NOT MATCH") + " status.archive.sha256 of "
+                + backup.getMetadata().getName());
     }
 
     private static void printConnection(BacktrackEnvironment env) {

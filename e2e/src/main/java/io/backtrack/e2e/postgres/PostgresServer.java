@@ -1,0 +1,253 @@
+package io.backtrack.e2e.postgres;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A throw-away PostgreSQL server from the Debian packages ({@code /usr/lib/postgresql/<major>/bin}) with a temp
+ * data directory, listening on 127.0.0.1 with SCRAM password authentication (so a wrong password really fails).
+ * As root it runs as the {@code postgres} OS user through {@code runuser} (initdb refuses root).
+ *
+ * <pre>{@code
+ * try (PostgresServer pg = PostgresServer.start()) {
+ *     pg.createDatabase("shop");
+ *     SampleData.load(pg, "shop");
+ * }
+ * }</pre>
+ * Or {@link #shared()}: one server per test JVM, started lazily and stopped at JVM exit.
+ */
+public final class PostgresServer implements AutoCloseable {
+    public static final String SUPERUSER = "postgres";
+    private static final String PASSWORD = "backtrack-test-pw";
+    private static final Path PG_ROOT = Path.of("/usr/lib/postgresql");
+    private static PostgresServer shared;
+
+    private final Path baseDir;
+    private final Path binDir;
+    private final int major;
+    private final int port;
+    private boolean stopped;
+
+    private PostgresServer(Path baseDir, Path binDir, int major, int port) {
+        this.baseDir = baseDir;
+        this.binDir = binDir;
+        this.major = major;
+        this.port = port;
+    }
+
+    /** Starts a server on a free port. */
+    public static PostgresServer start() {
+        return start(freePort());
+    }
+
+    /** Starts a server on the given port (initdb + pg_ctl start -w; ~2 s). */
+    public static PostgresServer start(int port) {
+        int major = installedMajor();
+        Path bin = PG_ROOT.resolve(String.valueOf(major)).resolve("bin");
+        try {
+            Path base = Files.createTempDirectory("backtrack-pg-");
+            boolean root = isRoot();
+            if (root) {
+                run(List.of("chown", SUPERUSER, base.toString()));
+            }
+            Path pwfile = base.resolve("pwfile");
+            Files.writeString(pwfile, PASSWORD + "\n");
+            if (root) {
+                run(List.of("chown", SUPERUSER, pwfile.toString()));
+            }
+            PostgresServer server = new PostgresServer(base, bin, major, port);
+            server.asPostgres(List.of(bin.resolve("initdb").toString(), "-D", base.resolve("data").toString(),
+                    "-A", "scram-sha-256", "-U", SUPERUSER, "--pwfile=" + pwfile, "--no-sync", "-E", "UTF8",
+                    "--locale=C"));
+            String options = "-p " + port + " -k " + base + " -c listen_addresses=127.0.0.1 -c fsync=off"
+                    + " -c synchronous_commit=off -c full_page_writes=off -c max_connections=50";
+            server.asPostgres(List.of(bin.resolve("pg_ctl").toString(), "-D", base.resolve("data").toString(),
+                    "-o", options, "-l", base.resolve("server.log").toString(), "-w", "-t", "60", "start"));
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** One server per JVM, stopped by a shutdown hook. */
+    public static synchronized PostgresServer shared() {
+        if (shared == null) {
+            shared = start();
+            PostgresServer s = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(s::stop, "postgres-stop"));
+        }
+        return shared;
+    }
+
+    /** The highest PostgreSQL major installed under /usr/lib/postgresql that has a server. */
+    public static int installedMajor() {
+        try (Stream<Path> dirs = Files.list(PG_ROOT)) {
+            return dirs.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d+"))
+                    .filter(n -> Files.isExecutable(PG_ROOT.resolve(n).resolve("bin/initdb")))
+                    .map(Integer::parseInt).max(Comparator.naturalOrder())
+                    .orElseThrow(() -> new IllegalStateException("no PostgreSQL server under " + PG_ROOT));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public int major() {
+        return major;
+    }
+
+    public String host() {
+        return "127.0.0.1";
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String superuser() {
+        return SUPERUSER;
+    }
+
+    public String password() {
+        return PASSWORD;
+    }
+
+    public String jdbcUrl(String db) {
+        return "jdbc:postgresql://" + host() + ":" + port + "/" + db;
+    }
+
+    public Connection connect(String db) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", SUPERUSER);
+        props.setProperty("password", PASSWORD);
+        return DriverManager.getConnection(jdbcUrl(db), props);
+    }
+
+    public void createDatabase(String name) {
+        execute("postgres", "CREATE DATABASE " + quote(name));
+    }
+
+    /** Drops the database if it exists, disconnecting its sessions. */
+    public void dropDatabase(String name) {
+        execute("postgres", "DROP DATABASE IF EXISTS " + quote(name) + " WITH (FORCE)");
+    }
+
+    public boolean databaseExists(String name) {
+        try (Connection c = connect("postgres");
+             PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs each statement in autocommit mode. */
+    public void execute(String db, String... sql) {
+        try (Connection c = connect(db); Statement st = c.createStatement()) {
+            for (String s : sql) {
+                st.execute(s);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("SQL failed on " + db + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A database name not yet used in this server (for tests sharing one server). */
+    public String uniqueDatabaseName(String prefix) {
+        return prefix + "_" + Long.toString(System.nanoTime(), 36);
+    }
+
+    /** Stops immediately and deletes the data directory. Idempotent. */
+    public synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        try {
+            asPostgres(List.of(binDir.resolve("pg_ctl").toString(), "-D", baseDir.resolve("data").toString(),
+                    "-m", "immediate", "-w", "stop"));
+        } catch (RuntimeException e) {
+            System.err.println("postgres stop failed: " + e.getMessage());
+        }
+        deleteRecursively(baseDir);
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    public static String quote(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+
+    private void asPostgres(List<String> command) {
+        List<String> full = new ArrayList<>();
+        if (isRoot()) {
+            full.addAll(List.of("runuser", "-u", SUPERUSER, "--"));
+        }
+        full.addAll(command);
+        run(full);
+    }
+
+    private static void run(List<String> command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("timed out: " + command);
+            }
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed (" + p.exitValue() + "): " + out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("cannot delete " + dir + ": " + e.getMessage());
+        }
+    }
+}

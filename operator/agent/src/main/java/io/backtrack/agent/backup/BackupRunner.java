@@ -1,0 +1,186 @@
+package io.backtrack.agent.backup;
+
+import io.backtrack.agent.AgentVersion;
+import io.backtrack.agent.engine.postgres.DumpScope;
+import io.backtrack.agent.engine.postgres.PgConnections;
+import io.backtrack.agent.engine.postgres.PgServerVersion;
+import io.backtrack.agent.engine.postgres.PgTarget;
+import io.backtrack.agent.engine.postgres.PgTool;
+import io.backtrack.agent.engine.postgres.PgToolLocator;
+import io.backtrack.agent.engine.postgres.SnapshotSession;
+import io.backtrack.agent.engine.postgres.TableRef;
+import io.backtrack.agent.log.StructuredLog;
+import io.backtrack.agent.manifest.CompressionSpec;
+import io.backtrack.agent.manifest.Manifest;
+import io.backtrack.agent.manifest.ManifestCodec;
+import io.backtrack.agent.manifest.TableRows;
+import io.backtrack.agent.result.AgentFailure;
+import io.backtrack.agent.result.Reason;
+import io.backtrack.agent.storage.ObjectStore;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One backup (DESIGN.md §2): bucket check → server version → matching pg_dump → exported snapshot → row counts
+ * and {@code pg_dump --snapshot} of the same instant streamed to S3 → manifest.json, written last. On any
+ * failure no object is left under the archive key and no manifest is written.
+ */
+public final class BackupRunner {
+    private final BackupRequest request;
+
+    public BackupRunner(BackupRequest request) {
+        this.request = request;
+    }
+
+    public Map<String, Object> run() {
+        Instant startedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        PgTarget db = request.database();
+        String archiveKey = request.folder().archiveKey(request.compression());
+        StructuredLog.info("backup.started", "database", db.database(), "server", db.address(),
+                "bucket", request.storage().bucket(), "key", request.folder().key(),
+                "compression", request.compression().id(), "level", request.level());
+        try (ObjectStore store = new ObjectStore(request.storage())) {
+            store.requireBucket();
+            if (store.sizeOf(request.folder().manifestKey()).isPresent()) {
+                throw new AgentFailure(Reason.InvalidArguments, "folder " + request.folder().key() + " in bucket "
+                        + request.storage().bucket() + " already holds a completed backup (manifest.json); "
+                        + "choose another --key or delete that backup first");
+            }
+            try (SnapshotSession session = openSnapshot(db)) {
+                PgServerVersion server = session.serverVersion();
+                PgTool pgDump = new PgToolLocator(request.pgBinRoot()).require("pg_dump", server.major(),
+                        "the agent image must carry client tools >= the server's major version");
+                String toolVersion = PgToolLocator.versionOf(pgDump);
+                DumpScope scope = resolveScope(session);
+                StructuredLog.info("backup.snapshot", "serverVersion", server.text(), "tool", toolVersion,
+                        "snapshot", session.snapshotId(), "tables", scope.countedTables().size());
+
+                StreamingDump dump = StreamingDump.start(pgDumpCommand(pgDump, session.snapshotId(), scope),
+                        childEnv(db), request.compression(), request.level(), store, archiveKey);
+                ArchiveStats archive;
+                List<TableRows> counts;
+                try {
+                    counts = countRows(session, scope.countedTables());
+                } catch (RuntimeException e) {
+                    dump.abort("row counting failed");
+                    dump.awaitQuietly();
+                    removeArchive(store, archiveKey);
+                    throw e;
+                }
+                try {
+                    archive = dump.await();
+                } catch (RuntimeException e) {
+                    removeArchive(store, archiveKey);
+                    throw e;
+                }
+                long rows = counts.stream().mapToLong(TableRows::rows).sum();
+                Instant completedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+                Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, AgentVersion.current(), "postgresql",
+                        server.text(), toolVersion, db.database(), request.namespace(), request.backupName(),
+                        request.schedule(), request.description(), request.scope(), archiveKey, "custom",
+                        new CompressionSpec(request.compression().id(), request.level()), archive.sizeBytes(),
+                        archive.sha256(), counts, rows, startedAt, completedAt);
+                try {
+                    store.putSmall(request.folder().manifestKey(), ManifestCodec.toBytes(manifest), "application/json");
+                } catch (RuntimeException e) {
+                    removeArchive(store, archiveKey);
+                    throw e;
+                }
+                double seconds = Duration.between(startedAt, completedAt).toMillis() / 1000.0;
+                StructuredLog.info("backup.completed", "key", request.folder().key(), "sizeBytes", archive.sizeBytes(),
+                        "sha256", archive.sha256(), "tables", counts.size(), "rows", rows, "seconds", seconds);
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("key", request.folder().key());
+                result.put("manifestKey", request.folder().manifestKey());
+                result.put("archiveKey", archiveKey);
+                result.put("bucket", request.storage().bucket());
+                result.put("sha256", archive.sha256());
+                result.put("sizeBytes", archive.sizeBytes());
+                result.put("compression", request.compression().id());
+                result.put("compressionLevel", request.level());
+                result.put("format", "custom");
+                result.put("database", db.database());
+                result.put("serverVersion", server.text());
+                result.put("toolVersion", toolVersion);
+                result.put("tables", counts.size());
+                result.put("rows", rows);
+                result.put("startedAt", startedAt.toString());
+                result.put("completedAt", completedAt.toString());
+                result.put("durationSeconds", seconds);
+                return result;
+            }
+        }
+    }
+
+    private SnapshotSession openSnapshot(PgTarget db) {
+        var connection = PgConnections.open(db);
+        try {
+            return SnapshotSession.begin(connection);
+        } catch (SQLException e) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // already failing
+            }
+            throw new AgentFailure(Reason.DumpFailed, "cannot open a snapshot on " + db.address() + "/"
+                    + db.database() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private DumpScope resolveScope(SnapshotSession session) {
+        try {
+            List<TableRef> tables = session.userTables();
+            return DumpScope.resolve(request.scope(), tables, session.schemas(), request.database().database());
+        } catch (SQLException e) {
+            throw new AgentFailure(Reason.DumpFailed, "cannot read the table list of " + request.database().database()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Schema-only archives hold no rows, so the manifest records 0 for every table (what a restore will find). */
+    private List<TableRows> countRows(SnapshotSession session, List<TableRef> tables) {
+        if (request.scope().schemaOnly()) {
+            return tables.stream().map(t -> new TableRows(t.schema(), t.name(), 0)).toList();
+        }
+        return session.countRows(tables);
+    }
+
+    List<String> pgDumpCommand(PgTool pgDump, String snapshotId, DumpScope scope) {
+        return pgDumpCommand(pgDump, snapshotId, scope, request.database());
+    }
+
+    /** Arguments as a list (never a shell string); the password travels in the environment only. */
+    static List<String> pgDumpCommand(PgTool pgDump, String snapshotId, DumpScope scope, PgTarget db) {
+        List<String> command = new ArrayList<>(List.of(pgDump.path().toString(), "--snapshot=" + snapshotId,
+                "--format=custom", "--compress=0", "--no-password",
+                "--host=" + db.host(), "--port=" + db.port(), "--username=" + db.username(),
+                "--dbname=" + db.database()));
+        command.addAll(scope.pgDumpSwitches());
+        return command;
+    }
+
+    static Map<String, String> childEnv(PgTarget db) {
+        Map<String, String> env = new HashMap<>();
+        if (db.password() != null) {
+            env.put("PGPASSWORD", db.password());
+        }
+        env.put("PGCONNECT_TIMEOUT", "15");
+        env.put("PGAPPNAME", "backtrack-agent");
+        return env;
+    }
+
+    /** Leaves nothing under the archive key: aborts stray multipart uploads and removes any completed object. */
+    private static void removeArchive(ObjectStore store, String archiveKey) {
+        int aborted = store.abortIncompleteUploads(archiveKey);
+        store.removeQuietly(archiveKey);
+        StructuredLog.info("backup.cleaned-up", "archiveKey", archiveKey, "abortedUploads", aborted);
+    }
+}

@@ -1,0 +1,34 @@
+package io.backtrack.agent.cli;
+
+import io.backtrack.agent.catalog.BackupCatalog;
+import io.backtrack.agent.catalog.BackupTable;
+import io.backtrack.agent.result.AgentFailure;
+import io.backtrack.agent.storage.ObjectStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+
+/** For people: a plain-text table, not the JSON result line; failures go to stderr with exit 1. */
+@Command(name = "list", description = "List completed backups (folders with a manifest.json), newest first")
+public final class ListCommand implements Callable<Integer> {
+    @Mixin
+    StorageOptions storage;
+
+    @Option(names = "--prefix", paramLabel = "P", description = "Only folders under this prefix, e.g. prod/shop/")
+    String prefix;
+
+    @Override
+    public Integer call() {
+        try (ObjectStore store = new ObjectStore(storage.toLocation())) {
+            store.requireBucket();
+            System.out.print(BackupTable.render(new BackupCatalog(store).list(prefix)));
+            System.out.flush();
+            return 0;
+        } catch (AgentFailure f) {
+            System.err.println("error: " + f.reason() + ": " + f.getMessage());
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package io.backtrack.agent.cli;
+
+import io.backtrack.agent.result.AgentFailure;
+import io.backtrack.agent.result.Reason;
+import io.backtrack.agent.storage.S3Location;
+import picocli.CommandLine.Option;
+
+/** S3 flags shared by every command; credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY only. */
+public final class StorageOptions {
+    @Option(names = "--endpoint", required = true, paramLabel = "URL",
+            description = "S3 endpoint, e.g. http://minio.storage.svc:9000 (path-style addressing is used)")
+    String endpoint;
+
+    @Option(names = "--bucket", required = true, paramLabel = "BUCKET", description = "Bucket holding the backups")
+    String bucket;
+
+    @Option(names = "--region", defaultValue = "us-east-1", paramLabel = "REGION",
+            description = "S3 region (default: ${DEFAULT-VALUE})")
+    String region;
+
+    S3Location toLocation() {
+        String accessKey = System.getenv("AWS_ACCESS_KEY_ID");
+        String secretKey = System.getenv("AWS_SECRET_ACCESS_KEY");
+        if (blank(accessKey) || blank(secretKey)) {
+            throw new AgentFailure(Reason.InvalidArguments, "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set "
+                    + "(from the storage credentials Secret)");
+        }
+        if (!endpoint.startsWith("http://") && !endpoint.startsWith("https://")) {
+            throw new AgentFailure(Reason.InvalidArguments, "--endpoint must be an http:// or https:// URL, got '"
+                    + endpoint + "'");
+        }
+        return new S3Location(endpoint, bucket, region, accessKey, secretKey);
+    }
+
+    static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+}

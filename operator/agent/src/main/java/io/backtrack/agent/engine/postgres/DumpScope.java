@@ -1,0 +1,72 @@
+package io.backtrack.agent.engine.postgres;
+
+import io.backtrack.agent.manifest.BackupScope;
+import io.backtrack.agent.result.AgentFailure;
+import io.backtrack.agent.result.Reason;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A {@link BackupScope} resolved against the catalog: the tables whose rows the manifest counts, and the
+ * pg_dump selection switches that dump exactly those. Names are exact (no patterns): {@code schema.table},
+ * or a bare {@code table} meaning that table in every schema. {@code --table} selects only the named tables
+ * (narrowed by {@code --schema} if given); otherwise {@code --schema} selects whole schemas; otherwise the
+ * whole database. {@code --exclude-table} then removes tables. Only regular tables are counted
+ * (a partitioned table's rows are counted in its partitions).
+ */
+public record DumpScope(List<TableRef> countedTables, List<String> pgDumpSwitches) {
+
+    public static DumpScope resolve(BackupScope scope, List<TableRef> allTables, Set<String> existingSchemas,
+                                    String database) {
+        for (String schema : scope.schemas()) {
+            if (!existingSchemas.contains(schema)) {
+                throw new AgentFailure(Reason.InvalidArguments, "schema \"" + schema + "\" does not exist in database \""
+                        + database + "\"; check --schema (names are exact and case-sensitive)");
+            }
+        }
+        List<TableRef> inSchemas = scope.schemas().isEmpty() ? allTables
+                : allTables.stream().filter(t -> scope.schemas().contains(t.schema())).toList();
+        List<TableRef> excluded = allTables.stream()
+                .filter(t -> scope.excludeTables().stream().anyMatch(t::matches)).toList();
+
+        List<String> switches = new ArrayList<>();
+        Set<TableRef> selected = new LinkedHashSet<>();
+        if (!scope.tables().isEmpty()) {
+            for (String given : scope.tables()) {
+                List<TableRef> matches = inSchemas.stream().filter(t -> t.matches(given)).toList();
+                if (matches.isEmpty()) {
+                    throw new AgentFailure(Reason.InvalidArguments, "no table matches --table " + given
+                            + " in database \"" + database + "\"" + (scope.schemas().isEmpty() ? ""
+                            : " (schemas " + scope.schemas() + ")") + "; use schema.table or an exact table name");
+                }
+                selected.addAll(matches);
+            }
+            selected.removeAll(excluded);
+            if (selected.isEmpty()) {
+                throw new AgentFailure(Reason.InvalidArguments, "--exclude-table removes every table selected by --table");
+            }
+            selected.forEach(t -> {
+                switches.add("-t");
+                switches.add(t.quoted());
+            });
+        } else {
+            selected.addAll(inSchemas);
+            selected.removeAll(excluded);
+            for (String schema : scope.schemas()) {
+                switches.add("-n");
+                switches.add(PgConnections.quoteIdent(schema));
+            }
+            for (TableRef t : excluded) {
+                switches.add("-T");
+                switches.add(t.quoted());
+            }
+        }
+        if (scope.schemaOnly()) {
+            switches.add("--schema-only");
+        }
+        return new DumpScope(List.copyOf(selected), List.copyOf(switches));
+    }
+}

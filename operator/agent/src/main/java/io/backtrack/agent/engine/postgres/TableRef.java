@@ -1,0 +1,23 @@
+package io.backtrack.agent.engine.postgres;
+
+/** A table by schema and name, exactly as stored in the catalog (no case folding). */
+public record TableRef(String schema, String name) {
+
+    /** {@code "schema"."name"}: for SQL, and for pg_dump {@code -t}, where quoted patterns are literal. */
+    public String quoted() {
+        return PgConnections.quoteIdent(schema) + "." + PgConnections.quoteIdent(name);
+    }
+
+    public String display() {
+        return schema + "." + name;
+    }
+
+    /** True if the user's name matches: {@code schema.table} exactly, or a bare {@code table} in any schema. */
+    public boolean matches(String given) {
+        int dot = given.indexOf('.');
+        if (dot >= 0 && given.substring(0, dot).equals(schema) && given.substring(dot + 1).equals(name)) {
+            return true;
+        }
+        return given.equals(name);
+    }
+}

@@ -1,0 +1,45 @@
+package io.backtrack.agent.restore;
+
+import io.backtrack.agent.manifest.Manifest;
+import io.backtrack.agent.manifest.ManifestCodec;
+import io.backtrack.agent.result.AgentFailure;
+import io.backtrack.agent.result.Reason;
+import io.backtrack.agent.storage.BackupFolder;
+import io.backtrack.agent.storage.ObjectStore;
+
+import java.io.IOException;
+
+/** Reads a backup folder's manifest and checks its archive is there with the recorded size. */
+public final class ArchiveSource {
+    private ArchiveSource() {
+    }
+
+    public static Manifest readManifest(ObjectStore store, BackupFolder folder) {
+        byte[] json = store.readSmall(folder.manifestKey()).orElseThrow(() -> new AgentFailure(Reason.ArchiveNotFound,
+                "no manifest.json under " + folder.key() + " in bucket " + store.location().bucket()
+                        + ": not a completed backup"));
+        try {
+            return ManifestCodec.fromBytes(json);
+        } catch (IOException e) {
+            throw new AgentFailure(Reason.ArchiveCorrupt, "manifest.json under " + folder.key()
+                    + " is not readable: " + e.getMessage(), e);
+        }
+    }
+
+    /** Fails fast (before any database is touched) when the archive is missing or has the wrong size. */
+    public static void requireArchive(ObjectStore store, Manifest manifest) {
+        long size = store.sizeOf(manifest.archiveKey()).orElseThrow(() -> new AgentFailure(Reason.ArchiveNotFound,
+                "the manifest names " + manifest.archiveKey() + " but there is no such object in bucket "
+                        + store.location().bucket()));
+        if (size != manifest.sizeBytes()) {
+            throw new AgentFailure(Reason.ArchiveCorrupt, "archive " + manifest.archiveKey() + " has " + size
+                    + " bytes but its manifest records " + manifest.sizeBytes() + "; it was truncated or replaced");
+        }
+    }
+
+    public static AgentFailure hashMismatch(Manifest manifest, String actualSha, long actualSize) {
+        return new AgentFailure(Reason.ArchiveCorrupt, "archive " + manifest.archiveKey() + " is corrupt: SHA-256 "
+                + actualSha + " (" + actualSize + " bytes) does not match the manifest's " + manifest.sha256() + " ("
+                + manifest.sizeBytes() + " bytes); restore from another backup");
+    }
+}

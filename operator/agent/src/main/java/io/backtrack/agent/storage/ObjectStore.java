@@ -1,0 +1,203 @@
+package io.backtrack.agent.storage;
+
+import io.backtrack.agent.log.StructuredLog;
+import io.backtrack.agent.result.AgentFailure;
+import io.backtrack.agent.result.Reason;
+import io.minio.BucketExistsArgs;
+import io.minio.GetObjectArgs;
+import io.minio.ListObjectsArgs;
+import io.minio.MinioAsyncClient;
+import io.minio.MinioClient;
+import io.minio.ObjectWriteResponse;
+import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectArgs;
+import io.minio.Result;
+import io.minio.StatObjectArgs;
+import io.minio.messages.Item;
+import io.minio.messages.Upload;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The agent's view of one bucket: the few S3 operations backups need, each failure turned into an
+ * {@link io.backtrack.agent.result.AgentFailure} naming the endpoint and bucket. Path-style addressing, so
+ * MinIO, S3Proxy, Ceph and AWS all work with a plain endpoint URL.
+ */
+public final class ObjectStore implements AutoCloseable {
+    /** Parts of an unknown-size upload: the client buffers one part, so memory is bounded by this. */
+    public static final long PART_SIZE = 16L * 1024 * 1024;
+
+    private final S3Location location;
+    private final MinioClient client;
+    // Listing and aborting multipart uploads is only public on the async client.
+    private final MinioAsyncClient asyncClient;
+
+    public ObjectStore(S3Location location) {
+        this.location = location;
+        try {
+            this.client = MinioClient.builder().endpoint(location.endpoint()).region(location.region())
+                    .credentials(location.accessKey(), location.secretKey()).build();
+            this.asyncClient = MinioAsyncClient.builder().endpoint(location.endpoint()).region(location.region())
+                    .credentials(location.accessKey(), location.secretKey()).build();
+        } catch (IllegalArgumentException e) {
+            throw new AgentFailure(Reason.InvalidArguments,
+                    "invalid S3 endpoint '" + location.endpoint() + "': " + e.getMessage(), e);
+        }
+        client.disableVirtualStyleEndpoint();
+        asyncClient.disableVirtualStyleEndpoint();
+        long connect = 15_000;
+        long transfer = 10 * 60_000;
+        client.setTimeout(connect, transfer, transfer);
+        asyncClient.setTimeout(connect, transfer, transfer);
+    }
+
+    public S3Location location() {
+        return location;
+    }
+
+    /** Fails with BucketNotFound (or the storage reason) unless the bucket exists: checked before any work. */
+    public void requireBucket() {
+        boolean exists;
+        try {
+            exists = client.bucketExists(BucketExistsArgs.builder().bucket(location.bucket()).build());
+        } catch (Exception e) {
+            throw StorageErrors.classify(e, location, "checking bucket " + location.bucket());
+        }
+        if (!exists) {
+            throw StorageErrors.bucketNotFound(location);
+        }
+    }
+
+    /** Size of an object, or empty if there is none under that key. */
+    public Optional<Long> sizeOf(String key) {
+        try {
+            return Optional.of(client.statObject(StatObjectArgs.builder().bucket(location.bucket()).object(key)
+                    .build()).size());
+        } catch (Exception e) {
+            if (StorageErrors.isNoSuchKey(e)) {
+                return Optional.empty();
+            }
+            throw StorageErrors.classify(e, location, "reading " + key);
+        }
+    }
+
+    /** The whole (small) object, or empty if missing. */
+    public Optional<byte[]> readSmall(String key) {
+        try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(location.bucket()).object(key).build())) {
+            return Optional.of(in.readAllBytes());
+        } catch (Exception e) {
+            if (StorageErrors.isNoSuchKey(e)) {
+                return Optional.empty();
+            }
+            throw StorageErrors.classify(e, location, "reading " + key);
+        }
+    }
+
+    public InputStream open(String key) {
+        try {
+            return client.getObject(GetObjectArgs.builder().bucket(location.bucket()).object(key).build());
+        } catch (Exception e) {
+            throw StorageErrors.classify(e, location, "downloading " + key);
+        }
+    }
+
+    public void putSmall(String key, byte[] content, String contentType) {
+        try {
+            client.putObject(PutObjectArgs.builder().bucket(location.bucket()).object(key)
+                    .stream(new ByteArrayInputStream(content), content.length, -1).contentType(contentType).build());
+        } catch (Exception e) {
+            throw StorageErrors.classify(e, location, "writing " + key);
+        }
+    }
+
+    /**
+     * Uploads a stream of unknown length as a multipart upload of {@link #PART_SIZE} parts. The client aborts
+     * its multipart upload when the stream throws; exceptions are returned raw so the caller can tell a failed
+     * dump (the stream's error) from a failed upload.
+     */
+    public ObjectWriteResponse uploadStream(String key, InputStream in, String contentType) throws Exception {
+        return client.putObject(PutObjectArgs.builder().bucket(location.bucket()).object(key)
+                .stream(in, -1, PART_SIZE).contentType(contentType).build());
+    }
+
+    /** All objects under a prefix, recursively. */
+    public List<StoredObject> list(String prefix) {
+        List<StoredObject> objects = new ArrayList<>();
+        try {
+            for (Result<Item> r : client.listObjects(ListObjectsArgs.builder().bucket(location.bucket())
+                    .prefix(prefix).recursive(true).build())) {
+                Item item = r.get();
+                if (!item.isDir()) {
+                    objects.add(new StoredObject(item.objectName(), item.size()));
+                }
+            }
+        } catch (Exception e) {
+            throw StorageErrors.classify(e, location, "listing " + prefix);
+        }
+        return objects;
+    }
+
+    public void remove(String key) {
+        try {
+            client.removeObject(RemoveObjectArgs.builder().bucket(location.bucket()).object(key).build());
+        } catch (Exception e) {
+            if (!StorageErrors.isNoSuchKey(e)) {
+                throw StorageErrors.classify(e, location, "deleting " + key);
+            }
+        }
+    }
+
+    /** Best-effort removal during cleanup after another failure: logs instead of throwing. */
+    public void removeQuietly(String key) {
+        try {
+            remove(key);
+        } catch (RuntimeException e) {
+            StructuredLog.warn("storage.cleanup-failed", "key", key, "error", e.getMessage());
+        }
+    }
+
+    /** Aborts every incomplete multipart upload whose key starts with the prefix; returns how many. */
+    public int abortIncompleteUploads(String prefix) {
+        int aborted = 0;
+        try {
+            String keyMarker = null;
+            String uploadIdMarker = null;
+            while (true) {
+                var result = asyncClient.listMultipartUploadsAsync(location.bucket(), null, null, null, keyMarker,
+                        1000, prefix, uploadIdMarker, null, null).get().result();
+                for (Upload upload : result.uploads()) {
+                    asyncClient.abortMultipartUploadAsync(location.bucket(), null, upload.objectName(),
+                            upload.uploadId(), null, null).get();
+                    aborted++;
+                }
+                if (!result.isTruncated()) {
+                    return aborted;
+                }
+                keyMarker = result.nextKeyMarker();
+                uploadIdMarker = result.nextUploadIdMarker();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return aborted;
+        } catch (ExecutionException | RuntimeException | java.io.IOException | java.security.GeneralSecurityException
+                 | io.minio.errors.MinioException e) {
+            StructuredLog.warn("storage.abort-uploads-failed", "prefix", prefix, "error", String.valueOf(e.getMessage()));
+            return aborted;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.close();
+            asyncClient.close();
+        } catch (Exception ignored) {
+            // connection pools only
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package io.backtrack.agent.manifest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ManifestCodecTest {
+
+    static Manifest sample() {
+        return new Manifest(1, "0.1.0", "postgresql", "15.14", "pg_dump (PostgreSQL) 15.14", "orders", "shop",
+                "orders-nightly", null, "nightly", new BackupScope(List.of("public.orders"), List.of(), List.of(), false),
+                "prod/shop/orders-nightly/archive.pgdump.zst", "custom", new CompressionSpec("zstd", 3), 48213,
+                "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                List.of(new TableRows("public", "orders", 12)), 12,
+                Instant.parse("2026-11-22T02:00:00Z"), Instant.parse("2026-11-22T02:00:12.400Z"));
+    }
+
+    @Test
+    void writesTheFlatContractOfDesignSection7() throws Exception {
+        byte[] bytes = ManifestCodec.toBytes(sample());
+        JsonNode node = new ObjectMapper().readTree(bytes);
+        assertThat(node.fieldNames()).toIterable().containsExactly("formatVersion", "backtrackVersion", "engine",
+                "serverVersion", "toolVersion", "database", "namespace", "backup", "schedule", "description", "scope",
+                "archiveKey", "format", "compression", "sizeBytes", "sha256", "tables", "rows", "startedAt",
+                "completedAt");
+        assertThat(node.get("schedule").isNull()).isTrue();
+        assertThat(node.get("startedAt").asText()).isEqualTo("2026-11-22T02:00:00Z");
+        assertThat(node.get("completedAt").asText()).isEqualTo("2026-11-22T02:00:12.400Z");
+        assertThat(node.get("compression").get("algorithm").asText()).isEqualTo("zstd");
+        assertThat(node.get("compression").get("level").asInt()).isEqualTo(3);
+        assertThat(node.get("scope").fieldNames()).toIterable()
+                .containsExactlyInAnyOrder("tables", "excludeTables", "schemas", "schemaOnly");
+        assertThat(node.get("tables").get(0).get("rows").asLong()).isEqualTo(12);
+    }
+
+    @Test
+    void readsWhatItWritesAndToleratesNewFields() throws Exception {
+        assertThat(ManifestCodec.fromBytes(ManifestCodec.toBytes(sample()))).isEqualTo(sample());
+        String withExtra = new String(ManifestCodec.toBytes(sample()), StandardCharsets.UTF_8)
+                .replaceFirst("\\{", "{\"addedLater\": 1,");
+        assertThat(ManifestCodec.fromBytes(withExtra.getBytes(StandardCharsets.UTF_8)).sha256())
+                .isEqualTo(sample().sha256());
+    }
+
+    @Test
+    void refusesOtherFormatVersions() {
+        String v2 = new String(ManifestCodec.toBytes(sample()), StandardCharsets.UTF_8)
+                .replace("\"formatVersion\" : 1", "\"formatVersion\" : 2");
+        assertThatThrownBy(() -> ManifestCodec.fromBytes(v2.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(IOException.class).hasMessageContaining("formatVersion 2");
+    }
+}
