@@ -1,6 +1,9 @@
 package io.backtrack.e2e.harness;
 
+import io.backtrack.api.BacktrackApi;
 import io.backtrack.api.backup.Backup;
+import io.backtrack.api.schedule.BackupSchedule;
+import io.backtrack.api.restore.Restore;
 import io.backtrack.e2e.cluster.LocalJobRunner;
 import io.backtrack.e2e.cluster.MockCluster;
 import io.backtrack.e2e.postgres.PostgresServer;
@@ -8,6 +11,7 @@ import io.backtrack.e2e.s3.S3Server;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 import java.io.IOException;
@@ -35,6 +39,7 @@ public final class BacktrackEnvironment implements AutoCloseable {
     private final LocalJobRunner runner;
     private final OperatorProcess operator;
     private final Path workDir;
+    private final OperatorClock clock;
 
     /** Ports of the pieces; 0 picks a free one. */
     public record Ports(int postgres, int s3, int apiServer) {
@@ -52,7 +57,11 @@ public final class BacktrackEnvironment implements AutoCloseable {
                 .image("backtrack-agent", List.of(OperatorProcess.javaBinary(), "-Xmx256m", "-jar", RepoPaths.agentJar().toString()))
                 .logDir(workDir.resolve("pods"))
                 .start();
-        operator = new OperatorProcess(cluster.url(), workDir, Map.of("BACKTRACK_AGENT_IMAGE", AGENT_IMAGE)).start();
+        clock = new OperatorClock(workDir.resolve("clock-offset"));
+        // The test clock (off outside tests) and a short requeue, so a clock jump is acted on within a second.
+        operator = new OperatorProcess(cluster.url(), workDir, Map.of("BACKTRACK_AGENT_IMAGE", AGENT_IMAGE,
+                "BACKTRACK_CLOCK_OFFSET_FILE", clock.file().toString(),
+                "BACKTRACK_SCHEDULE_MAX_REQUEUE_INTERVAL", "PT1S")).start();
     }
 
     public static BacktrackEnvironment start(Ports ports) {
@@ -98,6 +107,51 @@ public final class BacktrackEnvironment implements AutoCloseable {
         return operator;
     }
 
+    /** The operator's clock, which scenarios move forward instead of waiting. */
+    public OperatorClock operatorClock() {
+        return clock;
+    }
+
+    public BackupSchedule schedule(String namespace, String name) {
+        return client().resources(BackupSchedule.class).inNamespace(namespace).withName(name).get();
+    }
+
+    /** The Backups a schedule created (label backtrack.io/schedule), oldest first. */
+    public List<Backup> backupsOf(String namespace, String schedule) {
+        return client().resources(Backup.class).inNamespace(namespace).withLabel(BacktrackApi.SCHEDULE_LABEL, schedule)
+                .list().getItems().stream().sorted(Comparator.comparing(b -> b.getMetadata().getName())).toList();
+    }
+
+    /** Waits until the BackupSchedule satisfies the condition; fails with its last status and the operator log. */
+    public BackupSchedule awaitSchedule(String namespace, String name, Predicate<BackupSchedule> condition, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        BackupSchedule last = null;
+        while (Instant.now().isBefore(deadline)) {
+            last = schedule(namespace, name);
+            if (last != null && condition.test(last)) {
+                return last;
+            }
+            sleep(100);
+        }
+        throw new AssertionError("BackupSchedule " + namespace + "/" + name + " did not reach the expected state within "
+                + timeout + "; last status: " + (last == null ? "(gone)" : last.getStatus()) + "; backups: "
+                + backupsOf(namespace, name).stream().map(b -> b.getMetadata().getName() + "=" + (b.getStatus() == null ? null : b.getStatus().phase())).toList()
+                + "\n--- operator log (tail) ---\n" + tail(operator.log(), 6000));
+    }
+
+    /** Waits until a condition over anything holds; fails with the description and the operator log. */
+    public void await(String what, java.util.function.BooleanSupplier condition, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            sleep(100);
+        }
+        throw new AssertionError(what + " did not happen within " + timeout + "\n--- operator log (tail) ---\n"
+                + tail(operator.log(), 6000));
+    }
+
     /** A namespace with the two Secrets the examples use: database superuser and S3 keys. */
     public String namespace(String name) {
         client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
@@ -119,18 +173,31 @@ public final class BacktrackEnvironment implements AutoCloseable {
         return client().resources(Backup.class).inNamespace(namespace).withName(name).get();
     }
 
-    /** Waits until the Backup satisfies the condition; fails with its last status and the operator log. */
     public Backup awaitBackup(String namespace, String name, Predicate<Backup> condition, Duration timeout) {
+        return await(Backup.class, namespace, name, condition, timeout);
+    }
+
+    public Restore restore(String namespace, String name) {
+        return client().resources(Restore.class).inNamespace(namespace).withName(name).get();
+    }
+
+    public Restore awaitRestore(String namespace, String name, Predicate<Restore> condition, Duration timeout) {
+        return await(Restore.class, namespace, name, condition, timeout);
+    }
+
+    /** Waits until the resource satisfies the condition; fails with its last status and the operator log. */
+    public <T extends CustomResource<?, ?>> T await(Class<T> type, String namespace, String name, Predicate<T> condition,
+                                                    Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
-        Backup last = null;
+        T last = null;
         while (Instant.now().isBefore(deadline)) {
-            last = backup(namespace, name);
+            last = client().resources(type).inNamespace(namespace).withName(name).get();
             if (last != null && condition.test(last)) {
                 return last;
             }
             sleep(100);
         }
-        throw new AssertionError("Backup " + namespace + "/" + name + " did not reach the expected state within "
+        throw new AssertionError(type.getSimpleName() + " " + namespace + "/" + name + " did not reach the expected state within "
                 + timeout + "; last status: " + (last == null ? "(gone)" : last.getStatus())
                 + "\n--- operator log (tail) ---\n" + tail(operator.log(), 6000));
     }

@@ -12,6 +12,19 @@ public final class BacktrackApi {
     public static final String BACKUP_LABEL = GROUP + "/backup";
     public static final String RESTORE_LABEL = GROUP + "/restore";
     public static final String ROLE_LABEL = GROUP + "/role";
+    /** On Backups a BackupSchedule created: the schedule's name (also passed to the agent as --schedule). */
+    public static final String SCHEDULE_LABEL = GROUP + "/schedule";
+    /** On Backups a BackupSchedule created: the instant the run was due. */
+    public static final String SCHEDULED_AT_ANNOTATION = GROUP + "/scheduled-at";
+    /** Set by a running Restore on the Backup it reads; retention never prunes such a Backup. */
+    public static final String IN_USE_BY_RESTORE_LABEL = GROUP + "/in-use-by-restore";
+    /** Held by a running Restore on the Backup it reads, so the Backup outlives the Restore's need of it. */
+    public static final String RESTORE_PROTECTION_FINALIZER = GROUP + "/restore-protection";
+    /** On restore Jobs: check, restore or verify. */
+    public static final String STEP_LABEL = GROUP + "/step";
+    /** On a workload a Restore scaled to 0: the Restore's name and the replica count to go back to. */
+    public static final String QUIESCED_BY_ANNOTATION = GROUP + "/quiesced-by-restore";
+    public static final String REPLICAS_BEFORE_ANNOTATION = GROUP + "/replicas-before-restore";
 
     private BacktrackApi() {
     }

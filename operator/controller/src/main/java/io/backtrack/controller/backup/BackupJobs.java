@@ -11,6 +11,7 @@ import io.backtrack.api.storage.S3Storage;
 import io.backtrack.controller.config.BacktrackConfig;
 import io.backtrack.controller.job.AgentJob;
 import io.backtrack.controller.job.AgentJobBuilder;
+import io.backtrack.controller.job.StorageAccess;
 import io.backtrack.controller.job.EffectiveJobSettings;
 import io.backtrack.controller.job.JobNames;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -55,7 +56,7 @@ public final class BackupJobs {
                 "--host", db.host(),
                 "--port", Integer.toString(db.portOrDefault()),
                 "--dbname", db.database()));
-        args.addAll(storageArgs(spec.storage().s3(), BackupFolder.of(backup)));
+        args.addAll(StorageAccess.args(spec.storage().s3(), BackupFolder.of(backup)));
         Compression compression = spec.compressionOrDefault();
         CompressionAlgorithm algorithm = compression.algorithmOrDefault();
         args.addAll(List.of("--compression", algorithm.name()));
@@ -79,11 +80,8 @@ public final class BackupJobs {
             args.addAll(List.of("--schedule", schedule));
         }
 
-        List<EnvVar> env = new ArrayList<>();
-        var dbSecret = db.credentialsSecret();
-        env.add(AgentJobBuilder.fromSecret("PGUSER", dbSecret.name(), dbSecret.usernameKeyOrDefault()));
-        env.add(AgentJobBuilder.fromSecret("PGPASSWORD", dbSecret.name(), dbSecret.passwordKeyOrDefault()));
-        env.addAll(storageEnv(spec.storage().s3()));
+        List<EnvVar> env = new ArrayList<>(StorageAccess.databaseEnv(db.credentialsSecret()));
+        env.addAll(StorageAccess.env(spec.storage().s3()));
         return builder.build(new AgentJob(backup, backupJobName(backup),
                 Map.of(BacktrackApi.BACKUP_LABEL, backup.getMetadata().getName(), BacktrackApi.ROLE_LABEL, role(backup)),
                 args, env, EffectiveJobSettings.of(spec.job(), config)));
@@ -93,20 +91,9 @@ public final class BackupJobs {
     public Job cleanup(Backup backup) {
         S3Storage s3 = backup.getSpec().storage().s3();
         List<String> args = new ArrayList<>(List.of("delete"));
-        args.addAll(storageArgs(s3, BackupFolder.of(backup)));
+        args.addAll(StorageAccess.args(s3, BackupFolder.of(backup)));
         return builder.build(new AgentJob(backup, cleanupJobName(backup),
                 Map.of(BacktrackApi.BACKUP_LABEL, backup.getMetadata().getName(), BacktrackApi.ROLE_LABEL, ROLE_CLEANUP),
-                args, storageEnv(s3), EffectiveJobSettings.of(backup.getSpec().job(), config)));
-    }
-
-    private static List<String> storageArgs(S3Storage s3, String key) {
-        return List.of("--endpoint", s3.endpoint(), "--bucket", s3.bucket(), "--region", s3.regionOrDefault(), "--key", key);
-    }
-
-    private static List<EnvVar> storageEnv(S3Storage s3) {
-        var secret = s3.credentialsSecret();
-        return List.of(
-                AgentJobBuilder.fromSecret("AWS_ACCESS_KEY_ID", secret.name(), secret.accessKeyIdKeyOrDefault()),
-                AgentJobBuilder.fromSecret("AWS_SECRET_ACCESS_KEY", secret.name(), secret.secretAccessKeyKeyOrDefault()));
+                args, StorageAccess.env(s3), EffectiveJobSettings.of(backup.getSpec().job(), config)));
     }
 }

@@ -1,17 +1,24 @@
 package io.backtrack.controller.backup;
 
+import io.backtrack.api.BacktrackApi;
 import io.backtrack.api.backup.Backup;
+import io.backtrack.api.restore.Restore;
+import io.backtrack.controller.restore.RestorePlan;
 import io.backtrack.controller.secrets.SecretCheck;
+import io.backtrack.controller.status.Precondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
-/** What must hold before a backup Job is created: a valid spec and the Secrets it references. */
+/** What must hold before a backup Job is created: a valid spec, the Secrets it references, no Restore of its database. */
 final class BackupPreconditions {
+    private final KubernetesClient client;
     private final SecretCheck secrets;
 
     BackupPreconditions(KubernetesClient client) {
+        this.client = client;
         this.secrets = new SecretCheck(client);
     }
 
@@ -26,7 +33,25 @@ final class BackupPreconditions {
         if (missing.isEmpty()) {
             missing = storageSecretMissing(backup);
         }
-        return missing.map(m -> new Precondition("SecretNotFound", m + "; the backup starts once it exists", true));
+        if (missing.isPresent()) {
+            return missing.map(m -> new Precondition("SecretNotFound", m + "; the backup starts once it exists", true));
+        }
+        return restoreInProgress(backup);
+    }
+
+    /** A backup never reads a database while a Restore rewrites it; the Restore's own safety backup excepted. */
+    private Optional<Precondition> restoreInProgress(Backup backup) {
+        var db = backup.getSpec().database();
+        String address = RestorePlan.address(db.host(), db.portOrDefault(), db.database());
+        Map<String, String> labels = backup.getMetadata().getLabels() == null ? Map.of() : backup.getMetadata().getLabels();
+        return client.resources(Restore.class).inAnyNamespace().list().getItems().stream()
+                .filter(r -> r.getStatus() != null && r.getStatus().phase() != null && !r.getStatus().phase().isTerminal())
+                .filter(r -> address.equals(r.getStatus().target()))
+                .filter(r -> !(r.getMetadata().getNamespace().equals(backup.getMetadata().getNamespace())
+                        && r.getMetadata().getName().equals(labels.get(BacktrackApi.RESTORE_LABEL))))
+                .findFirst()
+                .map(r -> new Precondition("RestoreInProgress", "Restore " + r.getMetadata().getNamespace() + "/"
+                        + r.getMetadata().getName() + " is restoring " + address + "; this backup starts when it finishes", true));
     }
 
     Optional<String> storageSecretMissing(Backup backup) {

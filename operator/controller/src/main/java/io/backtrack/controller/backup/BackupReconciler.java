@@ -7,11 +7,15 @@ import io.backtrack.api.backup.BackupStatus;
 import io.backtrack.api.backup.DeletionPolicy;
 import io.backtrack.controller.config.BacktrackConfig;
 import io.backtrack.controller.events.EventRecorder;
+import io.backtrack.controller.job.JobFailure;
 import io.backtrack.controller.job.JobOutcome;
+import io.backtrack.controller.job.CreateOnce;
+import io.backtrack.controller.retention.BackupPruner;
+import io.backtrack.controller.retention.TtlExpiry;
 import io.backtrack.controller.status.Conditions;
+import io.backtrack.controller.status.Precondition;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -45,10 +49,13 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
     private final BackupJobs jobs;
     private final Clock clock;
     private final BackupPreconditions preconditions;
+    private final BackupPruner pruner;
 
-    public BackupReconciler(KubernetesClient client, EventRecorder events, BacktrackConfig config, Clock clock) {
+    public BackupReconciler(KubernetesClient client, EventRecorder events, BacktrackConfig config, Clock clock,
+                            BackupPruner pruner) {
         this.client = client;
         this.events = events;
+        this.pruner = pruner;
         this.jobs = new BackupJobs(config.agent());
         this.clock = clock;
         this.preconditions = new BackupPreconditions(client);
@@ -86,7 +93,7 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
 
     private UpdateControl<Backup> start(Backup backup, Instant now) {
         Job job = jobs.backup(backup);
-        createOnce(job);
+        CreateOnce.create(client, job);
         LOG.infof("backup started namespace=%s backup=%s job=%s", backup.getMetadata().getNamespace(),
                 backup.getMetadata().getName(), job.getMetadata().getName());
         events.normal(backup, "Started", "backup Job " + job.getMetadata().getName() + " created for database "
@@ -119,7 +126,7 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
                 return expiryReschedule(UpdateControl.patchStatus(backup), backup, now);
             }
             default -> {
-                FailureCause cause = FailureCause.of(outcome, jobName, job);
+                JobFailure cause = JobFailure.of(outcome, jobName, job);
                 return fail(backup, cause.reason(), cause.message(), now);
             }
         }
@@ -156,19 +163,12 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
         return UpdateControl.patchStatus(backup);
     }
 
+    /** ttl expiry is retention's decision (a scheduled Backup's is its schedule's), made by the same code. */
     private UpdateControl<Backup> expireIfDue(Backup backup, Instant now) {
-        String expiresAt = backup.getStatus().expiresAt();
-        if (expiresAt == null) {
-            return UpdateControl.noUpdate();
-        }
-        if (!now.isBefore(Instant.parse(expiresAt))) {
-            LOG.infof("backup expired namespace=%s backup=%s expiresAt=%s", backup.getMetadata().getNamespace(),
-                    backup.getMetadata().getName(), expiresAt);
-            events.normal(backup, "Expired", "ttl " + backup.getSpec().ttl() + " passed at " + expiresAt + "; deleting the Backup");
-            client.resource(backup).delete();
-            return UpdateControl.noUpdate();
-        }
-        return expiryReschedule(UpdateControl.noUpdate(), backup, now);
+        TtlExpiry.Decision expiry = TtlExpiry.decide(backup, now);
+        expiry.prune().ifPresent(reason -> pruner.prune(backup, reason, backup));
+        return expiry.recheckAfter().map(wait -> UpdateControl.<Backup>noUpdate().rescheduleAfter(wait))
+                .orElseGet(UpdateControl::noUpdate);
     }
 
     private static UpdateControl<Backup> expiryReschedule(UpdateControl<Backup> control, Backup backup, Instant now) {
@@ -182,6 +182,13 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
 
     @Override
     public DeleteControl cleanup(Backup backup, Context<Backup> context) {
+        if (backup.getMetadata().getFinalizers().contains(BacktrackApi.RESTORE_PROTECTION_FINALIZER)) {
+            // A Restore is reading this backup: its archive stays until the Restore ends and lifts the protection.
+            String restore = backup.getMetadata().getLabels() == null ? "?" : backup.getMetadata().getLabels().get(BacktrackApi.IN_USE_BY_RESTORE_LABEL);
+            events.normal(backup, "DeletionWaiting", "Restore " + restore + " is using this backup; it is deleted once the Restore ends");
+            // Lifting the finalizer is an update of this Backup, which brings the cleanup back.
+            return DeleteControl.noFinalizerRemoval();
+        }
         if (backup.getSpec() == null || backup.getSpec().deletionPolicyOrDefault() != DeletionPolicy.Delete
                 || backup.getStatus() == null || backup.getStatus().jobName() == null) {
             return DeleteControl.defaultDelete();
@@ -197,7 +204,7 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
             }
             // Stop a backup still writing to the folder before emptying it.
             job(context, BackupJobs.backupJobName(backup)).ifPresent(j -> client.resource(j).delete());
-            createOnce(jobs.cleanup(backup));
+            CreateOnce.create(client, jobs.cleanup(backup));
             events.normal(backup, "DeletingArchive", "deletionPolicy Delete: removing " + folder);
             return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(30));
         }
@@ -208,24 +215,13 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
             }
             case SUCCEEDED -> events.normal(backup, "ArchiveDeleted", "removed " + folder);
             default -> {
-                FailureCause cause = FailureCause.of(outcome, cleanup.get().getMetadata().getName(), cleanup.get());
+                JobFailure cause = JobFailure.of(outcome, cleanup.get().getMetadata().getName(), cleanup.get());
                 // Never block the namespace forever on storage that may be gone: say what was left behind.
                 events.warning(backup, "ArchiveNotDeleted", cause.message() + "; " + folder
                         + " was left in place, delete it with backtrack-agent delete");
             }
         }
         return DeleteControl.defaultDelete();
-    }
-
-    /** Creates a Job by its deterministic name; one that already exists is the same Job, not a second one. */
-    private void createOnce(Job job) {
-        try {
-            client.resource(job).create();
-        } catch (KubernetesClientException e) {
-            if (e.getCode() != 409) {
-                throw e;
-            }
-        }
     }
 
     private static Optional<Job> job(Context<Backup> context, String name) {

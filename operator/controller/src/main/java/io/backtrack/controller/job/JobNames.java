@@ -25,7 +25,7 @@ public final class JobNames {
         return base + "-" + hash;
     }
 
-    static String shortHash(String text) {
+    public static String shortHash(String text) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest).substring(0, HASH_LENGTH);

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class BackupJobsTest {
-    private final BackupJobs jobs = new BackupJobs(TestBackups.agentConfig());
+    private final BackupJobs jobs = new BackupJobs(io.backtrack.controller.TestAgentConfig.INSTANCE);
 
     @Test
     void backupJobRunsTheAgentWithArgumentsAsAList() {

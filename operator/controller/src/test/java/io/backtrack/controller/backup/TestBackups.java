@@ -11,10 +11,9 @@ import io.backtrack.api.database.DatabaseSpec;
 import io.backtrack.api.storage.S3Credentials;
 import io.backtrack.api.storage.S3Storage;
 import io.backtrack.api.storage.StorageSpec;
-import io.backtrack.controller.config.BacktrackConfig;
+import io.backtrack.controller.TestAgentConfig;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 
-import java.util.Optional;
 
 /** Backups and settings for unit tests. */
 final class TestBackups {
@@ -39,33 +38,5 @@ final class TestBackups {
     static Backup backup() {
         return backup("orders-before-migration", spec(new Compression(CompressionAlgorithm.zstd, 5),
                 new BackupScope(java.util.List.of("public.orders"), null, null, null), "720h"));
-    }
-
-    static BacktrackConfig.Agent agentConfig() {
-        return new BacktrackConfig.Agent() {
-            public String image() {
-                return "ghcr.io/backtrack-io/backtrack-agent:test";
-            }
-
-            public String imagePullPolicy() {
-                return "IfNotPresent";
-            }
-
-            public long runAsUser() {
-                return 65532;
-            }
-
-            public long activeDeadlineSeconds() {
-                return 3600;
-            }
-
-            public int backoffLimit() {
-                return 2;
-            }
-
-            public Optional<String> serviceAccountName() {
-                return Optional.empty();
-            }
-        };
     }
 }

@@ -1,4 +1,4 @@
-package io.backtrack.controller.backup;
+package io.backtrack.controller.status;
 
 /**
  * Why a Backup cannot start yet or at all.

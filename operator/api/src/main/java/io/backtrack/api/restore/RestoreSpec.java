@@ -1,0 +1,50 @@
+package io.backtrack.api.restore;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.backtrack.api.job.JobSettings;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/** Put a backup back: verified before it is applied, with the target saved first. Immutable once created. */
+@ValidationRule(value = "self == oldSelf", message = "a Restore's spec is immutable: create a new Restore instead")
+@ValidationRule(value = "has(self.backupName) != has(self.source)",
+        message = "set exactly one of backupName (a Backup in this namespace) and source (a backup folder in storage)")
+public record RestoreSpec(
+        @JsonPropertyDescription("A Completed Backup in this namespace.")
+        String backupName,
+        @JsonPropertyDescription("Or: a backup straight from storage, when its Backup resource does not exist.")
+        RestoreSource source,
+        @JsonPropertyDescription("Where to restore. Default: the backup's own database.")
+        RestoreTarget target,
+        @JsonPropertyDescription("swap (default), inPlace or newDatabase.")
+        RestoreStrategy strategy,
+        @JsonPropertyDescription("Restore only part of the backup.")
+        RestoreScope scope,
+        @JsonPropertyDescription("Back up the target before touching it. Default: true, except for newDatabase.")
+        Boolean safetyBackup,
+        @JsonPropertyDescription("rowCounts (default): compare every table's row count with the manifest; none.")
+        VerifyMode verify,
+        @JsonPropertyDescription("Workloads scaled to 0 during the restore and back afterwards.")
+        Quiesce quiesce,
+        @JsonPropertyDescription("Settings of the restore Jobs.")
+        JobSettings job) {
+
+    public RestoreStrategy strategyOrDefault() {
+        return strategy == null ? RestoreStrategy.swap : strategy;
+    }
+
+    public boolean safetyBackupOrDefault() {
+        return safetyBackup != null ? safetyBackup : strategyOrDefault() != RestoreStrategy.newDatabase;
+    }
+
+    public VerifyMode verifyOrDefault() {
+        return verify == null ? VerifyMode.rowCounts : verify;
+    }
+
+    public RestoreScope scopeOrEmpty() {
+        return scope == null ? new RestoreScope(null, null, null, null) : scope;
+    }
+
+    public Quiesce quiesceOrEmpty() {
+        return quiesce == null ? new Quiesce(null, null) : quiesce;
+    }
+}

@@ -1,0 +1,33 @@
+package io.backtrack.controller.restore;
+
+import io.backtrack.api.database.DatabaseCredentials;
+import io.backtrack.api.restore.RestoreSpec;
+import io.backtrack.api.storage.S3Storage;
+
+/**
+ * A Restore with its source and target resolved: from the named Backup, or from storage plus the target.
+ *
+ * @param backupName the Backup being restored, or null for a restore straight from storage
+ * @param database   the target database; null until the check step read it from the manifest (storage source
+ *                   without target.database)
+ */
+public record RestorePlan(String backupName, S3Storage storage, String key, String host, int port, String database,
+                          DatabaseCredentials credentials, RestoreSpec spec) {
+
+    public RestorePlan withDatabase(String name) {
+        return new RestorePlan(backupName, storage, key, host, port, name, credentials, spec);
+    }
+
+    public String source() {
+        return "s3://" + storage.bucket() + "/" + key;
+    }
+
+    public String target() {
+        return database == null ? host + ":" + port + "/(database from the manifest)" : address(host, port, database);
+    }
+
+    /** How Restores and Backups name a database, to find each other: host:port/database. */
+    public static String address(String host, int port, String database) {
+        return host + ":" + port + "/" + database;
+    }
+}

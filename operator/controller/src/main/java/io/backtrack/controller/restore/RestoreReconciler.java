@@ -1,0 +1,336 @@
+package io.backtrack.controller.restore;
+
+import io.backtrack.api.BacktrackApi;
+import io.backtrack.api.backup.Backup;
+import io.backtrack.api.backup.BackupPhase;
+import io.backtrack.api.restore.Restore;
+import io.backtrack.api.restore.RestorePhase;
+import io.backtrack.api.restore.RestoreStatus;
+import io.backtrack.api.restore.RestoreStrategy;
+import io.backtrack.api.restore.TableMismatch;
+import io.backtrack.api.restore.Verification;
+import io.backtrack.controller.config.BacktrackConfig;
+import io.backtrack.controller.events.EventRecorder;
+import io.backtrack.controller.job.AgentResult;
+import io.backtrack.controller.job.CreateOnce;
+import io.backtrack.controller.job.JobFailure;
+import io.backtrack.controller.job.JobOutcome;
+import io.backtrack.controller.secrets.SecretCheck;
+import io.backtrack.controller.status.Conditions;
+import io.backtrack.controller.status.Precondition;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Restore: check the archive and target (touching nothing) → safety backup → quiesce → restore → verify (and for
+ * swap, rename) → bring the workloads back. Every step is recorded in status before the next one acts, so a
+ * restarted operator continues where it stopped; every failure still brings the workloads back.
+ */
+@ControllerConfiguration(name = "restore")
+public class RestoreReconciler implements Reconciler<Restore> {
+    private static final Logger LOG = Logger.getLogger(RestoreReconciler.class);
+    private static final Duration RECHECK = Duration.ofSeconds(10);
+    private static final Duration SCALE_POLL = Duration.ofSeconds(2);
+
+    private final KubernetesClient client;
+    private final EventRecorder events;
+    private final Clock clock;
+    private final RestorePlans plans;
+    private final RestoreJobs jobs;
+    private final Quiescer quiescer;
+    private final BackupProtection protection;
+    private final SecretCheck secrets;
+
+    public RestoreReconciler(KubernetesClient client, EventRecorder events, BacktrackConfig config, Clock clock) {
+        this.client = client;
+        this.events = events;
+        this.clock = clock;
+        this.plans = new RestorePlans(client);
+        this.jobs = new RestoreJobs(config.agent());
+        this.quiescer = new Quiescer(client);
+        this.protection = new BackupProtection(client);
+        this.secrets = new SecretCheck(client);
+    }
+
+    @Override
+    public List<EventSource<?, Restore>> prepareEventSources(EventSourceContext<Restore> context) {
+        var restoreJobs = InformerEventSourceConfiguration.from(Job.class, Restore.class)
+                .withLabelSelector(BacktrackApi.RESTORE_LABEL)
+                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Restore.class))
+                .build();
+        var safetyBackups = InformerEventSourceConfiguration.from(Backup.class, Restore.class)
+                .withLabelSelector(BacktrackApi.RESTORE_LABEL)
+                .withSecondaryToPrimaryMapper(b -> Set.of(new ResourceID(
+                        b.getMetadata().getLabels().get(BacktrackApi.RESTORE_LABEL), b.getMetadata().getNamespace())))
+                .build();
+        return List.of(new InformerEventSource<>(restoreJobs, context), new InformerEventSource<>(safetyBackups, context));
+    }
+
+    @Override
+    public UpdateControl<Restore> reconcile(Restore restore, Context<Restore> context) {
+        RestoreStatus status = restore.getStatus();
+        if (status != null && status.phase() != null && status.phase().isTerminal()) {
+            return UpdateControl.noUpdate();
+        }
+        Instant now = clock.instant();
+        RestoreStatusDraft draft = new RestoreStatusDraft(restore);
+        RestorePlans.Resolution resolution = plans.resolve(restore);
+        if (resolution.problem() != null) {
+            return refuse(restore, draft, resolution.problem(), now);
+        }
+        RestorePlan plan = withRecordedDatabase(resolution.plan(), status);
+        RestorePhase phase = status == null || status.phase() == null ? RestorePhase.Pending : status.phase();
+        return switch (phase) {
+            case Pending -> status == null || status.jobName() == null ? start(restore, plan, draft, now) : afterCheck(restore, plan, draft, now);
+            case SafetyBackup -> afterSafetyBackup(restore, plan, draft, now);
+            case Quiescing -> quiesce(restore, plan, draft, now);
+            case Restoring -> afterRestore(restore, plan, draft, now);
+            case Verifying -> afterVerify(restore, plan, draft, now);
+            default -> UpdateControl.noUpdate();
+        };
+    }
+
+    private UpdateControl<Restore> start(Restore restore, RestorePlan plan, RestoreStatusDraft draft, Instant now) {
+        String ns = restore.getMetadata().getNamespace();
+        Optional<String> missingSecret = secrets.missing(ns, plan.credentials().name(), "target database credentials",
+                plan.credentials().usernameKeyOrDefault(), plan.credentials().passwordKeyOrDefault());
+        if (missingSecret.isEmpty()) {
+            var s3 = plan.storage().credentialsSecret();
+            missingSecret = secrets.missing(ns, s3.name(), "S3 credentials", s3.accessKeyIdKeyOrDefault(), s3.secretAccessKeyKeyOrDefault());
+        }
+        if (missingSecret.isPresent()) {
+            return refuse(restore, draft, new Precondition("SecretNotFound", missingSecret.get() + "; the restore starts once it exists", true), now);
+        }
+        Optional<String> missingWorkload = quiescer.missing(ns, plan.spec().quiesceOrEmpty());
+        if (missingWorkload.isPresent()) {
+            return fail(restore, plan, draft, "InvalidSpec", missingWorkload.get() + "; nothing was touched", now);
+        }
+        if (plan.backupName() != null) {
+            protection.protect(ns, plan.backupName(), restore.getMetadata().getName());
+        }
+        draft.startedAt = draft.startedAt != null ? draft.startedAt : now.toString();
+        draft.source = plan.source();
+        draft.target = plan.target();
+        draft.jobName = CreateOnce.create(client, jobs.build(restore, plan, RestoreJobs.Step.check, Instant.parse(draft.startedAt)));
+        return progress(restore, draft, RestorePhase.Pending, "Checking",
+                "checking " + plan.source() + " (manifest and SHA-256) and the target " + plan.target() + "; nothing is touched yet", now);
+    }
+
+    private UpdateControl<Restore> afterCheck(Restore restore, RestorePlan plan, RestoreStatusDraft draft, Instant now) {
+        Optional<JobOutcome> outcome = outcome(restore, RestoreJobs.Step.check);
+        if (outcome.isEmpty() || outcome.get().state() == JobOutcome.State.RUNNING) {
+            return UpdateControl.noUpdate();
+        }
+        if (outcome.get().state() == JobOutcome.State.FAILED) {
+            return failFromJob(restore, plan, draft, outcome.get(), RestoreJobs.Step.check, "; nothing was touched", now);
+        }
+        AgentResult result = outcome.get().result();
+        draft.archiveVerified = true;
+        if (plan.database() == null && result.text("sourceDatabase") != null) {
+            plan = plan.withDatabase(result.text("sourceDatabase"));
+            draft.target = plan.target();
+        }
+        events.normal(restore, "ArchiveVerified", "SHA-256 of " + plan.source() + " matches its manifest ("
+                + result.text("sha256") + "); target " + plan.target() + " is ready");
+        if (plan.spec().safetyBackupOrDefault()) {
+            Backup safety = SafetyBackups.of(restore, plan);
+            CreateOnce.create(client, safety);
+            draft.safetyBackupName = safety.getMetadata().getName();
+            draft.jobName = null;
+            return progress(restore, draft, RestorePhase.SafetyBackup, "SafetyBackup",
+                    "backing up the target " + plan.target() + " as Backup " + draft.safetyBackupName + " before touching it", now);
+        }
+        return quiesceOrRestore(restore, plan, draft, now);
+    }
+
+    private UpdateControl<Restore> afterSafetyBackup(Restore restore, RestorePlan plan, RestoreStatusDraft draft, Instant now) {
+        Backup safety = client.resources(Backup.class).inNamespace(restore.getMetadata().getNamespace())
+                .withName(draft.safetyBackupName).get();
+        BackupPhase phase = safety == null || safety.getStatus() == null ? null : safety.getStatus().phase();
+        if (safety == null) {
+            return fail(restore, plan, draft, "SafetyBackupFailed", "safety Backup " + draft.safetyBackupName
+                    + " was deleted before it completed; the target was not touched", now);
+        }
+        if (phase == BackupPhase.Failed) {
+            var ready = Conditions.find(safety.getStatus().conditions(), Conditions.READY);
+            return fail(restore, plan, draft, "SafetyBackupFailed", "safety Backup " + draft.safetyBackupName + " failed ("
+                    + (ready == null ? "" : ready.getReason() + ": " + ready.getMessage()) + "); the target was not touched", now);
+        }
+        if (phase != BackupPhase.Completed) {
+            return UpdateControl.noUpdate();
+        }
+        return quiesceOrRestore(restore, plan, draft, now);
+    }
+
+    private UpdateControl<Restore> quiesceOrRestore(Restore restore, RestorePlan plan, RestoreStatusDraft draft, Instant now) {
+        var quiesce = plan.spec().quiesceOrEmpty();
+        if (quiesce.deploymentsOrEmpty().isEmpty() && quiesce.statefulSetsOrEmpty().isEmpty()) {
+            return startRestore(restore, plan, draft, now);
+        }
+        // Record the replica counts in status first; the next reconcile scales down.
+        draft.quiesced = quiescer.plan(restore.getMetadata().getNamespace(), restore.getMetadata().getName(), quiesce);
+        draft.jobName = null;
+        return progress(restore, draft, RestorePhase.Quiescing, "Quiescing", "scaling " + describe(draft) + " to 0", now)
+                .rescheduleAfter(Duration.ZERO);
+    }
+
+    private UpdateControl<Restore> quiesce(Restore restore, RestorePlan plan, RestoreStatusDraft draft, Instant now) {
+        boolean down = quiescer.scaleDown(restore.getMetadata().getNamespace(), restore.getMetadata().getName(), draft.quiesced);
+        if (!down) {
+            return UpdateControl.<Restore>noUpdate().rescheduleAfter(SCALE_POLL);
+        }
+        return startRestore(restore, plan, draft, now);
+    }
+
+    private UpdateControl<Restore> startRestore(Restore restore, RestorePlan plan, RestoreStatusDraft draft, Instant now) {
+        draft.jobName = CreateOnce.create(client, jobs.build(restore, plan, RestoreJobs.Step.restore, Instant.parse(draft.startedAt)));
+        return progress(restore, draft, RestorePhase.Restoring, "Restoring", "restoring " + plan.source() + " into "
+                + plan.target() + " (strategy " + plan.spec().strategyOrDefault() + ")", now);
+    }
+
+    private UpdateControl<Restore> afterRestore(Restore restore, RestorePlan plan, RestoreStatusDraft draft, Instant now) {
+        Optional<JobOutcome> outcome = outcome(restore, RestoreJobs.Step.restore);
+        if (outcome.isEmpty() || outcome.get().state() == JobOutcome.State.RUNNING) {
+            return UpdateControl.noUpdate();
+        }
+        if (outcome.get().state() == JobOutcome.State.FAILED) {
+            return failFromJob(restore, plan, draft, outcome.get(), RestoreJobs.Step.restore, "", now);
+        }
+        draft.jobName = CreateOnce.create(client, jobs.build(restore, plan, RestoreJobs.Step.verify, Instant.parse(draft.startedAt)));
+        return progress(restore, draft, RestorePhase.Verifying, "Verifying", "comparing row counts with the manifest"
+                + (plan.spec().strategyOrDefault() == RestoreStrategy.swap
+                ? ", then swapping the restored database into place" : ""), now);
+    }
+
+    private UpdateControl<Restore> afterVerify(Restore restore, RestorePlan plan, RestoreStatusDraft draft, Instant now) {
+        Optional<JobOutcome> outcome = outcome(restore, RestoreJobs.Step.verify);
+        if (outcome.isEmpty() || outcome.get().state() == JobOutcome.State.RUNNING) {
+            return UpdateControl.noUpdate();
+        }
+        AgentResult result = outcome.get().result();
+        if (result != null && result.fields().has("rowsExpected")) {
+            draft.verification = verification(result);
+        }
+        if (outcome.get().state() == JobOutcome.State.FAILED) {
+            return failFromJob(restore, plan, draft, outcome.get(), RestoreJobs.Step.verify, "", now);
+        }
+        draft.previousDatabase = result.text("previousDatabase");
+        String text = "restored " + plan.source() + " into " + plan.target()
+                + (draft.verification == null ? "" : "; " + draft.verification.tables() + " tables, "
+                + draft.verification.rowsRestored() + " rows match the manifest")
+                + (draft.previousDatabase == null ? "" : "; the replaced database is kept as " + draft.previousDatabase);
+        finishWorkloads(restore, plan, draft);
+        draft.completed(text, now);
+        restore.setStatus(draft.build());
+        LOG.infof("restore completed namespace=%s restore=%s seconds=%s", restore.getMetadata().getNamespace(),
+                restore.getMetadata().getName(), draft.durationSeconds);
+        events.normal(restore, "Completed", text);
+        return UpdateControl.patchStatus(restore);
+    }
+
+    private UpdateControl<Restore> failFromJob(Restore restore, RestorePlan plan, RestoreStatusDraft draft, JobOutcome outcome,
+                                               RestoreJobs.Step step, String suffix, Instant now) {
+        JobFailure failure = JobFailure.of(outcome, RestoreJobs.name(restore, step), null);
+        String reason = step == RestoreJobs.Step.check && "InvalidArguments".equals(failure.reason()) ? "InvalidSpec" : failure.reason();
+        return fail(restore, plan, draft, reason, failure.message() + suffix, now);
+    }
+
+    private UpdateControl<Restore> fail(Restore restore, RestorePlan plan, RestoreStatusDraft draft, String reason, String text, Instant now) {
+        finishWorkloads(restore, plan, draft);
+        draft.failed(reason, text, now);
+        restore.setStatus(draft.build());
+        LOG.warnf("restore failed namespace=%s restore=%s reason=%s message=%s", restore.getMetadata().getNamespace(),
+                restore.getMetadata().getName(), reason, text);
+        events.warning(restore, reason, text);
+        return UpdateControl.patchStatus(restore);
+    }
+
+    /** Brings quiesced workloads back and lifts the Backup's protection; safe to repeat. */
+    private void finishWorkloads(Restore restore, RestorePlan plan, RestoreStatusDraft draft) {
+        String ns = restore.getMetadata().getNamespace();
+        if (draft.quiesced != null && !draft.quiesced.isEmpty()) {
+            List<String> problems = quiescer.scaleUp(ns, restore.getMetadata().getName(), draft.quiesced);
+            if (problems.isEmpty()) {
+                events.normal(restore, "Resumed", "scaled " + describe(draft) + " back");
+            } else {
+                events.warning(restore, "ResumeIncomplete", String.join("; ", problems));
+            }
+        }
+        if (plan != null && plan.backupName() != null) {
+            protection.release(ns, plan.backupName(), restore.getMetadata().getName());
+        }
+    }
+
+    private UpdateControl<Restore> refuse(Restore restore, RestoreStatusDraft draft, Precondition problem, Instant now) {
+        if (!problem.retryable()) {
+            String backupName = restore.getSpec() == null ? null : restore.getSpec().backupName();
+            RestorePlan none = backupName == null || restore.getStatus() == null ? null
+                    : new RestorePlan(backupName, null, null, null, 0, null, null, restore.getSpec());
+            return fail(restore, none, draft, problem.reason(), problem.message(), now);
+        }
+        RestoreStatus s = restore.getStatus();
+        if (s != null && Conditions.says(s.conditions(), Conditions.READY, false, problem.reason(), problem.message())) {
+            return UpdateControl.<Restore>noUpdate().rescheduleAfter(RECHECK);
+        }
+        events.warning(restore, problem.reason(), problem.message());
+        restore.setStatus(draft.pending(problem.reason(), problem.message(), now).build());
+        return UpdateControl.patchStatus(restore).rescheduleAfter(RECHECK);
+    }
+
+    private UpdateControl<Restore> progress(Restore restore, RestoreStatusDraft draft, RestorePhase phase, String reason,
+                                            String text, Instant now) {
+        draft.progress(phase, reason, text, now);
+        restore.setStatus(draft.build());
+        LOG.infof("restore step namespace=%s restore=%s phase=%s", restore.getMetadata().getNamespace(),
+                restore.getMetadata().getName(), phase);
+        events.normal(restore, reason, text);
+        return UpdateControl.patchStatus(restore);
+    }
+
+    private Optional<JobOutcome> outcome(Restore restore, RestoreJobs.Step step) {
+        Job job = client.batch().v1().jobs().inNamespace(restore.getMetadata().getNamespace())
+                .withName(RestoreJobs.name(restore, step)).get();
+        return Optional.ofNullable(job).map(j -> JobOutcome.of(j, client));
+    }
+
+    /** With a storage source and no target.database, the check step learnt the database from the manifest. */
+    private static RestorePlan withRecordedDatabase(RestorePlan plan, RestoreStatus status) {
+        if (plan.database() != null || status == null || status.target() == null || status.target().endsWith(")")) {
+            return plan;
+        }
+        return plan.withDatabase(status.target().substring(status.target().lastIndexOf('/') + 1));
+    }
+
+    private static Verification verification(AgentResult result) {
+        List<TableMismatch> mismatches = new ArrayList<>();
+        result.fields().path("mismatches").forEach(m -> mismatches.add(new TableMismatch(m.path("schema").asText(null),
+                m.path("name").asText(null), m.path("expected").isNull() ? null : m.path("expected").asLong(),
+                m.path("actual").isNull() ? null : m.path("actual").asLong())));
+        Long tables = result.longValue("tables");
+        return new Verification(tables == null ? null : tables.intValue(), result.longValue("rowsExpected"),
+                result.longValue("rowsRestored"), mismatches);
+    }
+
+    private static String describe(RestoreStatusDraft draft) {
+        return draft.quiesced.stream().map(w -> w.kind() + " " + w.name() + " (" + w.replicas() + ")").toList().toString();
+    }
+}

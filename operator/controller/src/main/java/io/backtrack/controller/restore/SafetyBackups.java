@@ -1,0 +1,46 @@
+package io.backtrack.controller.restore;
+
+import io.backtrack.api.BacktrackApi;
+import io.backtrack.api.backup.Backup;
+import io.backtrack.api.backup.BackupSpec;
+import io.backtrack.api.backup.DeletionPolicy;
+import io.backtrack.api.database.DatabaseSpec;
+import io.backtrack.api.restore.Restore;
+import io.backtrack.api.storage.StorageSpec;
+import io.backtrack.controller.job.JobNames;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+
+import java.util.Map;
+
+/**
+ * The Backup of the target a Restore takes before touching it: same storage as the source, Retain, labelled as a
+ * safety backup. It is deliberately not owned by the Restore, so deleting the Restore never deletes it.
+ */
+final class SafetyBackups {
+    static final String ROLE = "safety-backup";
+
+    private SafetyBackups() {
+    }
+
+    static String name(Restore restore) {
+        return JobNames.forOwner(restore.getMetadata().getNamespace(), restore.getMetadata().getName() + "-pre-restore", ROLE);
+    }
+
+    static Backup of(Restore restore, RestorePlan plan) {
+        Backup backup = new Backup();
+        backup.setMetadata(new ObjectMetaBuilder()
+                .withName(name(restore))
+                .withNamespace(restore.getMetadata().getNamespace())
+                .withLabels(Map.of(
+                        BacktrackApi.MANAGED_BY_LABEL, BacktrackApi.MANAGED_BY,
+                        BacktrackApi.ROLE_LABEL, ROLE,
+                        BacktrackApi.RESTORE_LABEL, restore.getMetadata().getName()))
+                .build());
+        backup.setSpec(new BackupSpec(
+                "Safety backup of " + plan.target() + " before Restore " + restore.getMetadata().getName(),
+                new DatabaseSpec(null, plan.host(), plan.port(), plan.database(), plan.credentials()),
+                new StorageSpec(plan.storage()),
+                null, null, DeletionPolicy.Retain, null, plan.spec().job()));
+        return backup;
+    }
+}

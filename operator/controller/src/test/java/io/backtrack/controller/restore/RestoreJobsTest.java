@@ -1,0 +1,93 @@
+package io.backtrack.controller.restore;
+
+import io.backtrack.api.BacktrackApi;
+import io.backtrack.api.database.DatabaseCredentials;
+import io.backtrack.api.restore.Restore;
+import io.backtrack.api.restore.RestoreScope;
+import io.backtrack.api.restore.RestoreSpec;
+import io.backtrack.api.restore.RestoreStrategy;
+import io.backtrack.api.storage.S3Credentials;
+import io.backtrack.api.storage.S3Storage;
+import io.backtrack.controller.TestAgentConfig;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RestoreJobsTest {
+    static final Instant STARTED = Instant.parse("2026-11-22T03:15:00Z");
+
+    @Test
+    void eachStepRunsTheAgentsRestoreWithTheSameDatabaseNames() {
+        Restore restore = restore(RestoreStrategy.swap, null);
+        RestorePlan plan = plan(restore);
+        RestoreJobs jobs = new RestoreJobs(TestAgentConfig.INSTANCE);
+        for (RestoreJobs.Step step : RestoreJobs.Step.values()) {
+            Job job = jobs.build(restore, plan, step, STARTED);
+            Container c = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+            assertThat(c.getArgs()).containsSubsequence("restore", "--endpoint", "http://minio:9000", "--bucket", "db-backups",
+                    "--region", "us-east-1", "--key", "prod/shop/orders-nightly");
+            assertThat(c.getArgs()).containsSubsequence("--host", "orders-db", "--port", "5432", "--dbname", "orders");
+            assertThat(c.getArgs()).containsSubsequence("--strategy", "swap", "--phase", step.name(), "--verify", "rowCounts");
+            assertThat(c.getArgs()).containsSubsequence("--previous-database", "orders_before_restore_20261122t031500z");
+            assertThat(c.getArgs()).contains("--side-database");
+            assertThat(job.getMetadata().getName()).isEqualTo(RestoreJobs.name(restore, step));
+            assertThat(job.getMetadata().getLabels()).containsEntry(BacktrackApi.RESTORE_LABEL, "rollback")
+                    .containsEntry(BacktrackApi.ROLE_LABEL, "restore").containsEntry(BacktrackApi.STEP_LABEL, step.name());
+            assertThat(c.getEnv()).extracting(EnvVar::getName).contains("PGUSER", "PGPASSWORD", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
+        }
+        assertThat(RestoreJobs.name(restore, RestoreJobs.Step.check)).isNotEqualTo(RestoreJobs.name(restore, RestoreJobs.Step.restore));
+    }
+
+    @Test
+    void scopeBecomesAgentSelection() {
+        Restore restore = restore(RestoreStrategy.inPlace, new RestoreScope(List.of("public.orders"), List.of("billing"), null, true));
+        Container c = new RestoreJobs(TestAgentConfig.INSTANCE).build(restore, plan(restore), RestoreJobs.Step.restore, STARTED)
+                .getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(c.getArgs()).containsSubsequence("--table", "public.orders").containsSubsequence("--schema", "billing")
+                .contains("--data-only").doesNotContain("--side-database");
+    }
+
+    @Test
+    void databaseNamesFitPostgresLimits() {
+        String longName = "o".repeat(70);
+        assertThat(DatabaseNames.previous(longName, STARTED).getBytes(StandardCharsets.UTF_8)).hasSizeLessThanOrEqualTo(63);
+        assertThat(DatabaseNames.previous(longName, STARTED)).endsWith("_before_restore_20261122t031500z");
+        assertThat(DatabaseNames.side("orders", "uid-1")).matches("orders_restoring_[0-9a-f]{5}");
+        assertThat(DatabaseNames.side("orders", "uid-1")).isEqualTo(DatabaseNames.side("orders", "uid-1"));
+        assertThat(DatabaseNames.side("ü".repeat(40), "uid-1").getBytes(StandardCharsets.UTF_8)).hasSizeLessThanOrEqualTo(63);
+    }
+
+    @Test
+    void theSafetyBackupSavesTheTargetToTheSourceStorageAndOutlivesTheRestore() {
+        Restore restore = restore(RestoreStrategy.swap, null);
+        var backup = SafetyBackups.of(restore, plan(restore));
+        assertThat(backup.getMetadata().getOwnerReferences()).isNullOrEmpty();
+        assertThat(backup.getMetadata().getLabels()).containsEntry(BacktrackApi.ROLE_LABEL, "safety-backup")
+                .containsEntry(BacktrackApi.RESTORE_LABEL, "rollback");
+        assertThat(backup.getSpec().database().database()).isEqualTo("orders");
+        assertThat(backup.getSpec().storage().s3().bucket()).isEqualTo("db-backups");
+        assertThat(backup.getSpec().deletionPolicyOrDefault().name()).isEqualTo("Retain");
+        assertThat(backup.getMetadata().getName()).hasSizeLessThanOrEqualTo(63);
+    }
+
+    private static Restore restore(RestoreStrategy strategy, RestoreScope scope) {
+        Restore r = new Restore();
+        r.setMetadata(new ObjectMetaBuilder().withName("rollback").withNamespace("shop").withUid("uid-1").withGeneration(1L).build());
+        r.setSpec(new RestoreSpec("orders-nightly", null, null, strategy, scope, null, null, null, null));
+        return r;
+    }
+
+    private static RestorePlan plan(Restore r) {
+        return new RestorePlan("orders-nightly", new S3Storage("http://minio:9000", "db-backups", null, "prod", true,
+                new S3Credentials("s3", null, null)), "prod/shop/orders-nightly", "orders-db", 5432, "orders",
+                new DatabaseCredentials("orders-db", null, null), r.getSpec());
+    }
+}
