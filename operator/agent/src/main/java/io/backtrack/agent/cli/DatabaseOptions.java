@@ -13,13 +13,23 @@ public final class DatabaseOptions {
     @Option(names = "--port", defaultValue = "5432", paramLabel = "PORT", description = "Database port (default: ${DEFAULT-VALUE})")
     int port;
 
-    @Option(names = "--dbname", required = true, paramLabel = "DB", description = "Database name")
+    @Option(names = "--dbname", paramLabel = "DB", description = "Database name (restore: default the backup's own)")
     String database;
 
     @Option(names = "--username", paramLabel = "USER", description = "Database user (default: $PGUSER)")
     String username;
 
     PgTarget toTarget() {
+        return toTarget(null);
+    }
+
+    boolean hasDatabase() {
+        return !StorageOptions.blank(database);
+    }
+
+    /** @param fallbackDatabase used when --dbname is absent (restore: the manifest's database), else null */
+    PgTarget toTarget(String fallbackDatabase) {
+        String db = StorageOptions.blank(database) ? fallbackDatabase : database;
         String user = StorageOptions.blank(username) ? System.getenv("PGUSER") : username;
         if (StorageOptions.blank(user)) {
             throw new AgentFailure(Reason.InvalidArguments, "no database user: pass --username or set PGUSER");
@@ -27,9 +37,9 @@ public final class DatabaseOptions {
         if (port < 1 || port > 65535) {
             throw new AgentFailure(Reason.InvalidArguments, "--port " + port + " is not a TCP port");
         }
-        if (StorageOptions.blank(database)) {
-            throw new AgentFailure(Reason.InvalidArguments, "--dbname must not be empty");
+        if (StorageOptions.blank(db)) {
+            throw new AgentFailure(Reason.InvalidArguments, "--dbname is required");
         }
-        return new PgTarget(host, port, database, user, System.getenv("PGPASSWORD"));
+        return new PgTarget(host, port, db, user, System.getenv("PGPASSWORD"));
     }
 }

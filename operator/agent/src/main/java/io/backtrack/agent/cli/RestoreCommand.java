@@ -1,20 +1,35 @@
 package io.backtrack.agent.cli;
 
 import io.backtrack.agent.AgentMain;
+import io.backtrack.agent.restore.ArchiveSource;
+import io.backtrack.agent.restore.DatabaseNames;
+import io.backtrack.agent.restore.RestorePhase;
 import io.backtrack.agent.restore.RestoreRequest;
 import io.backtrack.agent.restore.RestoreRunner;
+import io.backtrack.agent.restore.RestoreScope;
+import io.backtrack.agent.restore.RestoreStrategy;
+import io.backtrack.agent.restore.VerifyMode;
 import io.backtrack.agent.result.AgentFailure;
 import io.backtrack.agent.result.Reason;
 import io.backtrack.agent.storage.BackupFolder;
+import io.backtrack.agent.storage.ObjectStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
-@Command(name = "restore", description = "Restore a backup folder into a NEW database (--dbname must not exist), "
-        + "verifying the archive's SHA-256 and the tables' row counts")
+@Command(name = "restore", description = {
+        "Restore a backup folder into --dbname, verifying the archive's SHA-256 while it streams (its last bytes "
+                + "are held back until it matched) and the tables' row counts afterwards.",
+        "Strategies: newDatabase (default: --dbname must not exist), swap (restore into a side database, verify, "
+                + "then rename the live database to --previous-database and the side database into its place), "
+                + "inPlace (pg_restore --clean --if-exists into the existing database in one transaction, "
+                + "committed only once the whole archive matched).",
+        "Phases: check (touches nothing), restore, verify (for swap: and put in place), or all of them."})
 public final class RestoreCommand extends ResultCommand {
     @ParentCommand
     AgentMain root;
@@ -34,16 +49,75 @@ public final class RestoreCommand extends ResultCommand {
     @Option(names = "--no-owner", description = "Do not restore object ownership (objects belong to --username)")
     boolean noOwner;
 
+    @Option(names = "--strategy", defaultValue = "newDatabase", paramLabel = "S",
+            description = "newDatabase (default), swap or inPlace")
+    String strategy;
+
+    @Option(names = "--phase", defaultValue = "all", paramLabel = "P",
+            description = "all (default), check, restore or verify")
+    String phase;
+
+    @Option(names = "--side-database", paramLabel = "DB",
+            description = "swap: where to restore before it is verified (default <dbname>_restoring_<sha256 prefix>)")
+    String sideDatabase;
+
+    @Option(names = "--previous-database", paramLabel = "DB",
+            description = "swap: what the replaced database is renamed to (default <dbname>_before_restore_<UTC time>)")
+    String previousDatabase;
+
+    @Option(names = "--table", paramLabel = "T",
+            description = "Only this table of the backup: schema.table or a table name (repeatable; definition and "
+                    + "rows, not indexes or constraints, as pg_restore -t)")
+    List<String> tables = new ArrayList<>();
+
+    @Option(names = "--schema", paramLabel = "S", description = "Only this schema of the backup (repeatable)")
+    List<String> schemas = new ArrayList<>();
+
+    @Option(names = "--schema-only", description = "Definitions only, no rows")
+    boolean schemaOnly;
+
+    @Option(names = "--data-only", description = "Rows only, into existing tables (inPlace empties them first)")
+    boolean dataOnly;
+
+    @Option(names = "--verify", defaultValue = "rowCounts", paramLabel = "MODE",
+            description = "rowCounts (default): compare every restored table's rows with the manifest; none")
+    String verify;
+
     @Override
     Map<String, Object> execute() {
         BackupFolder folder;
+        RestoreStrategy s;
+        RestorePhase p;
+        VerifyMode v;
         try {
             folder = new BackupFolder(key);
+            s = RestoreStrategy.parse(strategy);
+            p = RestorePhase.parse(phase);
+            v = VerifyMode.parse(verify);
+            if (sideDatabase != null) {
+                DatabaseNames.requireValid(sideDatabase, "--side-database");
+            }
+            if (previousDatabase != null) {
+                DatabaseNames.requireValid(previousDatabase, "--previous-database");
+            }
         } catch (IllegalArgumentException e) {
             throw new AgentFailure(Reason.InvalidArguments, e.getMessage(), e);
         }
-        return new RestoreRunner(new RestoreRequest(storage.toLocation(), folder, database.toTarget(), noOwner,
-                pgBinRoot.resolve(root.pgBinRoot()))).run();
+        RestoreRequest request = new RestoreRequest(storage.toLocation(), folder, database.toTarget(manifestDatabase(folder)), noOwner,
+                pgBinRoot.resolve(root.pgBinRoot()), s, p, sideDatabase, previousDatabase,
+                new RestoreScope(tables, schemas, schemaOnly, dataOnly), v);
+        return new RestoreRunner(request).run();
+    }
+
+    /** Without --dbname the backup goes back to the database it was taken from, as its manifest names it. */
+    private String manifestDatabase(BackupFolder folder) {
+        if (database.hasDatabase()) {
+            return null;
+        }
+        try (ObjectStore store = new ObjectStore(storage.toLocation())) {
+            store.requireBucket();
+            return ArchiveSource.readManifest(store, folder).database();
+        }
     }
 
     @Override

@@ -6,7 +6,17 @@ import io.backtrack.agent.storage.S3Location;
 
 import java.nio.file.Path;
 
-/** Restore a backup folder into a new database ({@code target.database()}, which must not exist yet). */
+/**
+ * Restore a backup folder into {@code target} with a strategy, one phase at a time or all at once.
+ * {@code sideDatabase}/{@code previousDatabase} are swap's names (null: derived, see {@link DatabaseNames}).
+ */
 public record RestoreRequest(S3Location storage, BackupFolder folder, PgTarget target, boolean noOwner,
-                             Path pgBinRoot) {
+                             Path pgBinRoot, RestoreStrategy strategy, RestorePhase phase, String sideDatabase,
+                             String previousDatabase, RestoreScope scope, VerifyMode verify) {
+
+    /** The original restore: everything into a new database. */
+    public RestoreRequest(S3Location storage, BackupFolder folder, PgTarget target, boolean noOwner, Path pgBinRoot) {
+        this(storage, folder, target, noOwner, pgBinRoot, RestoreStrategy.NEW_DATABASE, RestorePhase.ALL, null, null,
+                RestoreScope.whole(), VerifyMode.ROW_COUNTS);
+    }
 }

@@ -5,25 +5,15 @@ import io.backtrack.agent.engine.postgres.PgServerVersion;
 import io.backtrack.agent.engine.postgres.PgTarget;
 import io.backtrack.agent.engine.postgres.PgTool;
 import io.backtrack.agent.engine.postgres.PgToolLocator;
-import io.backtrack.agent.engine.postgres.TableRef;
 import io.backtrack.agent.log.StructuredLog;
 import io.backtrack.agent.manifest.Manifest;
 import io.backtrack.agent.manifest.TableRows;
 import io.backtrack.agent.result.AgentFailure;
 import io.backtrack.agent.result.Reason;
-import io.backtrack.agent.storage.BackupFolder;
 import io.backtrack.agent.storage.ObjectStore;
-import io.backtrack.agent.stream.BoundedTail;
-import io.backtrack.agent.stream.DigestingInputStream;
-import io.backtrack.agent.stream.HoldBackInputStream;
-import io.backtrack.agent.stream.Sha256;
+import io.backtrack.agent.verify.VerifyRunner;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -33,15 +23,25 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Restore into a new database: manifest → archive checks → CREATE DATABASE → S3 stream → SHA-256 → decompress →
- * {@code pg_restore} stdin → row counts against the manifest. The archive's tail is held back until its SHA-256
- * matched, and a database this run created is dropped on any failure except a row-count mismatch (then the
- * restored data is kept for inspection).
+ * Restore a backup folder with a strategy (newDatabase, swap, inPlace), in phases:
+ * <ul>
+ *   <li>check: touches nothing. Manifest, archive (full SHA-256 and decompression), server reachable and not older
+ *       than the backup's source, a pg_restore for both, scope within the manifest, the strategy's preconditions.
+ *   <li>restore: streams the archive (SHA-256 re-computed, tail held back until it matched) into pg_restore:
+ *       a new database (newDatabase), a side database (swap; the live one is not touched), or the target in one
+ *       transaction committed only after the archive matched (inPlace). A database this phase created is dropped
+ *       on any failure.
+ *   <li>verify: row counts against the manifest; for swap then the side database is put in place in one step and
+ *       the replaced database kept as the previous database.
+ *   <li>all: the three in one process (the archive is checked while it streams, not downloaded twice).
+ * </ul>
  */
 public final class RestoreRunner {
-    private static final int HOLD_BACK_BYTES = 1024 * 1024;
+    private static final Pattern MAJOR = Pattern.compile("^(\\d+)");
 
     private final RestoreRequest request;
 
@@ -52,298 +52,334 @@ public final class RestoreRunner {
     public Map<String, Object> run() {
         Instant startedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         PgTarget target = request.target();
-        BackupFolder folder = request.folder();
-        StructuredLog.info("restore.started", "bucket", request.storage().bucket(), "key", folder.key(),
-                "server", target.address(), "database", target.database());
+        RestoreStrategy strategy = request.strategy();
+        RestorePhase phase = request.phase();
+        if (strategy != RestoreStrategy.SWAP && (request.sideDatabase() != null || request.previousDatabase() != null)) {
+            throw new AgentFailure(Reason.InvalidArguments, "--side-database and --previous-database are for "
+                    + "strategy swap only (strategy is " + strategy + ")");
+        }
+        StructuredLog.info("restore.started", "phase", phase, "strategy", strategy, "bucket",
+                request.storage().bucket(), "key", request.folder().key(), "server", target.address(), "database",
+                target.database());
         try (ObjectStore store = new ObjectStore(request.storage())) {
             store.requireBucket();
-            Manifest manifest = ArchiveSource.readManifest(store, folder);
+            Manifest manifest = ArchiveSource.readManifest(store, request.folder());
             ArchiveSource.requireArchive(store, manifest);
+            String side = request.sideDatabase() != null ? request.sideDatabase()
+                    : DatabaseNames.side(target.database(), manifest.sha256());
+            String previous = request.previousDatabase() != null ? request.previousDatabase()
+                    : DatabaseNames.previous(target.database(), startedAt);
+            if (strategy == RestoreStrategy.SWAP && (side.equals(target.database())
+                    || previous.equals(target.database()) || side.equals(previous))) {
+                throw new AgentFailure(Reason.InvalidArguments, "--dbname, --side-database and --previous-database "
+                        + "must be three different names (got " + target.database() + ", " + side + ", " + previous + ")");
+            }
+            request.scope().validate(manifest, strategy);
+            List<TableRows> inScope = request.scope().tablesIn(manifest);
 
-            PgServerVersion server;
-            try (Connection admin = openMaintenance(target)) {
-                server = PgServerVersion.of(admin);
+            try (DatabaseAdmin admin = DatabaseAdmin.open(target)) {
+                PgServerVersion server = serverVersion(admin, target);
+                requireNotOlder(manifest, server, target);
                 int archiveMajor = PgToolLocator.majorOf(manifest.toolVersion()).orElse(0);
-                PgTool pgRestore = new PgToolLocator(request.pgBinRoot()).require("pg_restore",
-                        Math.max(server.major(), archiveMajor), "the agent image must carry client tools >= the "
-                                + "server's and the archive's major version (archive made by " + manifest.toolVersion() + ")");
-                String toolVersion = PgToolLocator.versionOf(pgRestore);
-                createDatabase(admin, target);
-                try {
-                    prepareForPartialArchive(manifest, target);
-                    restoreArchive(store, manifest, pgRestore);
-                    Verification verification = verify(manifest, target);
-                    Instant completedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-                    double seconds = Duration.between(startedAt, completedAt).toMillis() / 1000.0;
-                    Map<String, Object> result = new LinkedHashMap<>();
-                    result.put("key", folder.key());
-                    result.put("archiveKey", manifest.archiveKey());
-                    result.put("bucket", request.storage().bucket());
-                    result.put("database", target.database());
-                    result.put("sourceDatabase", manifest.database());
-                    result.put("sha256", manifest.sha256());
-                    result.put("sizeBytes", manifest.sizeBytes());
-                    result.put("archiveVerified", true);
-                    result.put("serverVersion", server.text());
-                    result.put("toolVersion", toolVersion);
-                    result.putAll(verification.fields());
-                    result.put("startedAt", startedAt.toString());
-                    result.put("completedAt", completedAt.toString());
-                    result.put("durationSeconds", seconds);
-                    if (!verification.mismatches().isEmpty()) {
-                        throw new AgentFailure(Reason.VerificationFailed, verification.mismatches().size()
-                                + " table(s) have different row counts than the backup (first: "
-                                + describe(verification.mismatches().get(0)) + "); database \"" + target.database()
-                                + "\" was kept for inspection: drop it when done", null, result);
-                    }
-                    StructuredLog.info("restore.completed", "database", target.database(), "tables",
-                            verification.tables(), "rows", verification.rowsRestored(), "seconds", seconds);
-                    return result;
-                } catch (AgentFailure e) {
-                    if (e.reason() != Reason.VerificationFailed) {
-                        dropDatabase(admin, target);
-                    }
-                    throw e;
-                } catch (RuntimeException e) {
-                    dropDatabase(admin, target);
-                    throw e;
+                PgToolLocator tools = new PgToolLocator(request.pgBinRoot());
+                PgTool pgRestore = tools.require("pg_restore", Math.max(server.major(), archiveMajor),
+                        "the agent image must carry client tools >= the server's and the archive's major version "
+                                + "(archive made by " + manifest.toolVersion() + ")");
+                PgTool psql = strategy == RestoreStrategy.IN_PLACE && phase != RestorePhase.VERIFY
+                        ? tools.require("psql", pgRestore.major(), "an in-place restore runs pg_restore's SQL "
+                        + "through psql in one transaction") : null;
+
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("phase", phase.cli());
+                result.put("strategy", strategy.cli());
+                result.put("key", request.folder().key());
+                result.put("archiveKey", manifest.archiveKey());
+                result.put("bucket", request.storage().bucket());
+                result.put("database", target.database());
+                if (strategy == RestoreStrategy.SWAP) {
+                    result.put("sideDatabase", side);
                 }
-            } catch (SQLException e) {
-                throw new AgentFailure(Reason.RestoreFailed, "restore on " + target.address() + " failed: "
-                        + e.getMessage(), e);
+                result.put("sourceDatabase", manifest.database());
+                result.put("sourceServerVersion", manifest.serverVersion());
+                result.put("sha256", manifest.sha256());
+                result.put("sizeBytes", manifest.sizeBytes());
+                result.put("serverVersion", server.text());
+                result.put("toolVersion", PgToolLocator.versionOf(pgRestore));
+                if (request.scope().partial()) {
+                    result.put("scope", request.scope().describe());
+                }
+
+                Swap names = new Swap(side, previous);
+                switch (phase) {
+                    case CHECK -> {
+                        requireRestorable(admin, names);
+                        VerifyRunner.ArchiveScan scan = VerifyRunner.scan(store, manifest);
+                        result.put("archiveVerified", true);
+                        result.put("uncompressedBytes", scan.uncompressedBytes());
+                        result.put("tables", inScope.size());
+                        result.put("rows", expectedRows(inScope));
+                        if (strategy == RestoreStrategy.SWAP) {
+                            result.put("previousDatabase", previous);
+                        }
+                    }
+                    case RESTORE -> {
+                        requireRestorable(admin, names);
+                        restore(admin, store, manifest, pgRestore, psql, names);
+                        result.put("database", strategy == RestoreStrategy.SWAP ? side : target.database());
+                        result.put("archiveVerified", true);
+                    }
+                    case VERIFY -> {
+                        requireVerifiable(admin, names);
+                        result.putAll(verify(admin, inScope, names, result, startedAt));
+                    }
+                    case ALL -> {
+                        requireRestorable(admin, names);
+                        restore(admin, store, manifest, pgRestore, psql, names);
+                        result.put("archiveVerified", true);
+                        result.putAll(verify(admin, inScope, names, result, startedAt));
+                    }
+                }
+                Instant completedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+                double seconds = Duration.between(startedAt, completedAt).toMillis() / 1000.0;
+                result.put("startedAt", startedAt.toString());
+                result.put("completedAt", completedAt.toString());
+                result.put("durationSeconds", seconds);
+                StructuredLog.info("restore.phase-completed", "phase", phase, "strategy", strategy, "database",
+                        result.get("database"), "seconds", seconds);
+                return result;
             }
         }
     }
 
-    /** Connects to the {@code postgres} maintenance database (or {@code template1} where it was dropped). */
-    private static Connection openMaintenance(PgTarget target) {
+    /** The swap's two other names. */
+    private record Swap(String side, String previous) {
+    }
+
+    private static PgServerVersion serverVersion(DatabaseAdmin admin, PgTarget target) {
         try {
-            return PgConnections.open(target.withDatabase("postgres"));
-        } catch (AgentFailure e) {
-            if (e.reason() == Reason.DatabaseNotFound) {
-                return PgConnections.open(target.withDatabase("template1"));
-            }
-            throw e;
-        }
-    }
-
-    private static void createDatabase(Connection admin, PgTarget target) throws SQLException {
-        try (PreparedStatement ps = admin.prepareStatement("SELECT 1 FROM pg_catalog.pg_database WHERE datname = ?")) {
-            ps.setString(1, target.database());
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    throw new AgentFailure(Reason.DatabaseExists, "database \"" + target.database()
-                            + "\" already exists on " + target.address()
-                            + "; restore into a new database name, or drop or rename the existing one first");
-                }
-            }
-        }
-        try (Statement st = admin.createStatement()) {
-            st.execute("CREATE DATABASE " + PgConnections.quoteIdent(target.database()));
+            return PgServerVersion.of(admin.connection());
         } catch (SQLException e) {
-            if ("42P04".equals(e.getSQLState())) {
-                throw new AgentFailure(Reason.DatabaseExists, "database \"" + target.database()
-                        + "\" already exists on " + target.address(), e);
-            }
-            if ("42501".equals(e.getSQLState())) {
-                throw new AgentFailure(Reason.RestoreFailed, "user \"" + target.username()
-                        + "\" may not create databases on " + target.address() + " (needs CREATEDB): " + e.getMessage(), e);
-            }
-            throw new AgentFailure(Reason.RestoreFailed, "cannot create database \"" + target.database() + "\" on "
+            throw new AgentFailure(Reason.DatabaseUnreachable, "cannot read the server version of "
                     + target.address() + ": " + e.getMessage(), e);
         }
-        StructuredLog.info("restore.database-created", "database", target.database());
+    }
+
+    /** pg_restore cannot load a newer server's dump into an older server reliably: refuse it up front. */
+    static void requireNotOlder(Manifest manifest, PgServerVersion server, PgTarget target) {
+        Integer source = sourceMajor(manifest.serverVersion());
+        if (source != null && server.major() < source) {
+            throw new AgentFailure(Reason.RestoreFailed, "the backup comes from PostgreSQL " + manifest.serverVersion()
+                    + " but " + target.address() + " runs " + server.text() + "; restore to a server of version "
+                    + source + " or later");
+        }
+    }
+
+    static Integer sourceMajor(String serverVersion) {
+        if (serverVersion == null) {
+            return null;
+        }
+        Matcher m = MAJOR.matcher(serverVersion.strip());
+        return m.find() ? Integer.valueOf(m.group(1)) : null;
+    }
+
+    /** Preconditions of the check and restore phases; touches nothing. */
+    private void requireRestorable(DatabaseAdmin admin, Swap names) {
+        PgTarget target = request.target();
+        String db = target.database();
+        switch (request.strategy()) {
+            case NEW_DATABASE -> {
+                if (admin.exists(db)) {
+                    throw new AgentFailure(Reason.DatabaseExists, "database \"" + db + "\" already exists on "
+                            + target.address() + "; strategy newDatabase restores into a new database name only "
+                            + "(use strategy swap or inPlace to replace it, or drop or rename it first)");
+                }
+                if (!admin.canCreateDatabases()) {
+                    throw new AgentFailure(Reason.RestoreFailed, "user \"" + target.username() + "\" may not create "
+                            + "databases on " + target.address() + " (needs CREATEDB or superuser)");
+                }
+            }
+            case SWAP -> {
+                requireExists(admin, db, "strategy swap replaces an existing database; use strategy newDatabase "
+                        + "to restore into a new one");
+                if (admin.exists(names.side())) {
+                    throw new AgentFailure(Reason.DatabaseExists, "the side database \"" + names.side()
+                            + "\" already exists on " + target.address() + " (left from an earlier restore?); drop it "
+                            + "or pass another --side-database");
+                }
+                if (admin.exists(names.previous())) {
+                    throw new AgentFailure(Reason.DatabaseExists, "database \"" + names.previous() + "\" (where the "
+                            + "live database would be kept) already exists on " + target.address()
+                            + "; pass another --previous-database");
+                }
+                if (!admin.canCreateDatabases()) {
+                    throw new AgentFailure(Reason.RestoreFailed, "strategy swap restores into a new side database, "
+                            + "but user \"" + target.username() + "\" may not create databases on " + target.address()
+                            + " (needs CREATEDB or superuser); use strategy inPlace instead");
+                }
+                if (!admin.mayAlter(db)) {
+                    throw new AgentFailure(Reason.RestoreFailed, "strategy swap renames database \"" + db
+                            + "\", which only its owner or a superuser may do, and user \"" + target.username()
+                            + "\" is neither; use strategy inPlace instead");
+                }
+            }
+            case IN_PLACE -> requireExists(admin, db, "strategy inPlace restores into an existing database; use "
+                    + "strategy newDatabase to restore into a new one");
+        }
+    }
+
+    private void requireVerifiable(DatabaseAdmin admin, Swap names) {
+        PgTarget target = request.target();
+        if (request.strategy() == RestoreStrategy.SWAP) {
+            if (!admin.exists(names.side())) {
+                throw new AgentFailure(Reason.DatabaseNotFound, "the side database \"" + names.side()
+                        + "\" does not exist on " + target.address() + "; run the restore phase first (with the "
+                        + "same --side-database)");
+            }
+            requireExists(admin, target.database(), "strategy swap replaces an existing database");
+            if (admin.exists(names.previous())) {
+                throw new AgentFailure(Reason.DatabaseExists, "database \"" + names.previous() + "\" already exists on "
+                        + target.address() + "; pass another --previous-database");
+            }
+        } else {
+            requireExists(admin, target.database(), "nothing was restored into it");
+        }
+    }
+
+    private void requireExists(DatabaseAdmin admin, String db, String hint) {
+        if (!admin.exists(db)) {
+            throw new AgentFailure(Reason.DatabaseNotFound, "database \"" + db + "\" does not exist on "
+                    + request.target().address() + "; " + hint);
+        }
+    }
+
+    private void restore(DatabaseAdmin admin, ObjectStore store, Manifest manifest, PgTool pgRestore, PgTool psql,
+                         Swap names) {
+        PgTarget target = request.target();
+        RestoreScope scope = request.scope();
+        List<String> switches = scope.pgRestoreSwitches(manifest);
+        if (request.strategy() == RestoreStrategy.IN_PLACE) {
+            new ArchiveStreamer(store, manifest, target, request.noOwner())
+                    .inPlace(pgRestore, psql, switches, scope.preludeSql(manifest, RestoreStrategy.IN_PLACE),
+                            !scope.dataOnly());
+            StructuredLog.info("restore.restored", "database", target.database(), "strategy", "inPlace");
+            return;
+        }
+        String into = request.strategy() == RestoreStrategy.SWAP ? names.side() : target.database();
+        PgTarget db = target.withDatabase(into);
+        admin.create(into);
+        try {
+            prepareFreshDatabase(manifest, db);
+            new ArchiveStreamer(store, manifest, db, request.noOwner()).intoNewDatabase(pgRestore, switches);
+        } catch (RuntimeException e) {
+            admin.dropQuietly(into, "the restore failed; no half-restored database is left behind");
+            throw e;
+        }
+        StructuredLog.info("restore.restored", "database", into, "strategy", request.strategy());
     }
 
     /**
-     * Partial archives do not fit an empty database as is: a {@code --table} dump holds no CREATE SCHEMA (pg_dump
-     * dumps only the tables), and a {@code --schema public} dump creates {@code public}, which every new database
-     * already has. This database was created by this run and is empty, so adjusting its schemas is safe.
+     * A fresh database has a {@code public} schema and nothing else. A selective restore needs its schemas created
+     * first (pg_restore's -t/-n never create them); a whole restore of a partial archive needs the same for a
+     * {@code --table} backup (which holds no CREATE SCHEMA) and {@code public} gone for a {@code --schema public}
+     * backup (which creates it). This database was created by this run and is empty, so this is safe.
      */
-    private static void prepareForPartialArchive(Manifest manifest, PgTarget target) {
-        var scope = manifest.scope();
-        if (scope == null || (scope.tables().isEmpty() && !scope.schemas().contains("public"))) {
+    private void prepareFreshDatabase(Manifest manifest, PgTarget db) {
+        List<String> sql = new ArrayList<>();
+        RestoreScope scope = request.scope();
+        if (scope.selective()) {
+            sql.addAll(scope.preludeSql(manifest, request.strategy()));
+        } else if (manifest.scope() != null && !manifest.scope().tables().isEmpty()) {
+            for (String schema : manifest.tables().stream().map(TableRows::schema).distinct().toList()) {
+                sql.add("CREATE SCHEMA IF NOT EXISTS " + PgConnections.quoteIdent(schema));
+            }
+        } else if (manifest.scope() != null && manifest.scope().schemas().contains("public")) {
+            sql.add("DROP SCHEMA IF EXISTS public");
+        }
+        if (sql.isEmpty()) {
             return;
         }
-        try (Connection c = PgConnections.open(target); Statement st = c.createStatement()) {
-            if (!scope.tables().isEmpty()) {
-                for (String schema : manifest.tables().stream().map(TableRows::schema).distinct().toList()) {
-                    st.execute("CREATE SCHEMA IF NOT EXISTS " + PgConnections.quoteIdent(schema));
-                }
-            } else {
-                st.execute("DROP SCHEMA IF EXISTS public");
+        try (Connection c = PgConnections.open(db); Statement st = c.createStatement()) {
+            for (String s : sql) {
+                st.execute(s);
             }
         } catch (SQLException e) {
-            throw new AgentFailure(Reason.RestoreFailed, "cannot prepare schemas in \"" + target.database() + "\": "
+            throw new AgentFailure(Reason.RestoreFailed, "cannot prepare schemas in \"" + db.database() + "\": "
                     + e.getMessage(), e);
         }
     }
 
-    private static void dropDatabase(Connection admin, PgTarget target) {
-        try (Statement st = admin.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS " + PgConnections.quoteIdent(target.database()) + " WITH (FORCE)");
-            StructuredLog.info("restore.database-dropped", "database", target.database(),
-                    "why", "the restore failed; no half-restored database is left behind");
-        } catch (SQLException e) {
-            StructuredLog.error("restore.drop-failed", "database", target.database(), "error", e.getMessage());
-        }
+    private long expectedRows(List<TableRows> inScope) {
+        return request.scope().schemaOnly() ? 0 : inScope.stream().mapToLong(TableRows::rows).sum();
     }
 
-    private void restoreArchive(ObjectStore store, Manifest manifest, PgTool pgRestore) {
+    /** Row counts; then, for swap, the side database goes in place. Returns the verify fields. */
+    private Map<String, Object> verify(DatabaseAdmin admin, List<TableRows> inScope, Swap names,
+                                       Map<String, Object> soFar, Instant startedAt) {
         PgTarget target = request.target();
-        List<String> command = new ArrayList<>(List.of(pgRestore.path().toString(), "--exit-on-error",
-                "--no-password", "--host=" + target.host(), "--port=" + target.port(),
-                "--username=" + target.username(), "--dbname=" + target.database()));
-        if (request.noOwner()) {
-            command.add("--no-owner");
+        boolean swap = request.strategy() == RestoreStrategy.SWAP;
+        String restoredInto = swap ? names.side() : target.database();
+        Map<String, Object> fields = new LinkedHashMap<>();
+        List<TableRows> expected = request.scope().schemaOnly()
+                ? inScope.stream().map(t -> new TableRows(t.schema(), t.name(), 0)).toList() : inScope;
+        if (request.verify() == VerifyMode.NONE) {
+            fields.put("tables", expected.size());
+            fields.put("rowsExpected", expectedRows(inScope));
+            fields.put("verified", false);
+        } else {
+            RowVerification verification;
+            try {
+                verification = RowVerification.count(target.withDatabase(restoredInto), expected);
+            } catch (AgentFailure e) {
+                if (swap) {
+                    admin.dropQuietly(names.side(), "its row counts could not be verified; the live database is untouched");
+                } else if (request.strategy() == RestoreStrategy.NEW_DATABASE && request.phase() == RestorePhase.ALL) {
+                    admin.dropQuietly(target.database(), "its row counts could not be verified");
+                }
+                throw e;
+            }
+            fields.putAll(verification.fields());
+            fields.put("verified", true);
+            if (!verification.mismatches().isEmpty()) {
+                String what = verification.mismatches().size() + " table(s) have different row counts than the "
+                        + "backup (first: " + RowVerification.describe(verification.mismatches().get(0)) + "); ";
+                String outcome;
+                if (swap) {
+                    admin.dropQuietly(names.side(), "its row counts do not match the backup");
+                    outcome = "the side database \"" + names.side() + "\" was dropped and the live database \""
+                            + target.database() + "\" is untouched";
+                } else if (request.strategy() == RestoreStrategy.IN_PLACE) {
+                    outcome = "the restored data was kept in \"" + target.database() + "\" (a safety backup, if one "
+                            + "was taken, holds what was there before)";
+                } else {
+                    outcome = "database \"" + target.database() + "\" was kept for inspection: drop it when done";
+                }
+                Map<String, Object> extra = new LinkedHashMap<>(soFar);
+                extra.putAll(fields);
+                extra.put("verified", false);
+                extra.remove("ok");
+                throw new AgentFailure(Reason.VerificationFailed, what + outcome, null, withoutNulls(extra));
+            }
         }
-        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        if (target.password() != null) {
-            pb.environment().put("PGPASSWORD", target.password());
+        if (swap) {
+            try {
+                admin.swap(target.database(), names.side(), names.previous());
+            } catch (AgentFailure e) {
+                throw new AgentFailure(e.reason(), e.getMessage() + "; the verified restore stays in \""
+                        + names.side() + "\" (run the verify phase again to put it in place, or drop it)", e);
+            }
+            fields.put("database", target.database());
+            fields.put("previousDatabase", names.previous());
         }
-        pb.environment().put("PGAPPNAME", "backtrack-agent");
-        Process process;
-        try {
-            process = pb.start();
-        } catch (IOException e) {
-            throw new AgentFailure(Reason.ToolMissing, "cannot start " + pgRestore.path() + ": " + e.getMessage(), e);
-        }
-        BoundedTail stderr = BoundedTail.collect(process.getErrorStream(), 16 * 1024, "pg_restore-stderr");
-        Sha256 sha256 = new Sha256();
-        DigestingInputStream stored = new DigestingInputStream(store.open(manifest.archiveKey()), sha256);
-        HoldBackInputStream held = new HoldBackInputStream(stored, HOLD_BACK_BYTES, () -> {
-            // The digest is final here: the source just ended.
-            String actual = sha256.hex();
-            if (!actual.equals(manifest.sha256()) || sha256.bytes() != manifest.sizeBytes()) {
-                throw new ArchiveCorruptException(ArchiveSource.hashMismatch(manifest, actual, sha256.bytes())
-                        .getMessage());
+        return fields;
+    }
+
+    private static Map<String, Object> withoutNulls(Map<String, Object> map) {
+        Map<String, Object> copy = new LinkedHashMap<>();
+        map.forEach((k, v) -> {
+            if (v != null) {
+                copy.put(k, v);
             }
         });
-        OutputStream stdin = process.getOutputStream();
-        IOException streamError = null;
-        try (InputStream plain = BackupFolder.compressionOf(manifest.archiveKey()).decompress(held)) {
-            plain.transferTo(stdin);
-        } catch (IOException e) {
-            streamError = e;
-            // Kill before closing stdin: pg_restore must never see a clean end of a refused archive.
-            process.destroyForcibly();
-        }
-        closeQuietly(stdin);
-        int exit = waitFor(process);
-        if (streamError instanceof ArchiveCorruptException) {
-            throw new AgentFailure(Reason.ArchiveCorrupt, streamError.getMessage() + "; the restore was stopped "
-                    + "before the end of the archive", streamError);
-        }
-        if (streamError != null || exit != 0) {
-            // Tell corruption from other errors: finish the digest over the rest of the object.
-            String corrupt = corruptionOf(stored, sha256, manifest, held);
-            closeQuietly(held);
-            if (corrupt != null) {
-                throw new AgentFailure(Reason.ArchiveCorrupt, corrupt, streamError);
-            }
-            String err = stderr.text();
-            if (exit == 0 && streamError != null) {
-                throw new AgentFailure(Reason.RestoreFailed, "reading the archive failed: " + streamError.getMessage(),
-                        streamError);
-            }
-            throw new AgentFailure(Reason.RestoreFailed, "pg_restore failed (exit status " + exit + "): "
-                    + tail(err.isEmpty() && streamError != null ? streamError.getMessage() : err), streamError);
-        }
-        closeQuietly(held);
-        String warnings = stderr.text();
-        if (!warnings.isEmpty()) {
-            StructuredLog.warn("pg_restore.stderr", "text", tail(warnings));
-        }
-    }
-
-    /** Null if the archive's bytes match the manifest, else the ArchiveCorrupt message. */
-    private static String corruptionOf(DigestingInputStream stored, Sha256 sha256, Manifest manifest,
-                                       HoldBackInputStream held) {
-        try {
-            stored.drain();
-        } catch (IOException e) {
-            return null; // cannot tell; report the original failure
-        }
-        String actual = sha256.hex();
-        if (actual.equals(manifest.sha256()) && sha256.bytes() == manifest.sizeBytes()) {
-            return null;
-        }
-        return ArchiveSource.hashMismatch(manifest, actual, sha256.bytes()).getMessage();
-    }
-
-    private record Verification(int tables, long rowsExpected, long rowsRestored, List<TableMismatch> mismatches) {
-        Map<String, Object> fields() {
-            Map<String, Object> f = new LinkedHashMap<>();
-            f.put("tables", tables);
-            f.put("rowsExpected", rowsExpected);
-            f.put("rowsRestored", rowsRestored);
-            f.put("mismatches", mismatches);
-            return f;
-        }
-    }
-
-    private static Verification verify(Manifest manifest, PgTarget target) {
-        List<TableMismatch> mismatches = new ArrayList<>();
-        long expected = 0;
-        long restored = 0;
-        try (Connection c = PgConnections.open(target)) {
-            for (TableRows t : manifest.tables()) {
-                expected += t.rows();
-                Long actual = countIfPresent(c, new TableRef(t.schema(), t.name()));
-                if (actual != null) {
-                    restored += actual;
-                }
-                if (actual == null || actual != t.rows()) {
-                    mismatches.add(new TableMismatch(t.schema(), t.name(), t.rows(), actual));
-                }
-            }
-        } catch (SQLException e) {
-            throw new AgentFailure(Reason.RestoreFailed, "cannot count restored rows: " + e.getMessage(), e);
-        }
-        return new Verification(manifest.tables().size(), expected, restored, mismatches);
-    }
-
-    private static Long countIfPresent(Connection c, TableRef table) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_catalog.to_regclass(?) IS NOT NULL")) {
-            ps.setString(1, table.quoted());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                if (!rs.getBoolean(1)) {
-                    return null;
-                }
-            }
-        }
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table.quoted())) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    private static String describe(TableMismatch m) {
-        return m.schema() + "." + m.name() + ": expected " + m.expected() + ", found "
-                + (m.actual() == null ? "no table" : m.actual());
-    }
-
-    private static int waitFor(Process process) {
-        try {
-            return process.waitFor();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-            return -1;
-        }
-    }
-
-    private static void closeQuietly(java.io.Closeable c) {
-        try {
-            c.close();
-        } catch (IOException ignored) {
-            // broken pipe to a dead pg_restore, or a finished download
-        }
-    }
-
-    private static String tail(String text) {
-        String t = text == null ? "" : text.strip();
-        return t.length() <= 1200 ? t : "…" + t.substring(t.length() - 1200);
+        return copy;
     }
 }

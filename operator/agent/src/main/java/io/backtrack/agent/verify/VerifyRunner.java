@@ -42,46 +42,60 @@ public final class VerifyRunner {
             store.requireBucket();
             Manifest manifest = ArchiveSource.readManifest(store, folder);
             ArchiveSource.requireArchive(store, manifest);
-            Sha256 sha256 = new Sha256();
-            DigestingInputStream stored = new DigestingInputStream(store.open(manifest.archiveKey()), sha256);
-            long plainBytes;
-            String decodeError = null;
-            try (stored) {
-                try {
-                    plainBytes = decodeFully(BackupFolder.compressionOf(manifest.archiveKey()).decompress(stored));
-                } catch (IOException e) {
-                    decodeError = e.getMessage();
-                    plainBytes = -1;
-                }
-                stored.drain();
-            } catch (IOException e) {
-                throw new AgentFailure(Reason.StorageUnreachable, "downloading " + manifest.archiveKey() + " from "
-                        + storage.endpoint() + " failed: " + e.getMessage(), e);
-            }
-            String actual = sha256.hex();
-            if (!actual.equals(manifest.sha256()) || sha256.bytes() != manifest.sizeBytes()) {
-                throw ArchiveSource.hashMismatch(manifest, actual, sha256.bytes());
-            }
-            if (decodeError != null) {
-                throw new AgentFailure(Reason.ArchiveCorrupt, "archive " + manifest.archiveKey()
-                        + " matches its SHA-256 but is not a readable pg_dump archive: " + decodeError);
-            }
+            ArchiveScan scan = scan(store, manifest);
+            String actual = scan.sha256();
             double seconds = Duration.between(started, Instant.now()).toMillis() / 1000.0;
-            StructuredLog.info("verify.completed", "key", folder.key(), "sha256", actual, "sizeBytes", sha256.bytes(),
+            StructuredLog.info("verify.completed", "key", folder.key(), "sha256", actual, "sizeBytes", scan.sizeBytes(),
                     "seconds", seconds);
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("key", folder.key());
             result.put("archiveKey", manifest.archiveKey());
             result.put("bucket", storage.bucket());
             result.put("sha256", actual);
-            result.put("sizeBytes", sha256.bytes());
-            result.put("uncompressedBytes", plainBytes);
+            result.put("sizeBytes", scan.sizeBytes());
+            result.put("uncompressedBytes", scan.uncompressedBytes());
             result.put("archiveVerified", true);
             result.put("database", manifest.database());
             result.put("completedAt", manifest.completedAt() == null ? null : manifest.completedAt().toString());
             result.put("durationSeconds", seconds);
             return result;
         }
+    }
+
+    /** What a full read of a stored archive found; it matched its manifest. */
+    public record ArchiveScan(String sha256, long sizeBytes, long uncompressedBytes) {
+    }
+
+    /**
+     * Streams the whole archive once: SHA-256 and size against the manifest (ArchiveCorrupt naming both hashes),
+     * then that it decompresses into a custom-format dump (ArchiveCorrupt).
+     */
+    public static ArchiveScan scan(ObjectStore store, Manifest manifest) {
+        Sha256 sha256 = new Sha256();
+        DigestingInputStream stored = new DigestingInputStream(store.open(manifest.archiveKey()), sha256);
+        long plainBytes;
+        String decodeError = null;
+        try (stored) {
+            try {
+                plainBytes = decodeFully(BackupFolder.compressionOf(manifest.archiveKey()).decompress(stored));
+            } catch (IOException e) {
+                decodeError = e.getMessage();
+                plainBytes = -1;
+            }
+            stored.drain();
+        } catch (IOException e) {
+            throw new AgentFailure(Reason.StorageUnreachable, "downloading " + manifest.archiveKey() + " from "
+                    + store.location().endpoint() + " failed: " + e.getMessage(), e);
+        }
+        String actual = sha256.hex();
+        if (!actual.equals(manifest.sha256()) || sha256.bytes() != manifest.sizeBytes()) {
+            throw ArchiveSource.hashMismatch(manifest, actual, sha256.bytes());
+        }
+        if (decodeError != null) {
+            throw new AgentFailure(Reason.ArchiveCorrupt, "archive " + manifest.archiveKey()
+                    + " matches its SHA-256 but is not a readable pg_dump archive: " + decodeError);
+        }
+        return new ArchiveScan(actual, sha256.bytes(), plainBytes);
     }
 
     /** Reads the decompressed stream to its end; throws if it is not a custom-format dump. */

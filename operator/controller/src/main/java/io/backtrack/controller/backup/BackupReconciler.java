@@ -34,6 +34,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Backup: observe the Job → validate → create the Job once → record the agent's result.
@@ -43,6 +45,8 @@ import java.util.Optional;
 public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
     private static final Logger LOG = Logger.getLogger(BackupReconciler.class);
     static final Duration SECRET_RECHECK = Duration.ofSeconds(15);
+    static final Duration PROTECTION_RECHECK = Duration.ofSeconds(3);
+    private final Set<String> announcedWaits = ConcurrentHashMap.newKeySet();
 
     private final KubernetesClient client;
     private final EventRecorder events;
@@ -184,11 +188,14 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
     public DeleteControl cleanup(Backup backup, Context<Backup> context) {
         if (backup.getMetadata().getFinalizers().contains(BacktrackApi.RESTORE_PROTECTION_FINALIZER)) {
             // A Restore is reading this backup: its archive stays until the Restore ends and lifts the protection.
-            String restore = backup.getMetadata().getLabels() == null ? "?" : backup.getMetadata().getLabels().get(BacktrackApi.IN_USE_BY_RESTORE_LABEL);
-            events.normal(backup, "DeletionWaiting", "Restore " + restore + " is using this backup; it is deleted once the Restore ends");
-            // Lifting the finalizer is an update of this Backup, which brings the cleanup back.
-            return DeleteControl.noFinalizerRemoval();
+            // Lifting it changes no generation, so look again rather than wait for an event; say so once.
+            if (announcedWaits.add(backup.getMetadata().getUid())) {
+                String restore = backup.getMetadata().getLabels() == null ? "?" : backup.getMetadata().getLabels().get(BacktrackApi.IN_USE_BY_RESTORE_LABEL);
+                events.normal(backup, "DeletionWaiting", "Restore " + restore + " is using this backup; it is deleted once the Restore ends");
+            }
+            return DeleteControl.noFinalizerRemoval().rescheduleAfter(PROTECTION_RECHECK);
         }
+        announcedWaits.remove(backup.getMetadata().getUid());
         if (backup.getSpec() == null || backup.getSpec().deletionPolicyOrDefault() != DeletionPolicy.Delete
                 || backup.getStatus() == null || backup.getStatus().jobName() == null) {
             return DeleteControl.defaultDelete();

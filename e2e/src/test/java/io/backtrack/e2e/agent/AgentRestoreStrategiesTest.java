@@ -1,0 +1,375 @@
+package io.backtrack.e2e.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.backtrack.e2e.postgres.DatabaseFingerprint;
+import io.backtrack.e2e.postgres.SampleData;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The restore strategies (newDatabase, swap, inPlace) and phases (check, restore, verify, all) against a real
+ * PostgreSQL and S3Proxy. Each test works on its own databases: a "live" database loaded with the sample data,
+ * backed up, then changed (rows deleted, a table dropped, a row updated) so a restore has something to undo.
+ */
+class AgentRestoreStrategiesTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static AgentFixture fx;
+    private static final List<String> created = new ArrayList<>();
+
+    @BeforeAll
+    static void setUp() {
+        fx = AgentFixture.get();
+    }
+
+    @AfterAll
+    static void dropDatabases() {
+        for (String db : created) {
+            fx.pg.dropDatabase(db);
+        }
+    }
+
+    /** A live database with the sample data, its backup, and the fingerprint taken right after the backup. */
+    private record Live(String db, String folder, DatabaseFingerprint atBackup) {
+    }
+
+    private static Live live(String name) {
+        String db = track(fx.pg.uniqueDatabaseName(name));
+        fx.pg.createDatabase(db);
+        SampleData.load(fx.pg, db);
+        String folder = AgentFixture.folder(name);
+        List<String> args = new ArrayList<>(List.of("backup", "--host", fx.pg.host(), "--port",
+                String.valueOf(fx.pg.port()), "--dbname", db, "--username", fx.pg.superuser(), "--key", folder));
+        args.addAll(fx.storageArgs());
+        AgentProcess.Outcome out = fx.agent(args);
+        assertThat(out.exitCode()).as(out.stdout() + out.stderr()).isZero();
+        return new Live(db, folder, DatabaseFingerprint.of(fx.pg, db));
+    }
+
+    private static String track(String db) {
+        created.add(db);
+        return db;
+    }
+
+    /** Deletes rows, drops a table and updates a row; returns the changed fingerprint. */
+    private static DatabaseFingerprint change(String db) {
+        fx.pg.execute(db,
+                "DELETE FROM public.order_items WHERE quantity > 1",
+                "DROP TABLE billing.refunds",
+                "UPDATE public.customers SET name = 'changed after the backup' WHERE id = (SELECT min(id) FROM public.customers)");
+        return DatabaseFingerprint.of(fx.pg, db);
+    }
+
+    private static AgentProcess.Outcome restore(String folder, String db, String... extra) {
+        return fx.agent(fx.restoreArgs(folder, db, extra));
+    }
+
+    private static AgentProcess.Outcome restore(String folder, String db, Map<String, String> env, String... extra) {
+        return fx.agent(fx.restoreArgs(folder, db, extra), env);
+    }
+
+    private static JsonNode ok(AgentProcess.Outcome out) {
+        assertThat(out.exitCode()).as(out.stdout() + out.stderr()).isZero();
+        assertThat(out.ok()).isTrue();
+        assertThat(out.stdout().strip().lines()).hasSize(1);
+        assertThat(out.stdout().getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThan(4096);
+        assertThat(out.stderr()).doesNotContain(fx.pg.password()).doesNotContain(fx.s3.secretKey());
+        return out.result();
+    }
+
+    private static AgentProcess.Outcome failed(AgentProcess.Outcome out, String reason) {
+        assertThat(out.exitCode()).as(out.stdout() + out.stderr()).isEqualTo(1);
+        assertThat(out.reason()).as(out.stdout() + out.stderr()).isEqualTo(reason);
+        assertThat(out.stderr()).doesNotContain(fx.pg.password()).doesNotContain(fx.s3.secretKey());
+        return out;
+    }
+
+    private static List<String> databasesStartingWith(String prefix) {
+        List<String> names = new ArrayList<>();
+        try (Connection c = fx.pg.connect("postgres");
+             PreparedStatement ps = c.prepareStatement("SELECT datname FROM pg_database WHERE starts_with(datname, ?)")) {
+            ps.setString(1, prefix);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return names;
+    }
+
+    /** A copy of the folder's manifest, changed, in a new folder (pointing at the same archive). */
+    private static String manifestCopy(String folder, java.util.function.Consumer<ObjectNode> change) throws Exception {
+        ObjectNode manifest = (ObjectNode) JSON.readTree(fx.s3.readObject(AgentFixture.BUCKET, folder + "/manifest.json"));
+        change.accept(manifest);
+        String copy = AgentFixture.folder("manifest-copy");
+        fx.s3.writeObject(AgentFixture.BUCKET, copy + "/manifest.json", JSON.writeValueAsBytes(manifest));
+        return copy;
+    }
+
+    // ---------------------------------------------------------------- round trips
+
+    @Test
+    void newDatabaseRestoresTheBackedUpContent() {
+        Live live = live("rt_new");
+        change(live.db());
+        String target = track(fx.pg.uniqueDatabaseName("rt_new_target"));
+        JsonNode r = ok(restore(live.folder(), target, "--strategy", "newDatabase"));
+        assertThat(r.get("phase").asText()).isEqualTo("all");
+        assertThat(r.get("strategy").asText()).isEqualTo("newDatabase");
+        assertThat(r.get("database").asText()).isEqualTo(target);
+        assertThat(r.get("archiveVerified").asBoolean()).isTrue();
+        assertThat(r.get("rowsRestored").asLong()).isEqualTo(live.atBackup().totalRows());
+        assertThat(DatabaseFingerprint.of(fx.pg, target)).isEqualTo(live.atBackup());
+    }
+
+    @Test
+    void inPlaceBringsBackExactlyTheBackedUpContent() {
+        Live live = live("rt_inplace");
+        change(live.db());
+        JsonNode r = ok(restore(live.folder(), live.db(), "--strategy", "inPlace"));
+        assertThat(r.get("strategy").asText()).isEqualTo("inPlace");
+        assertThat(r.get("database").asText()).isEqualTo(live.db());
+        assertThat(r.get("mismatches")).isEmpty();
+        assertThat(r.get("rowsRestored").asLong()).isEqualTo(live.atBackup().totalRows());
+        assertThat(DatabaseFingerprint.of(fx.pg, live.db())).isEqualTo(live.atBackup());
+    }
+
+    @Test
+    void swapPutsTheRestoreInPlaceKeepsThePreviousAndTerminatesSessions() throws Exception {
+        Live live = live("rt_swap");
+        DatabaseFingerprint changed = change(live.db());
+        try (Connection session = fx.pg.connect(live.db())) {
+            JsonNode r = ok(restore(live.folder(), live.db(), "--strategy", "swap"));
+            assertThat(r.get("strategy").asText()).isEqualTo("swap");
+            assertThat(r.get("database").asText()).isEqualTo(live.db());
+            String previous = track(r.get("previousDatabase").asText());
+            track(r.get("sideDatabase").asText());
+            assertThat(previous).startsWith(live.db() + "_before_restore_");
+            assertThat(r.get("mismatches")).isEmpty();
+
+            assertThat(DatabaseFingerprint.of(fx.pg, live.db())).isEqualTo(live.atBackup());
+            assertThat(DatabaseFingerprint.of(fx.pg, previous)).isEqualTo(changed);
+            assertThat(fx.pg.databaseExists(r.get("sideDatabase").asText())).isFalse();
+            // The session open on the live database was terminated.
+            assertThat(session.isValid(2)).isFalse();
+
+            // The restore itself can be rolled back by renaming.
+            String restored = track(live.db() + "_restored");
+            fx.pg.execute("postgres", "ALTER DATABASE \"" + live.db() + "\" RENAME TO \"" + restored + "\"",
+                    "ALTER DATABASE \"" + previous + "\" RENAME TO \"" + live.db() + "\"");
+            assertThat(DatabaseFingerprint.of(fx.pg, live.db())).isEqualTo(changed);
+            assertThat(DatabaseFingerprint.of(fx.pg, restored)).isEqualTo(live.atBackup());
+        }
+    }
+
+    @Test
+    void phasesRunSeparatelyReachTheSameEndStateAsAll() {
+        Live live = live("phases");
+        DatabaseFingerprint changed = change(live.db());
+
+        JsonNode check = ok(restore(live.folder(), live.db(), "--strategy", "swap", "--phase", "check"));
+        assertThat(check.get("phase").asText()).isEqualTo("check");
+        assertThat(check.get("archiveVerified").asBoolean()).isTrue();
+        assertThat(check.get("sha256").asText()).hasSize(64);
+        assertThat(check.get("sizeBytes").asLong()).isPositive();
+        assertThat(check.get("sourceDatabase").asText()).isEqualTo(live.db());
+        assertThat(check.get("sourceServerVersion").asText()).startsWith(fx.pg.major() + ".");
+        assertThat(check.get("serverVersion").asText()).startsWith(fx.pg.major() + ".");
+        assertThat(check.get("tables").asInt()).isEqualTo(6);
+        assertThat(check.get("rows").asLong()).isEqualTo(live.atBackup().totalRows());
+        String side = track(check.get("sideDatabase").asText());
+        assertThat(fx.pg.databaseExists(side)).isFalse();
+        assertThat(DatabaseFingerprint.of(fx.pg, live.db())).isEqualTo(changed);
+
+        JsonNode restore = ok(restore(live.folder(), live.db(), "--strategy", "swap", "--phase", "restore"));
+        assertThat(restore.get("phase").asText()).isEqualTo("restore");
+        assertThat(restore.get("database").asText()).isEqualTo(side);
+        assertThat(restore.get("archiveVerified").asBoolean()).isTrue();
+        assertThat(DatabaseFingerprint.of(fx.pg, side)).isEqualTo(live.atBackup());
+        assertThat(DatabaseFingerprint.of(fx.pg, live.db())).as("live untouched by the restore phase").isEqualTo(changed);
+
+        String previous = track(live.db() + "_prev");
+        JsonNode verify = ok(restore(live.folder(), live.db(), "--strategy", "swap", "--phase", "verify",
+                "--previous-database", previous));
+        assertThat(verify.get("phase").asText()).isEqualTo("verify");
+        assertThat(verify.get("tables").asInt()).isEqualTo(6);
+        assertThat(verify.get("rowsExpected").asLong()).isEqualTo(live.atBackup().totalRows());
+        assertThat(verify.get("rowsRestored").asLong()).isEqualTo(live.atBackup().totalRows());
+        assertThat(verify.get("mismatches")).isEmpty();
+        assertThat(verify.get("previousDatabase").asText()).isEqualTo(previous);
+        assertThat(DatabaseFingerprint.of(fx.pg, live.db())).isEqualTo(live.atBackup());
+        assertThat(DatabaseFingerprint.of(fx.pg, previous)).isEqualTo(changed);
+        assertThat(fx.pg.databaseExists(side)).isFalse();
+
+        // inPlace in phases too.
+        change(live.db());
+        ok(restore(live.folder(), live.db(), "--strategy", "inPlace", "--phase", "check"));
+        ok(restore(live.folder(), live.db(), "--strategy", "inPlace", "--phase", "restore"));
+        JsonNode v = ok(restore(live.folder(), live.db(), "--strategy", "inPlace", "--phase", "verify"));
+        assertThat(v.get("mismatches")).isEmpty();
+        assertThat(DatabaseFingerprint.of(fx.pg, live.db())).isEqualTo(live.atBackup());
+    }
+
+    // ---------------------------------------------------------------- corruption
+
+    @Test
+    void aCorruptArchiveIsRefusedAndLeavesEverythingAsItWas() {
+        Live live = live("corrupt");
+        DatabaseFingerprint changed = change(live.db());
+        fx.s3.corruptOneByte(AgentFixture.BUCKET, live.folder() + "/archive.pgdump.zst");
+
+        AgentProcess.Outcome check = failed(restore(live.folder(), live.db(), "--strategy", "inPlace", "--phase",
+                "check"), "ArchiveCorrupt");
+        assertThat(check.message()).contains("SHA-256");
+
+        AgentProcess.Outcome inPlace = failed(restore(live.folder(), live.db(), "--strategy", "inPlace", "--phase",
+                "restore"), "ArchiveCorrupt");
+        assertThat(inPlace.message()).contains("SHA-256");
+        assertThat(DatabaseFingerprint.of(fx.pg, live.db())).isEqualTo(changed);
+
+        failed(restore(live.folder(), live.db(), "--strategy", "swap", "--phase", "restore"), "ArchiveCorrupt");
+        assertThat(databasesStartingWith(live.db() + "_restoring_")).isEmpty();
+        assertThat(DatabaseFingerprint.of(fx.pg, live.db())).isEqualTo(changed);
+
+        failed(restore(live.folder(), live.db(), "--strategy", "swap"), "ArchiveCorrupt");
+        assertThat(databasesStartingWith(live.db() + "_")).isEmpty();
+
+        String target = track(fx.pg.uniqueDatabaseName("corrupt_new"));
+        failed(restore(live.folder(), target, "--strategy", "newDatabase", "--phase", "restore"), "ArchiveCorrupt");
+        assertThat(fx.pg.databaseExists(target)).isFalse();
+    }
+
+    // ---------------------------------------------------------------- refusals
+
+    @Test
+    void badInputIsRefusedWithTheRightReasonAndTouchesNothing() throws Exception {
+        Live live = live("refusals");
+        DatabaseFingerprint changed = change(live.db());
+
+        String empty = AgentFixture.folder("no-manifest");
+        fx.s3.writeObject(AgentFixture.BUCKET, empty + "/archive.pgdump.zst", new byte[] {1, 2, 3});
+        AgentProcess.Outcome noManifest = failed(restore(empty, live.db(), "--strategy", "inPlace", "--phase", "check"),
+                "ArchiveNotFound");
+        assertThat(noManifest.message()).contains("no manifest.json under " + empty).contains("not a completed backup");
+
+        failed(restore(live.folder(), live.db(), Map.of("PGPASSWORD", "wrong"), "--strategy", "inPlace", "--phase",
+                "check"), "DatabaseAuthFailed");
+
+        AgentProcess.Outcome exists = failed(restore(live.folder(), live.db(), "--phase", "check"), "DatabaseExists");
+        assertThat(exists.message()).contains(live.db());
+
+        failed(restore(live.folder(), fx.pg.uniqueDatabaseName("missing"), "--strategy", "inPlace", "--phase",
+                "check"), "DatabaseNotFound");
+
+        AgentProcess.Outcome noTable = failed(restore(live.folder(), live.db(), "--strategy", "inPlace",
+                "--table", "public.customers", "--table", "public.nope", "--phase", "check"), "InvalidArguments");
+        assertThat(noTable.message()).contains("table public.nope").doesNotContain("table public.customers");
+
+        AgentProcess.Outcome partialSwap = failed(restore(live.folder(), live.db(), "--strategy", "swap", "--table",
+                "customers", "--phase", "check"), "InvalidArguments");
+        assertThat(partialSwap.message()).contains("full-scope").contains("inPlace");
+
+        String newer = manifestCopy(live.folder(), m -> m.put("serverVersion", "99.1"));
+        AgentProcess.Outcome older = failed(restore(newer, live.db(), "--strategy", "inPlace"), "RestoreFailed");
+        assertThat(older.message()).contains("the backup comes from PostgreSQL 99.1 but " + fx.pg.host() + ":"
+                + fx.pg.port() + " runs " + fx.pg.major() + ".").contains("restore to a server of version 99 or later");
+        failed(restore(newer, live.db(), "--strategy", "swap"), "RestoreFailed");
+        assertThat(databasesStartingWith(live.db() + "_")).isEmpty();
+        assertThat(DatabaseFingerprint.of(fx.pg, live.db())).isEqualTo(changed);
+    }
+
+    @Test
+    void aRowCountMismatchFailsVerificationAndSwapLeavesTheLiveDatabaseAlone() throws Exception {
+        Live live = live("mismatch");
+        DatabaseFingerprint changed = change(live.db());
+        String wrong = manifestCopy(live.folder(), m -> {
+            for (JsonNode t : m.get("tables")) {
+                if (t.get("name").asText().equals("customers")) {
+                    ((ObjectNode) t).put("rows", t.get("rows").asLong() + 1);
+                }
+            }
+            m.put("rows", m.get("rows").asLong() + 1);
+        });
+
+        AgentProcess.Outcome swap = failed(restore(wrong, live.db(), "--strategy", "swap"), "VerificationFailed");
+        assertThat(swap.message()).contains("public.customers").contains("untouched");
+        assertThat(swap.result().get("mismatches")).hasSize(1);
+        assertThat(swap.result().get("mismatches").get(0).get("name").asText()).isEqualTo("customers");
+        assertThat(databasesStartingWith(live.db() + "_")).isEmpty();
+        assertThat(DatabaseFingerprint.of(fx.pg, live.db())).isEqualTo(changed);
+
+        // --verify none skips the comparison (and swap goes ahead).
+        JsonNode none = ok(restore(wrong, live.db(), "--strategy", "swap", "--verify", "none"));
+        track(none.get("previousDatabase").asText());
+        assertThat(none.get("tables").asInt()).isEqualTo(6);
+        assertThat(none.has("mismatches")).isFalse();
+        assertThat(DatabaseFingerprint.of(fx.pg, live.db())).isEqualTo(live.atBackup());
+
+        AgentProcess.Outcome inPlace = failed(restore(wrong, live.db(), "--strategy", "inPlace"), "VerificationFailed");
+        assertThat(inPlace.message()).contains("kept");
+    }
+
+    // ---------------------------------------------------------------- scope
+
+    @Test
+    void scopeSelectsTablesSchemaOnlyAndDataOnly() {
+        Live live = live("scope");
+        change(live.db());
+
+        // inPlace --table: only that table comes back.
+        JsonNode table = ok(restore(live.folder(), live.db(), "--strategy", "inPlace", "--table", "public.order_items"));
+        assertThat(table.get("tables").asInt()).isEqualTo(1);
+        DatabaseFingerprint afterTable = DatabaseFingerprint.of(fx.pg, live.db());
+        assertThat(afterTable.contentHashes().get("public.order_items"))
+                .isEqualTo(live.atBackup().contentHashes().get("public.order_items"));
+        assertThat(afterTable.contentHashes().get("public.customers"))
+                .as("outside the scope: still changed").isNotEqualTo(live.atBackup().contentHashes().get("public.customers"));
+        assertThat(afterTable.rowCounts()).doesNotContainKey("billing.refunds");
+
+        // newDatabase --table: the table (and its schema) only.
+        String one = track(fx.pg.uniqueDatabaseName("scope_table"));
+        JsonNode t2 = ok(restore(live.folder(), one, "--table", "billing.refunds"));
+        assertThat(t2.get("rowsRestored").asLong()).isEqualTo(live.atBackup().rowCounts().get("billing.refunds"));
+        DatabaseFingerprint oneFp = DatabaseFingerprint.of(fx.pg, one);
+        assertThat(oneFp.rowCounts().keySet()).containsExactly("billing.refunds");
+        assertThat(oneFp.contentHashes().get("billing.refunds"))
+                .isEqualTo(live.atBackup().contentHashes().get("billing.refunds"));
+
+        // newDatabase --schema-only: every table, no rows.
+        String empty = track(fx.pg.uniqueDatabaseName("scope_schema"));
+        JsonNode s = ok(restore(live.folder(), empty, "--schema-only"));
+        assertThat(s.get("rowsExpected").asLong()).isZero();
+        DatabaseFingerprint emptyFp = DatabaseFingerprint.of(fx.pg, empty);
+        assertThat(emptyFp.rowCounts().keySet()).isEqualTo(live.atBackup().rowCounts().keySet());
+        assertThat(emptyFp.totalRows()).isZero();
+
+        // inPlace --data-only into those existing empty tables: exactly the backed-up rows.
+        JsonNode d = ok(restore(live.folder(), empty, "--strategy", "inPlace", "--data-only"));
+        assertThat(d.get("rowsRestored").asLong()).isEqualTo(live.atBackup().totalRows());
+        assertThat(DatabaseFingerprint.of(fx.pg, empty)).isEqualTo(live.atBackup());
+
+        // inPlace --schema-only: definitions recreated, tables emptied (and the dropped table is back).
+        JsonNode so = ok(restore(live.folder(), live.db(), "--strategy", "inPlace", "--schema-only"));
+        assertThat(so.get("rowsExpected").asLong()).isZero();
+        DatabaseFingerprint soFp = DatabaseFingerprint.of(fx.pg, live.db());
+        assertThat(soFp.rowCounts().keySet()).isEqualTo(live.atBackup().rowCounts().keySet());
+        assertThat(soFp.totalRows()).isZero();
+
+        failed(restore(live.folder(), fx.pg.uniqueDatabaseName("x"), "--data-only", "--phase", "check"),
+                "InvalidArguments");
+    }
+}
