@@ -145,6 +145,9 @@ public final class Sandbox {
             if ("Backup".equals(t.kind()) && "Completed".equals(phase)) {
                 checkWithSha256sum(env, r);
             }
+            if (ScheduleProgress.isSchedule(t) && !ScheduleProgress.report(env, t, BUCKET)) {
+                exit = 1;
+            }
             String expected = t.expect() == null ? "Completed" : t.expect();
             if (!phase.equals(expected)) {
                 System.err.println("sandbox: " + t.kind() + " " + t.namespace() + "/" + t.name() + " ended " + phase

@@ -15,6 +15,9 @@ record Tracked(String apiVersion, String kind, String namespace, String name, St
     }
 
     String phase(BacktrackEnvironment env) {
+        if (ScheduleProgress.isSchedule(this)) {
+            return ScheduleProgress.phase(env, this);
+        }
         GenericKubernetesResource r = get(env);
         if (r == null) {
             return "(deleted)";

@@ -31,8 +31,8 @@ public final class BackupCommand extends ResultCommand {
     @Mixin
     PgBinRootOption pgBinRoot;
 
-    @Option(names = "--key", required = true, paramLabel = "FOLDER", description = "The backup's folder in the bucket")
-    String key;
+    @Mixin
+    FolderOption folderOption;
 
     @Option(names = "--compression", defaultValue = "zstd", paramLabel = "ALGO",
             description = "zstd (default), gzip or none")
@@ -73,7 +73,7 @@ public final class BackupCommand extends ResultCommand {
         try {
             algo = Compression.parse(compression);
             effectiveLevel = algo.effectiveLevel(level);
-            folder = new BackupFolder(key);
+            folder = folderOption.folder();
         } catch (IllegalArgumentException e) {
             throw new AgentFailure(Reason.InvalidArguments, e.getMessage(), e);
         }

@@ -1,13 +1,11 @@
 package io.backtrack.agent.cli;
 
 import io.backtrack.agent.catalog.BackupCatalog;
-import io.backtrack.agent.result.AgentFailure;
 import io.backtrack.agent.result.Reason;
 import io.backtrack.agent.storage.BackupFolder;
 import io.backtrack.agent.storage.ObjectStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 import java.util.Map;
 
@@ -16,17 +14,12 @@ public final class DeleteCommand extends ResultCommand {
     @Mixin
     StorageOptions storage;
 
-    @Option(names = "--key", required = true, paramLabel = "FOLDER", description = "The backup's folder in the bucket")
-    String key;
+    @Mixin
+    FolderOption folderOption;
 
     @Override
     Map<String, Object> execute() {
-        BackupFolder folder;
-        try {
-            folder = new BackupFolder(key);
-        } catch (IllegalArgumentException e) {
-            throw new AgentFailure(Reason.InvalidArguments, e.getMessage(), e);
-        }
+        BackupFolder folder = folderOption.folder();
         try (ObjectStore store = new ObjectStore(storage.toLocation())) {
             store.requireBucket();
             return new BackupCatalog(store).delete(folder);

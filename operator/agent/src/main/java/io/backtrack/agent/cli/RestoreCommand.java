@@ -43,8 +43,8 @@ public final class RestoreCommand extends ResultCommand {
     @Mixin
     PgBinRootOption pgBinRoot;
 
-    @Option(names = "--key", required = true, paramLabel = "FOLDER", description = "The backup's folder in the bucket")
-    String key;
+    @Mixin
+    FolderOption folderOption;
 
     @Option(names = "--no-owner", description = "Do not restore object ownership (objects belong to --username)")
     boolean noOwner;
@@ -90,7 +90,7 @@ public final class RestoreCommand extends ResultCommand {
         RestorePhase p;
         VerifyMode v;
         try {
-            folder = new BackupFolder(key);
+            folder = folderOption.folder();
             s = RestoreStrategy.parse(strategy);
             p = RestorePhase.parse(phase);
             v = VerifyMode.parse(verify);

@@ -1,0 +1,117 @@
+package io.backtrack.e2e.schedule;
+
+import io.backtrack.api.backup.Backup;
+import io.backtrack.api.backup.BackupPhase;
+import io.backtrack.api.backup.Compression;
+import io.backtrack.api.backup.CompressionAlgorithm;
+import io.backtrack.api.schedule.BackupSchedule;
+import io.backtrack.api.schedule.RetentionPolicy;
+import io.backtrack.e2e.harness.BackupFactory;
+import io.backtrack.e2e.harness.BacktrackEnvironment;
+import io.backtrack.e2e.harness.ScheduleFactory;
+import io.fabric8.kubernetes.api.model.Condition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.backtrack.e2e.schedule.ScheduleSteps.TIMEOUT;
+import static io.backtrack.e2e.schedule.ScheduleSteps.runName;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Bad input: a clear Ready=False condition, a Warning Event and no Backups; a run that cannot start fails clearly. */
+class ScheduleBadInputTest {
+    static final String NS = "schedule-bad-input";
+    static final String BUCKET = "db-backups";
+
+    static BacktrackEnvironment env;
+    static ScheduleSteps steps;
+    static ScheduleFactory schedules;
+    static final List<String> created = new ArrayList<>();
+
+    @BeforeAll
+    static void environment() {
+        env = BacktrackEnvironment.shared();
+        env.namespace(NS);
+        env.s3().createBucket(BUCKET);
+        steps = new ScheduleSteps(env, NS);
+        schedules = ScheduleFactory.of(BackupFactory.of(env, "shop", BUCKET), "0 * * * *");
+    }
+
+    @AfterEach
+    void deleteSchedules() {
+        created.forEach(steps::delete);
+        created.clear();
+    }
+
+    @Test
+    void anInvalidCronExpression() {
+        assertRefused(schedules.withCron("0 25 * * *").build(NS, "bad-cron"), "InvalidSchedule",
+                "schedule \"0 25 * * *\" is not a valid cron expression");
+    }
+
+    @Test
+    void anUnknownTimeZone() {
+        assertRefused(schedules.withTimeZone("Europe/Atlantis").build(NS, "bad-zone"), "UnknownTimeZone",
+                "timeZone \"Europe/Atlantis\" is not an IANA time zone name");
+    }
+
+    @Test
+    void negativeKeepValues() {
+        assertRefused(schedules.withRetention(new RetentionPolicy(-1, null, -3, null, null, null, null)).build(NS, "bad-keep"),
+                "InvalidSpec", "retention.keepLast must not be negative, got -1; retention.keepDaily must not be negative, got -3");
+    }
+
+    @Test
+    void aTemplateThatIsNotAValidBackupSpec() {
+        var template = schedules.withBackups(BackupFactory.of(env, "shop", BUCKET)
+                .withCompression(new Compression(CompressionAlgorithm.zstd, 99)));
+        assertRefused(template.build(NS, "bad-template"), "InvalidSpec",
+                "backupTemplate.spec: compression level 99 is out of range for zstd (1-22)");
+    }
+
+    @Test
+    void aTemplateWithAMissingSecretFailsEachRunClearlyAndTheScheduleKeepsGoing() {
+        var missing = schedules.withBackups(BackupFactory.of(env, "shop", BUCKET).withSecrets("no-such-secret", BacktrackEnvironment.S3_SECRET));
+        created.add("no-secret");
+        steps.apply(missing.build(NS, "no-secret"));
+        Instant first = steps.fire("no-secret");
+        String firstRun = runName("no-secret", first);
+        Backup pending = env.awaitBackup(NS, firstRun, b -> ScheduleSteps.phase(b, BackupPhase.Pending), TIMEOUT);
+        assertThat(pending.getStatus().conditions()).anySatisfy(c -> assertThat(c.getReason()).isEqualTo("SecretNotFound"));
+        BackupSchedule s = env.awaitSchedule(NS, "no-secret", x -> firstRun.equals(x.getStatus().lastFailedBackup()), TIMEOUT);
+        Condition last = ScheduleSteps.condition(s, "LastBackupSucceeded");
+        assertThat(last.getStatus()).isEqualTo("False");
+        assertThat(last.getReason()).isEqualTo("SecretNotFound");
+        assertThat(last.getMessage()).contains("Secret " + NS + "/no-such-secret (database credentials) does not exist");
+        assertThat(s.getStatus().active()).isNullOrEmpty();
+
+        // concurrencyPolicy Forbid (the default) does not wait for a run that cannot start
+        Instant second = steps.fire("no-secret");
+        env.await("the second run created", () -> steps.names("no-secret").contains(runName("no-secret", second)), TIMEOUT);
+        assertThat(env.schedule(NS, "no-secret").getStatus().lastSkippedRun()).isNull();
+    }
+
+    private void assertRefused(BackupSchedule schedule, String reason, String message) {
+        String name = schedule.getMetadata().getName();
+        created.add(name);
+        env.client().resource(schedule).create();
+        BackupSchedule refused = env.awaitSchedule(NS, name, s -> ScheduleSteps.condition(s, "Ready") != null, TIMEOUT);
+        Condition ready = ScheduleSteps.condition(refused, "Ready");
+        assertThat(ready.getStatus()).isEqualTo("False");
+        assertThat(ready.getReason()).isEqualTo(reason);
+        assertThat(ready.getMessage()).contains(message);
+        assertThat(refused.getStatus().nextScheduleTime()).isNull();
+        assertThat(steps.events(name, reason)).singleElement().satisfies(e -> {
+            assertThat(e.getType()).isEqualTo("Warning");
+            assertThat(e.getMessage()).contains(message);
+        });
+        // hours pass: still nothing
+        env.operatorClock().advance(Duration.ofHours(3));
+        assertThat(steps.backups(name)).isEmpty();
+    }
+}

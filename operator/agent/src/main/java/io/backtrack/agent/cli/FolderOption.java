@@ -1,0 +1,20 @@
+package io.backtrack.agent.cli;
+
+import io.backtrack.agent.result.AgentFailure;
+import io.backtrack.agent.result.Reason;
+import io.backtrack.agent.storage.BackupFolder;
+import picocli.CommandLine.Option;
+
+/** The --key flag every command on one backup takes: the backup's folder in the bucket. */
+public final class FolderOption {
+    @Option(names = "--key", required = true, paramLabel = "FOLDER", description = "The backup's folder in the bucket")
+    String key;
+
+    BackupFolder folder() {
+        try {
+            return new BackupFolder(key);
+        } catch (IllegalArgumentException e) {
+            throw new AgentFailure(Reason.InvalidArguments, e.getMessage(), e);
+        }
+    }
+}

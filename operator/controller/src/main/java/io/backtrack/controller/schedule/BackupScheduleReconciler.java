@@ -1,0 +1,240 @@
+package io.backtrack.controller.schedule;
+
+import io.backtrack.api.BacktrackApi;
+import io.backtrack.api.backup.Backup;
+import io.backtrack.api.backup.DeletionPolicy;
+import io.backtrack.api.schedule.BackupSchedule;
+import io.backtrack.api.schedule.BackupScheduleStatus;
+import io.backtrack.api.schedule.ConcurrencyPolicy;
+import io.backtrack.api.schedule.RetentionStatus;
+import io.backtrack.api.schedule.SkippedRun;
+import io.backtrack.controller.backup.BackupJobs;
+import io.backtrack.controller.events.EventRecorder;
+import io.backtrack.controller.retention.BackupPruner;
+import io.backtrack.controller.retention.RetentionCandidate;
+import io.backtrack.controller.retention.ScheduleRetention;
+import io.backtrack.controller.status.Conditions;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * BackupSchedule: validate → observe its Backups → start, skip or replace the due run → retention → record status.
+ * Firing uses JOSDK's rescheduling: each reconcile asks to be called again at the next due time (or sooner, at
+ * the next ttl expiry or after backtrack.schedule.max-requeue-interval for periodic retention).
+ */
+@ControllerConfiguration(name = "backupschedule")
+public class BackupScheduleReconciler implements Reconciler<BackupSchedule> {
+    private static final Logger LOG = Logger.getLogger(BackupScheduleReconciler.class);
+    private static final Duration MIN_REQUEUE = Duration.ofMillis(50);
+
+    private final KubernetesClient client;
+    private final EventRecorder events;
+    private final Clock clock;
+    private final ScheduleRetention retention;
+    private final Duration maxRequeue;
+
+    public BackupScheduleReconciler(KubernetesClient client, EventRecorder events, Clock clock, BackupPruner pruner,
+                                    @ConfigProperty(name = "backtrack.schedule.max-requeue-interval", defaultValue = "PT1H")
+                                    Duration maxRequeue) {
+        this.client = client;
+        this.events = events;
+        this.clock = clock;
+        this.retention = new ScheduleRetention(pruner);
+        this.maxRequeue = maxRequeue;
+    }
+
+    @Override
+    public List<EventSource<?, BackupSchedule>> prepareEventSources(EventSourceContext<BackupSchedule> context) {
+        var backupsOfSchedules = InformerEventSourceConfiguration.from(Backup.class, BackupSchedule.class)
+                .withLabelSelector(BacktrackApi.SCHEDULE_LABEL)
+                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(BackupSchedule.class))
+                .build();
+        return List.of(new InformerEventSource<>(backupsOfSchedules, context));
+    }
+
+    @Override
+    public UpdateControl<BackupSchedule> reconcile(BackupSchedule schedule, Context<BackupSchedule> context) {
+        Instant now = clock.instant();
+        ScheduleValidator.Result checked = ScheduleValidator.validate(schedule);
+        if (checked.problem().isPresent()) {
+            return refuse(schedule, checked.problem().get(), now);
+        }
+        ValidSchedule valid = checked.valid().orElseThrow();
+        List<ScheduleRun> runs = runs(schedule, context);
+        BackupScheduleStatus before = ScheduleStatuses.current(schedule);
+
+        boolean sameSpec = Objects.equals(before.observedGeneration(), schedule.getMetadata().getGeneration());
+        Instant recordedNext = sameSpec && before.nextScheduleTime() != null ? Instant.parse(before.nextScheduleTime()) : null;
+        RunDecision decision = RunPlanner.decide(valid.cron(), recordedNext, now, valid.startingDeadline(), schedule.getSpec().suspended());
+
+        String lastScheduleTime = before.lastScheduleTime();
+        SkippedRun lastSkipped = before.lastSkippedRun();
+        long skippedRuns = (before.skippedRuns() == null ? 0 : before.skippedRuns()) + decision.passedOver();
+        Set<String> active = runs.stream().filter(r -> r.state() == ScheduleRun.State.ACTIVE).map(ScheduleRun::name)
+                .collect(Collectors.toCollection(LinkedHashSet::new));
+        Set<String> gone = new LinkedHashSet<>();
+
+        if (decision.start().isPresent()) {
+            Instant due = decision.start().get();
+            lastScheduleTime = due.toString();
+            String name = RunNames.of(schedule.getMetadata().getName(), due);
+            boolean alreadyCreated = runs.stream().anyMatch(r -> r.name().equals(name));
+            ConcurrencyPolicy policy = schedule.getSpec().concurrencyPolicyOrDefault();
+            if (alreadyCreated) {
+                LOG.debugf("run already created namespace=%s schedule=%s backup=%s", ns(schedule), schedule.getMetadata().getName(), name);
+            } else if (!active.isEmpty() && policy == ConcurrencyPolicy.Forbid) {
+                String message = "the run due at " + due + " was skipped: concurrencyPolicy Forbid and " + String.join(", ", active)
+                        + " is still running";
+                lastSkipped = new SkippedRun(due.toString(), "ConcurrencyForbid", message);
+                skippedRuns++;
+                LOG.infof("run skipped namespace=%s schedule=%s reason=ConcurrencyForbid due=%s", ns(schedule),
+                        schedule.getMetadata().getName(), due);
+                events.normal(schedule, "RunSkipped", message);
+            } else {
+                if (!active.isEmpty() && policy == ConcurrencyPolicy.Replace) {
+                    for (ScheduleRun run : runs) {
+                        if (active.contains(run.name())) {
+                            replace(schedule, run, name);
+                            if (run.backup().getSpec().deletionPolicyOrDefault() == DeletionPolicy.Delete) {
+                                gone.add(run.name());
+                            }
+                        }
+                    }
+                    active.clear();
+                }
+                start(schedule, due);
+                active.add(name);
+            }
+        }
+        if (decision.skip().isPresent()) {
+            RunDecision.Skip skip = decision.skip().get();
+            lastScheduleTime = skip.scheduledAt().toString();
+            lastSkipped = new SkippedRun(skip.scheduledAt().toString(), skip.reason(), skip.message());
+            skippedRuns++;
+            LOG.infof("run skipped namespace=%s schedule=%s reason=%s due=%s", ns(schedule), schedule.getMetadata().getName(),
+                    skip.reason(), skip.scheduledAt());
+            events.warning(schedule, "RunSkipped", skip.message());
+        }
+
+        List<ScheduleRun> remaining = runs.stream().filter(r -> !gone.contains(r.name())).toList();
+        List<RetentionCandidate> candidates = remaining.stream().filter(r -> r.state() != ScheduleRun.State.DELETING)
+                .map(ScheduleRun::candidate).flatMap(Optional::stream).toList();
+        Map<String, Backup> byName = remaining.stream().collect(Collectors.toMap(ScheduleRun::name, ScheduleRun::backup));
+        RetentionStatus retained = retention.apply(schedule, valid.retention(), valid.cron().zone(), candidates, byName,
+                before.retention(), now);
+        Set<String> pruned = retained.pruned() == null ? Set.of() : retained.pruned().stream().map(p -> p.name())
+                .collect(Collectors.toSet());
+        List<ScheduleRun> left = remaining.stream().filter(r -> !pruned.contains(r.name())
+                || r.state() == ScheduleRun.State.DELETING).toList();
+
+        var observed = new ScheduleStatuses.Observed(lastScheduleTime, decision.next(), left,
+                active.isEmpty() ? null : new ArrayList<>(active), lastSkipped, skippedRuns, retained);
+        BackupScheduleStatus after = ScheduleStatuses.valid(schedule, valid.cron(), observed, now);
+        Duration wait = requeue(decision.next(), candidates, now);
+        if (after.equals(schedule.getStatus())) {
+            return UpdateControl.<BackupSchedule>noUpdate().rescheduleAfter(wait);
+        }
+        schedule.setStatus(after);
+        return UpdateControl.patchStatus(schedule).rescheduleAfter(wait);
+    }
+
+    private void start(BackupSchedule schedule, Instant due) {
+        Backup backup = ScheduledBackups.forRun(schedule, due);
+        String name = backup.getMetadata().getName();
+        try {
+            client.resource(backup).create();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+            return; // created by an earlier reconcile whose status update was lost
+        }
+        LOG.infof("run started namespace=%s schedule=%s backup=%s due=%s", ns(schedule), schedule.getMetadata().getName(), name, due);
+        events.normal(schedule, "RunStarted", "created Backup " + name + " for the run due at " + due);
+    }
+
+    /** concurrencyPolicy Replace: stop the running Backup's Job; a Delete-policy Backup is deleted, so its folder is emptied. */
+    private void replace(BackupSchedule schedule, ScheduleRun run, String replacement) {
+        Backup backup = run.backup();
+        String jobName = BackupJobs.backupJobName(backup);
+        client.batch().v1().jobs().inNamespace(ns(schedule)).withName(jobName)
+                .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+        boolean delete = backup.getSpec().deletionPolicyOrDefault() == DeletionPolicy.Delete;
+        if (delete) {
+            client.resources(Backup.class).inNamespace(ns(schedule)).withName(run.name()).delete();
+        }
+        LOG.infof("run replaced namespace=%s schedule=%s backup=%s job=%s by=%s", ns(schedule), schedule.getMetadata().getName(),
+                run.name(), jobName, replacement);
+        events.normal(schedule, "RunReplaced", "concurrencyPolicy Replace: stopped Backup " + run.name() + " (Job " + jobName
+                + " deleted" + (delete ? "; the Backup is deleted and its partial upload removed" : "; deletionPolicy Retain keeps the failed Backup")
+                + ") for " + replacement);
+    }
+
+    private UpdateControl<BackupSchedule> refuse(BackupSchedule schedule, ScheduleProblem problem, Instant now) {
+        BackupScheduleStatus s = schedule.getStatus();
+        boolean alreadySaid = s != null && Conditions.says(s.conditions(), Conditions.READY, false, problem.reason(), problem.message())
+                && Objects.equals(s.observedGeneration(), schedule.getMetadata().getGeneration());
+        if (alreadySaid) {
+            return UpdateControl.noUpdate();
+        }
+        LOG.warnf("schedule refused namespace=%s schedule=%s reason=%s message=%s", ns(schedule), schedule.getMetadata().getName(),
+                problem.reason(), problem.message());
+        events.warning(schedule, problem.reason(), problem.message());
+        schedule.setStatus(ScheduleStatuses.invalid(schedule, problem, now));
+        return UpdateControl.patchStatus(schedule);
+    }
+
+    private Duration requeue(Instant next, List<RetentionCandidate> candidates, Instant now) {
+        Duration wait = maxRequeue;
+        if (next != null) {
+            wait = min(wait, Duration.between(now, next));
+        }
+        for (RetentionCandidate c : candidates) {
+            if (c.expiresAt() != null && c.expiresAt().isAfter(now)) {
+                wait = min(wait, Duration.between(now, c.expiresAt()));
+            }
+        }
+        return wait.compareTo(MIN_REQUEUE) < 0 ? MIN_REQUEUE : wait;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static List<ScheduleRun> runs(BackupSchedule schedule, Context<BackupSchedule> context) {
+        String uid = schedule.getMetadata().getUid();
+        return context.getSecondaryResourcesAsStream(Backup.class)
+                .filter(b -> b.getMetadata().getOwnerReferences() != null
+                        && b.getMetadata().getOwnerReferences().stream().anyMatch(o -> Objects.equals(o.getUid(), uid)))
+                .map(ScheduleRun::of)
+                .toList();
+    }
+
+    private static String ns(BackupSchedule schedule) {
+        return schedule.getMetadata().getNamespace();
+    }
+}

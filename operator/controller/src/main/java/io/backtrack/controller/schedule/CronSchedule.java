@@ -1,0 +1,150 @@
+package io.backtrack.controller.schedule;
+
+import com.cronutils.model.CronType;
+import com.cronutils.model.definition.CronDefinitionBuilder;
+import com.cronutils.model.time.ExecutionTime;
+import com.cronutils.parser.CronParser;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.time.zone.ZoneOffsetTransition;
+import java.time.zone.ZoneRules;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A cron schedule evaluated in an IANA time zone.
+ *
+ * <p>cron-utils matches wall-clock times (evaluated in UTC, where no clock jumps); turning wall-clock times
+ * into instants is done here, with the DST rules people expect from cron:
+ * <ul>
+ *   <li>a time skipped by a spring-forward jump runs once, shifted by the jump (02:30 becomes 03:30), unless
+ *       the hour field is {@code *}: such a schedule runs every real hour anyway;</li>
+ *   <li>a time repeated by a fall-back jump runs once, at its first occurrence, unless the hour field is
+ *       {@code *}: then it runs in both hours, as every real hour has its run.</li>
+ * </ul>
+ */
+public final class CronSchedule {
+    private static final CronParser PARSER = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
+    private static final ZoneId WALL_CLOCK = ZoneOffset.UTC;
+    // Longer than any DST overlap: how far around a transition other wall-clock times may map past each other.
+    private static final Duration REACH = Duration.ofHours(3);
+    private static final int MAX_STEPS = 2000;
+
+    private final String expression;
+    private final ExecutionTime times;
+    private final ZoneId zone;
+    private final ZoneRules rules;
+    private final boolean everyHour;
+
+    private CronSchedule(String expression, ExecutionTime times, ZoneId zone, boolean everyHour) {
+        this.expression = expression;
+        this.times = times;
+        this.zone = zone;
+        this.rules = zone.getRules();
+        this.everyHour = everyHour;
+    }
+
+    /** Parses a schedule of {@code namespace/name} (H resolved from that) in {@code zone}. */
+    public static CronSchedule parse(String schedule, ZoneId zone, String namespace, String name) throws InvalidScheduleException {
+        List<String> fields = HashedCron.expand(schedule, namespace, name);
+        String expression = String.join(" ", fields);
+        try {
+            var cron = PARSER.parse(expression).validate();
+            CronSchedule parsed = new CronSchedule(expression, ExecutionTime.forCron(cron), zone, fields.get(1).equals("*"));
+            if (parsed.nextAfter(Instant.parse("2000-01-01T00:00:00Z")).isEmpty()) {
+                throw new InvalidScheduleException("schedule \"" + schedule + "\" never fires");
+            }
+            return parsed;
+        } catch (IllegalArgumentException e) {
+            throw new InvalidScheduleException("schedule \"" + schedule + "\" is not a valid cron expression: " + e.getMessage());
+        }
+    }
+
+    /** The expression handed to cron-utils, H resolved (shown in status so users see their hashed minute). */
+    public String expression() {
+        return expression;
+    }
+
+    public ZoneId zone() {
+        return zone;
+    }
+
+    /** The first run strictly after {@code t}. */
+    public Optional<Instant> nextAfter(Instant t) {
+        boolean near = transitionNear(t);
+        LocalDateTime cursor = LocalDateTime.ofInstant(t, zone).truncatedTo(ChronoUnit.SECONDS).minus(near ? REACH : Duration.ofSeconds(1));
+        Instant best = null;
+        LocalDateTime bestLocal = null;
+        for (int step = 0; step < MAX_STEPS; step++) {
+            Optional<LocalDateTime> next = times.nextExecution(cursor.atZone(WALL_CLOCK)).map(z -> z.toLocalDateTime());
+            if (next.isEmpty() || (bestLocal != null && next.get().isAfter(bestLocal.plus(REACH)))) {
+                break;
+            }
+            for (Instant candidate : instantsOf(next.get())) {
+                if (candidate.isAfter(t) && (best == null || candidate.isBefore(best))) {
+                    best = candidate;
+                    bestLocal = next.get();
+                }
+            }
+            if (best != null && !transitionNear(best)) {
+                break;
+            }
+            cursor = next.get();
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /** The latest run at or before {@code t}. */
+    public Optional<Instant> latestAtOrBefore(Instant t) {
+        boolean near = transitionNear(t);
+        LocalDateTime cursor = LocalDateTime.ofInstant(t, zone).truncatedTo(ChronoUnit.SECONDS).plus(near ? REACH : Duration.ofSeconds(1));
+        Instant best = null;
+        LocalDateTime bestLocal = null;
+        for (int step = 0; step < MAX_STEPS; step++) {
+            Optional<LocalDateTime> previous = times.lastExecution(cursor.atZone(WALL_CLOCK)).map(z -> z.toLocalDateTime());
+            if (previous.isEmpty() || (bestLocal != null && previous.get().isBefore(bestLocal.minus(REACH)))) {
+                break;
+            }
+            for (Instant candidate : instantsOf(previous.get())) {
+                if (!candidate.isAfter(t) && (best == null || candidate.isAfter(best))) {
+                    best = candidate;
+                    bestLocal = previous.get();
+                }
+            }
+            if (best != null && !transitionNear(best)) {
+                break;
+            }
+            cursor = previous.get();
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /** The instants a matching wall-clock time stands for: none, one, or (fall-back, hour *) two. */
+    List<Instant> instantsOf(LocalDateTime local) {
+        List<ZoneOffset> offsets = rules.getValidOffsets(local);
+        if (offsets.size() == 1) {
+            return List.of(local.toInstant(offsets.get(0)));
+        }
+        ZoneOffsetTransition transition = rules.getTransition(local);
+        if (offsets.isEmpty()) {
+            return everyHour ? List.of() : List.of(local.plus(transition.getDuration()).toInstant(transition.getOffsetAfter()));
+        }
+        Instant first = local.toInstant(transition.getOffsetBefore());
+        return everyHour ? List.of(first, local.toInstant(transition.getOffsetAfter())) : List.of(first);
+    }
+
+    private boolean transitionNear(Instant t) {
+        ZoneOffsetTransition next = rules.nextTransition(t.minus(REACH));
+        return next != null && !next.getInstant().isAfter(t.plus(REACH));
+    }
+
+    @Override
+    public String toString() {
+        return expression + " (" + zone + ")";
+    }
+}

@@ -1,0 +1,57 @@
+package io.backtrack.controller.schedule;
+
+import io.backtrack.api.BacktrackApi;
+import io.backtrack.api.backup.Backup;
+import io.backtrack.api.backup.BackupPhase;
+import io.backtrack.api.backup.BackupStatus;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ScheduleRunTest {
+
+    static Backup backup(BackupPhase phase, String jobName, String reason) {
+        Backup b = new Backup();
+        b.setMetadata(new ObjectMetaBuilder().withName("s-20261122-010000").withNamespace("shop")
+                .withAnnotations(Map.of(BacktrackApi.SCHEDULED_AT_ANNOTATION, "2026-11-22T01:00:00Z")).build());
+        b.setSpec(TestSchedules.backupSpec(null));
+        if (phase != null) {
+            b.setStatus(new BackupStatus(phase, "m", null, null, null, jobName, null, null, null,
+                    reason == null ? null : List.of(new ConditionBuilder().withType("Ready").withStatus("False").withReason(reason).build()),
+                    1L));
+        }
+        return b;
+    }
+
+    @Test
+    void statesFromTheBackupsPhase() {
+        assertThat(ScheduleRun.of(backup(null, null, null)).state()).isEqualTo(ScheduleRun.State.ACTIVE);
+        assertThat(ScheduleRun.of(backup(BackupPhase.Running, "j", "Running")).state()).isEqualTo(ScheduleRun.State.ACTIVE);
+        assertThat(ScheduleRun.of(backup(BackupPhase.Completed, "j", null)).state()).isEqualTo(ScheduleRun.State.COMPLETED);
+        assertThat(ScheduleRun.of(backup(BackupPhase.Failed, "j", "DatabaseAuthFailed")).state()).isEqualTo(ScheduleRun.State.FAILED);
+        assertThat(ScheduleRun.of(backup(BackupPhase.Failed, "j", "x")).scheduledAt()).isEqualTo(Instant.parse("2026-11-22T01:00:00Z"));
+    }
+
+    @Test
+    void aBackupThatCannotStartIsAFailedRunNotAnActiveOne() {
+        ScheduleRun run = ScheduleRun.of(backup(BackupPhase.Pending, null, "SecretNotFound"));
+        assertThat(run.state()).isEqualTo(ScheduleRun.State.BLOCKED);
+        assertThat(run.failed()).isTrue();
+        assertThat(run.failureReason()).contains("SecretNotFound");
+        assertThat(run.candidate()).hasValueSatisfying(c -> assertThat(c.outcome().name()).isEqualTo("FAILED"));
+    }
+
+    @Test
+    void aBackupBeingDeletedIsNeitherActiveNorACandidate() {
+        Backup b = backup(BackupPhase.Completed, "j", null);
+        b.getMetadata().setDeletionTimestamp("2026-11-22T03:00:00Z");
+        assertThat(ScheduleRun.of(b).state()).isEqualTo(ScheduleRun.State.DELETING);
+        assertThat(ScheduleRun.of(b).candidate()).isEmpty();
+    }
+}

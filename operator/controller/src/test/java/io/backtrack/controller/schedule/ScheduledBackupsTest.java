@@ -1,0 +1,50 @@
+package io.backtrack.controller.schedule;
+
+import io.backtrack.api.BacktrackApi;
+import io.backtrack.api.backup.Backup;
+import io.backtrack.api.backup.DeletionPolicy;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ScheduledBackupsTest {
+    static final Instant DUE = Instant.parse("2026-11-22T01:00:00Z");
+
+    @Test
+    void aRunIsABackupLinkedToItsScheduleWithTheTemplatesMetadataOnly() {
+        Backup b = ScheduledBackups.forRun(TestSchedules.schedule(), DUE);
+        assertThat(b.getMetadata().getName()).isEqualTo("orders-nightly-20261122-010000");
+        assertThat(b.getMetadata().getNamespace()).isEqualTo("shop");
+        assertThat(b.getMetadata().getLabels()).containsOnly(
+                org.assertj.core.api.Assertions.entry("team", "orders"),
+                org.assertj.core.api.Assertions.entry(BacktrackApi.SCHEDULE_LABEL, "orders-nightly"),
+                org.assertj.core.api.Assertions.entry(BacktrackApi.MANAGED_BY_LABEL, "backtrack"));
+        assertThat(b.getMetadata().getAnnotations()).containsEntry("note", "nightly")
+                .containsEntry(BacktrackApi.SCHEDULED_AT_ANNOTATION, "2026-11-22T01:00:00Z")
+                .doesNotContainKey("argocd.argoproj.io/tracking-id");
+        var owner = b.getMetadata().getOwnerReferences().get(0);
+        assertThat(owner.getKind()).isEqualTo("BackupSchedule");
+        assertThat(owner.getName()).isEqualTo("orders-nightly");
+        assertThat(owner.getUid()).isEqualTo("schedule-uid");
+        assertThat(owner.getController()).isTrue();
+    }
+
+    @Test
+    void deletionPolicyIsDeleteUnlessTheTemplateSaysOtherwise() {
+        assertThat(ScheduledBackups.forRun(TestSchedules.schedule(), DUE).getSpec().deletionPolicy()).isEqualTo(DeletionPolicy.Delete);
+        var retain = TestSchedules.schedule("0 2 * * *", null, null, TestSchedules.backupSpec(DeletionPolicy.Retain));
+        assertThat(ScheduledBackups.forRun(retain, DUE).getSpec().deletionPolicy()).isEqualTo(DeletionPolicy.Retain);
+    }
+
+    @Test
+    void theTemplateCannotTakeOverTheScheduleLabel() {
+        var s = TestSchedules.schedule();
+        var meta = new io.backtrack.api.schedule.BackupTemplateMetadata(
+                java.util.Map.of(BacktrackApi.SCHEDULE_LABEL, "someone-else"), null);
+        s.setSpec(new io.backtrack.api.schedule.BackupScheduleSpec("0 2 * * *", null, null, null, null,
+                new io.backtrack.api.schedule.BackupTemplate(meta, TestSchedules.backupSpec(null)), null, null));
+        assertThat(ScheduledBackups.forRun(s, DUE).getMetadata().getLabels()).containsEntry(BacktrackApi.SCHEDULE_LABEL, "orders-nightly");
+    }
+}
