@@ -1,6 +1,10 @@
 package io.backtrack.e2e.harness;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,6 +12,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The real operator (the Quarkus application as built) running as its own process against the mock API
@@ -15,12 +21,15 @@ import java.util.Map;
  */
 public final class OperatorProcess implements AutoCloseable {
     private static final Duration STARTUP = Duration.ofSeconds(60);
+    /** Quarkus logs the port it bound, also when QUARKUS_HTTP_PORT=0 picked a free one. */
+    private static final Pattern LISTENING = Pattern.compile("Listening on: http://[^\\s]*:(\\d+)");
 
     private final String apiServerUrl;
     private final Path logFile;
     private final Map<String, String> extraEnv;
     private Process process;
     private int starts;
+    private long startOffset;
 
     public OperatorProcess(String apiServerUrl, Path logDir, Map<String, String> extraEnv) {
         this.apiServerUrl = apiServerUrl;
@@ -35,6 +44,7 @@ public final class OperatorProcess implements AutoCloseable {
         try {
             Files.createDirectories(logFile.getParent());
             long offset = Files.exists(logFile) ? Files.size(logFile) : 0;
+            startOffset = offset;
             List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-jar", RepoPaths.operatorJar().toString()));
             ProcessBuilder pb = new ProcessBuilder(command)
                     .redirectErrorStream(true)
@@ -71,6 +81,44 @@ public final class OperatorProcess implements AutoCloseable {
 
     public synchronized boolean isAlive() {
         return process != null && process.isAlive();
+    }
+
+    /** The operator's process, while it runs (to see how it exits). */
+    public synchronized Process process() {
+        return process;
+    }
+
+    /** The HTTP port of the running operator (metrics at /q/metrics, health at /q/health), read from its log. */
+    public synchronized int httpPort() {
+        String log = log();
+        String since = log.length() > startOffset ? log.substring((int) startOffset) : "";
+        Matcher m = LISTENING.matcher(since);
+        int port = -1;
+        while (m.find()) {
+            port = Integer.parseInt(m.group(1));
+        }
+        if (port < 0) {
+            throw new IllegalStateException("the operator's log names no HTTP port (\"Listening on: http://…:PORT\"):\n" + tail(since));
+        }
+        return port;
+    }
+
+    /** GET a path of the operator's HTTP server, e.g. /q/metrics; returns the status code and body. */
+    public HttpResult get(String path) {
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + httpPort() + path)).timeout(Duration.ofSeconds(10)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return new HttpResult(response.statusCode(), response.body());
+        } catch (IOException e) {
+            throw new IllegalStateException("GET " + path + " from the operator failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public record HttpResult(int status, String body) {
     }
 
     public int starts() {

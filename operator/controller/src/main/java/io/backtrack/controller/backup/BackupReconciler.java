@@ -10,6 +10,7 @@ import io.backtrack.controller.events.EventRecorder;
 import io.backtrack.controller.job.JobFailure;
 import io.backtrack.controller.job.JobOutcome;
 import io.backtrack.controller.job.CreateOnce;
+import io.backtrack.controller.metrics.BacktrackMetrics;
 import io.backtrack.controller.retention.BackupPruner;
 import io.backtrack.controller.retention.TtlExpiry;
 import io.backtrack.controller.status.Conditions;
@@ -54,9 +55,11 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
     private final Clock clock;
     private final BackupPreconditions preconditions;
     private final BackupPruner pruner;
+    private final BacktrackMetrics metrics;
 
     public BackupReconciler(KubernetesClient client, EventRecorder events, BacktrackConfig config, Clock clock,
-                            BackupPruner pruner) {
+                            BackupPruner pruner, BacktrackMetrics metrics) {
+        this.metrics = metrics;
         this.client = client;
         this.events = events;
         this.pruner = pruner;
@@ -77,6 +80,7 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
     @Override
     public UpdateControl<Backup> reconcile(Backup backup, Context<Backup> context) {
         Instant now = clock.instant();
+        metrics.backupSeen(backup);
         BackupStatus status = backup.getStatus();
         if (status != null && status.phase() != null && status.phase().isTerminal()) {
             return expireIfDue(backup, now);
@@ -127,6 +131,7 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
                         backup.getMetadata().getNamespace(), backup.getMetadata().getName(),
                         outcome.result().text("sha256"), outcome.result().longValue("sizeBytes"));
                 events.normal(backup, "Completed", backup.getStatus().message() + ", sha256 " + outcome.result().text("sha256"));
+                metrics.backupFinished(backup);
                 return expiryReschedule(UpdateControl.patchStatus(backup), backup, now);
             }
             default -> {
@@ -164,6 +169,7 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
                 backup.getMetadata().getName(), reason, message);
         events.warning(backup, reason, message);
         backup.setStatus(BackupStatuses.failed(backup, reason, message, now));
+        metrics.backupFinished(backup);
         return UpdateControl.patchStatus(backup);
     }
 
@@ -196,6 +202,7 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
             return DeleteControl.noFinalizerRemoval().rescheduleAfter(PROTECTION_RECHECK);
         }
         announcedWaits.remove(backup.getMetadata().getUid());
+        metrics.backupDeleted(backup);
         if (backup.getSpec() == null || backup.getSpec().deletionPolicyOrDefault() != DeletionPolicy.Delete
                 || backup.getStatus() == null || backup.getStatus().jobName() == null) {
             return DeleteControl.defaultDelete();
@@ -207,6 +214,7 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
             if (missing.isPresent()) {
                 events.warning(backup, "ArchiveNotDeleted", missing.get() + ": " + folder
                         + " was left in place; delete it with backtrack-agent delete");
+                metrics.pruneError(backup, "ArchiveNotDeleted");
                 return DeleteControl.defaultDelete();
             }
             // Stop a backup still writing to the folder before emptying it.
@@ -226,6 +234,7 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
                 // Never block the namespace forever on storage that may be gone: say what was left behind.
                 events.warning(backup, "ArchiveNotDeleted", cause.message() + "; " + folder
                         + " was left in place, delete it with backtrack-agent delete");
+                metrics.pruneError(backup, "ArchiveNotDeleted");
             }
         }
         return DeleteControl.defaultDelete();

@@ -67,8 +67,11 @@ public final class BackupStatuses {
                 .map(ttl -> Instant.parse(completedAt).plus(ttl).toString())
                 .orElse(null);
         String message = "archive of " + ByteSize.human(size) + " written to s3://" + archive.bucket() + "/" + archive.archiveKey();
+        // The agent measured its own run; the operator's clock and the agent's need not agree.
+        Double duration = result.doubleValue("durationSeconds") != null ? result.doubleValue("durationSeconds")
+                : duration(s.startedAt(), Instant.parse(completedAt));
         return new BackupStatus(BackupPhase.Completed, message, s.startedAt(), completedAt,
-                duration(s.startedAt(), Instant.parse(completedAt)), s.jobName(), archive, database, expiresAt,
+                duration, s.jobName(), archive, database, expiresAt,
                 Conditions.set(s.conditions(), Conditions.READY, true, REASON_COMPLETED, message, generation(backup), now),
                 generation(backup));
     }

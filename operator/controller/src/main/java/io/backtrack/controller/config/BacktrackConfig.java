@@ -3,6 +3,7 @@ package io.backtrack.controller.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import java.time.Duration;
 import java.util.Optional;
 
 /** Operator settings (application.properties, or BACKTRACK_* environment variables from the Helm chart). */
@@ -11,9 +12,41 @@ public interface BacktrackConfig {
 
     Agent agent();
 
+    Schedule schedule();
+
+    /** Tests only: see {@link ClockProducer}. */
+    TestClock clock();
+
+    LeaderElectionSettings leaderElection();
+
+    interface Schedule {
+        /** Every schedule is reconciled at least this often (periodic retention and ttl expiry). */
+        @WithDefault("PT1H")
+        Duration maxRequeueInterval();
+    }
+
+    interface TestClock {
+        /** When set, the operator's time is the system clock plus the ISO-8601 duration in this file. Off by default. */
+        Optional<String> offsetFile();
+    }
+
+    interface LeaderElectionSettings {
+        /** On in the Helm chart, so that several replicas are safe; off for a single operator. */
+        @WithDefault("false")
+        boolean enabled();
+
+        @WithDefault("backtrack-operator-lock")
+        String leaseName();
+
+        /** Namespace of the Lease; default: the client's namespace. */
+        Optional<String> leaseNamespace();
+
+        /** This replica's identity in the Lease; default: HOSTNAME. */
+        Optional<String> identity();
+    }
+
     interface Agent {
-        /** The agent image that every backup, restore and cleanup Job runs. */
-        @WithDefault("ghcr.io/backtrack-io/backtrack-agent:0.1.0")
+        /** The agent image that every backup, restore and cleanup Job runs (set in application.properties from the pom). */
         String image();
 
         @WithDefault("IfNotPresent")

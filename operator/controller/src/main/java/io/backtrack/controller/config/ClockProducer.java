@@ -2,7 +2,6 @@ package io.backtrack.controller.config;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Path;
@@ -17,8 +16,11 @@ import java.util.Optional;
 public class ClockProducer {
     private static final Logger LOG = Logger.getLogger(ClockProducer.class);
 
-    @ConfigProperty(name = "backtrack.clock.offset-file")
-    Optional<String> offsetFile;
+    private final Optional<String> offsetFile;
+
+    public ClockProducer(BacktrackConfig config) {
+        this.offsetFile = config.clock().offsetFile();
+    }
 
     @Produces
     @ApplicationScoped

@@ -15,6 +15,7 @@ import io.backtrack.controller.job.AgentResult;
 import io.backtrack.controller.job.CreateOnce;
 import io.backtrack.controller.job.JobFailure;
 import io.backtrack.controller.job.JobOutcome;
+import io.backtrack.controller.metrics.BacktrackMetrics;
 import io.backtrack.controller.secrets.SecretCheck;
 import io.backtrack.controller.status.Conditions;
 import io.backtrack.controller.status.Precondition;
@@ -59,8 +60,11 @@ public class RestoreReconciler implements Reconciler<Restore> {
     private final Quiescer quiescer;
     private final BackupProtection protection;
     private final SecretCheck secrets;
+    private final BacktrackMetrics metrics;
 
-    public RestoreReconciler(KubernetesClient client, EventRecorder events, BacktrackConfig config, Clock clock) {
+    public RestoreReconciler(KubernetesClient client, EventRecorder events, BacktrackConfig config, Clock clock,
+                             BacktrackMetrics metrics) {
+        this.metrics = metrics;
         this.client = client;
         this.events = events;
         this.clock = clock;
@@ -87,6 +91,7 @@ public class RestoreReconciler implements Reconciler<Restore> {
 
     @Override
     public UpdateControl<Restore> reconcile(Restore restore, Context<Restore> context) {
+        metrics.restoreSeen(restore);
         RestoreStatus status = restore.getStatus();
         if (status != null && status.phase() != null && status.phase().isTerminal()) {
             return UpdateControl.noUpdate();
@@ -244,6 +249,7 @@ public class RestoreReconciler implements Reconciler<Restore> {
         LOG.infof("restore completed namespace=%s restore=%s seconds=%s", restore.getMetadata().getNamespace(),
                 restore.getMetadata().getName(), draft.durationSeconds);
         events.normal(restore, "Completed", text);
+        metrics.restoreFinished(restore);
         return UpdateControl.patchStatus(restore);
     }
 
@@ -261,6 +267,7 @@ public class RestoreReconciler implements Reconciler<Restore> {
         LOG.warnf("restore failed namespace=%s restore=%s reason=%s message=%s", restore.getMetadata().getNamespace(),
                 restore.getMetadata().getName(), reason, text);
         events.warning(restore, reason, text);
+        metrics.restoreFinished(restore);
         return UpdateControl.patchStatus(restore);
     }
 

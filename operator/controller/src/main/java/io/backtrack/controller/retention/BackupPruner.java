@@ -2,6 +2,7 @@ package io.backtrack.controller.retention;
 
 import io.backtrack.api.backup.Backup;
 import io.backtrack.controller.events.EventRecorder;
+import io.backtrack.controller.metrics.BacktrackMetrics;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -20,8 +21,10 @@ public class BackupPruner {
 
     private final KubernetesClient client;
     private final EventRecorder events;
+    private final BacktrackMetrics metrics;
 
-    public BackupPruner(KubernetesClient client, EventRecorder events) {
+    public BackupPruner(KubernetesClient client, EventRecorder events, BacktrackMetrics metrics) {
+        this.metrics = metrics;
         this.client = client;
         this.events = events;
     }
@@ -45,8 +48,10 @@ public class BackupPruner {
                 return new Result(false, "Backup " + name + " was not pruned: " + protection.get());
             }
             client.resource(fresh).delete();
+            metrics.backupPruned(fresh);
         } catch (KubernetesClientException e) {
             LOG.warnf("prune failed namespace=%s backup=%s code=%d message=%s", ns, name, e.getCode(), e.getMessage());
+            metrics.pruneError(backup, "DeleteFailed");
             return new Result(false, "could not delete Backup " + name + ": " + e.getMessage());
         }
         LOG.infof("backup pruned namespace=%s backup=%s reason=%s", ns, name, reason);

@@ -9,7 +9,9 @@ import io.backtrack.api.schedule.ConcurrencyPolicy;
 import io.backtrack.api.schedule.RetentionStatus;
 import io.backtrack.api.schedule.SkippedRun;
 import io.backtrack.controller.backup.BackupJobs;
+import io.backtrack.controller.config.BacktrackConfig;
 import io.backtrack.controller.events.EventRecorder;
+import io.backtrack.controller.metrics.BacktrackMetrics;
 import io.backtrack.controller.retention.BackupPruner;
 import io.backtrack.controller.retention.RetentionCandidate;
 import io.backtrack.controller.retention.ScheduleRetention;
@@ -26,7 +28,6 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
@@ -56,15 +57,16 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule> {
     private final Clock clock;
     private final ScheduleRetention retention;
     private final Duration maxRequeue;
+    private final BacktrackMetrics metrics;
 
     public BackupScheduleReconciler(KubernetesClient client, EventRecorder events, Clock clock, BackupPruner pruner,
-                                    @ConfigProperty(name = "backtrack.schedule.max-requeue-interval", defaultValue = "PT1H")
-                                    Duration maxRequeue) {
+                                    BacktrackConfig config, BacktrackMetrics metrics) {
+        this.metrics = metrics;
         this.client = client;
         this.events = events;
         this.clock = clock;
         this.retention = new ScheduleRetention(pruner);
-        this.maxRequeue = maxRequeue;
+        this.maxRequeue = config.schedule().maxRequeueInterval();
     }
 
     @Override
@@ -154,6 +156,7 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule> {
         var observed = new ScheduleStatuses.Observed(lastScheduleTime, decision.next(), left,
                 active.isEmpty() ? null : new ArrayList<>(active), lastSkipped, skippedRuns, retained);
         BackupScheduleStatus after = ScheduleStatuses.valid(schedule, valid.cron(), observed, now);
+        metrics.scheduleObserved(schedule, valid.cron(), after, now);
         Duration wait = requeue(decision.next(), candidates, now);
         if (after.equals(schedule.getStatus())) {
             return UpdateControl.<BackupSchedule>noUpdate().rescheduleAfter(wait);
