@@ -7,6 +7,7 @@ import io.backtrack.api.restore.Restore;
 import io.backtrack.e2e.cluster.LocalJobRunner;
 import io.backtrack.e2e.cluster.MockCluster;
 import io.backtrack.e2e.postgres.PostgresServer;
+import io.backtrack.e2e.postgres.SampleData;
 import io.backtrack.e2e.s3.S3Server;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -159,6 +160,16 @@ public final class BacktrackEnvironment implements AutoCloseable {
         secret(name, DB_SECRET, Map.of("username", postgres.superuser(), "password", postgres.password()));
         secret(name, S3_SECRET, Map.of("AWS_ACCESS_KEY_ID", s3.accessKey(), "AWS_SECRET_ACCESS_KEY", s3.secretKey()));
         return name;
+    }
+
+    /** What most scenarios start from: the namespace with its Secrets, the bucket, and the sample database if named. */
+    public void prepare(String namespace, String bucket, String sampleDatabase) {
+        namespace(namespace);
+        s3.createBucket(bucket);
+        if (sampleDatabase != null && !postgres.databaseExists(sampleDatabase)) {
+            postgres.createDatabase(sampleDatabase);
+            SampleData.load(postgres, sampleDatabase);
+        }
     }
 
     public void secret(String namespace, String name, Map<String, String> values) {

@@ -3,7 +3,6 @@ package io.backtrack.e2e.sandbox;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.backtrack.e2e.harness.BacktrackEnvironment;
 import io.backtrack.e2e.harness.RepoPaths;
-import io.backtrack.e2e.postgres.SampleData;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
@@ -52,10 +51,7 @@ public final class Sandbox {
                 + ports.apiServer() + ", the operator and the local Job runner ...");
         int exit;
         try (BacktrackEnvironment env = BacktrackEnvironment.start(ports)) {
-            env.namespace(NAMESPACE);
-            env.s3().createBucket(BUCKET);
-            env.postgres().createDatabase(DATABASE);
-            SampleData.load(env.postgres(), DATABASE);
+            env.prepare(NAMESPACE, BUCKET, DATABASE);
             printConnection(env);
             Map<String, String> vars = Map.of(
                     "SANDBOX_PG_HOST", env.postgres().host(),

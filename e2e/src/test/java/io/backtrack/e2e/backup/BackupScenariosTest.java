@@ -9,7 +9,6 @@ import io.backtrack.api.backup.DeletionPolicy;
 import io.backtrack.e2e.harness.BackupFactory;
 import io.backtrack.e2e.harness.BacktrackEnvironment;
 import io.backtrack.e2e.postgres.DatabaseFingerprint;
-import io.backtrack.e2e.postgres.SampleData;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -36,12 +35,7 @@ class BackupScenariosTest {
     @BeforeAll
     static void environment() {
         env = BacktrackEnvironment.shared();
-        env.namespace(NS);
-        env.s3().createBucket(BUCKET);
-        if (!env.postgres().databaseExists(DB)) {
-            env.postgres().createDatabase(DB);
-            SampleData.load(env.postgres(), DB);
-        }
+        env.prepare(NS, BUCKET, DB);
         backups = BackupFactory.of(env, DB, BUCKET);
     }
 

@@ -130,26 +130,30 @@ class ChartSyncTest {
     @Test
     void theChartSetsEveryAgentSettingTheOperatorHasAndNoOther() throws IOException {
         String config = Files.readString(root().resolve(CONTROLLER_SRC).resolve("java/io/backtrack/controller/config/BacktrackConfig.java"));
-        int start = config.indexOf("interface Agent");
-        assertThat(start).isPositive();
-        String agent = config.substring(start, config.indexOf("\n    }", start));
-        Set<String> settings = Pattern.compile("\\s(\\w+)\\(\\);").matcher(agent).results()
-                .map(r -> "BACKTRACK_AGENT_" + kebab(r.group(1)).replace('-', '_').toUpperCase())
-                .collect(Collectors.toCollection(TreeSet::new));
+        Set<String> settings = settings(config, "interface Agent", "BACKTRACK_AGENT_");
         assertThat(settings).contains("BACKTRACK_AGENT_IMAGE");
+        Set<String> leaderSettings = settings(config, "interface LeaderElectionSettings", "BACKTRACK_LEADER_ELECTION_");
 
         var out = ChartFixture.render(Map.of("agent.serviceAccountName", "backtrack-agent"));
-        Set<String> set = out.operatorEnv().keySet().stream().filter(k -> k.startsWith("BACKTRACK_AGENT_"))
-                .collect(Collectors.toCollection(TreeSet::new));
-        assertThat(set).as("BACKTRACK_AGENT_* the chart sets = BacktrackConfig.Agent's settings").isEqualTo(settings);
+        assertThat(envWithPrefix(out.operatorEnv().keySet(), "BACKTRACK_AGENT_"))
+                .as("BACKTRACK_AGENT_* the chart sets = BacktrackConfig.Agent's settings").isEqualTo(settings);
+        assertThat(envWithPrefix(out.operatorEnv().keySet(), "BACKTRACK_LEADER_ELECTION_"))
+                .as("BACKTRACK_LEADER_ELECTION_* the chart sets = BacktrackConfig.LeaderElectionSettings'")
+                .isEqualTo(leaderSettings).hasSize(4);
+    }
 
-        String leader = Files.readString(root().resolve(CONTROLLER_SRC).resolve("java/io/backtrack/controller/config/LeaderElection.java"));
-        Set<String> leaderSettings = Pattern.compile("name = \"backtrack\\.leader-election\\.([a-z-]+)\"").matcher(leader).results()
-                .map(r -> "BACKTRACK_LEADER_ELECTION_" + r.group(1).replace('-', '_').toUpperCase())
+    /** The environment variables of one config group of BacktrackConfig, e.g. agent().image() → BACKTRACK_AGENT_IMAGE. */
+    private static Set<String> settings(String config, String group, String prefix) {
+        int start = config.indexOf(group);
+        assertThat(start).as(group).isPositive();
+        String body = config.substring(start, config.indexOf("\n    }", start));
+        return Pattern.compile("\\s(\\w+)\\(\\);").matcher(body).results()
+                .map(r -> prefix + kebab(r.group(1)).replace('-', '_').toUpperCase())
                 .collect(Collectors.toCollection(TreeSet::new));
-        Set<String> leaderSet = out.operatorEnv().keySet().stream().filter(k -> k.startsWith("BACKTRACK_LEADER_ELECTION_"))
-                .collect(Collectors.toCollection(TreeSet::new));
-        assertThat(leaderSet).isEqualTo(leaderSettings).hasSize(4);
+    }
+
+    private static Set<String> envWithPrefix(Set<String> env, String prefix) {
+        return env.stream().filter(k -> k.startsWith(prefix)).collect(Collectors.toCollection(TreeSet::new));
     }
 
     private static String kebab(String camel) {

@@ -40,8 +40,7 @@ class RestoreScenariosTest {
     @BeforeAll
     static void environment() {
         env = BacktrackEnvironment.shared();
-        env.namespace(NS);
-        env.s3().createBucket(BUCKET);
+        env.prepare(NS, BUCKET, null);
     }
 
     /** A database with sample data and a Completed Backup of it; returns the content at backup time. */

@@ -36,8 +36,7 @@ class ScheduleBadInputTest {
     @BeforeAll
     static void environment() {
         env = BacktrackEnvironment.shared();
-        env.namespace(NS);
-        env.s3().createBucket(BUCKET);
+        env.prepare(NS, BUCKET, null);
         steps = new ScheduleSteps(env, NS);
         schedules = ScheduleFactory.of(BackupFactory.of(env, "shop", BUCKET), "0 * * * *");
     }

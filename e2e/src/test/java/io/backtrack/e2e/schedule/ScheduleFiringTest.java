@@ -11,7 +11,6 @@ import io.backtrack.e2e.harness.BacktrackEnvironment;
 import io.backtrack.e2e.harness.PartialUploads;
 import io.backtrack.e2e.harness.ScheduleFactory;
 import io.backtrack.e2e.harness.SilentServer;
-import io.backtrack.e2e.postgres.SampleData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,12 +41,7 @@ class ScheduleFiringTest {
     @BeforeAll
     static void environment() {
         env = BacktrackEnvironment.shared();
-        env.namespace(NS);
-        env.s3().createBucket(BUCKET);
-        if (!env.postgres().databaseExists(DB)) {
-            env.postgres().createDatabase(DB);
-            SampleData.load(env.postgres(), DB);
-        }
+        env.prepare(NS, BUCKET, DB);
         steps = new ScheduleSteps(env, NS);
         BackupFactory backups = BackupFactory.of(env, DB, BUCKET);
         real = ScheduleFactory.of(backups, "0 * * * *");

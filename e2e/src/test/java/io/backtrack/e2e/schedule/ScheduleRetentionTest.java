@@ -9,7 +9,6 @@ import io.backtrack.api.schedule.RetentionPolicy;
 import io.backtrack.e2e.harness.BackupFactory;
 import io.backtrack.e2e.harness.BacktrackEnvironment;
 import io.backtrack.e2e.harness.ScheduleFactory;
-import io.backtrack.e2e.postgres.SampleData;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,12 +37,7 @@ class ScheduleRetentionTest {
     @BeforeAll
     static void environment() {
         env = BacktrackEnvironment.shared();
-        env.namespace(NS);
-        env.s3().createBucket(BUCKET);
-        if (!env.postgres().databaseExists(DB)) {
-            env.postgres().createDatabase(DB);
-            SampleData.load(env.postgres(), DB);
-        }
+        env.prepare(NS, BUCKET, DB);
         steps = new ScheduleSteps(env, NS);
         schedules = ScheduleFactory.of(BackupFactory.of(env, DB, BUCKET).withSecrets(DB_SECRET, BacktrackEnvironment.S3_SECRET),
                 "0 * * * *");
