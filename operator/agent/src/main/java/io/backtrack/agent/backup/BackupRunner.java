@@ -27,6 +27,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * One backup (DESIGN.md §2): bucket check → server version → matching pg_dump → exported snapshot → row counts
@@ -47,76 +49,113 @@ public final class BackupRunner {
         StructuredLog.info("backup.started", "database", db.database(), "server", db.address(),
                 "bucket", request.storage().bucket(), "key", request.folder().key(),
                 "compression", request.compression().id(), "level", request.level());
-        try (ObjectStore store = new ObjectStore(request.storage())) {
-            store.requireBucket();
-            if (store.sizeOf(request.folder().manifestKey()).isPresent()) {
-                throw new AgentFailure(Reason.InvalidArguments, "folder " + request.folder().key() + " in bucket "
-                        + request.storage().bucket() + " already holds a completed backup (manifest.json); "
-                        + "choose another --key or delete that backup first");
+        // Setting up the S3 client and checking the bucket overlap opening the snapshot (both are mostly class
+        // loading and waiting); a storage failure still wins, as if checked first.
+        CompletableFuture<ObjectStore> opening = CompletableFuture.supplyAsync(() -> new ObjectStore(request.storage()));
+        CompletableFuture<Void> storageChecked = opening.thenAccept(this::checkStorage);
+        SnapshotSession opened;
+        try {
+            opened = openSnapshot(db);
+        } catch (RuntimeException e) {
+            try {
+                joinUnwrapped(storageChecked); // a storage failure is reported first, as before
+            } finally {
+                opening.thenAccept(ObjectStore::close); // only after the check: closing stops its HTTP client
             }
-            try (SnapshotSession session = openSnapshot(db)) {
-                PgServerVersion server = session.serverVersion();
-                PgTool pgDump = new PgToolLocator(request.pgBinRoot()).require("pg_dump", server.major(),
-                        "the agent image must carry client tools >= the server's major version");
-                String toolVersion = PgToolLocator.versionOf(pgDump);
-                DumpScope scope = resolveScope(session);
-                StructuredLog.info("backup.snapshot", "serverVersion", server.text(), "tool", toolVersion,
-                        "snapshot", session.snapshotId(), "tables", scope.countedTables().size());
+            throw e;
+        }
+        try (SnapshotSession session = opened; ObjectStore store = joinUnwrapped(opening)) {
+            joinUnwrapped(storageChecked);
+            PgServerVersion server = session.serverVersion();
+            PgTool pgDump = new PgToolLocator(request.pgBinRoot()).require("pg_dump", server.major(),
+                    "the agent image must carry client tools >= the server's major version");
+            CompletableFuture<String> toolVersionOf = CompletableFuture.supplyAsync(
+                    () -> PgToolLocator.versionOf(pgDump));
+            DumpScope scope = resolveScope(session);
+            StructuredLog.info("backup.snapshot", "serverVersion", server.text(), "tool", pgDump.path().toString(),
+                    "snapshot", session.snapshotId(), "tables", scope.countedTables().size());
 
-                StreamingDump dump = StreamingDump.start(pgDumpCommand(pgDump, session.snapshotId(), scope),
-                        childEnv(db), request.compression(), request.level(), store, archiveKey);
-                ArchiveStats archive;
-                List<TableRows> counts;
-                try {
-                    counts = countRows(session, scope.countedTables());
-                } catch (RuntimeException e) {
-                    dump.abort("row counting failed");
-                    dump.awaitQuietly();
-                    removeArchive(store, archiveKey);
-                    throw e;
-                }
-                try {
-                    archive = dump.await();
-                } catch (RuntimeException e) {
-                    removeArchive(store, archiveKey);
-                    throw e;
-                }
-                long rows = counts.stream().mapToLong(TableRows::rows).sum();
-                Instant completedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-                Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, AgentVersion.current(), "postgresql",
-                        server.text(), toolVersion, db.database(), request.namespace(), request.backupName(),
-                        request.schedule(), request.description(), request.scope(), archiveKey, "custom",
-                        new CompressionSpec(request.compression().id(), request.level()), archive.sizeBytes(),
-                        archive.sha256(), counts, rows, startedAt, completedAt);
-                try {
-                    store.putSmall(request.folder().manifestKey(), ManifestCodec.toBytes(manifest), "application/json");
-                } catch (RuntimeException e) {
-                    removeArchive(store, archiveKey);
-                    throw e;
-                }
-                double seconds = Duration.between(startedAt, completedAt).toMillis() / 1000.0;
-                StructuredLog.info("backup.completed", "key", request.folder().key(), "sizeBytes", archive.sizeBytes(),
-                        "sha256", archive.sha256(), "tables", counts.size(), "rows", rows, "seconds", seconds);
-                Map<String, Object> result = new LinkedHashMap<>();
-                result.put("key", request.folder().key());
-                result.put("manifestKey", request.folder().manifestKey());
-                result.put("archiveKey", archiveKey);
-                result.put("bucket", request.storage().bucket());
-                result.put("sha256", archive.sha256());
-                result.put("sizeBytes", archive.sizeBytes());
-                result.put("compression", request.compression().id());
-                result.put("compressionLevel", request.level());
-                result.put("format", "custom");
-                result.put("database", db.database());
-                result.put("serverVersion", server.text());
-                result.put("toolVersion", toolVersion);
-                result.put("tables", counts.size());
-                result.put("rows", rows);
-                result.put("startedAt", startedAt.toString());
-                result.put("completedAt", completedAt.toString());
-                result.put("durationSeconds", seconds);
-                return result;
+            StreamingDump dump = StreamingDump.start(pgDumpCommand(pgDump, session.snapshotId(), scope),
+                    childEnv(db), request.compression(), request.level(), store, archiveKey);
+            ArchiveStats archive;
+            List<TableRows> counts;
+            try {
+                counts = countRows(session, scope.countedTables());
+            } catch (RuntimeException e) {
+                dump.abort("row counting failed");
+                dump.awaitQuietly();
+                removeArchive(store, archiveKey);
+                throw e;
             }
+            try {
+                archive = dump.await();
+            } catch (RuntimeException e) {
+                removeArchive(store, archiveKey);
+                throw e;
+            }
+            String toolVersion;
+            try {
+                toolVersion = joinUnwrapped(toolVersionOf);
+            } catch (RuntimeException e) {
+                removeArchive(store, archiveKey);
+                throw e;
+            }
+            long rows = counts.stream().mapToLong(TableRows::rows).sum();
+            Instant completedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+            Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, AgentVersion.current(), "postgresql",
+                    server.text(), toolVersion, db.database(), request.namespace(), request.backupName(),
+                    request.schedule(), request.description(), request.scope(), archiveKey, "custom",
+                    new CompressionSpec(request.compression().id(), request.level()), archive.sizeBytes(),
+                    archive.sha256(), counts, rows, startedAt, completedAt);
+            try {
+                store.putSmall(request.folder().manifestKey(), ManifestCodec.toBytes(manifest), "application/json");
+            } catch (RuntimeException e) {
+                removeArchive(store, archiveKey);
+                throw e;
+            }
+            double seconds = Duration.between(startedAt, completedAt).toMillis() / 1000.0;
+            StructuredLog.info("backup.completed", "key", request.folder().key(), "sizeBytes", archive.sizeBytes(),
+                    "sha256", archive.sha256(), "tables", counts.size(), "rows", rows, "seconds", seconds);
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("key", request.folder().key());
+            result.put("manifestKey", request.folder().manifestKey());
+            result.put("archiveKey", archiveKey);
+            result.put("bucket", request.storage().bucket());
+            result.put("sha256", archive.sha256());
+            result.put("sizeBytes", archive.sizeBytes());
+            result.put("compression", request.compression().id());
+            result.put("compressionLevel", request.level());
+            result.put("format", "custom");
+            result.put("database", db.database());
+            result.put("serverVersion", server.text());
+            result.put("toolVersion", toolVersion);
+            result.put("tables", counts.size());
+            result.put("rows", rows);
+            result.put("startedAt", startedAt.toString());
+            result.put("completedAt", completedAt.toString());
+            result.put("durationSeconds", seconds);
+            return result;
+        }
+    }
+
+    private void checkStorage(ObjectStore store) {
+        store.requireBucket();
+        if (store.sizeOf(request.folder().manifestKey()).isPresent()) {
+            throw new AgentFailure(Reason.InvalidArguments, "folder " + request.folder().key() + " in bucket "
+                    + request.storage().bucket() + " already holds a completed backup (manifest.json); "
+                    + "choose another --key or delete that backup first");
+        }
+    }
+
+    /** The future's value, or its own exception rethrown (an AgentFailure stays an AgentFailure). */
+    private static <T> T joinUnwrapped(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
         }
     }
 

@@ -3,10 +3,10 @@ package io.backtrack.agent.backup;
 import io.backtrack.agent.log.StructuredLog;
 import io.backtrack.agent.result.AgentFailure;
 import io.backtrack.agent.result.Reason;
+import io.backtrack.agent.storage.MultipartWriter;
 import io.backtrack.agent.storage.ObjectStore;
 import io.backtrack.agent.storage.StorageErrors;
 import io.backtrack.agent.stream.BoundedTail;
-import io.backtrack.agent.stream.ChunkPipe;
 import io.backtrack.agent.stream.Compression;
 import io.backtrack.agent.stream.DigestingOutputStream;
 import io.backtrack.agent.stream.Sha256;
@@ -18,25 +18,25 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * pg_dump's stdout → compression → SHA-256 → bounded pipe → multipart upload, with no temporary file.
- * Two threads: the pump (reads pg_dump, compresses, hashes) and the upload (S3 client reading the pipe).
- * The pipe is ended with end-of-file only after pg_dump exited 0; any other ending makes the upload fail, so
- * the client aborts its multipart upload and no object of a failed dump is completed.
+ * pg_dump's stdout → compression → SHA-256 → multipart upload, with no temporary file. One pump thread reads
+ * pg_dump with large reads and writes through the compressor (zstd with its own worker threads) and the digest
+ * into a {@link MultipartWriter}, which uploads a few parts at once from a fixed pool of part buffers, so memory
+ * is bounded whatever the database size. Only a pg_dump that exited 0 closes (completes) the upload; any other
+ * ending aborts the multipart upload, so no object of a failed dump is ever completed.
  */
 final class StreamingDump {
-    private static final int CHUNK = 1024 * 1024;
-    private static final int CHUNKS_IN_FLIGHT = 16; // 16 MiB: compression keeps going while a part uploads
+    private static final int READ_SIZE = 1024 * 1024;
+    private static final int DEFAULT_ZSTD_JOB_MIB = 4;
 
     private final Process process;
     private final BoundedTail stderr;
-    private final ChunkPipe pipe = new ChunkPipe(CHUNK, CHUNKS_IN_FLIGHT);
+    private final MultipartWriter writer;
     private final Thread pump;
-    private final Thread upload;
     private final ObjectStore store;
 
     private volatile Integer exitCode;
     private volatile IOException pumpError;
-    private volatile Exception uploadError;
+    private volatile Throwable uploadError;
     private volatile ArchiveStats stats;
     private volatile String abortedBecause;
 
@@ -44,9 +44,31 @@ final class StreamingDump {
         this.process = process;
         this.store = store;
         this.stderr = BoundedTail.collect(process.getErrorStream(), 16 * 1024, "pg_dump-stderr");
-        int workers = Runtime.getRuntime().availableProcessors() > 1 ? Runtime.getRuntime().availableProcessors() : 0;
-        this.pump = new Thread(() -> pump(compression, level, workers), "dump-pump");
-        this.upload = new Thread(() -> upload(key, contentType(compression)), "archive-upload");
+        this.writer = store.openUpload(key, contentType(compression));
+        int workers = zstdWorkers();
+        this.pump = new Thread(() -> pump(compression, level, workers, zstdJobSize()), "dump-pump");
+    }
+
+    /** zstd worker threads: compression runs beside the thread reading pg_dump (BACKTRACK_ZSTD_WORKERS overrides). */
+    static int zstdWorkers() {
+        return envInt("BACKTRACK_ZSTD_WORKERS", Math.max(1, Runtime.getRuntime().availableProcessors()), 0, 16);
+    }
+
+    /** Bytes per zstd job (BACKTRACK_ZSTD_JOB_MIB overrides); smaller jobs bound zstd's native buffers. */
+    static int zstdJobSize() {
+        return envInt("BACKTRACK_ZSTD_JOB_MIB", DEFAULT_ZSTD_JOB_MIB, 1, 64) * 1024 * 1024;
+    }
+
+    private static int envInt(String name, int defaultValue, int min, int max) {
+        String v = System.getenv(name);
+        if (v != null && !v.isBlank()) {
+            try {
+                return Math.max(min, Math.min(max, Integer.parseInt(v.strip())));
+            } catch (NumberFormatException ignored) {
+                // fall through to the default
+            }
+        }
+        return defaultValue;
     }
 
     static StreamingDump start(List<String> command, Map<String, String> env, Compression compression,
@@ -62,46 +84,50 @@ final class StreamingDump {
         }
         StreamingDump dump = new StreamingDump(process, compression, level, store, key);
         dump.pump.start();
-        dump.upload.start();
         return dump;
     }
 
-    private void pump(Compression compression, Integer level, int workers) {
+    private void pump(Compression compression, Integer level, int workers, int jobSize) {
         Sha256 sha256 = new Sha256();
-        OutputStream compressed = null;
         try (InputStream dumpOut = process.getInputStream()) {
-            compressed = compression.compress(new DigestingOutputStream(pipe.outputStream(), sha256), level, workers);
-            byte[] buf = new byte[256 * 1024];
+            OutputStream compressed = compression.compress(new DigestingOutputStream(writer, sha256), level, workers,
+                    jobSize);
+            byte[] buf = new byte[READ_SIZE];
             int n;
+            long raw = 0;
             while ((n = dumpOut.read(buf)) >= 0) {
                 compressed.write(buf, 0, n);
+                raw += n;
             }
             exitCode = process.waitFor();
+            StructuredLog.info("backup.dumped", "exitCode", exitCode, "dumpBytes", raw);
             if (exitCode != 0) {
-                pipe.fail(new IOException("pg_dump exited with status " + exitCode));
+                writer.abort(new IOException("pg_dump exited with status " + exitCode));
                 return;
             }
-            compressed.close(); // flushes the compressor and ends the pipe: only now may the upload complete
+            if (abortedBecause != null) {
+                writer.abort(new IOException("backup aborted: " + abortedBecause));
+                return;
+            }
+            compressed.close(); // flushes the compressor and completes the upload: only now does the object exist
             stats = new ArchiveStats(sha256.hex(), sha256.bytes());
         } catch (IOException e) {
-            pumpError = e;
+            if (writer.failure() != null) {
+                uploadError = writer.failure();
+            } else {
+                pumpError = e;
+            }
             process.destroyForcibly();
-            pipe.fail(e);
+            writer.abort(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             pumpError = new IOException("interrupted");
             process.destroyForcibly();
-            pipe.fail(pumpError);
-        }
-    }
-
-    private void upload(String key, String contentType) {
-        try (InputStream in = pipe.inputStream()) {
-            store.uploadStream(key, in, contentType);
-        } catch (Exception e) {
-            uploadError = e;
-            pipe.cancel(new IOException(e.getMessage(), e));
+            writer.abort(pumpError);
+        } catch (RuntimeException e) {
+            pumpError = new IOException(e.toString(), e);
             process.destroyForcibly();
+            writer.abort(e);
         }
     }
 
@@ -109,14 +135,12 @@ final class StreamingDump {
     void abort(String why) {
         abortedBecause = why;
         process.destroyForcibly();
-        pipe.fail(new IOException("backup aborted: " + why));
     }
 
     /** Waits for both threads after {@link #abort}, ignoring the outcome. */
     void awaitQuietly() {
         try {
             pump.join();
-            upload.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -126,7 +150,6 @@ final class StreamingDump {
     ArchiveStats await() {
         try {
             pump.join();
-            upload.join();
             if (exitCode == null) {
                 process.waitFor();
                 exitCode = process.exitValue();
@@ -140,8 +163,8 @@ final class StreamingDump {
             throw new AgentFailure(Reason.DumpFailed, "backup aborted: " + abortedBecause);
         }
         // A genuine upload failure comes first: it is also why pg_dump was killed.
-        if (uploadError != null && !causedByDump(uploadError)) {
-            throw StorageErrors.classify(uploadError, store.location(), "uploading the archive");
+        if (uploadError != null) {
+            throw StorageErrors.classify(asException(uploadError), store.location(), "uploading the archive");
         }
         if (exitCode != null && exitCode != 0) {
             throw new AgentFailure(Reason.DumpFailed, "pg_dump failed (exit status " + exitCode + "): "
@@ -161,19 +184,8 @@ final class StreamingDump {
         return stats;
     }
 
-    /** True if the upload only failed because the pump ended the pipe with an error. */
-    private boolean causedByDump(Exception e) {
-        if (pumpError == null && (exitCode == null || exitCode == 0) && abortedBecause == null) {
-            return false;
-        }
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof IOException && t.getMessage() != null
-                    && (t.getMessage().contains("pg_dump exited") || t.getMessage().contains("backup aborted")
-                    || (pumpError != null && t.getMessage().equals(pumpError.getMessage())))) {
-                return true;
-            }
-        }
-        return false;
+    private static Exception asException(Throwable t) {
+        return t instanceof Exception e ? e : new RuntimeException(t);
     }
 
     static String lastLines(String text) {

@@ -70,11 +70,22 @@ public enum Compression {
     }
 
     public OutputStream compress(OutputStream out, Integer level, int workers) throws IOException {
+        return compress(out, level, workers, 0);
+    }
+
+    /**
+     * {@code workers} zstd threads compress beside the writer (0: in the writer's thread); {@code jobSize} bytes
+     * per zstd job (0: zstd's default, 4 windows), which with the workers bounds zstd's native memory.
+     */
+    public OutputStream compress(OutputStream out, Integer level, int workers, int jobSize) throws IOException {
         return switch (this) {
             case ZSTD -> {
                 ZstdOutputStream z = new ZstdOutputStream(out, level);
-                if (workers > 1) {
+                if (workers > 0) {
                     z.setWorkers(workers);
+                    if (jobSize > 0) {
+                        z.setJobSize(jobSize);
+                    }
                 }
                 yield z;
             }

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Backtrack benchmarks (issue 6): reproduces docs/performance.md.
+#
+#   bench/run.sh [--size-gb N] [--reps N] [--large-gb N] [--no-scale] [--no-datapath] [--smoke] [--hold]
+#
+#   --size-gb N    database size of the main data-path run (default 1)
+#   --reps N       repetitions of every case, alternating (default 3)
+#   --large-gb N   size of the agent-only memory run (default 4 × --size-gb; 0 skips it)
+#   --no-scale     skip the operator-at-scale run;  --no-datapath  skip the data-path runs
+#   --smoke        tiny sizes (0.05 GiB, 1 repetition, 200 Backups), results and report under bench/target/:
+#                  keeps the benchmarks working (CI may run it) without touching docs/performance.md
+#   --hold [N]     only start PostgreSQL with an N GiB benchmark database (default 0.2) and S3Proxy, print how
+#                  to reach them and wait: for tuning by hand
+#
+# Results: bench/results/*.json (every repetition), docs/performance.md (generated from them). Needs the
+# Debian packages postgresql, restic, time and zstd (installed here when missing, as root). A benchmark, not a
+# test: it asserts nothing about time, and it is not part of ./mvnw verify.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+size=1 reps=3 large="" scale=1 datapath=1 smoke=0 hold=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --size-gb) size="$2"; shift 2 ;;
+    --reps) reps="$2"; shift 2 ;;
+    --large-gb) large="$2"; shift 2 ;;
+    --no-scale) scale=0; shift ;;
+    --no-datapath) datapath=0; shift ;;
+    --smoke) smoke=1; shift ;;
+    --hold) hold="${2:-0.2}"; if [ $# -gt 1 ]; then shift 2; else shift; fi ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    *) echo "unknown argument $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+need=()
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+command -v restic >/dev/null || need+=(restic)
+[ -x /usr/bin/time ] || need+=(time)
+command -v zstd >/dev/null || need+=(zstd)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "bench: installing ${need[*]} from Debian" >&2
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+if [ -z "${BACKTRACK_BENCH_SKIP_BUILD:-}" ]; then
+  echo "bench: building (./mvnw package -DskipTests) ..." >&2
+  ./mvnw -q -B -DskipTests package >&2
+fi
+cp="e2e/target/classes:$(cat e2e/target/classpath.txt)"
+run() { java -cp "$cp" -Dbacktrack.root="$PWD" "$@"; }
+
+if [ -n "$hold" ]; then
+  exec java -cp "$cp" -Dbacktrack.root="$PWD" io.backtrack.e2e.bench.BenchFixture "$hold"
+fi
+
+results=bench/results report=docs/performance.md
+if [ "$smoke" = 1 ]; then
+  results=bench/target/smoke report=bench/target/smoke/performance.md
+  size=0.05 reps=1 large=0
+fi
+mkdir -p "$results"
+[ -n "$large" ] || large=$(awk "BEGIN { print $size * 4 }")
+
+if [ "$datapath" = 1 ]; then
+  # Levers measured in the same run, next to the defaults. BACKTRACK_BENCH_BASELINE_JAR=PATH adds another build
+  # of the agent (e.g. one from before a change) as the variant "before".
+  variants=(--agent-variant "L1:--level 1" --agent-variant "pod512:-XX:MaxRAM=512m")
+  if [ -n "${BACKTRACK_BENCH_BASELINE_JAR:-}" ]; then
+    variants=(--agent-variant "before:jar=$BACKTRACK_BENCH_BASELINE_JAR" "${variants[@]}")
+  fi
+  run io.backtrack.e2e.bench.DataPathBench --size-gb "$size" --reps "$reps" --out "$results/datapath.json" \
+    "${variants[@]}"
+  if [ "$(awk "BEGIN { print ($large > 0) }")" = 1 ]; then
+    # Memory at 4× the size: the agent's backup with the JVM's defaults and with a bounded heap, one repetition.
+    run io.backtrack.e2e.bench.DataPathBench --size-gb "$large" --reps 1 --agent-only --no-restore \
+      --agent-variant "pod512:-XX:MaxRAM=512m" --out "$results/datapath-large.json"
+  fi
+fi
+if [ "$scale" = 1 ]; then
+  if [ "$smoke" = 1 ]; then
+    run io.backtrack.e2e.bench.ScaleBench --namespaces 5 --backups 200 --schedules 20 --schedule-minutes 1 \
+      --out "$results/scale.json"
+  else
+    run io.backtrack.e2e.bench.ScaleBench --out "$results/scale.json"
+  fi
+fi
+run io.backtrack.e2e.bench.PerformanceReport "$results" "$report"

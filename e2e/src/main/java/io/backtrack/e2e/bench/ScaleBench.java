@@ -1,0 +1,422 @@
+package io.backtrack.e2e.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.backtrack.api.BacktrackApi;
+import io.backtrack.api.backup.Backup;
+import io.backtrack.api.schedule.BackupSchedule;
+import io.backtrack.api.schedule.ConcurrencyPolicy;
+import io.backtrack.e2e.cluster.MockCluster;
+import io.backtrack.e2e.harness.BackupFactory;
+import io.backtrack.e2e.harness.OperatorProcess;
+import io.backtrack.e2e.harness.RepoPaths;
+import io.backtrack.e2e.harness.ScheduleFactory;
+import io.backtrack.api.job.JobSettings;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The operator at scale (issue 6, part 3): the Fabric8 mock API server (CRUD mode, in this JVM) and the operator
+ * as built (quarkus-run.jar, as its own process, with the harness's -Xmx256m). There is no Job runner: Jobs are
+ * created and stay as they are (no Pod ever runs), so this measures the operator's own work.
+ * <ol>
+ *   <li>warm-up: 200 Backups, then wait until the operator is idle;
+ *   <li>steady state on a small cluster: Backups created at a steady rate (default 10/s) for 30 s; the time from
+ *       each create request to its Job appearing on a watch (the create→Job target);
+ *   <li>schedules: SCHEDULES BackupSchedules firing every minute ({@code * * * * *}, concurrencyPolicy Allow, so no
+ *       run is skipped for the never-finishing Jobs), observed for a few minutes: firing lateness = time the
+ *       Backup appears on a watch minus its {@code backtrack.io/scheduled-at}; then the schedules are deleted;
+ *   <li>bulk: BACKUPS Backups across NAMESPACES namespaces, created by 4 client threads as fast as the mock
+ *       server takes them, and their Jobs awaited for at most {@code --bulk-wait-minutes}: the mock server's cost
+ *       per request grows with the number of objects it holds, so this phase runs last.
+ * </ol>
+ * The operator's RSS is polled from /proc every 500 ms (peak and per phase), its CPU time (utime+stime) per phase;
+ * the bench JVM's own CPU shows how busy the mock server was. Timestamps are client-side (the mock server's are
+ * second-granular). A benchmark: it asserts nothing.
+ */
+public final class ScaleBench {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final KubernetesClient client;
+    private final OperatorProcess operator;
+    private final Map<String, Long> createdNanos = new ConcurrentHashMap<>();
+    private final Map<String, Long> jobSeenNanos = new ConcurrentHashMap<>();
+    private final Map<String, Double> lateness = new ConcurrentHashMap<>();
+    private final AtomicLong peakRssKb = new AtomicLong();
+    private int steadyRate = 10;
+    private int bulkWaitMinutes = 6;
+    private final long nanoOrigin = System.nanoTime();
+    private final long epochOriginMillis = System.currentTimeMillis();
+
+    private ScaleBench(KubernetesClient client, OperatorProcess operator) {
+        this.client = client;
+        this.operator = operator;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int namespaces = 100;
+        int backups = 10_000;
+        int schedules = 1_000;
+        int scheduleMinutes = 3;
+        int steadyRate = 10;
+        int bulkWaitMinutes = 6;
+        Path out = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--namespaces" -> namespaces = Integer.parseInt(args[++i]);
+                case "--backups" -> backups = Integer.parseInt(args[++i]);
+                case "--schedules" -> schedules = Integer.parseInt(args[++i]);
+                case "--schedule-minutes" -> scheduleMinutes = Integer.parseInt(args[++i]);
+                case "--steady-rate" -> steadyRate = Integer.parseInt(args[++i]);
+                case "--bulk-wait-minutes" -> bulkWaitMinutes = Integer.parseInt(args[++i]);
+                case "--out" -> out = Path.of(args[++i]);
+                default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; usage: ScaleBench "
+                        + "[--namespaces N] [--backups N] [--schedules N] [--schedule-minutes N] [--steady-rate PER_S] [--bulk-wait-minutes N] [--out FILE]");
+            }
+        }
+        if (out == null) {
+            out = RepoPaths.root().resolve("bench/results/scale.json");
+        }
+        Path work = Files.createTempDirectory("backtrack-scale-");
+        try (MockCluster cluster = MockCluster.start()) {
+            cluster.applyCrds(RepoPaths.crds());
+            OperatorProcess operator = new OperatorProcess(cluster.url(), work,
+                    Map.of("BACKTRACK_AGENT_IMAGE", "bench/backtrack-agent:none")).start();
+            try {
+                ScaleBench bench = new ScaleBench(cluster.client(), operator);
+                bench.steadyRate = steadyRate;
+                bench.bulkWaitMinutes = bulkWaitMinutes;
+                bench.run(namespaces, backups, schedules, scheduleMinutes, out);
+            } finally {
+                operator.kill(); // graceful shutdown would wait for reconciles queued behind the mock server
+                DataPathBench.say("operator log: %s", operator.logFile());
+            }
+        }
+    }
+
+    private void run(int namespaces, int backups, int schedules, int scheduleMinutes, Path out) throws Exception {
+        Instant started = Instant.now();
+        long pid = operator.process().pid();
+        Thread rssPoller = new Thread(() -> pollRss(pid), "rss-poller");
+        rssPoller.setDaemon(true);
+        rssPoller.start();
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("benchmark", "scale");
+        result.put("startedAt", started.toString());
+        result.put("machine", Machine.describe(null));
+        result.put("operatorJvm", "java -Xmx256m -jar quarkus-run.jar (the e2e harness's OperatorProcess)");
+        result.put("namespaces", namespaces);
+        result.put("backups", backups);
+        result.put("schedules", schedules);
+        Map<String, Object> phases = new LinkedHashMap<>();
+        result.put("phases", phases);
+        phases.put("idle", snapshot(pid, cpu(pid), selfCpu(), 0, 0));
+
+        BackupFactory factory = new BackupFactory("db.bench.svc", 5432, "app", "http://s3.bench.svc:9000",
+                "db-backups", "db-credentials", "s3-credentials", null, null, null,
+                new JobSettings(600L, 0, null, null, null));
+        List<String> nss = new ArrayList<>();
+        for (int i = 0; i < namespaces; i++) {
+            String ns = String.format("team-%03d", i);
+            nss.add(ns);
+            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+                    .create();
+            secret(ns, "db-credentials", Map.of("username", "postgres", "password", "pw"));
+            secret(ns, "s3-credentials", Map.of("AWS_ACCESS_KEY_ID", "a", "AWS_SECRET_ACCESS_KEY", "s"));
+        }
+        Watch jobWatch = client.batch().v1().jobs().inAnyNamespace().watch(new Watcher<Job>() {
+            @Override
+            public void eventReceived(Action action, Job job) {
+                if (action == Action.ADDED) {
+                    var labels = job.getMetadata().getLabels();
+                    String owner = labels == null ? null : labels.get(BacktrackApi.BACKUP_LABEL);
+                    if (owner != null) {
+                        jobSeenNanos.putIfAbsent(job.getMetadata().getNamespace() + "/" + owner, System.nanoTime());
+                    }
+                }
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+                DataPathBench.say("job watch closed: %s", cause == null ? "" : cause.getMessage());
+            }
+        });
+
+        // 0. Warm-up (JIT, connection pools): 200 Backups, then wait until the operator is idle.
+        for (int i = 0; i < 200; i++) {
+            createBackup(factory, nss.get(i % namespaces), String.format("warmup-%04d", i));
+        }
+        settle(pid);
+
+        // 1. Steady state on a small cluster: steadyRate Backups a second for 30 s.
+        long cpu0 = cpu(pid);
+        long self0 = selfCpu();
+        long t0 = System.nanoTime();
+        List<String> steadyKeys = new ArrayList<>();
+        long interval = 1_000_000_000L / steadyRate;
+        for (int i = 0; i < 30 * steadyRate; i++) {
+            String ns = nss.get((i * 7) % namespaces);
+            String name = String.format("steady-%04d", i);
+            steadyKeys.add(ns + "/" + name);
+            long due = t0 + i * interval;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+            createBackup(factory, ns, name);
+        }
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (!jobSeenNanos.keySet().containsAll(steadyKeys) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        Map<String, Object> steady = snapshot(pid, cpu0, self0, t0, steadyKeys.size());
+        steady.put("ratePerSecond", steadyRate);
+        steady.put("createToJobMs", percentiles(steadyKeys));
+        phases.put("steady", steady);
+        DataPathBench.say("steady: create→Job %s", steady.get("createToJobMs"));
+
+        // 2. Schedules firing every minute, then deleted (so they stop adding Backups).
+        Watch backupWatch = client.resources(Backup.class).inAnyNamespace()
+                .withLabel(BacktrackApi.SCHEDULE_LABEL).watch(new Watcher<Backup>() {
+                    @Override
+                    public void eventReceived(Action action, Backup b) {
+                        if (action != Action.ADDED) {
+                            return;
+                        }
+                        long now = System.currentTimeMillis();
+                        var annotations = b.getMetadata().getAnnotations();
+                        String at = annotations == null ? null : annotations.get(BacktrackApi.SCHEDULED_AT_ANNOTATION);
+                        if (at != null) {
+                            lateness.putIfAbsent(b.getMetadata().getNamespace() + "/" + b.getMetadata().getName(),
+                                    (now - Instant.parse(at).toEpochMilli()) / 1000.0);
+                        }
+                    }
+
+                    @Override
+                    public void onClose(WatcherException cause) {
+                    }
+                });
+        cpu0 = cpu(pid);
+        self0 = selfCpu();
+        t0 = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int i = 0; i < schedules; i++) {
+            String ns = nss.get(i % namespaces);
+            String name = String.format("every-minute-%04d", i);
+            futures.add(pool.submit(() -> client.resources(BackupSchedule.class).inNamespace(ns)
+                    .resource(ScheduleFactory.of(factory, "* * * * *").withPolicy(ConcurrencyPolicy.Allow)
+                            .build(ns, name)).create()));
+        }
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        DataPathBench.say("schedules: %d created in %.1f s; observing %d minute(s) of firings ...", schedules,
+                (System.nanoTime() - t0) / 1e9, scheduleMinutes);
+        // From the next full minute on, for scheduleMinutes minutes, plus 20 s for the last firing to land.
+        long msToNextMinute = 60_000 - System.currentTimeMillis() % 60_000;
+        Thread.sleep(msToNextMinute + scheduleMinutes * 60_000L + 20_000);
+        Map<String, Object> sched = snapshot(pid, cpu0, self0, t0, lateness.size());
+        sched.put("firings", lateness.size());
+        double[] late = lateness.values().stream().mapToDouble(d -> d).toArray();
+        sched.put("latenessSeconds", Map.of("p50", pct(late, 50), "p99", pct(late, 99), "max", pct(late, 100)));
+        phases.put("schedules", sched);
+        DataPathBench.say("schedules: %d firings, lateness %s", lateness.size(), sched.get("latenessSeconds"));
+        backupWatch.close();
+        for (int i = 0; i < schedules; i++) {
+            client.resources(BackupSchedule.class).inNamespace(nss.get(i % namespaces))
+                    .withName(String.format("every-minute-%04d", i)).delete();
+        }
+        settle(pid);
+
+        // 3. Bulk: BACKUPS Backups as fast as the mock server takes them; Jobs awaited for at most bulkWaitMinutes.
+        cpu0 = cpu(pid);
+        self0 = selfCpu();
+        t0 = System.nanoTime();
+        List<String> bulkKeys = new ArrayList<>();
+        futures.clear();
+        for (int i = 0; i < backups; i++) {
+            String ns = nss.get(i % namespaces);
+            String name = String.format("bulk-%05d", i);
+            bulkKeys.add(ns + "/" + name);
+            futures.add(pool.submit(() -> createBackup(factory, ns, name)));
+        }
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        double createSeconds = (System.nanoTime() - t0) / 1e9;
+        DataPathBench.say("bulk: %d Backups created in %.1f s; waiting for their Jobs ...", backups, createSeconds);
+        deadline = System.nanoTime() + bulkWaitMinutes * 60_000_000_000L;
+        while (!jobSeenNanos.keySet().containsAll(bulkKeys) && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+        }
+        double allJobsSeconds = (System.nanoTime() - t0) / 1e9;
+        Map<String, Object> bulk = snapshot(pid, cpu0, self0, t0, backups);
+        bulk.put("createSeconds", createSeconds);
+        bulk.put("createsPerSecond", backups / createSeconds);
+        bulk.put("secondsUntilAllJobs", jobSeenNanos.keySet().containsAll(bulkKeys) ? allJobsSeconds : Double.NaN);
+        bulk.put("waitedMinutes", bulkWaitMinutes);
+        bulk.put("jobsSeen", bulkKeys.stream().filter(jobSeenNanos::containsKey).count());
+        bulk.put("createToJobMs", percentiles(bulkKeys));
+        phases.put("bulk", bulk);
+        DataPathBench.say("bulk: %s of %d Jobs seen after %.1f s; create→Job %s", bulk.get("jobsSeen"), backups,
+                allJobsSeconds, bulk.get("createToJobMs"));
+        pool.shutdownNow();
+        jobWatch.close();
+
+        result.put("operatorPeakRssMiB", peakRssKb.get() / 1024.0);
+        result.put("completedAt", Instant.now().toString());
+        Files.createDirectories(out.getParent());
+        JSON.writeValue(out.toFile(), result);
+        DataPathBench.say("wrote %s (operator peak RSS %.0f MiB)", out, peakRssKb.get() / 1024.0);
+    }
+
+    private void createBackup(BackupFactory factory, String ns, String name) {
+        Backup b = factory.build(ns, name);
+        createdNanos.put(ns + "/" + name, System.nanoTime());
+        client.resources(Backup.class).inNamespace(ns).resource(b).create();
+    }
+
+    private void secret(String ns, String name, Map<String, String> values) {
+        client.secrets().inNamespace(ns).resource(new SecretBuilder().withNewMetadata().withName(name)
+                .withNamespace(ns).endMetadata().withStringData(values).build()).create();
+    }
+
+    /** Waits until the operator used under 5% of a core for 3 s running (at most 5 minutes). */
+    private void settle(long pid) throws InterruptedException {
+        long deadline = System.nanoTime() + 300_000_000_000L;
+        int quiet = 0;
+        while (quiet < 3 && System.nanoTime() < deadline) {
+            long c = cpu(pid);
+            Thread.sleep(1000);
+            quiet = cpu(pid) - c < 5 ? quiet + 1 : 0;
+        }
+    }
+
+    private Map<String, Object> percentiles(List<String> keys) {
+        double[] ms = keys.stream().filter(k -> jobSeenNanos.containsKey(k) && createdNanos.containsKey(k))
+                .mapToDouble(k -> (jobSeenNanos.get(k) - createdNanos.get(k)) / 1e6).toArray();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("n", ms.length);
+        m.put("p50", pct(ms, 50));
+        m.put("p99", pct(ms, 99));
+        m.put("max", pct(ms, 100));
+        return m;
+    }
+
+    static double pct(double[] values, double p) {
+        if (values.length == 0) {
+            return Double.NaN;
+        }
+        double[] v = values.clone();
+        Arrays.sort(v);
+        int idx = (int) Math.ceil(p / 100.0 * v.length) - 1;
+        return v[Math.max(0, Math.min(v.length - 1, idx))];
+    }
+
+    private Map<String, Object> snapshot(long pid, long cpuBefore, long selfBefore, long t0, int objects) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        double seconds = t0 == 0 ? 0 : (System.nanoTime() - t0) / 1e9;
+        double cpuSeconds = (cpu(pid) - cpuBefore) / 100.0;
+        m.put("seconds", seconds);
+        m.put("operatorCpuSeconds", cpuSeconds);
+        if (objects > 0) {
+            m.put("operatorCpuMsPerObject", cpuSeconds * 1000 / objects);
+        }
+        m.put("benchJvmCpuSeconds", (selfCpu() - selfBefore) / 100.0);
+        m.put("operatorRssMiB", status(pid, "VmRSS") / 1024.0);
+        m.put("operatorPeakRssMiB", peakRssKb.get() / 1024.0);
+        m.put("loadAverage", TimedProcess.currentLoad());
+        m.put("mockServerGetMs", probeApi());
+        return m;
+    }
+
+    /**
+     * What one API request costs the mock server at this point: 30 sequential GETs of one Secret from this
+     * client (the operator makes several such requests per Backup), p50 and p99 in ms.
+     */
+    private Map<String, Object> probeApi() {
+        double[] ms = new double[30];
+        for (int i = 0; i < ms.length; i++) {
+            long t = System.nanoTime();
+            try {
+                client.secrets().inNamespace("team-000").withName("db-credentials").get();
+            } catch (RuntimeException e) {
+                // namespaces not created yet: still a request
+            }
+            ms[i] = (System.nanoTime() - t) / 1e6;
+        }
+        return Map.of("p50", pct(ms, 50), "p99", pct(ms, 99));
+    }
+
+    private void pollRss(long pid) {
+        while (true) {
+            long rss = status(pid, "VmRSS");
+            peakRssKb.accumulateAndGet(rss, Math::max);
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** utime + stime of a process, in clock ticks (1/100 s). */
+    static long cpu(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** utime + stime + cutime + cstime: a process and its waited-for children (a postmaster and its backends). */
+    static long cpuWithChildren(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    private static long selfCpu() {
+        return cpu(ProcessHandle.current().pid());
+    }
+
+    static long status(long pid, String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith(field + ":")) {
+                    return Long.parseLong(line.replaceAll("\\D", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        return 0;
+    }
+}
