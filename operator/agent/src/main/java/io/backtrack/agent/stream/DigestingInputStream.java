@@ -1,24 +1,17 @@
 package io.backtrack.agent.stream;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
 /** Hashes and counts every byte read through it (the stored archive as it comes from S3). */
-public final class DigestingInputStream extends FilterInputStream {
+public final class DigestingInputStream extends BlockInputStream {
+    private final InputStream in;
     private final Sha256 sha256;
     private boolean eof;
 
     public DigestingInputStream(InputStream in, Sha256 sha256) {
-        super(in);
+        this.in = in;
         this.sha256 = sha256;
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
@@ -38,6 +31,16 @@ public final class DigestingInputStream extends FilterInputStream {
         byte[] buf = new byte[(int) Math.min(n, 8192)];
         int r = read(buf, 0, buf.length);
         return Math.max(r, 0);
+    }
+
+    @Override
+    public int available() throws IOException {
+        return in.available();
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
     }
 
     public boolean reachedEnd() {

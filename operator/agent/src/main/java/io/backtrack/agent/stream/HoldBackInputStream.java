@@ -8,7 +8,7 @@ import java.io.InputStream;
  * {@link EndCheck#verify()} has accepted it. A consumer (pg_restore) therefore never sees the end of an archive
  * whose SHA-256 does not match: it fails on a truncated stream instead of committing a corrupt restore.
  */
-public final class HoldBackInputStream extends InputStream {
+public final class HoldBackInputStream extends BlockInputStream {
     /** Runs once the source is exhausted; throws to refuse the held-back tail. */
     @FunctionalInterface
     public interface EndCheck {
@@ -32,13 +32,6 @@ public final class HoldBackInputStream extends InputStream {
         this.endCheck = endCheck;
         this.ring = new byte[holdBack * 2];
         this.holdBack = holdBack;
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override

@@ -12,7 +12,7 @@ import java.util.concurrent.BlockingQueue;
  * (allocated once); a source error is thrown by the consumer's next read, after the bytes read before it, and
  * by every read after that.
  */
-public final class ReadAheadInputStream extends InputStream {
+public final class ReadAheadInputStream extends BlockInputStream {
     private record Chunk(byte[] data, int length, IOException error) {
     }
 
@@ -72,13 +72,6 @@ public final class ReadAheadInputStream extends InputStream {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
