@@ -87,7 +87,8 @@ class ScheduleBadInputTest {
         assertThat(last.getStatus()).isEqualTo("False");
         assertThat(last.getReason()).isEqualTo("SecretNotFound");
         assertThat(last.getMessage()).contains("Secret " + NS + "/no-such-secret (database credentials) does not exist");
-        assertThat(s.getStatus().active()).isNullOrEmpty();
+        // A run that cannot start is not active (a later run may already be due on the shared, moved clock).
+        assertThat(s.getStatus().active() == null ? List.<String>of() : s.getStatus().active()).doesNotContain(firstRun);
 
         // concurrencyPolicy Forbid (the default) does not wait for a run that cannot start
         Instant second = steps.fire("no-secret");
