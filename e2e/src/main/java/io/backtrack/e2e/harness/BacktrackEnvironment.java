@@ -217,7 +217,7 @@ public final class BacktrackEnvironment implements AutoCloseable {
     public List<Event> events(String namespace, String name) {
         return client().v1().events().inNamespace(namespace).list().getItems().stream()
                 .filter(e -> e.getInvolvedObject() != null && name.equals(e.getInvolvedObject().getName()))
-                .sorted(Comparator.comparing(e -> e.getLastTimestamp() == null ? "" : e.getLastTimestamp()))
+                .sorted(Comparator.comparing(e -> e.getLastTimestamp() == null ? Instant.EPOCH : Instant.parse(e.getLastTimestamp())))
                 .toList();
     }
 
