@@ -1,5 +1,6 @@
 package io.backtrack.controller.job;
 
+import io.backtrack.api.database.DatabaseCredentials;
 import io.backtrack.api.storage.S3Storage;
 import io.fabric8.kubernetes.api.model.EnvVar;
 
@@ -22,7 +23,7 @@ public final class StorageAccess {
     }
 
     /** The database user and password, as the agent and libpq expect them. */
-    public static List<EnvVar> databaseEnv(io.backtrack.api.database.DatabaseCredentials credentials) {
+    public static List<EnvVar> databaseEnv(DatabaseCredentials credentials) {
         return List.of(
                 AgentJobBuilder.fromSecret("PGUSER", credentials.name(), credentials.usernameKeyOrDefault()),
                 AgentJobBuilder.fromSecret("PGPASSWORD", credentials.name(), credentials.passwordKeyOrDefault()));

@@ -53,14 +53,13 @@ final class Quiescer {
     boolean scaleDown(String namespace, String restoreName, List<QuiescedWorkload> workloads) {
         boolean allDown = true;
         for (QuiescedWorkload w : workloads) {
-            Resource<? extends HasMetadata> r = resource(namespace, w.kind(), w.name());
-            if (r.get() == null) {
+            if (resource(namespace, w.kind(), w.name()).get() == null) {
                 continue;
             }
-            edit(namespace, w.kind(), w.name(), 0, Map.of(
+            HasMetadata scaled = edit(namespace, w.kind(), w.name(), 0, Map.of(
                     BacktrackApi.QUIESCED_BY_ANNOTATION, restoreName,
                     BacktrackApi.REPLICAS_BEFORE_ANNOTATION, Integer.toString(w.replicas())));
-            allDown &= currentReplicas(r.get()) == 0;
+            allDown &= currentReplicas(scaled) == 0;
         }
         return allDown;
     }
@@ -98,20 +97,20 @@ final class Quiescer {
         return new QuiescedWorkload(kind, name, replicas == null ? 1 : replicas);
     }
 
-    private void edit(String namespace, String kind, String name, int replicas, Map<String, String> annotationChanges) {
+    /** @return the workload as the API server holds it after the change */
+    private HasMetadata edit(String namespace, String kind, String name, int replicas, Map<String, String> annotationChanges) {
         if (DEPLOYMENT.equals(kind)) {
-            client.apps().deployments().inNamespace(namespace).withName(name).edit(d -> {
+            return client.apps().deployments().inNamespace(namespace).withName(name).edit(d -> {
                 d.getSpec().setReplicas(replicas);
                 apply(d, annotationChanges);
                 return d;
             });
-        } else {
-            client.apps().statefulSets().inNamespace(namespace).withName(name).edit(s -> {
-                s.getSpec().setReplicas(replicas);
-                apply(s, annotationChanges);
-                return s;
-            });
         }
+        return client.apps().statefulSets().inNamespace(namespace).withName(name).edit(s -> {
+            s.getSpec().setReplicas(replicas);
+            apply(s, annotationChanges);
+            return s;
+        });
     }
 
     private static void apply(HasMetadata w, Map<String, String> changes) {

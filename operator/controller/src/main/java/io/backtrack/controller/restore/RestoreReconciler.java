@@ -127,7 +127,7 @@ public class RestoreReconciler implements Reconciler<Restore> {
         }
         Optional<String> missingWorkload = quiescer.missing(ns, plan.spec().quiesceOrEmpty());
         if (missingWorkload.isPresent()) {
-            return fail(restore, plan, draft, "InvalidSpec", missingWorkload.get() + "; nothing was touched", now);
+            return fail(restore, draft, "InvalidSpec", missingWorkload.get() + "; nothing was touched", now);
         }
         if (plan.backupName() != null) {
             protection.protect(ns, plan.backupName(), restore.getMetadata().getName());
@@ -146,7 +146,7 @@ public class RestoreReconciler implements Reconciler<Restore> {
             return UpdateControl.noUpdate();
         }
         if (outcome.get().state() == JobOutcome.State.FAILED) {
-            return failFromJob(restore, plan, draft, outcome.get(), RestoreJobs.Step.check, "; nothing was touched", now);
+            return failFromJob(restore, draft, outcome.get(), RestoreJobs.Step.check, "; nothing was touched", now);
         }
         AgentResult result = outcome.get().result();
         draft.archiveVerified = true;
@@ -172,12 +172,12 @@ public class RestoreReconciler implements Reconciler<Restore> {
                 .withName(draft.safetyBackupName).get();
         BackupPhase phase = safety == null || safety.getStatus() == null ? null : safety.getStatus().phase();
         if (safety == null) {
-            return fail(restore, plan, draft, "SafetyBackupFailed", "safety Backup " + draft.safetyBackupName
+            return fail(restore, draft, "SafetyBackupFailed", "safety Backup " + draft.safetyBackupName
                     + " was deleted before it completed; the target was not touched", now);
         }
         if (phase == BackupPhase.Failed) {
             var ready = Conditions.find(safety.getStatus().conditions(), Conditions.READY);
-            return fail(restore, plan, draft, "SafetyBackupFailed", "safety Backup " + draft.safetyBackupName + " failed ("
+            return fail(restore, draft, "SafetyBackupFailed", "safety Backup " + draft.safetyBackupName + " failed ("
                     + (ready == null ? "" : ready.getReason() + ": " + ready.getMessage()) + "); the target was not touched", now);
         }
         if (phase != BackupPhase.Completed) {
@@ -218,7 +218,7 @@ public class RestoreReconciler implements Reconciler<Restore> {
             return UpdateControl.noUpdate();
         }
         if (outcome.get().state() == JobOutcome.State.FAILED) {
-            return failFromJob(restore, plan, draft, outcome.get(), RestoreJobs.Step.restore, "", now);
+            return failFromJob(restore, draft, outcome.get(), RestoreJobs.Step.restore, "", now);
         }
         draft.jobName = CreateOnce.create(client, jobs.build(restore, plan, RestoreJobs.Step.verify, Instant.parse(draft.startedAt)));
         return progress(restore, draft, RestorePhase.Verifying, "Verifying", "comparing row counts with the manifest"
@@ -236,14 +236,14 @@ public class RestoreReconciler implements Reconciler<Restore> {
             draft.verification = verification(result);
         }
         if (outcome.get().state() == JobOutcome.State.FAILED) {
-            return failFromJob(restore, plan, draft, outcome.get(), RestoreJobs.Step.verify, "", now);
+            return failFromJob(restore, draft, outcome.get(), RestoreJobs.Step.verify, "", now);
         }
         draft.previousDatabase = result.text("previousDatabase");
         String text = "restored " + plan.source() + " into " + plan.target()
                 + (draft.verification == null ? "" : "; " + draft.verification.tables() + " tables, "
                 + draft.verification.rowsRestored() + " rows match the manifest")
                 + (draft.previousDatabase == null ? "" : "; the replaced database is kept as " + draft.previousDatabase);
-        finishWorkloads(restore, plan, draft);
+        finishWorkloads(restore, draft);
         draft.completed(text, now);
         restore.setStatus(draft.build());
         LOG.infof("restore completed namespace=%s restore=%s seconds=%s", restore.getMetadata().getNamespace(),
@@ -253,15 +253,15 @@ public class RestoreReconciler implements Reconciler<Restore> {
         return UpdateControl.patchStatus(restore);
     }
 
-    private UpdateControl<Restore> failFromJob(Restore restore, RestorePlan plan, RestoreStatusDraft draft, JobOutcome outcome,
+    private UpdateControl<Restore> failFromJob(Restore restore, RestoreStatusDraft draft, JobOutcome outcome,
                                                RestoreJobs.Step step, String suffix, Instant now) {
         JobFailure failure = JobFailure.of(outcome, RestoreJobs.name(restore, step), null);
         String reason = step == RestoreJobs.Step.check && "InvalidArguments".equals(failure.reason()) ? "InvalidSpec" : failure.reason();
-        return fail(restore, plan, draft, reason, failure.message() + suffix, now);
+        return fail(restore, draft, reason, failure.message() + suffix, now);
     }
 
-    private UpdateControl<Restore> fail(Restore restore, RestorePlan plan, RestoreStatusDraft draft, String reason, String text, Instant now) {
-        finishWorkloads(restore, plan, draft);
+    private UpdateControl<Restore> fail(Restore restore, RestoreStatusDraft draft, String reason, String text, Instant now) {
+        finishWorkloads(restore, draft);
         draft.failed(reason, text, now);
         restore.setStatus(draft.build());
         LOG.warnf("restore failed namespace=%s restore=%s reason=%s message=%s", restore.getMetadata().getNamespace(),
@@ -271,8 +271,11 @@ public class RestoreReconciler implements Reconciler<Restore> {
         return UpdateControl.patchStatus(restore);
     }
 
-    /** Brings quiesced workloads back and lifts the Backup's protection; safe to repeat. */
-    private void finishWorkloads(Restore restore, RestorePlan plan, RestoreStatusDraft draft) {
+    /**
+     * Brings quiesced workloads back and lifts the Backup's protection; safe to repeat. The protection exists once
+     * the Restore has started (start() protects the Backup before recording startedAt).
+     */
+    private void finishWorkloads(Restore restore, RestoreStatusDraft draft) {
         String ns = restore.getMetadata().getNamespace();
         if (draft.quiesced != null && !draft.quiesced.isEmpty()) {
             List<String> problems = quiescer.scaleUp(ns, restore.getMetadata().getName(), draft.quiesced);
@@ -282,17 +285,15 @@ public class RestoreReconciler implements Reconciler<Restore> {
                 events.warning(restore, "ResumeIncomplete", String.join("; ", problems));
             }
         }
-        if (plan != null && plan.backupName() != null) {
-            protection.release(ns, plan.backupName(), restore.getMetadata().getName());
+        String backupName = restore.getSpec() == null ? null : restore.getSpec().backupName();
+        if (draft.startedAt != null && backupName != null) {
+            protection.release(ns, backupName, restore.getMetadata().getName());
         }
     }
 
     private UpdateControl<Restore> refuse(Restore restore, RestoreStatusDraft draft, Precondition problem, Instant now) {
         if (!problem.retryable()) {
-            String backupName = restore.getSpec() == null ? null : restore.getSpec().backupName();
-            RestorePlan none = backupName == null || restore.getStatus() == null ? null
-                    : new RestorePlan(backupName, null, null, null, 0, null, null, restore.getSpec());
-            return fail(restore, none, draft, problem.reason(), problem.message(), now);
+            return fail(restore, draft, problem.reason(), problem.message(), now);
         }
         RestoreStatus s = restore.getStatus();
         if (s != null && Conditions.says(s.conditions(), Conditions.READY, false, problem.reason(), problem.message())) {
