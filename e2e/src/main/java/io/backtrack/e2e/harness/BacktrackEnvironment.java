@@ -10,10 +10,12 @@ import io.backtrack.e2e.postgres.PostgresServer;
 import io.backtrack.e2e.postgres.SampleData;
 import io.backtrack.e2e.s3.S3Server;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,6 +26,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * Everything a scenario needs, real except the kubelet: a PostgreSQL server, an S3 server, the mock API
@@ -211,6 +214,22 @@ public final class BacktrackEnvironment implements AutoCloseable {
         throw new AssertionError(type.getSimpleName() + " " + namespace + "/" + name + " did not reach the expected state within "
                 + timeout + "; last status: " + (last == null ? "(gone)" : last.getStatus())
                 + "\n--- operator log (tail) ---\n" + tail(operator.log(), 6000));
+    }
+
+    /**
+     * Changes a resource as a person with kubectl edit would: on a 409 (the operator wrote it meanwhile) read it
+     * again and re-apply the change.
+     */
+    public <T extends HasMetadata> T edit(Class<T> type, String namespace, String name, UnaryOperator<T> change) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return client().resources(type).inNamespace(namespace).withName(name).edit(change);
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == 10) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Events recorded on a resource, oldest first. */

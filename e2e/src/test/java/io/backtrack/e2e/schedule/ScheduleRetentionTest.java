@@ -134,7 +134,7 @@ class ScheduleRetentionTest {
     }
 
     private void setRetention(String name, RetentionPolicy retention) {
-        env.client().resources(BackupSchedule.class).inNamespace(NS).withName(name).edit(s -> {
+        env.edit(BackupSchedule.class, NS, name, s -> {
             var spec = s.getSpec();
             s.setSpec(new io.backtrack.api.schedule.BackupScheduleSpec(spec.schedule(), spec.timeZone(), spec.suspend(),
                     spec.concurrencyPolicy(), spec.startingDeadlineSeconds(), spec.backupTemplate(), retention,
@@ -144,7 +144,7 @@ class ScheduleRetentionTest {
     }
 
     private void markInUse(String backup, String restore) {
-        env.client().resources(Backup.class).inNamespace(NS).withName(backup).edit(b -> {
+        env.edit(Backup.class, NS, backup, b -> {
             Map<String, String> labels = new HashMap<>(b.getMetadata().getLabels());
             if (restore == null) {
                 labels.remove(BacktrackApi.IN_USE_BY_RESTORE_LABEL);
