@@ -66,16 +66,19 @@ mkdir -p "$results"
 if [ "$datapath" = 1 ]; then
   # Levers measured in the same run, next to the defaults. BACKTRACK_BENCH_BASELINE_JAR=PATH adds another build
   # of the agent (e.g. one from before a change) as the variant "before".
-  variants=(--agent-variant "L1:--level 1" --agent-variant "pod512:-XX:MaxRAM=512m")
+  # L3: zstd level 3 (the default before level 1); hostjvm: the JVM's own defaults on this host instead of the
+  # agent image's options (-XX:MaxRAM=512m -XX:+UseSerialGC).
+  variants=(--agent-variant "L3:--level 3" --agent-variant "hostjvm:jvm=host")
   if [ -n "${BACKTRACK_BENCH_BASELINE_JAR:-}" ]; then
     variants=(--agent-variant "before:jar=$BACKTRACK_BENCH_BASELINE_JAR" "${variants[@]}")
   fi
   run io.backtrack.e2e.bench.DataPathBench --size-gb "$size" --reps "$reps" --out "$results/datapath.json" \
     "${variants[@]}"
   if [ "$(awk "BEGIN { print ($large > 0) }")" = 1 ]; then
-    # Memory at 4× the size: the agent's backup with the JVM's defaults and with a bounded heap, one repetition.
-    run io.backtrack.e2e.bench.DataPathBench --size-gb "$large" --reps 1 --agent-only --no-restore \
-      --agent-variant "pod512:-XX:MaxRAM=512m" --out "$results/datapath-large.json"
+    # Memory at 4× the size: the agent's backup and restore as its image runs them, and the backup with the host
+    # JVM's defaults, one repetition.
+    run io.backtrack.e2e.bench.DataPathBench --size-gb "$large" --reps 1 --agent-only \
+      --agent-variant "hostjvm:jvm=host" --out "$results/datapath-large.json"
   fi
 fi
 if [ "$scale" = 1 ]; then

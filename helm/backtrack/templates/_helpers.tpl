@@ -101,13 +101,3 @@ OperatorRbacTest fails when the two differ or when the controller's code makes a
   resources: ["leases"]
   verbs: ["get", "create", "update"]
 {{- end }}
-
-{{/*
-With watchNamespaces, the one cluster-wide permission: a Backup does not start while any Restore in the cluster is
-rewriting the same database, which the operator checks by listing Restores in all namespaces (read-only).
-*/}}
-{{- define "backtrack.clusterWideRules" -}}
-- apiGroups: ["backtrack.io"]
-  resources: ["restores"]
-  verbs: ["list"]
-{{- end }}

@@ -44,6 +44,9 @@ public final class DataPathBench {
     static final String PIPE_CAT = "pg_dump -Fc -Z0 | cat > /dev/null";
     static final String PIPE_ZSTD = "pg_dump -Fc -Z0 | zstd -3 -T2 > /dev/null";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** The agent's JVM options as its image's entrypoint sets them (operator/agent/Dockerfile). */
+    static final List<String> AGENT_IMAGE_JVM = List.of("-XX:MaxRAM=512m", "-XX:+UseSerialGC",
+            "-XX:+ExitOnOutOfMemoryError");
 
     private final PostgresServer pg;
     private final S3Server s3;
@@ -87,7 +90,8 @@ public final class DataPathBench {
                 case "--note" -> note = args[++i];
                 case "--agent-variant" -> {
                     // "LABEL:TOKENS": an extra agent backup case (a lever). Tokens: NAME=VALUE sets an environment
-                    // variable, -X... a JVM option, anything else an agent argument, e.g. "L1:--level 1".
+                    // variable, -X... a JVM option, jvm=host drops the image's JVM options, jar=PATH another build,
+                    // anything else an agent argument, e.g. "L3:--level 3".
                     String[] parts = args[++i].split(":", 2);
                     variants.put(parts[0], parts[1]);
                 }
@@ -255,12 +259,14 @@ public final class DataPathBench {
     /** The agent as a Job runs it: {@code java -jar backtrack-agent.jar ARGS}, plus a variant's tokens. */
     private TimedProcess agent(String c, List<String> args, String variant) {
         Map<String, String> env = new HashMap<>(secrets());
-        List<String> jvm = new ArrayList<>();
+        List<String> jvm = new ArrayList<>(AGENT_IMAGE_JVM);
         List<String> extraArgs = new ArrayList<>();
         String jar = agentJar.toString();
         for (String token : variant.isBlank() ? new String[0] : variant.trim().split("\\s+")) {
             if (token.matches("[A-Z_][A-Z0-9_]*=.*")) {
                 env.put(token.substring(0, token.indexOf('=')), token.substring(token.indexOf('=') + 1));
+            } else if (token.equals("jvm=host")) {
+                jvm.removeAll(AGENT_IMAGE_JVM); // the JVM's own defaults on this host instead of the image's options
             } else if (token.startsWith("jar=")) {
                 jar = token.substring(4); // another build of the agent, e.g. the previous commit's (before/after)
             } else if (token.startsWith("-X")) {
@@ -274,7 +280,7 @@ public final class DataPathBench {
         cmd.addAll(List.of("-jar", jar));
         cmd.addAll(args);
         cmd.addAll(extraArgs);
-        commands.putIfAbsent(c, "java -jar backtrack-agent.jar " + args.get(0) + " …"
+        commands.putIfAbsent(c, "java " + String.join(" ", AGENT_IMAGE_JVM) + " -jar backtrack-agent.jar " + args.get(0) + " …"
                 + (variant.isBlank() ? " (defaults)" : " with " + variant));
         return TimedProcess.run(cmd, env).requireSuccess(c);
     }

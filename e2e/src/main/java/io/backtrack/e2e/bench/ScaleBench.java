@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The operator at scale (issue 6, part 3): the Fabric8 mock API server (CRUD mode, in this JVM) and the operator
- * as built (quarkus-run.jar, as its own process, with the harness's -Xmx256m). There is no Job runner: Jobs are
+ * as built (quarkus-run.jar, as its own process, with its image's JVM options, {@link #OPERATOR_JVM}). There is no Job runner: Jobs are
  * created and stay as they are (no Pod ever runs), so this measures the operator's own work.
  * <ol>
  *   <li>warm-up: 200 Backups, then wait until the operator is idle;
@@ -56,6 +56,12 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ScaleBench {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /**
+     * The operator's JVM as its image runs it (operator/controller/Dockerfile) under the Helm chart's default memory
+     * limit of 512 MiB, which MaxRAM stands in for outside a container.
+     */
+    static final List<String> OPERATOR_JVM = List.of("-XX:MaxRAMPercentage=75", "-XX:+UseSerialGC",
+            "-XX:+ExitOnOutOfMemoryError", "-XX:MaxRAM=512m");
 
     private final KubernetesClient client;
     private final OperatorProcess operator;
@@ -101,7 +107,7 @@ public final class ScaleBench {
         try (MockCluster cluster = MockCluster.start()) {
             cluster.applyCrds(RepoPaths.crds());
             OperatorProcess operator = new OperatorProcess(cluster.url(), work,
-                    Map.of("BACKTRACK_AGENT_IMAGE", "bench/backtrack-agent:none")).start();
+                    Map.of("BACKTRACK_AGENT_IMAGE", "bench/backtrack-agent:none"), OPERATOR_JVM).start();
             try {
                 ScaleBench bench = new ScaleBench(cluster.client(), operator);
                 bench.steadyRate = steadyRate;
@@ -124,7 +130,8 @@ public final class ScaleBench {
         result.put("benchmark", "scale");
         result.put("startedAt", started.toString());
         result.put("machine", Machine.describe(null));
-        result.put("operatorJvm", "java -Xmx256m -jar quarkus-run.jar (the e2e harness's OperatorProcess)");
+        result.put("operatorJvm", "java " + String.join(" ", OPERATOR_JVM) + " -jar quarkus-run.jar (the image's options; "
+                + "MaxRAM for the chart's 512 MiB memory limit)");
         result.put("namespaces", namespaces);
         result.put("backups", backups);
         result.put("schedules", schedules);

@@ -27,14 +27,21 @@ public final class OperatorProcess implements AutoCloseable {
     private final String apiServerUrl;
     private final Path logFile;
     private final Map<String, String> extraEnv;
+    private final List<String> jvmOptions;
     private Process process;
     private int starts;
     private long startOffset;
 
     public OperatorProcess(String apiServerUrl, Path logDir, Map<String, String> extraEnv) {
+        this(apiServerUrl, logDir, extraEnv, List.of("-Xmx256m"));
+    }
+
+    /** {@code jvmOptions}: the JVM's options in place of the tests' {@code -Xmx256m}. */
+    public OperatorProcess(String apiServerUrl, Path logDir, Map<String, String> extraEnv, List<String> jvmOptions) {
         this.apiServerUrl = apiServerUrl;
         this.logFile = logDir.resolve("operator.log");
         this.extraEnv = extraEnv;
+        this.jvmOptions = List.copyOf(jvmOptions);
     }
 
     public synchronized OperatorProcess start() {
@@ -45,7 +52,9 @@ public final class OperatorProcess implements AutoCloseable {
             Files.createDirectories(logFile.getParent());
             long offset = Files.exists(logFile) ? Files.size(logFile) : 0;
             startOffset = offset;
-            List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-jar", RepoPaths.operatorJar().toString()));
+            List<String> command = new ArrayList<>(List.of(javaBinary()));
+            command.addAll(jvmOptions);
+            command.addAll(List.of("-jar", RepoPaths.operatorJar().toString()));
             ProcessBuilder pb = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));

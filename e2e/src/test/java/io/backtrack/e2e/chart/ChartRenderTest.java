@@ -106,11 +106,9 @@ class ChartRenderTest {
         }
         assertThat(out.ofKind("Role")).extracting(r -> (String) at(r, "metadata", "namespace"))
                 .containsExactlyInAnyOrder("shop", "billing", NAMESPACE);
-        // The only cluster-wide permission left is listing Restores (OperatorRbacTest checks the exact rules).
-        List<Map<String, Object>> rules = at(out.one("ClusterRole"), "rules");
-        assertThat(rules).hasSize(1);
-        assertThat((List<String>) at(rules.get(0), "resources")).containsExactly("restores");
-        assertThat((List<String>) at(rules.get(0), "verbs")).containsExactly("list");
+        // Nothing cluster-wide (OperatorRbacTest checks the exact rules).
+        assertThat(out.ofKind("ClusterRole")).isEmpty();
+        assertThat(out.ofKind("ClusterRoleBinding")).isEmpty();
     }
 
     @Test

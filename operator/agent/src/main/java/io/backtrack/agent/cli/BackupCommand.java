@@ -38,7 +38,7 @@ public final class BackupCommand extends ResultCommand {
             description = "zstd (default), gzip or none")
     String compression;
 
-    @Option(names = "--level", paramLabel = "N", description = "Compression level: zstd 1..22 (default 3), gzip 1..9 (default 6)")
+    @Option(names = "--level", paramLabel = "N", description = "Compression level: zstd 1..22 (default 1), gzip 1..9 (default 6)")
     Integer level;
 
     @Option(names = "--table", paramLabel = "T", description = "Only this table: schema.table, or a bare name in any schema (repeatable)")

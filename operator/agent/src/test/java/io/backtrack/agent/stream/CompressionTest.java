@@ -16,7 +16,7 @@ class CompressionTest {
 
     @Test
     void levelsAreValidatedPerAlgorithm() {
-        assertThat(Compression.ZSTD.effectiveLevel(null)).isEqualTo(3);
+        assertThat(Compression.ZSTD.effectiveLevel(null)).isEqualTo(1);
         assertThat(Compression.ZSTD.effectiveLevel(22)).isEqualTo(22);
         assertThat(Compression.GZIP.effectiveLevel(null)).isEqualTo(6);
         assertThat(Compression.NONE.effectiveLevel(null)).isNull();

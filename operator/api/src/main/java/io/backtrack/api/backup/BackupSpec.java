@@ -15,7 +15,7 @@ public record BackupSpec(
         DatabaseSpec database,
         @Required @JsonPropertyDescription("Where the archive is written.")
         StorageSpec storage,
-        @JsonPropertyDescription("Compression of the archive. Default: zstd level 3.")
+        @JsonPropertyDescription("Compression of the archive. Default: zstd level 1.")
         Compression compression,
         @JsonPropertyDescription("Back up only part of the database.")
         BackupScope scope,

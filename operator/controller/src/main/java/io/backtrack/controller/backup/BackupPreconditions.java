@@ -11,18 +11,18 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /** What must hold before a backup Job is created: a valid spec, the Secrets it references, no Restore of its database. */
 final class BackupPreconditions {
-    private final KubernetesClient client;
     private final SecretCheck secrets;
 
     BackupPreconditions(KubernetesClient client) {
-        this.client = client;
         this.secrets = new SecretCheck(client);
     }
 
-    Optional<Precondition> check(Backup backup) {
+    /** {@code restores}: the Restores in the watched namespaces, from the Backup controller's informer cache. */
+    Optional<Precondition> check(Backup backup, Stream<Restore> restores) {
         List<String> problems = BackupValidator.problems(backup.getSpec());
         if (!problems.isEmpty()) {
             return Optional.of(new Precondition("InvalidSpec", String.join("; ", problems), false));
@@ -36,16 +36,15 @@ final class BackupPreconditions {
         if (missing.isPresent()) {
             return missing.map(m -> new Precondition("SecretNotFound", m + "; the backup starts once it exists", true));
         }
-        return restoreInProgress(backup);
+        return restoreInProgress(backup, restores);
     }
 
     /** A backup never reads a database while a Restore rewrites it; the Restore's own safety backup excepted. */
-    private Optional<Precondition> restoreInProgress(Backup backup) {
+    private static Optional<Precondition> restoreInProgress(Backup backup, Stream<Restore> restores) {
         var db = backup.getSpec().database();
         String address = RestorePlan.address(db.host(), db.portOrDefault(), db.database());
         Map<String, String> labels = backup.getMetadata().getLabels() == null ? Map.of() : backup.getMetadata().getLabels();
-        return client.resources(Restore.class).inAnyNamespace().list().getItems().stream()
-                .filter(r -> r.getStatus() != null && r.getStatus().phase() != null && !r.getStatus().phase().isTerminal())
+        return restores.filter(r -> r.getStatus() != null && r.getStatus().phase() != null && !r.getStatus().phase().isTerminal())
                 .filter(r -> address.equals(r.getStatus().target()))
                 .filter(r -> !(r.getMetadata().getNamespace().equals(backup.getMetadata().getNamespace())
                         && r.getMetadata().getName().equals(labels.get(BacktrackApi.RESTORE_LABEL))))

@@ -5,11 +5,13 @@ import io.backtrack.api.backup.Backup;
 import io.backtrack.api.backup.BackupPhase;
 import io.backtrack.api.backup.BackupStatus;
 import io.backtrack.api.backup.DeletionPolicy;
+import io.backtrack.api.restore.Restore;
 import io.backtrack.controller.config.BacktrackConfig;
 import io.backtrack.controller.events.EventRecorder;
 import io.backtrack.controller.job.JobFailure;
 import io.backtrack.controller.job.JobOutcome;
 import io.backtrack.controller.job.CreateOnce;
+import io.backtrack.controller.job.JobCache;
 import io.backtrack.controller.metrics.BacktrackMetrics;
 import io.backtrack.controller.retention.BackupPruner;
 import io.backtrack.controller.retention.TtlExpiry;
@@ -37,6 +39,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 /**
  * Backup: observe the Job → validate → create the Job once → record the agent's result.
@@ -47,6 +50,7 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
     private static final Logger LOG = Logger.getLogger(BackupReconciler.class);
     static final Duration SECRET_RECHECK = Duration.ofSeconds(15);
     static final Duration PROTECTION_RECHECK = Duration.ofSeconds(3);
+    private static final String RESTORES = "restores";
     private final Set<String> announcedWaits = ConcurrentHashMap.newKeySet();
 
     private final KubernetesClient client;
@@ -73,8 +77,15 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
         var jobsOfBackups = InformerEventSourceConfiguration.from(Job.class, Backup.class)
                 .withLabelSelector(BacktrackApi.BACKUP_LABEL)
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Backup.class))
+                .withItemStore(JobCache.reduced())
                 .build();
-        return List.of(new InformerEventSource<>(jobsOfBackups, context));
+        // Read, never reconciled from: a Backup checks it is not about to read a database a Restore is rewriting
+        // without a request to the API server per Backup. A Backup that waits rechecks on its own.
+        var restores = InformerEventSourceConfiguration.from(Restore.class, Backup.class)
+                .withName(RESTORES)
+                .withSecondaryToPrimaryMapper(restore -> Set.of())
+                .build();
+        return List.of(new InformerEventSource<>(jobsOfBackups, context), new InformerEventSource<>(restores, context));
     }
 
     @Override
@@ -92,7 +103,7 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
         if (status != null && status.phase() == BackupPhase.Running) {
             return jobVanished(backup, status, now);
         }
-        Optional<Precondition> problem = preconditions.check(backup);
+        Optional<Precondition> problem = preconditions.check(backup, restores(context));
         if (problem.isPresent()) {
             return refuse(backup, problem.get(), now);
         }
@@ -238,6 +249,12 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
             }
         }
         return DeleteControl.defaultDelete();
+    }
+
+    private static Stream<Restore> restores(Context<Backup> context) {
+        var source = (InformerEventSource<Restore, Backup>) context.eventSourceRetriever()
+                .getEventSourceFor(Restore.class, RESTORES);
+        return source.list(r -> true);
     }
 
     private static Optional<Job> job(Context<Backup> context, String name) {

@@ -14,6 +14,7 @@ import io.backtrack.controller.events.EventRecorder;
 import io.backtrack.controller.job.AgentResult;
 import io.backtrack.controller.job.CreateOnce;
 import io.backtrack.controller.job.JobFailure;
+import io.backtrack.controller.job.JobCache;
 import io.backtrack.controller.job.JobOutcome;
 import io.backtrack.controller.metrics.BacktrackMetrics;
 import io.backtrack.controller.secrets.SecretCheck;
@@ -80,6 +81,7 @@ public class RestoreReconciler implements Reconciler<Restore> {
         var restoreJobs = InformerEventSourceConfiguration.from(Job.class, Restore.class)
                 .withLabelSelector(BacktrackApi.RESTORE_LABEL)
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Restore.class))
+                .withItemStore(JobCache.reduced())
                 .build();
         var safetyBackups = InformerEventSourceConfiguration.from(Backup.class, Restore.class)
                 .withLabelSelector(BacktrackApi.RESTORE_LABEL)
