@@ -320,6 +320,7 @@ public final class DataPathBench {
     }
 
     private void record(String c, TimedProcess t) {
+        awaitBackendsReaped();
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("wallSeconds", t.wallSeconds());
         r.put("userSeconds", t.userSeconds());
@@ -351,6 +352,18 @@ public final class DataPathBench {
             events.putIfAbsent(m.group(2), (at.toEpochMilli() - first.toEpochMilli()) / 1000.0);
         }
         return events;
+    }
+
+    /**
+     * A PostgreSQL backend's CPU reaches the postmaster's cutime only once it has exited and been reaped, a moment
+     * after the client's process ended: wait for that, or the next case would be charged with it.
+     */
+    private void awaitBackendsReaped() {
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private long pgMark;

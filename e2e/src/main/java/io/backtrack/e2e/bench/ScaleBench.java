@@ -67,16 +67,20 @@ public final class ScaleBench {
     private final OperatorProcess operator;
     private final Map<String, Long> createdNanos = new ConcurrentHashMap<>();
     private final Map<String, Long> jobSeenNanos = new ConcurrentHashMap<>();
-    private final Map<String, Double> lateness = new ConcurrentHashMap<>();
     private final AtomicLong peakRssKb = new AtomicLong();
     private int steadyRate = 10;
     private int bulkWaitMinutes = 6;
+    private String spreadCron = "H/5 * * * *";
+    private int spreadMinutes = 5;
     private final long nanoOrigin = System.nanoTime();
     private final long epochOriginMillis = System.currentTimeMillis();
 
-    private ScaleBench(KubernetesClient client, OperatorProcess operator) {
+    private final List<String> operatorJvm;
+
+    private ScaleBench(KubernetesClient client, OperatorProcess operator, List<String> operatorJvm) {
         this.client = client;
         this.operator = operator;
+        this.operatorJvm = operatorJvm;
     }
 
     public static void main(String[] args) throws Exception {
@@ -84,8 +88,11 @@ public final class ScaleBench {
         int backups = 10_000;
         int schedules = 1_000;
         int scheduleMinutes = 3;
+        String spreadCron = "H/5 * * * *";
+        int spreadMinutes = 5;
         int steadyRate = 10;
         int bulkWaitMinutes = 6;
+        List<String> operatorJvm = new ArrayList<>(OPERATOR_JVM);
         Path out = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -93,11 +100,16 @@ public final class ScaleBench {
                 case "--backups" -> backups = Integer.parseInt(args[++i]);
                 case "--schedules" -> schedules = Integer.parseInt(args[++i]);
                 case "--schedule-minutes" -> scheduleMinutes = Integer.parseInt(args[++i]);
+                case "--spread-cron" -> spreadCron = args[++i];
+                case "--spread-minutes" -> spreadMinutes = Integer.parseInt(args[++i]);
                 case "--steady-rate" -> steadyRate = Integer.parseInt(args[++i]);
                 case "--bulk-wait-minutes" -> bulkWaitMinutes = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
+                case "--operator-jvm-option" -> operatorJvm.add(args[++i]); // e.g. -XX:StartFlightRecording=…
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; usage: ScaleBench "
-                        + "[--namespaces N] [--backups N] [--schedules N] [--schedule-minutes N] [--steady-rate PER_S] [--bulk-wait-minutes N] [--out FILE]");
+                        + "[--namespaces N] [--backups N] [--schedules N] [--schedule-minutes N] [--spread-cron CRON] "
+                        + "[--spread-minutes N] [--steady-rate PER_S] "
+                        + "[--bulk-wait-minutes N] [--operator-jvm-option OPTION]... [--out FILE]");
             }
         }
         if (out == null) {
@@ -107,11 +119,13 @@ public final class ScaleBench {
         try (MockCluster cluster = MockCluster.start()) {
             cluster.applyCrds(RepoPaths.crds());
             OperatorProcess operator = new OperatorProcess(cluster.url(), work,
-                    Map.of("BACKTRACK_AGENT_IMAGE", "bench/backtrack-agent:none"), OPERATOR_JVM).start();
+                    Map.of("BACKTRACK_AGENT_IMAGE", "bench/backtrack-agent:none"), operatorJvm).start();
             try {
-                ScaleBench bench = new ScaleBench(cluster.client(), operator);
+                ScaleBench bench = new ScaleBench(cluster.client(), operator, operatorJvm);
                 bench.steadyRate = steadyRate;
                 bench.bulkWaitMinutes = bulkWaitMinutes;
+                bench.spreadCron = spreadCron;
+                bench.spreadMinutes = spreadMinutes;
                 bench.run(namespaces, backups, schedules, scheduleMinutes, out);
             } finally {
                 operator.kill(); // graceful shutdown would wait for reconciles queued behind the mock server
@@ -130,7 +144,7 @@ public final class ScaleBench {
         result.put("benchmark", "scale");
         result.put("startedAt", started.toString());
         result.put("machine", Machine.describe(null));
-        result.put("operatorJvm", "java " + String.join(" ", OPERATOR_JVM) + " -jar quarkus-run.jar (the image's options; "
+        result.put("operatorJvm", "java " + String.join(" ", operatorJvm) + " -jar quarkus-run.jar (the image's options; "
                 + "MaxRAM for the chart's 512 MiB memory limit)");
         result.put("namespaces", namespaces);
         result.put("backups", backups);
@@ -202,59 +216,12 @@ public final class ScaleBench {
         phases.put("steady", steady);
         DataPathBench.say("steady: create→Job %s", steady.get("createToJobMs"));
 
-        // 2. Schedules firing every minute, then deleted (so they stop adding Backups).
-        Watch backupWatch = client.resources(Backup.class).inAnyNamespace()
-                .withLabel(BacktrackApi.SCHEDULE_LABEL).watch(new Watcher<Backup>() {
-                    @Override
-                    public void eventReceived(Action action, Backup b) {
-                        if (action != Action.ADDED) {
-                            return;
-                        }
-                        long now = System.currentTimeMillis();
-                        var annotations = b.getMetadata().getAnnotations();
-                        String at = annotations == null ? null : annotations.get(BacktrackApi.SCHEDULED_AT_ANNOTATION);
-                        if (at != null) {
-                            lateness.putIfAbsent(b.getMetadata().getNamespace() + "/" + b.getMetadata().getName(),
-                                    (now - Instant.parse(at).toEpochMilli()) / 1000.0);
-                        }
-                    }
-
-                    @Override
-                    public void onClose(WatcherException cause) {
-                    }
-                });
-        cpu0 = cpu(pid);
-        self0 = selfCpu();
-        t0 = System.nanoTime();
+        // 2. Schedules: spread by H (each fires every 5 minutes, at its own hashed minute), then all firing in the
+        // same second; each set deleted afterwards so that it stops adding Backups.
         ExecutorService pool = Executors.newFixedThreadPool(4);
+        phases.put("schedulesSpread", schedules(pool, factory, nss, schedules, spreadCron, spreadMinutes, pid));
+        phases.put("schedulesAtOnce", schedules(pool, factory, nss, schedules, "* * * * *", scheduleMinutes, pid));
         List<Future<?>> futures = new ArrayList<>();
-        for (int i = 0; i < schedules; i++) {
-            String ns = nss.get(i % namespaces);
-            String name = String.format("every-minute-%04d", i);
-            futures.add(pool.submit(() -> client.resources(BackupSchedule.class).inNamespace(ns)
-                    .resource(ScheduleFactory.of(factory, "* * * * *").withPolicy(ConcurrencyPolicy.Allow)
-                            .build(ns, name)).create()));
-        }
-        for (Future<?> f : futures) {
-            f.get();
-        }
-        DataPathBench.say("schedules: %d created in %.1f s; observing %d minute(s) of firings ...", schedules,
-                (System.nanoTime() - t0) / 1e9, scheduleMinutes);
-        // From the next full minute on, for scheduleMinutes minutes, plus 20 s for the last firing to land.
-        long msToNextMinute = 60_000 - System.currentTimeMillis() % 60_000;
-        Thread.sleep(msToNextMinute + scheduleMinutes * 60_000L + 20_000);
-        Map<String, Object> sched = snapshot(pid, cpu0, self0, t0, lateness.size());
-        sched.put("firings", lateness.size());
-        double[] late = lateness.values().stream().mapToDouble(d -> d).toArray();
-        sched.put("latenessSeconds", Map.of("p50", pct(late, 50), "p99", pct(late, 99), "max", pct(late, 100)));
-        phases.put("schedules", sched);
-        DataPathBench.say("schedules: %d firings, lateness %s", lateness.size(), sched.get("latenessSeconds"));
-        backupWatch.close();
-        for (int i = 0; i < schedules; i++) {
-            client.resources(BackupSchedule.class).inNamespace(nss.get(i % namespaces))
-                    .withName(String.format("every-minute-%04d", i)).delete();
-        }
-        settle(pid);
 
         // 3. Bulk: BACKUPS Backups as fast as the mock server takes them; Jobs awaited for at most bulkWaitMinutes.
         cpu0 = cpu(pid);
@@ -296,6 +263,67 @@ public final class ScaleBench {
         Files.createDirectories(out.getParent());
         JSON.writeValue(out.toFile(), result);
         DataPathBench.say("wrote %s (operator peak RSS %.0f MiB)", out, peakRssKb.get() / 1024.0);
+    }
+
+    /**
+     * SCHEDULES BackupSchedules with {@code cron} (concurrencyPolicy Allow, so no run is skipped for the
+     * never-finishing Jobs), observed for {@code minutes} full minutes: firing lateness = the time the Backup appears
+     * on a watch minus its {@code backtrack.io/scheduled-at}. Then they are deleted.
+     */
+    private Map<String, Object> schedules(ExecutorService pool, BackupFactory factory, List<String> nss, int count,
+                                          String cron, int minutes, long pid) throws Exception {
+        Map<String, Double> lateness = new ConcurrentHashMap<>();
+        String prefix = cron.startsWith("*") ? "at-once-" : "spread-";
+        Watch backupWatch = client.resources(Backup.class).inAnyNamespace()
+                .withLabel(BacktrackApi.SCHEDULE_LABEL).watch(new Watcher<Backup>() {
+                    @Override
+                    public void eventReceived(Action action, Backup b) {
+                        var annotations = b.getMetadata().getAnnotations();
+                        String at = annotations == null ? null : annotations.get(BacktrackApi.SCHEDULED_AT_ANNOTATION);
+                        // The watch starts with every existing scheduled Backup: count only this phase's runs.
+                        if (action == Action.ADDED && at != null && b.getMetadata().getName().startsWith(prefix)) {
+                            lateness.putIfAbsent(b.getMetadata().getNamespace() + "/" + b.getMetadata().getName(),
+                                    (System.currentTimeMillis() - Instant.parse(at).toEpochMilli()) / 1000.0);
+                        }
+                    }
+
+                    @Override
+                    public void onClose(WatcherException cause) {
+                    }
+                });
+        long cpu0 = cpu(pid);
+        long self0 = selfCpu();
+        long t0 = System.nanoTime();
+        List<Future<?>> futures = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String ns = nss.get(i % nss.size());
+            String name = String.format("%s%04d", prefix, i);
+            futures.add(pool.submit(() -> client.resources(BackupSchedule.class).inNamespace(ns)
+                    .resource(ScheduleFactory.of(factory, cron).withPolicy(ConcurrencyPolicy.Allow).build(ns, name))
+                    .create()));
+        }
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        DataPathBench.say("schedules '%s': %d created in %.1f s; observing %d minute(s) of firings ...", cron, count,
+                (System.nanoTime() - t0) / 1e9, minutes);
+        // From the next full minute on, for the given minutes, plus 20 s for the last firing to land.
+        long msToNextMinute = 60_000 - System.currentTimeMillis() % 60_000;
+        Thread.sleep(msToNextMinute + minutes * 60_000L + 20_000);
+        Map<String, Object> phase = snapshot(pid, cpu0, self0, t0, lateness.size());
+        phase.put("cron", cron);
+        phase.put("minutes", minutes);
+        phase.put("firings", lateness.size());
+        double[] late = lateness.values().stream().mapToDouble(d -> d).toArray();
+        phase.put("latenessSeconds", Map.of("p50", pct(late, 50), "p99", pct(late, 99), "max", pct(late, 100)));
+        DataPathBench.say("schedules '%s': %d firings, lateness %s", cron, lateness.size(), phase.get("latenessSeconds"));
+        backupWatch.close();
+        for (int i = 0; i < count; i++) {
+            client.resources(BackupSchedule.class).inNamespace(nss.get(i % nss.size()))
+                    .withName(String.format("%s%04d", prefix, i)).delete();
+        }
+        settle(pid);
+        return phase;
     }
 
     private void createBackup(BackupFactory factory, String ns, String name) {

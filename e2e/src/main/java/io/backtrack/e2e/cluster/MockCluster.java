@@ -42,6 +42,11 @@ public final class MockCluster implements AutoCloseable {
     // MockWebServer logs every request at INFO through java.util.logging; keep a strong reference so
     // the quieter level sticks.
     private static final java.util.logging.Logger MOCK_WEB_SERVER_LOG = quiet("io.fabric8.mockwebserver");
+    /**
+     * The bearer token clients send (the mock server checks none). Clients need one: without a token Fabric8
+     * re-reads its whole configuration before every request once a minute has passed (TokenRefreshInterceptor).
+     */
+    public static final String TOKEN = "backtrack-mock-cluster";
 
     private final KubernetesMockServer server;
     private final KubernetesClient client;
@@ -87,6 +92,7 @@ public final class MockCluster implements AutoCloseable {
     public static KubernetesClient newClient(String url) {
         Config config = new ConfigBuilder(Config.empty())
                 .withMasterUrl(url)
+                .withOauthToken(TOKEN)
                 .withNamespace("default")
                 .withHttp2Disable(true)
                 .withRequestRetryBackoffLimit(3)

@@ -170,6 +170,33 @@ class MockClusterTest {
     }
 
     @Test
+    void objectsAreFoundByNamespaceKindAndNameAsTheyChange() {
+        // The same name in two namespaces and as two kinds: each GET, update and delete finds its own object.
+        var inNs1 = widgets(other).resource(widget("same")).create();
+        var ns2 = widget("same");
+        ns2.getMetadata().setNamespace("ns2");
+        widgets(other).resource(ns2).create();
+        other.configMaps().inNamespace("ns1").resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata().withName("same").endMetadata().addToData("k", "v").build()).create();
+        assertThatThrownBy(() -> widgets(other).resource(widget("same")).create())
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(409));
+
+        inNs1.setAdditionalProperty("status", Map.of("phase", "Running"));
+        widgets(other).resource(inNs1).updateStatus();
+        assertThat(status(widgets(other).inNamespace("ns1").withName("same").get())).containsEntry("phase", "Running");
+        assertThat(widgets(other).inNamespace("ns2").withName("same").get().getAdditionalProperties()).doesNotContainKey("status");
+        assertThat(other.configMaps().inNamespace("ns1").withName("same").get().getData()).containsEntry("k", "v");
+
+        widgets(other).inNamespace("ns1").withName("same").delete();
+        assertThat(widgets(other).inNamespace("ns1").withName("same").get()).isNull();
+        assertThat(widgets(other).inNamespace("ns2").withName("same").get()).isNotNull();
+        assertThat(other.configMaps().inNamespace("ns1").withName("same").get()).isNotNull();
+        assertThat(widgets(other).inAnyNamespace().list().getItems())
+                .filteredOn(w -> w.getMetadata().getName().equals("same"))
+                .extracting(w -> w.getMetadata().getNamespace()).containsExactly("ns2");
+    }
+
+    @Test
     void jobsWithOwnersAreGarbageCollected() {
         var owner = widgets(other).resource(widget("w4")).create();
         Job job = new JobBuilder().withNewMetadata().withName("w4-job").withNamespace("ns1")

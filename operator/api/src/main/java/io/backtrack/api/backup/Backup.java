@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
@@ -15,6 +16,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Group(BacktrackApi.GROUP)
 @Version(BacktrackApi.VERSION)
 @ShortNames("dbbackup")
+// Named, not derived: Fabric8 otherwise pluralizes the kind with regular expressions in every constructor.
+@Plural("backups")
 @Categories(BacktrackApi.CATEGORY)
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Size", jsonPath = ".status.archive.size", type = Type.STRING)

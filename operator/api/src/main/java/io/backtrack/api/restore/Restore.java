@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
@@ -14,6 +15,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Group(BacktrackApi.GROUP)
 @Version(BacktrackApi.VERSION)
 @ShortNames("dbrestore")
+// Named, not derived: Fabric8 otherwise pluralizes the kind with regular expressions in every constructor.
+@Plural("restores")
 @Categories(BacktrackApi.CATEGORY)
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Backup", jsonPath = ".spec.backupName", type = Type.STRING)

@@ -13,8 +13,12 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.time.zone.ZoneOffsetTransition;
 import java.time.zone.ZoneRules;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A cron schedule evaluated in an IANA time zone.
@@ -34,12 +38,23 @@ public final class CronSchedule {
     // Longer than any DST overlap: how far around a transition other wall-clock times may map past each other.
     private static final Duration REACH = Duration.ofHours(3);
     private static final int MAX_STEPS = 2000;
+    // cron-utils is most of a schedule reconcile's CPU (docs/performance.md): parsed schedules are shared by
+    // expression and zone, and each remembers its recent answers (runs fall on whole minutes, see below).
+    private static final int MAX_PARSED = 10_000;
+    private static final Map<String, CronSchedule> PARSED = new ConcurrentHashMap<>();
+    private static final int REMEMBERED = 32;
 
     private final String expression;
     private final ExecutionTime times;
     private final ZoneId zone;
     private final ZoneRules rules;
     private final boolean everyHour;
+    private final Map<Long, Optional<Instant>> answers = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Optional<Instant>> eldest) {
+            return size() > REMEMBERED;
+        }
+    });
 
     private CronSchedule(String expression, ExecutionTime times, ZoneId zone, boolean everyHour) {
         this.expression = expression;
@@ -53,12 +68,20 @@ public final class CronSchedule {
     public static CronSchedule parse(String schedule, ZoneId zone, String namespace, String name) throws InvalidScheduleException {
         List<String> fields = HashedCron.expand(schedule, namespace, name);
         String expression = String.join(" ", fields);
+        CronSchedule known = PARSED.get(expression + " " + zone.getId());
+        if (known != null) {
+            return known;
+        }
         try {
             var cron = PARSER.parse(expression).validate();
             CronSchedule parsed = new CronSchedule(expression, ExecutionTime.forCron(cron), zone, fields.get(1).equals("*"));
             if (parsed.nextAfter(Instant.parse("2000-01-01T00:00:00Z")).isEmpty()) {
                 throw new InvalidScheduleException("schedule \"" + schedule + "\" never fires");
             }
+            if (PARSED.size() >= MAX_PARSED) {
+                PARSED.clear();
+            }
+            PARSED.put(expression + " " + zone.getId(), parsed);
             return parsed;
         } catch (IllegalArgumentException e) {
             throw new InvalidScheduleException("schedule \"" + schedule + "\" is not a valid cron expression: " + e.getMessage());
@@ -76,6 +99,34 @@ public final class CronSchedule {
 
     /** The first run strictly after {@code t}. */
     public Optional<Instant> nextAfter(Instant t) {
+        return remembered(t, true);
+    }
+
+    /** The latest run at or before {@code t}. */
+    public Optional<Instant> latestAtOrBefore(Instant t) {
+        return remembered(t, false);
+    }
+
+    /**
+     * Runs fall on whole minutes (five-field cron, zone offsets in whole minutes), so the answer for any instant is
+     * the answer for its minute: for {@code t} in [m, m + 1 min) there is no run in (m, t]. Keyed by minute and
+     * question (sign); computed as asked where an offset is not a whole number of minutes (local mean times).
+     */
+    private Optional<Instant> remembered(Instant t, boolean next) {
+        Instant minute = t.truncatedTo(ChronoUnit.MINUTES);
+        if (rules.getOffset(t).getTotalSeconds() % 60 != 0) {
+            return next ? computeNextAfter(t) : computeLatestAtOrBefore(t);
+        }
+        long key = next ? minute.getEpochSecond() / 60 : -1 - minute.getEpochSecond() / 60;
+        Optional<Instant> known = answers.get(key);
+        if (known == null) {
+            known = next ? computeNextAfter(minute) : computeLatestAtOrBefore(minute);
+            answers.put(key, known);
+        }
+        return known;
+    }
+
+    private Optional<Instant> computeNextAfter(Instant t) {
         boolean near = transitionNear(t);
         LocalDateTime cursor = LocalDateTime.ofInstant(t, zone).truncatedTo(ChronoUnit.SECONDS).minus(near ? REACH : Duration.ofSeconds(1));
         Instant best = null;
@@ -99,8 +150,7 @@ public final class CronSchedule {
         return Optional.ofNullable(best);
     }
 
-    /** The latest run at or before {@code t}. */
-    public Optional<Instant> latestAtOrBefore(Instant t) {
+    private Optional<Instant> computeLatestAtOrBefore(Instant t) {
         boolean near = transitionNear(t);
         LocalDateTime cursor = LocalDateTime.ofInstant(t, zone).truncatedTo(ChronoUnit.SECONDS).plus(near ? REACH : Duration.ofSeconds(1));
         Instant best = null;

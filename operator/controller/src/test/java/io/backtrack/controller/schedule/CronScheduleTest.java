@@ -41,6 +41,18 @@ class CronScheduleTest {
     }
 
     @Test
+    void answersWithinAMinuteAreTheMinutesWhateverWasAskedBefore() throws Exception {
+        CronSchedule c = cron("* * * * *", BERLIN);
+        // Asked in this order, each answer comes from the minute remembered by the one before.
+        assertThat(c.nextAfter(Instant.parse("2026-11-22T02:00:00Z"))).contains(Instant.parse("2026-11-22T02:01:00Z"));
+        assertThat(c.nextAfter(Instant.parse("2026-11-22T02:00:59.999Z"))).contains(Instant.parse("2026-11-22T02:01:00Z"));
+        assertThat(c.latestAtOrBefore(Instant.parse("2026-11-22T02:00:30Z"))).contains(Instant.parse("2026-11-22T02:00:00Z"));
+        assertThat(c.latestAtOrBefore(Instant.parse("2026-11-22T02:00:00Z"))).contains(Instant.parse("2026-11-22T02:00:00Z"));
+        assertThat(c.nextAfter(Instant.parse("2026-11-22T02:01:00Z"))).contains(Instant.parse("2026-11-22T02:02:00Z"));
+        assertThat(cron("* * * * *", BERLIN)).as("parsed once per expression and zone").isSameAs(c);
+    }
+
+    @Test
     void evaluatedInTheTimeZone() throws Exception {
         CronSchedule c = cron("0 2 * * *", BERLIN);
         // November: CET, UTC+1.
