@@ -280,8 +280,8 @@ public final class DataPathBench {
         cmd.addAll(List.of("-jar", jar));
         cmd.addAll(args);
         cmd.addAll(extraArgs);
-        commands.putIfAbsent(c, "java " + String.join(" ", AGENT_IMAGE_JVM) + " -jar backtrack-agent.jar " + args.get(0) + " …"
-                + (variant.isBlank() ? " (defaults)" : " with " + variant));
+        commands.putIfAbsent(c, "java " + (jvm.isEmpty() ? "" : String.join(" ", jvm) + " ") + "-jar backtrack-agent.jar "
+                + args.get(0) + " …" + (variant.isBlank() ? " (defaults)" : " with " + variant));
         return TimedProcess.run(cmd, env).requireSuccess(c);
     }
 

@@ -37,18 +37,20 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The operator at scale (issue 6, part 3): the Fabric8 mock API server (CRUD mode, in this JVM) and the operator
- * as built (quarkus-run.jar, as its own process, with its image's JVM options, {@link #OPERATOR_JVM}). There is no Job runner: Jobs are
- * created and stay as they are (no Pod ever runs), so this measures the operator's own work.
+ * as built (quarkus-run.jar, as its own process, with its image's JVM options, {@link #OPERATOR_JVM}). There is no
+ * Job runner: Jobs are created and stay as they are (no Pod ever runs), so this measures the operator's own work.
  * <ol>
  *   <li>warm-up: 200 Backups, then wait until the operator is idle;
  *   <li>steady state on a small cluster: Backups created at a steady rate (default 10/s) for 30 s; the time from
  *       each create request to its Job appearing on a watch (the create→Job target);
- *   <li>schedules: SCHEDULES BackupSchedules firing every minute ({@code * * * * *}, concurrencyPolicy Allow, so no
- *       run is skipped for the never-finishing Jobs), observed for a few minutes: firing lateness = time the
- *       Backup appears on a watch minus its {@code backtrack.io/scheduled-at}; then the schedules are deleted;
+ *   <li>schedules: SCHEDULES BackupSchedules spread by {@code H} ({@code --spread-cron}, default {@code H/5 * * * *}:
+ *       a fifth of them due each minute) for {@code --spread-minutes}, then SCHEDULES more all due in the same second
+ *       ({@code * * * * *}) for {@code --schedule-minutes}; concurrencyPolicy Allow, so no run is skipped for the
+ *       never-finishing Jobs. Firing lateness = the time the Backup appears on a watch minus its
+ *       {@code backtrack.io/scheduled-at}. Each set is deleted afterwards;
  *   <li>bulk: BACKUPS Backups across NAMESPACES namespaces, created by 4 client threads as fast as the mock
- *       server takes them, and their Jobs awaited for at most {@code --bulk-wait-minutes}: the mock server's cost
- *       per request grows with the number of objects it holds, so this phase runs last.
+ *       server takes them, and their Jobs awaited for at most {@code --bulk-wait-minutes}; last, as it leaves the
+ *       largest store behind.
  * </ol>
  * The operator's RSS is polled from /proc every 500 ms (peak and per phase), its CPU time (utime+stime) per phase;
  * the bench JVM's own CPU shows how busy the mock server was. Timestamps are client-side (the mock server's are
