@@ -84,7 +84,7 @@ fi
 if [ "$scale" = 1 ]; then
   if [ "$smoke" = 1 ]; then
     run io.backtrack.e2e.bench.ScaleBench --namespaces 5 --backups 200 --schedules 20 --schedule-minutes 1 \
-      --spread-minutes 1 \
+      --spread-minutes 0 \
       --out "$results/scale.json"
   else
     run io.backtrack.e2e.bench.ScaleBench --out "$results/scale.json"

@@ -221,7 +221,9 @@ public final class ScaleBench {
         // 2. Schedules: spread by H (each fires every 5 minutes, at its own hashed minute), then all firing in the
         // same second; each set deleted afterwards so that it stops adding Backups.
         ExecutorService pool = Executors.newFixedThreadPool(4);
-        phases.put("schedulesSpread", schedules(pool, factory, nss, schedules, spreadCron, spreadMinutes, pid));
+        if (spreadMinutes > 0) { // 0: only the all-at-once set (the smoke run)
+            phases.put("schedulesSpread", schedules(pool, factory, nss, schedules, spreadCron, spreadMinutes, pid));
+        }
         phases.put("schedulesAtOnce", schedules(pool, factory, nss, schedules, "* * * * *", scheduleMinutes, pid));
         List<Future<?>> futures = new ArrayList<>();
 
