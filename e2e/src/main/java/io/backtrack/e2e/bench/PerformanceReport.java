@@ -597,12 +597,8 @@ public final class PerformanceReport {
     }
 
     private static double s3Cpu(JsonNode r, String name) {
-        for (JsonNode c : r.get("cases")) {
-            if (c.path("name").asText().equals(name)) {
-                return c.path("medianS3proxyCpuSeconds").asDouble(Double.NaN);
-            }
-        }
-        return Double.NaN;
+        JsonNode c = caseNamed(r, name);
+        return c == null ? Double.NaN : c.path("medianS3proxyCpuSeconds").asDouble(Double.NaN);
     }
 
     private static long peak(JsonNode r, String name) {

@@ -225,14 +225,13 @@ public final class ScaleBench {
             phases.put("schedulesSpread", schedules(pool, factory, nss, schedules, spreadCron, spreadMinutes, pid));
         }
         phases.put("schedulesAtOnce", schedules(pool, factory, nss, schedules, "* * * * *", scheduleMinutes, pid));
-        List<Future<?>> futures = new ArrayList<>();
 
         // 3. Bulk: BACKUPS Backups as fast as the mock server takes them; Jobs awaited for at most bulkWaitMinutes.
         cpu0 = cpu(pid);
         self0 = selfCpu();
         t0 = System.nanoTime();
         List<String> bulkKeys = new ArrayList<>();
-        futures.clear();
+        List<Future<?>> futures = new ArrayList<>();
         for (int i = 0; i < backups; i++) {
             String ns = nss.get(i % namespaces);
             String name = String.format("bulk-%05d", i);

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -69,6 +70,10 @@ class MetricsTest {
         assertThat(m.value("backtrack_backup_archive_bytes", "namespace", ns, "name", "good")).as(m.backtrack())
                 .hasValue((double) good.getStatus().archive().sizeBytes());
         assertThat(m.find("backtrack_backup_archive_bytes", "namespace", ns, "name", "bad")).as("a failed backup has no archive").isEmpty();
+        List<PrometheusText.Sample> sdk = m.samples().stream().filter(s -> s.name().startsWith("operator_sdk_")).toList();
+        assertThat(sdk).as("the Java Operator SDK's own metrics").isNotEmpty();
+        assertThat(sdk).as("per controller, never per resource (a series per Backup ever seen)")
+                .noneMatch(s -> s.labels().containsValue("good") || s.labels().containsValue("bad"));
         PrometheusText first = m;
         assertThat(first.help("backtrack_backups_total").or(() -> first.help("backtrack_backups"))).as(first.backtrack()).isPresent();
 

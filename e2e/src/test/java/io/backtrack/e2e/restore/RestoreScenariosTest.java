@@ -78,6 +78,7 @@ class RestoreScenariosTest {
         assertThat(done.getStatus().verification().mismatches()).isNullOrEmpty();
         assertThat(done.getStatus().verification().rowsRestored()).isEqualTo(atBackup.totalRows());
         assertThat(done.getStatus().durationSeconds()).isPositive();
+        assertThat(done.getStatus().jobName()).as("no step Job is running once the Restore has ended").isNull();
         String previous = done.getStatus().previousDatabase();
         assertThat(previous).startsWith("orders_swap_before_restore_");
         assertThat(DatabaseFingerprint.of(env.postgres(), previous)).isEqualTo(changed);

@@ -1,6 +1,5 @@
 package io.backtrack.api.restore;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
 
@@ -27,7 +26,6 @@ public record RestoreStatus(
         @JsonPropertyDescription("Workloads scaled to 0, with the replica counts they are restored to.")
         List<QuiescedWorkload> quiesced,
         @JsonPropertyDescription("The Job currently running for this Restore.")
-        @JsonInclude(JsonInclude.Include.ALWAYS) // a merge patch leaves out nulls: write it so that it is cleared
         String jobName,
         @JsonPropertyDescription("When the Restore started.")
         String startedAt,

@@ -68,7 +68,8 @@ public final class CronSchedule {
     public static CronSchedule parse(String schedule, ZoneId zone, String namespace, String name) throws InvalidScheduleException {
         List<String> fields = HashedCron.expand(schedule, namespace, name);
         String expression = String.join(" ", fields);
-        CronSchedule known = PARSED.get(expression + " " + zone.getId());
+        String key = expression + " " + zone.getId();
+        CronSchedule known = PARSED.get(key);
         if (known != null) {
             return known;
         }
@@ -81,7 +82,7 @@ public final class CronSchedule {
             if (PARSED.size() >= MAX_PARSED) {
                 PARSED.clear();
             }
-            PARSED.put(expression + " " + zone.getId(), parsed);
+            PARSED.put(key, parsed);
             return parsed;
         } catch (IllegalArgumentException e) {
             throw new InvalidScheduleException("schedule \"" + schedule + "\" is not a valid cron expression: " + e.getMessage());
