@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.backtrack.api.BacktrackApi;
 import io.backtrack.api.backup.Backup;
+import io.backtrack.api.backup.DeletionPolicy;
 import io.backtrack.api.schedule.BackupSchedule;
 import io.backtrack.api.schedule.ConcurrencyPolicy;
 import io.backtrack.e2e.cluster.MockCluster;
@@ -47,7 +48,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       a fifth of them due each minute) for {@code --spread-minutes}, then SCHEDULES more all due in the same second
  *       ({@code * * * * *}) for {@code --schedule-minutes}; concurrencyPolicy Allow, so no run is skipped for the
  *       never-finishing Jobs. Firing lateness = the time the Backup appears on a watch minus its
- *       {@code backtrack.io/scheduled-at}. Each set is deleted afterwards;
+ *       {@code backtrack.io/scheduled-at}. Each set is deleted afterwards, and its runs with it (deletionPolicy
+ *       Retain: a Delete run would wait for a cleanup Job), as Kubernetes' garbage collector would;
  *   <li>bulk: BACKUPS Backups across NAMESPACES namespaces, created by 4 client threads as fast as the mock
  *       server takes them, and their Jobs awaited for at most {@code --bulk-wait-minutes}; last, as it leaves the
  *       largest store behind.
@@ -63,7 +65,7 @@ public final class ScaleBench {
      * limit of 512 MiB, which MaxRAM stands in for outside a container.
      */
     static final List<String> OPERATOR_JVM = List.of("-XX:MaxRAMPercentage=75", "-XX:+UseSerialGC",
-            "-XX:+ExitOnOutOfMemoryError", "-XX:MaxRAM=512m");
+            "-XX:MaxHeapFreeRatio=40", "-XX:MinHeapFreeRatio=20", "-XX:+ExitOnOutOfMemoryError", "-XX:MaxRAM=512m");
 
     private final KubernetesClient client;
     private final OperatorProcess operator;
@@ -219,7 +221,7 @@ public final class ScaleBench {
         DataPathBench.say("steady: create→Job %s", steady.get("createToJobMs"));
 
         // 2. Schedules: spread by H (each fires every 5 minutes, at its own hashed minute), then all firing in the
-        // same second; each set deleted afterwards so that it stops adding Backups.
+        // same second; each set deleted afterwards with its runs, so the bulk phase starts from the same store.
         ExecutorService pool = Executors.newFixedThreadPool(4);
         if (spreadMinutes > 0) { // 0: only the all-at-once set (the smoke run)
             phases.put("schedulesSpread", schedules(pool, factory, nss, schedules, spreadCron, spreadMinutes, pid));
@@ -261,6 +263,7 @@ public final class ScaleBench {
         pool.shutdownNow();
         jobWatch.close();
 
+        result.put("backupsAtEnd", client.resources(Backup.class).inAnyNamespace().list().getItems().size());
         result.put("operatorPeakRssMiB", peakRssKb.get() / 1024.0);
         result.put("completedAt", Instant.now().toString());
         Files.createDirectories(out.getParent());
@@ -271,7 +274,7 @@ public final class ScaleBench {
     /**
      * SCHEDULES BackupSchedules with {@code cron} (concurrencyPolicy Allow, so no run is skipped for the
      * never-finishing Jobs), observed for {@code minutes} full minutes: firing lateness = the time the Backup appears
-     * on a watch minus its {@code backtrack.io/scheduled-at}. Then they are deleted.
+     * on a watch minus its {@code backtrack.io/scheduled-at}. Then they are deleted, and their runs.
      */
     private Map<String, Object> schedules(ExecutorService pool, BackupFactory factory, List<String> nss, int count,
                                           String cron, int minutes, long pid) throws Exception {
@@ -302,7 +305,8 @@ public final class ScaleBench {
             String ns = nss.get(i % nss.size());
             String name = String.format("%s%04d", prefix, i);
             futures.add(pool.submit(() -> client.resources(BackupSchedule.class).inNamespace(ns)
-                    .resource(ScheduleFactory.of(factory, cron).withPolicy(ConcurrencyPolicy.Allow).build(ns, name))
+                    .resource(ScheduleFactory.of(factory.withDeletionPolicy(DeletionPolicy.Retain), cron)
+                            .withPolicy(ConcurrencyPolicy.Allow).build(ns, name))
                     .create()));
         }
         for (Future<?> f : futures) {
@@ -324,6 +328,11 @@ public final class ScaleBench {
         for (int i = 0; i < count; i++) {
             client.resources(BackupSchedule.class).inNamespace(nss.get(i % nss.size()))
                     .withName(String.format("%s%04d", prefix, i)).delete();
+        }
+        // And their runs, as Kubernetes' garbage collector would (the mock server has none). They are Retain: a
+        // Delete run would wait for a cleanup Job, and no Job ever runs here.
+        for (String ns : nss) {
+            client.resources(Backup.class).inNamespace(ns).withLabel(BacktrackApi.SCHEDULE_LABEL).delete();
         }
         settle(pid);
         return phase;

@@ -18,6 +18,11 @@ public final class BacktrackApi {
     public static final String SCHEDULED_AT_ANNOTATION = GROUP + "/scheduled-at";
     /** Set by a running Restore on the Backup it reads; retention never prunes such a Backup. */
     public static final String IN_USE_BY_RESTORE_LABEL = GROUP + "/in-use-by-restore";
+    /**
+     * The Backup controller's finalizer (JOSDK's default name for the Backup type, made explicit): it empties the
+     * Backup's folder when its deletionPolicy is Delete. Backups the operator creates carry it from the start.
+     */
+    public static final String BACKUP_FINALIZER = "backups." + GROUP + "/finalizer";
     /** Held by a running Restore on the Backup it reads, so the Backup outlives the Restore's need of it. */
     public static final String RESTORE_PROTECTION_FINALIZER = GROUP + "/restore-protection";
     /** On restore Jobs: check, restore or verify. */

@@ -45,7 +45,7 @@ import java.util.stream.Stream;
  * Backup: observe the Job → validate → create the Job once → record the agent's result.
  * Terminal phases stop rescheduling (except to expire a Backup with a ttl).
  */
-@ControllerConfiguration(name = "backup")
+@ControllerConfiguration(name = "backup", finalizerName = BacktrackApi.BACKUP_FINALIZER)
 public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
     private static final Logger LOG = Logger.getLogger(BackupReconciler.class);
     static final Duration SECRET_RECHECK = Duration.ofSeconds(15);

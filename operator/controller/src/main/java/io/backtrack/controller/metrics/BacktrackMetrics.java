@@ -27,6 +27,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -78,6 +79,9 @@ public class BacktrackMetrics {
             return size() > MAX_REMEMBERED;
         }
     });
+
+    /** By parsed schedule (shared by expression and zone; weak: a schedule evicted from that cache drops out). */
+    private final Map<CronSchedule, Measured> intervals = Collections.synchronizedMap(new WeakHashMap<>());
 
     public BacktrackMetrics(MeterRegistry registry, KubernetesClient client) {
         this.registry = registry;
@@ -205,7 +209,7 @@ public class BacktrackMetrics {
                         "When the newest completed Backup of the schedule completed (unix seconds)")
                         .set(success.getEpochSecond() + success.getNano() / 1e9),
                 () -> forget(new Key(SCHEDULE_LAST_SUCCESS, tags)));
-        Optional<Duration> interval = schedule.getSpec().suspended() ? Optional.empty() : interval(cron, now);
+        Optional<Duration> interval = schedule.getSpec().suspended() ? Optional.empty() : intervalThisHour(cron, now);
         interval.ifPresentOrElse(i -> gauge(new Key(SCHEDULE_INTERVAL, tags), null,
                         "Longest gap between two consecutive runs of the schedule (seconds); absent while suspended")
                         .set(i.toSeconds()),
@@ -218,6 +222,23 @@ public class BacktrackMetrics {
         forget(new Key(SCHEDULE_LAST_SUCCESS, tags));
         forget(new Key(SCHEDULE_CREATED, tags));
         forget(new Key(SCHEDULE_INTERVAL, tags));
+    }
+
+    /**
+     * {@link #interval} as of this hour, once per expression and zone: walking 33 runs at every reconcile was more
+     * than half of a schedule reconcile's CPU (the parsed schedule's memo of recent answers is shorter than the walk).
+     */
+    private Optional<Duration> intervalThisHour(CronSchedule cron, Instant now) {
+        long hour = now.getEpochSecond() / 3600;
+        Measured known = intervals.get(cron);
+        if (known == null || known.hour() != hour) {
+            known = new Measured(hour, interval(cron, now));
+            intervals.put(cron, known);
+        }
+        return known.interval();
+    }
+
+    private record Measured(long hour, Optional<Duration> interval) {
     }
 
     /** The longest gap between consecutive runs over the next {@value #INTERVAL_SAMPLE} runs. */

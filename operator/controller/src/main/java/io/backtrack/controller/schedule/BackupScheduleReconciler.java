@@ -74,6 +74,11 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule> {
         var backupsOfSchedules = InformerEventSourceConfiguration.from(Backup.class, BackupSchedule.class)
                 .withLabelSelector(BacktrackApi.SCHEDULE_LABEL)
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(BackupSchedule.class))
+                // A Backup without a status is one its schedule has just created and already counts as active (at
+                // start-up every schedule is reconciled anyway); updates count when they change what the schedule
+                // sees of the run. Both halve the reconciles a firing costs.
+                .withOnAddFilter(backup -> backup.getStatus() != null)
+                .withOnUpdateFilter(ScheduleRun::changesItsSchedule)
                 .build();
         return List.of(new InformerEventSource<>(backupsOfSchedules, context));
     }

@@ -4,6 +4,7 @@ import io.backtrack.api.BacktrackApi;
 import io.backtrack.api.backup.Backup;
 import io.backtrack.api.backup.BackupPhase;
 import io.backtrack.api.backup.BackupStatus;
+import io.backtrack.api.backup.DeletionPolicy;
 import io.backtrack.controller.retention.RestoreProtection;
 import io.backtrack.controller.retention.RetentionCandidate;
 import io.backtrack.controller.status.Conditions;
@@ -26,6 +27,28 @@ public record ScheduleRun(Backup backup, Instant scheduledAt, State state) {
 
     public static ScheduleRun of(Backup backup) {
         return new ScheduleRun(backup, scheduledAt(backup), state(backup));
+    }
+
+    /**
+     * Everything of its Backup that a schedule's reconcile reads: the run's state and outcome, retention's view and
+     * the deletionPolicy Replace acts on. The schedule's Backup informer passes an update on only when this
+     * changes, so a running Backup's own writes (its Job name, its progress) do not each reconcile the schedule.
+     */
+    record Seen(State state, Instant scheduledAt, Instant finishedAt, Optional<String> failureReason, String message,
+                Optional<RetentionCandidate> candidate, DeletionPolicy deletionPolicy) {
+    }
+
+    Seen seen() {
+        BackupStatus s = backup.getStatus();
+        boolean finished = state == State.COMPLETED || failed(); // only a finished run's outcome is read
+        return new Seen(state, scheduledAt, finished ? finishedAt() : null, finished ? failureReason() : Optional.empty(),
+                finished && s != null ? s.message() : null, candidate(),
+                backup.getSpec() == null ? null : backup.getSpec().deletionPolicyOrDefault());
+    }
+
+    /** The update of a run's Backup from {@code before} to {@code after} changes what its schedule sees. */
+    public static boolean changesItsSchedule(Backup before, Backup after) {
+        return !of(before).seen().equals(of(after).seen());
     }
 
     public String name() {

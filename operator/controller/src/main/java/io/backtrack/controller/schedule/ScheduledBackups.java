@@ -51,6 +51,8 @@ public final class ScheduledBackups {
                 .withNamespace(schedule.getMetadata().getNamespace())
                 .withLabels(labels)
                 .withAnnotations(annotations)
+                // Saves the Backup controller the update (and the extra reconcile) of adding it, at every firing.
+                .withFinalizers(BacktrackApi.BACKUP_FINALIZER)
                 .withOwnerReferences(new OwnerReferenceBuilder()
                         .withApiVersion(schedule.getApiVersion())
                         .withKind(schedule.getKind())

@@ -54,4 +54,28 @@ class ScheduleRunTest {
         assertThat(ScheduleRun.of(b).state()).isEqualTo(ScheduleRun.State.DELETING);
         assertThat(ScheduleRun.of(b).candidate()).isEmpty();
     }
+
+    @Test
+    void theScheduleIsToldOfAnUpdateOnlyWhenWhatItSeesOfTheRunChanges() {
+        Backup created = backup(null, null, null);
+        Backup running = backup(BackupPhase.Running, "j", "Running");
+        assertThat(ScheduleRun.changesItsSchedule(created, running)).as("Job created, still active").isFalse();
+        Backup restamped = backup(BackupPhase.Running, "j", "Running");
+        restamped.getMetadata().setResourceVersion("42");
+        assertThat(ScheduleRun.changesItsSchedule(running, restamped)).isFalse();
+
+        assertThat(ScheduleRun.changesItsSchedule(running, backup(BackupPhase.Completed, "j", null))).isTrue();
+        assertThat(ScheduleRun.changesItsSchedule(running, backup(BackupPhase.Failed, "j", "DatabaseAuthFailed"))).isTrue();
+        assertThat(ScheduleRun.changesItsSchedule(created, backup(BackupPhase.Pending, null, "SecretNotFound"))).isTrue();
+        assertThat(ScheduleRun.changesItsSchedule(backup(BackupPhase.Failed, "j", "DatabaseAuthFailed"),
+                backup(BackupPhase.Failed, "j", "DatabaseNotFound"))).as("another failure reason").isTrue();
+        Backup deleting = backup(BackupPhase.Running, "j", "Running");
+        deleting.getMetadata().setDeletionTimestamp("2026-11-22T03:00:00Z");
+        assertThat(ScheduleRun.changesItsSchedule(running, deleting)).isTrue();
+        Backup completed = backup(BackupPhase.Completed, "j", null);
+        Backup protectedByRestore = backup(BackupPhase.Completed, "j", null);
+        protectedByRestore.getMetadata().setFinalizers(List.of(BacktrackApi.RESTORE_PROTECTION_FINALIZER));
+        assertThat(ScheduleRun.changesItsSchedule(completed, protectedByRestore)).as("retention must see the protection")
+                .isTrue();
+    }
 }

@@ -29,6 +29,7 @@ class ScheduledBackupsTest {
         assertThat(owner.getName()).isEqualTo("orders-nightly");
         assertThat(owner.getUid()).isEqualTo("schedule-uid");
         assertThat(owner.getController()).isTrue();
+        assertThat(b.getMetadata().getFinalizers()).containsExactly(BacktrackApi.BACKUP_FINALIZER);
     }
 
     @Test

@@ -1,0 +1,44 @@
+package io.backtrack.e2e.bench;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.backtrack.e2e.harness.RepoPaths;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The benchmarks run the operator and the agent with exactly the JVM options their images run them with. */
+class ImageJvmOptionsTest {
+
+    @Test
+    void theOperatorBenchmarkUsesTheOperatorImagesJvmOptionsPlusTheChartsMemoryLimit() throws IOException {
+        List<String> image = jvmOptions("operator/controller/Dockerfile");
+        assertThat(image).isNotEmpty();
+        assertThat(ScaleBench.OPERATOR_JVM).as("ScaleBench.OPERATOR_JVM")
+                .containsExactlyElementsOf(concat(image, "-XX:MaxRAM=512m"));
+    }
+
+    @Test
+    void theDataPathBenchmarkUsesTheAgentImagesJvmOptions() throws IOException {
+        assertThat(DataPathBench.AGENT_IMAGE_JVM).as("DataPathBench.AGENT_IMAGE_JVM")
+                .containsExactlyElementsOf(jvmOptions("operator/agent/Dockerfile"));
+    }
+
+    /** The -X options of the Dockerfile's exec-form ENTRYPOINT (system properties and the jar left out). */
+    private static List<String> jvmOptions(String dockerfile) throws IOException {
+        String entrypoint = Files.readAllLines(RepoPaths.root().resolve(dockerfile)).stream()
+                .filter(l -> l.startsWith("ENTRYPOINT ")).findFirst().orElseThrow()
+                .substring("ENTRYPOINT ".length());
+        List<String> command = new ObjectMapper().readValue(entrypoint, new TypeReference<List<String>>() {
+        });
+        return command.stream().filter(a -> a.startsWith("-X")).toList();
+    }
+
+    private static List<String> concat(List<String> a, String b) {
+        return java.util.stream.Stream.concat(a.stream(), java.util.stream.Stream.of(b)).toList();
+    }
+}
