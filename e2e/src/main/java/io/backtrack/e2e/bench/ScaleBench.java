@@ -30,6 +30,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -226,7 +227,9 @@ public final class ScaleBench {
         if (spreadMinutes > 0) { // 0: only the all-at-once set (the smoke run)
             phases.put("schedulesSpread", schedules(pool, factory, nss, schedules, spreadCron, spreadMinutes, pid));
         }
-        phases.put("schedulesAtOnce", schedules(pool, factory, nss, schedules, "* * * * *", scheduleMinutes, pid));
+        if (scheduleMinutes > 0) { // 0: only the spread set (a diagnosis run)
+            phases.put("schedulesAtOnce", schedules(pool, factory, nss, schedules, "* * * * *", scheduleMinutes, pid));
+        }
 
         // 3. Bulk: BACKUPS Backups as fast as the mock server takes them; Jobs awaited for at most bulkWaitMinutes.
         cpu0 = cpu(pid);
@@ -271,6 +274,19 @@ public final class ScaleBench {
         DataPathBench.say("wrote %s (operator peak RSS %.0f MiB)", out, peakRssKb.get() / 1024.0);
     }
 
+    /** Firing lateness per scheduled minute, in order: shows whether one burst (the first, JIT still cold) dominates. */
+    private static Map<String, Object> byMinute(Map<String, Double> lateness, Map<String, Instant> scheduledAt) {
+        Map<String, List<Double>> minutes = new TreeMap<>();
+        lateness.forEach((key, late) -> minutes.computeIfAbsent(scheduledAt.get(key).toString(), m -> new ArrayList<>())
+                .add(late));
+        Map<String, Object> result = new LinkedHashMap<>();
+        minutes.forEach((minute, lates) -> {
+            double[] l = lates.stream().mapToDouble(d -> d).toArray();
+            result.put(minute, Map.of("firings", l.length, "p50", pct(l, 50), "p99", pct(l, 99), "max", pct(l, 100)));
+        });
+        return result;
+    }
+
     /**
      * SCHEDULES BackupSchedules with {@code cron} (concurrencyPolicy Allow, so no run is skipped for the
      * never-finishing Jobs), observed for {@code minutes} full minutes: firing lateness = the time the Backup appears
@@ -279,6 +295,7 @@ public final class ScaleBench {
     private Map<String, Object> schedules(ExecutorService pool, BackupFactory factory, List<String> nss, int count,
                                           String cron, int minutes, long pid) throws Exception {
         Map<String, Double> lateness = new ConcurrentHashMap<>();
+        Map<String, Instant> scheduledAt = new ConcurrentHashMap<>();
         String prefix = cron.startsWith("*") ? "at-once-" : "spread-";
         Watch backupWatch = client.resources(Backup.class).inAnyNamespace()
                 .withLabel(BacktrackApi.SCHEDULE_LABEL).watch(new Watcher<Backup>() {
@@ -288,8 +305,9 @@ public final class ScaleBench {
                         String at = annotations == null ? null : annotations.get(BacktrackApi.SCHEDULED_AT_ANNOTATION);
                         // The watch starts with every existing scheduled Backup: count only this phase's runs.
                         if (action == Action.ADDED && at != null && b.getMetadata().getName().startsWith(prefix)) {
-                            lateness.putIfAbsent(b.getMetadata().getNamespace() + "/" + b.getMetadata().getName(),
-                                    (System.currentTimeMillis() - Instant.parse(at).toEpochMilli()) / 1000.0);
+                            String key = b.getMetadata().getNamespace() + "/" + b.getMetadata().getName();
+                            lateness.putIfAbsent(key, (System.currentTimeMillis() - Instant.parse(at).toEpochMilli()) / 1000.0);
+                            scheduledAt.putIfAbsent(key, Instant.parse(at));
                         }
                     }
 
@@ -312,6 +330,7 @@ public final class ScaleBench {
         for (Future<?> f : futures) {
             f.get();
         }
+        Instant applied = Instant.now();
         DataPathBench.say("schedules '%s': %d created in %.1f s; observing %d minute(s) of firings ...", cron, count,
                 (System.nanoTime() - t0) / 1e9, minutes);
         // From the next full minute on, for the given minutes, plus 20 s for the last firing to land.
@@ -323,6 +342,13 @@ public final class ScaleBench {
         phase.put("firings", lateness.size());
         double[] late = lateness.values().stream().mapToDouble(d -> d).toArray();
         phase.put("latenessSeconds", Map.of("p50", pct(late, 50), "p99", pct(late, 99), "max", pct(late, 100)));
+        phase.put("latenessByMinute", byMinute(lateness, scheduledAt));
+        // Runs due while the set was still being created compete with every new schedule's first reconcile.
+        double[] afterApplied = lateness.entrySet().stream().filter(e -> scheduledAt.get(e.getKey()).isAfter(applied))
+                .mapToDouble(Map.Entry::getValue).toArray();
+        phase.put("appliedAt", applied.toString());
+        phase.put("latenessOnceAppliedSeconds", Map.of("firings", afterApplied.length, "p50", pct(afterApplied, 50),
+                "p99", pct(afterApplied, 99), "max", pct(afterApplied, 100)));
         DataPathBench.say("schedules '%s': %d firings, lateness %s", cron, lateness.size(), phase.get("latenessSeconds"));
         backupWatch.close();
         for (int i = 0; i < count; i++) {

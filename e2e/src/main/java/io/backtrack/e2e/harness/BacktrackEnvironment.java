@@ -233,7 +233,23 @@ public final class BacktrackEnvironment implements AutoCloseable {
     }
 
     /** Events recorded on a resource, oldest first. */
-    public List<Event> events(String namespace, String name) {
+    /**
+     * The Events of a resource, oldest first, once one of each {@code awaitedReasons} is among them (at most 10 s,
+     * then what there is, for the assertion to report): the operator writes Events on a thread of its own, so one
+     * can land just after the status it accompanies.
+     */
+    public List<Event> events(String namespace, String name, String... awaitedReasons) {
+        Instant deadline = Instant.now().plusSeconds(10);
+        List<Event> events = eventsNow(namespace, name);
+        while (!events.stream().map(Event::getReason).toList().containsAll(List.of(awaitedReasons))
+                && Instant.now().isBefore(deadline)) {
+            sleep(100);
+            events = eventsNow(namespace, name);
+        }
+        return events;
+    }
+
+    private List<Event> eventsNow(String namespace, String name) {
         return client().v1().events().inNamespace(namespace).list().getItems().stream()
                 .filter(e -> e.getInvolvedObject() != null && name.equals(e.getInvolvedObject().getName()))
                 .sorted(Comparator.comparing(e -> e.getLastTimestamp() == null ? Instant.EPOCH : Instant.parse(e.getLastTimestamp())))

@@ -53,7 +53,7 @@ class BackupScenariosTest {
         assertThat(done.getStatus().database().rows()).isPositive();
         assertThat(done.getStatus().durationSeconds()).isPositive();
         assertThat(ready(done).getStatus()).isEqualTo("True");
-        assertThat(reasons("full")).contains("Started", "Completed");
+        assertThat(reasons("full", "Started", "Completed")).contains("Started", "Completed");
 
         String restored = env.postgres().uniqueDatabaseName("restored_full");
         var result = AgentCli.restore(env, BUCKET, archive.key(), restored);
@@ -124,7 +124,7 @@ class BackupScenariosTest {
 
         assertThat(env.s3().listKeys(BUCKET, "e2e/shop/delete-me/")).isEmpty();
         assertThat(env.s3().listKeys(BUCKET, "e2e/shop/keep-me/")).contains("e2e/shop/keep-me/manifest.json");
-        assertThat(reasons("delete-me")).contains("ArchiveDeleted");
+        assertThat(reasons("delete-me", "ArchiveDeleted")).contains("ArchiveDeleted");
     }
 
     // --- bad input: each ends with a clear condition, an Event, and nothing in the bucket ---
@@ -136,7 +136,7 @@ class BackupScenariosTest {
         Backup pending = env.awaitBackup(NS, "late-secret", b -> b.getStatus() != null && b.getStatus().phase() == BackupPhase.Pending, TIMEOUT);
         assertThat(ready(pending).getReason()).isEqualTo("SecretNotFound");
         assertThat(ready(pending).getMessage()).contains("Secret shop/late-db-secret (database credentials) does not exist");
-        assertThat(reasons("late-secret")).contains("SecretNotFound");
+        assertThat(reasons("late-secret", "SecretNotFound")).contains("SecretNotFound");
         assertThat(jobsOf("late-secret")).isEmpty();
 
         env.secret(NS, "late-db-secret", Map.of("username", env.postgres().superuser(), "password", env.postgres().password()));
@@ -151,7 +151,7 @@ class BackupScenariosTest {
         env.client().resource(backup).create();
         Backup pending = env.awaitBackup(NS, "missing-key", b -> b.getStatus() != null && b.getStatus().phase() == BackupPhase.Pending, TIMEOUT);
         assertThat(ready(pending).getMessage()).contains("Secret shop/no-password (database credentials) has no key \"password\"");
-        assertThat(reasons("missing-key")).contains("SecretNotFound");
+        assertThat(reasons("missing-key", "SecretNotFound")).contains("SecretNotFound");
     }
 
     @Test
@@ -202,7 +202,7 @@ class BackupScenariosTest {
         assertThat(ready(done).getReason()).as(describe(done)).isEqualTo(reason);
         assertThat(ready(done).getMessage()).as(describe(done)).contains(messagePart);
         assertThat(done.getStatus().message()).contains(messagePart);
-        List<Event> events = env.events(NS, name);
+        List<Event> events = env.events(NS, name, reason);
         assertThat(events).as("events of " + name).anySatisfy(e -> {
             assertThat(e.getReason()).isEqualTo(reason);
             assertThat(e.getType()).isEqualTo("Warning");
@@ -239,8 +239,9 @@ class BackupScenariosTest {
                 .stream().filter(j -> "backup".equals(j.getMetadata().getLabels().get(BacktrackApi.ROLE_LABEL))).toList();
     }
 
-    private static List<String> reasons(String name) {
-        return env.events(NS, name).stream().map(Event::getReason).toList();
+    /** The reasons of the resource's Events, once the awaited ones are there. */
+    private static List<String> reasons(String name, String... awaited) {
+        return env.events(NS, name, awaited).stream().map(Event::getReason).toList();
     }
 
     private static Condition ready(Backup b) {

@@ -87,8 +87,9 @@ class RestoreScenariosTest {
         Deployment api = env.client().apps().deployments().inNamespace(NS).withName("orders-api").get();
         assertThat(api.getSpec().getReplicas()).isEqualTo(3);
         assertThat(api.getMetadata().getAnnotations()).doesNotContainKey(BacktrackApi.QUIESCED_BY_ANNOTATION);
-        assertThat(reasons("swap")).containsSubsequence("Checking", "ArchiveVerified", "SafetyBackup", "Quiescing",
-                "Restoring", "Verifying", "Resumed", "Completed");
+        String[] steps = {"Checking", "ArchiveVerified", "SafetyBackup", "Quiescing", "Restoring", "Verifying", "Resumed",
+                "Completed"};
+        assertThat(reasons("swap", steps)).containsSubsequence(steps);
         assertThat(env.backup(NS, "orders-swap").getMetadata().getFinalizers()).doesNotContain(BacktrackApi.RESTORE_PROTECTION_FINALIZER);
 
         // The restore itself can be undone by renaming back.
@@ -288,7 +289,7 @@ class RestoreScenariosTest {
         assertThat(done.getStatus().phase()).as(describe(done)).isEqualTo(RestorePhase.Failed);
         assertThat(ready(done.getStatus().conditions()).getReason()).as(describe(done)).isEqualTo(reason);
         assertThat(done.getStatus().message()).as(describe(done)).contains(messagePart);
-        assertThat(env.events(NS, name)).as("events of " + name).anySatisfy(e -> {
+        assertThat(env.events(NS, name, reason)).as("events of " + name).anySatisfy(e -> {
             assertThat(e.getType()).isEqualTo("Warning");
             assertThat(e.getReason()).isEqualTo(reason);
         });
@@ -299,8 +300,9 @@ class RestoreScenariosTest {
         return conditions.stream().filter(c -> "Ready".equals(c.getType())).findFirst().orElseThrow();
     }
 
-    private static List<String> reasons(String name) {
-        return env.events(NS, name).stream().map(Event::getReason).toList();
+    /** The reasons of the resource's Events, once the awaited ones are there. */
+    private static List<String> reasons(String name, String... awaited) {
+        return env.events(NS, name, awaited).stream().map(Event::getReason).toList();
     }
 
     private static String describe(Restore r) {

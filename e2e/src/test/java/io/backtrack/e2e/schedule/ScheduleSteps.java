@@ -71,12 +71,13 @@ final class ScheduleSteps {
         env.await("Backup " + ns + "/" + backup + " deleted", () -> env.backup(ns, backup) == null, TIMEOUT);
     }
 
-    List<String> reasons(String name) {
-        return env.events(ns, name).stream().map(Event::getReason).toList();
+    /** The reasons of the resource's Events, once the awaited ones are there. */
+    List<String> reasons(String name, String... awaited) {
+        return env.events(ns, name, awaited).stream().map(Event::getReason).toList();
     }
 
     List<Event> events(String name, String reason) {
-        return env.events(ns, name).stream().filter(e -> reason.equals(e.getReason())).toList();
+        return env.events(ns, name, reason).stream().filter(e -> reason.equals(e.getReason())).toList();
     }
 
     /** Deletes the schedule and every Backup it created (the mock API server has no garbage collector for them). */

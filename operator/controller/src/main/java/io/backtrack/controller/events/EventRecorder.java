@@ -1,23 +1,41 @@
 package io.backtrack.controller.events;
 
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
-/** Writes core/v1 Events on our resources, as `kubectl describe` shows them. */
+/**
+ * Writes core/v1 Events on our resources, as `kubectl describe` shows them. They are written by a thread of their
+ * own, in order, as client-go's recorder does: a reconcile does not wait for them (in a burst of schedule firings
+ * they were one API call in three ahead of the next run's create); at shutdown the queue is written out first.
+ */
 @ApplicationScoped
 public class EventRecorder {
     private static final Logger LOG = Logger.getLogger(EventRecorder.class);
     private static final String COMPONENT = "backtrack-operator";
     private static final int MAX_MESSAGE = 1024;
+    /** Events waiting to be written; beyond it an Event is dropped with a log line (the API server is not keeping up). */
+    private static final int QUEUE = 10_000;
+
+    private final ThreadPoolExecutor writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(QUEUE), task -> {
+                Thread t = new Thread(task, "event-writer");
+                t.setDaemon(true);
+                return t;
+            });
 
     private final KubernetesClient client;
     private final Clock clock;
@@ -61,11 +79,33 @@ public class EventRecorder {
                 .withReportingComponent(COMPONENT)
                 .build();
         try {
-            client.v1().events().inNamespace(resource.getMetadata().getNamespace()).resource(event).create();
-        } catch (KubernetesClientException e) {
-            // An Event is a courtesy: never fail a reconcile because one could not be written.
-            LOG.warnf("could not record event reason=%s on %s/%s: %s", reason,
-                    resource.getMetadata().getNamespace(), resource.getMetadata().getName(), e.getMessage());
+            writer.execute(() -> write(event));
+        } catch (RejectedExecutionException e) {
+            if (writer.isShutdown()) {
+                write(event); // a reconcile finishing during shutdown
+            } else {
+                LOG.warnf("event dropped reason=%s on %s/%s: %d events are waiting to be written", reason,
+                        event.getMetadata().getNamespace(), event.getInvolvedObject().getName(), QUEUE);
+            }
+        }
+    }
+
+    private void write(Event event) {
+        try {
+            client.v1().events().inNamespace(event.getMetadata().getNamespace()).resource(event).create();
+        } catch (RuntimeException e) {
+            // An Event is a courtesy: never fail anything because one could not be written.
+            LOG.warnf("could not record event reason=%s on %s/%s: %s", event.getReason(),
+                    event.getMetadata().getNamespace(), event.getInvolvedObject().getName(), e.getMessage());
+        }
+    }
+
+    /** Writes what is still queued before the client closes. */
+    @PreDestroy
+    void flush() throws InterruptedException {
+        writer.shutdown();
+        if (!writer.awaitTermination(10, TimeUnit.SECONDS)) {
+            LOG.warnf("%d events not written at shutdown", writer.getQueue().size());
         }
     }
 }

@@ -27,7 +27,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -63,8 +62,6 @@ public class BacktrackMetrics {
     private static final Duration[] DURATION_BUCKETS = {Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofSeconds(30),
             Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofMinutes(30),
             Duration.ofHours(1), Duration.ofHours(2), Duration.ofHours(4), Duration.ofHours(8)};
-    /** How many upcoming runs the interval of a schedule is measured over (the longest gap counts). */
-    static final int INTERVAL_SAMPLE = 32;
     /** Finished resources remembered to count each once; far more than can finish between two status patches. */
     private static final int MAX_REMEMBERED = 10_000;
 
@@ -79,9 +76,6 @@ public class BacktrackMetrics {
             return size() > MAX_REMEMBERED;
         }
     });
-
-    /** By parsed schedule (shared by expression and zone; weak: a schedule evicted from that cache drops out). */
-    private final Map<CronSchedule, Measured> intervals = Collections.synchronizedMap(new WeakHashMap<>());
 
     public BacktrackMetrics(MeterRegistry registry, KubernetesClient client) {
         this.registry = registry;
@@ -209,7 +203,7 @@ public class BacktrackMetrics {
                         "When the newest completed Backup of the schedule completed (unix seconds)")
                         .set(success.getEpochSecond() + success.getNano() / 1e9),
                 () -> forget(new Key(SCHEDULE_LAST_SUCCESS, tags)));
-        Optional<Duration> interval = schedule.getSpec().suspended() ? Optional.empty() : intervalThisHour(cron, now);
+        Optional<Duration> interval = schedule.getSpec().suspended() ? Optional.empty() : cron.longestGap(now);
         interval.ifPresentOrElse(i -> gauge(new Key(SCHEDULE_INTERVAL, tags), null,
                         "Longest gap between two consecutive runs of the schedule (seconds); absent while suspended")
                         .set(i.toSeconds()),
@@ -222,41 +216,6 @@ public class BacktrackMetrics {
         forget(new Key(SCHEDULE_LAST_SUCCESS, tags));
         forget(new Key(SCHEDULE_CREATED, tags));
         forget(new Key(SCHEDULE_INTERVAL, tags));
-    }
-
-    /**
-     * {@link #interval} as of this hour, once per expression and zone: walking 33 runs at every reconcile was more
-     * than half of a schedule reconcile's CPU (the parsed schedule's memo of recent answers is shorter than the walk).
-     */
-    private Optional<Duration> intervalThisHour(CronSchedule cron, Instant now) {
-        long hour = now.getEpochSecond() / 3600;
-        Measured known = intervals.get(cron);
-        if (known == null || known.hour() != hour) {
-            known = new Measured(hour, interval(cron, now));
-            intervals.put(cron, known);
-        }
-        return known.interval();
-    }
-
-    private record Measured(long hour, Optional<Duration> interval) {
-    }
-
-    /** The longest gap between consecutive runs over the next {@value #INTERVAL_SAMPLE} runs. */
-    public static Optional<Duration> interval(CronSchedule cron, Instant now) {
-        Optional<Instant> previous = cron.nextAfter(now);
-        Duration longest = null;
-        for (int i = 0; i < INTERVAL_SAMPLE && previous.isPresent(); i++) {
-            Optional<Instant> next = cron.nextAfter(previous.get());
-            if (next.isEmpty()) {
-                break;
-            }
-            Duration gap = Duration.between(previous.get(), next.get());
-            if (longest == null || gap.compareTo(longest) > 0) {
-                longest = gap;
-            }
-            previous = next;
-        }
-        return Optional.ofNullable(longest);
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------

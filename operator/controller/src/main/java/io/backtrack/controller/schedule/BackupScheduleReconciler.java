@@ -44,19 +44,19 @@ import java.util.stream.Collectors;
 
 /**
  * BackupSchedule: validate → observe its Backups → start, skip or replace the due run → retention → record status.
- * Firing uses JOSDK's rescheduling: each reconcile asks to be called again at the next due time (or sooner, at
- * the next ttl expiry or after backtrack.schedule.max-requeue-interval for periodic retention).
+ * Firing uses JOSDK's rescheduling: each reconcile asks to be called again shortly before the next due time (or
+ * sooner, at the next ttl expiry or after backtrack.schedule.max-requeue-interval for periodic retention); see
+ * {@link NextWake}.
  */
 @ControllerConfiguration(name = "backupschedule")
 public class BackupScheduleReconciler implements Reconciler<BackupSchedule> {
     private static final Logger LOG = Logger.getLogger(BackupScheduleReconciler.class);
-    private static final Duration MIN_REQUEUE = Duration.ofMillis(50);
 
     private final KubernetesClient client;
     private final EventRecorder events;
     private final Clock clock;
     private final ScheduleRetention retention;
-    private final Duration maxRequeue;
+    private final NextWake wake;
     private final BacktrackMetrics metrics;
 
     public BackupScheduleReconciler(KubernetesClient client, EventRecorder events, Clock clock, BackupPruner pruner,
@@ -66,7 +66,7 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule> {
         this.events = events;
         this.clock = clock;
         this.retention = new ScheduleRetention(pruner);
-        this.maxRequeue = config.schedule().maxRequeueInterval();
+        this.wake = new NextWake(config.schedule().maxRequeueInterval());
     }
 
     @Override
@@ -162,7 +162,8 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule> {
                 active.isEmpty() ? null : new ArrayList<>(active), lastSkipped, skippedRuns, retained);
         BackupScheduleStatus after = ScheduleStatuses.valid(schedule, valid.cron(), observed, now);
         metrics.scheduleObserved(schedule, valid.cron(), after, now);
-        Duration wait = requeue(decision.next(), candidates, now);
+        Duration wait = wake.after(now, decision.next(), candidates.stream().map(RetentionCandidate::expiresAt)
+                .filter(Objects::nonNull).toList());
         if (after.equals(schedule.getStatus())) {
             return UpdateControl.<BackupSchedule>noUpdate().rescheduleAfter(wait);
         }
@@ -214,23 +215,6 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule> {
         events.warning(schedule, problem.reason(), problem.message());
         schedule.setStatus(ScheduleStatuses.invalid(schedule, problem, now));
         return UpdateControl.patchStatus(schedule);
-    }
-
-    private Duration requeue(Instant next, List<RetentionCandidate> candidates, Instant now) {
-        Duration wait = maxRequeue;
-        if (next != null) {
-            wait = min(wait, Duration.between(now, next));
-        }
-        for (RetentionCandidate c : candidates) {
-            if (c.expiresAt() != null && c.expiresAt().isAfter(now)) {
-                wait = min(wait, Duration.between(now, c.expiresAt()));
-            }
-        }
-        return wait.compareTo(MIN_REQUEUE) < 0 ? MIN_REQUEUE : wait;
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static List<ScheduleRun> runs(BackupSchedule schedule, Context<BackupSchedule> context) {

@@ -2,6 +2,7 @@ package io.backtrack.controller.schedule;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -124,5 +125,16 @@ class CronScheduleTest {
                 .hasMessageContaining("not a valid cron expression");
         assertThatThrownBy(() -> cron("every day", ZoneOffset.UTC)).hasMessageContaining("2 fields");
         assertThatThrownBy(() -> cron("0 0 30 2 *", ZoneOffset.UTC)).hasMessageContaining("never fires");
+    }
+
+    @Test
+    void longestGapIsTheIntervalOfTheNextRunsAndHoldsForTheHour() throws InvalidScheduleException {
+        Instant monday = Instant.parse("2026-11-23T00:10:00Z");
+        assertThat(cron("0 3,4 * * *", ZoneOffset.UTC).longestGap(monday)).contains(Duration.ofHours(23));
+        assertThat(cron("0 1 * * 1", ZoneOffset.UTC).longestGap(monday)).contains(Duration.ofDays(7));
+        CronSchedule every15 = cron("*/15 * * * *", ZoneOffset.UTC);
+        assertThat(every15.longestGap(monday)).contains(Duration.ofMinutes(15));
+        assertThat(every15.longestGap(monday.plusSeconds(3000))).as("same hour, same answer")
+                .isEqualTo(every15.longestGap(monday));
     }
 }
