@@ -232,7 +232,6 @@ public final class BacktrackEnvironment implements AutoCloseable {
         }
     }
 
-    /** Events recorded on a resource, oldest first. */
     /**
      * The Events of a resource, oldest first, once one of each {@code awaitedReasons} is among them (at most 10 s,
      * then what there is, for the assertion to report): the operator writes Events on a thread of its own, so one
@@ -247,6 +246,11 @@ public final class BacktrackEnvironment implements AutoCloseable {
             events = eventsNow(namespace, name);
         }
         return events;
+    }
+
+    /** The reasons of a resource's Events, oldest first, once the awaited ones are there (see {@link #events}). */
+    public List<String> eventReasons(String namespace, String name, String... awaitedReasons) {
+        return events(namespace, name, awaitedReasons).stream().map(Event::getReason).toList();
     }
 
     private List<Event> eventsNow(String namespace, String name) {

@@ -241,7 +241,7 @@ class BackupScenariosTest {
 
     /** The reasons of the resource's Events, once the awaited ones are there. */
     private static List<String> reasons(String name, String... awaited) {
-        return env.events(NS, name, awaited).stream().map(Event::getReason).toList();
+        return env.eventReasons(NS, name, awaited);
     }
 
     private static Condition ready(Backup b) {

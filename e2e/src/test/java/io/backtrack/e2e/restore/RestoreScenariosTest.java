@@ -12,7 +12,6 @@ import io.backtrack.e2e.harness.RestoreFactory;
 import io.backtrack.e2e.postgres.DatabaseFingerprint;
 import io.backtrack.e2e.postgres.SampleData;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.minio.RemoveObjectArgs;
@@ -302,7 +301,7 @@ class RestoreScenariosTest {
 
     /** The reasons of the resource's Events, once the awaited ones are there. */
     private static List<String> reasons(String name, String... awaited) {
-        return env.events(NS, name, awaited).stream().map(Event::getReason).toList();
+        return env.eventReasons(NS, name, awaited);
     }
 
     private static String describe(Restore r) {

@@ -73,7 +73,7 @@ final class ScheduleSteps {
 
     /** The reasons of the resource's Events, once the awaited ones are there. */
     List<String> reasons(String name, String... awaited) {
-        return env.events(ns, name, awaited).stream().map(Event::getReason).toList();
+        return env.eventReasons(ns, name, awaited);
     }
 
     List<Event> events(String name, String reason) {

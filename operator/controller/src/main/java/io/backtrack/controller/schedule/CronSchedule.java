@@ -128,9 +128,9 @@ public final class CronSchedule {
             if (next.isEmpty()) {
                 break;
             }
-            Duration gap = Duration.between(previous.get(), next.get());
-            if (longest == null || gap.compareTo(longest) > 0) {
-                longest = gap;
+            Duration step = Duration.between(previous.get(), next.get());
+            if (longest == null || step.compareTo(longest) > 0) {
+                longest = step;
             }
             previous = next;
         }

@@ -8,8 +8,8 @@ import java.util.List;
  * How long a schedule sleeps after a reconcile. JOSDK starts the timer when the reconcile's status patch has
  * returned, not when it read the clock, so a wait computed from the reconcile's "now" lands late by the reconcile's
  * duration: up to seconds when a thousand schedules are applied together. The wait therefore ends
- * {@link #LEAD} before a firing; that reconcile has nothing to write, its timer starts as it returns, and the run is
- * created on time. Not for a firing within {@link #EARLY_FROM}: a schedule that fires every minute would pay the extra
+ * {@link #LEAD} before a firing; that reconcile usually has nothing to write, so its timer starts as it returns and
+ * the run is created on time. Not for a firing within {@link #EARLY_FROM}: a schedule that fires every minute would pay the extra
  * reconcile at every firing, and with a thousand of them due in the same second that cost more lateness than the
  * drift (docs/performance.md).
  */
