@@ -66,7 +66,10 @@ public final class ScaleBench {
      * limit of 512 MiB, which MaxRAM stands in for outside a container.
      */
     static final List<String> OPERATOR_JVM = List.of("-XX:MaxRAMPercentage=75", "-XX:+UseSerialGC",
-            "-XX:MaxHeapFreeRatio=40", "-XX:MinHeapFreeRatio=20", "-XX:+ExitOnOutOfMemoryError", "-XX:MaxRAM=512m");
+            "-XX:MaxHeapFreeRatio=40", "-XX:MinHeapFreeRatio=20", "-XX:TrimNativeHeapInterval=60000",
+            "-XX:+ExitOnOutOfMemoryError", "-XX:MaxRAM=512m");
+    /** The environment the operator image sets (its ENV lines). */
+    static final Map<String, String> OPERATOR_ENV = Map.of("MALLOC_ARENA_MAX", "2");
 
     private final KubernetesClient client;
     private final OperatorProcess operator;
@@ -124,7 +127,7 @@ public final class ScaleBench {
         try (MockCluster cluster = MockCluster.start()) {
             cluster.applyCrds(RepoPaths.crds());
             OperatorProcess operator = new OperatorProcess(cluster.url(), work,
-                    Map.of("BACKTRACK_AGENT_IMAGE", "bench/backtrack-agent:none"), operatorJvm).start();
+                    operatorEnv(), operatorJvm).start();
             try {
                 ScaleBench bench = new ScaleBench(cluster.client(), operator, operatorJvm);
                 bench.steadyRate = steadyRate;
@@ -139,6 +142,18 @@ public final class ScaleBench {
         }
     }
 
+    private static Map<String, String> operatorEnv() {
+        Map<String, String> env = new TreeMap<>(OPERATOR_ENV);
+        env.put("BACKTRACK_AGENT_IMAGE", "bench/backtrack-agent:none");
+        return env;
+    }
+
+    private static String envPrefix() {
+        StringBuilder prefix = new StringBuilder();
+        new TreeMap<>(OPERATOR_ENV).forEach((k, v) -> prefix.append(k).append('=').append(v).append(' '));
+        return prefix.toString();
+    }
+
     private void run(int namespaces, int backups, int schedules, int scheduleMinutes, Path out) throws Exception {
         Instant started = Instant.now();
         long pid = operator.process().pid();
@@ -149,8 +164,8 @@ public final class ScaleBench {
         result.put("benchmark", "scale");
         result.put("startedAt", started.toString());
         result.put("machine", Machine.describe(null));
-        result.put("operatorJvm", "java " + String.join(" ", operatorJvm) + " -jar quarkus-run.jar (the image's options; "
-                + "MaxRAM for the chart's 512 MiB memory limit)");
+        result.put("operatorJvm", envPrefix() + "java " + String.join(" ", operatorJvm) + " -jar quarkus-run.jar (the "
+                + "image's environment and options; MaxRAM for the chart's 512 MiB memory limit)");
         result.put("namespaces", namespaces);
         result.put("backups", backups);
         result.put("schedules", schedules);

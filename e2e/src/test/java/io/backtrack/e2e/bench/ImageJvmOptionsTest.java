@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,6 +22,15 @@ class ImageJvmOptionsTest {
         assertThat(image).isNotEmpty();
         assertThat(ScaleBench.OPERATOR_JVM).as("ScaleBench.OPERATOR_JVM")
                 .containsExactlyElementsOf(concat(image, "-XX:MaxRAM=512m"));
+    }
+
+    @Test
+    void theOperatorBenchmarkSetsTheOperatorImagesEnvironment() throws IOException {
+        Map<String, String> image = Files.readAllLines(RepoPaths.root().resolve("operator/controller/Dockerfile"))
+                .stream().filter(l -> l.startsWith("ENV ")).map(l -> l.substring("ENV ".length()).split("=", 2))
+                .collect(Collectors.toMap(kv -> kv[0], kv -> kv[1]));
+        assertThat(image).as("the operator image's ENV lines").isNotEmpty();
+        assertThat(ScaleBench.OPERATOR_ENV).as("ScaleBench.OPERATOR_ENV").isEqualTo(image);
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
@@ -30,19 +31,23 @@ public class EventRecorder {
     /** Events waiting to be written; beyond it an Event is dropped with a log line (the API server is not keeping up). */
     private static final int QUEUE = 10_000;
 
-    private final ThreadPoolExecutor writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-            new ArrayBlockingQueue<>(QUEUE), task -> {
-                Thread t = new Thread(task, "event-writer");
-                t.setDaemon(true);
-                return t;
-            });
-
+    private final ThreadPoolExecutor writer;
     private final KubernetesClient client;
     private final Clock clock;
 
+    @Inject
     public EventRecorder(KubernetesClient client, Clock clock) {
+        this(client, clock, QUEUE);
+    }
+
+    EventRecorder(KubernetesClient client, Clock clock, int queue) {
         this.client = client;
         this.clock = clock;
+        this.writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(queue), task -> {
+            Thread t = new Thread(task, "event-writer");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     public void normal(HasMetadata resource, String reason, String message) {
@@ -85,7 +90,8 @@ public class EventRecorder {
                 write(event); // a reconcile finishing during shutdown
             } else {
                 LOG.warnf("event dropped reason=%s on %s/%s: %d events are waiting to be written", reason,
-                        event.getMetadata().getNamespace(), event.getInvolvedObject().getName(), QUEUE);
+                        event.getMetadata().getNamespace(), event.getInvolvedObject().getName(),
+                        writer.getQueue().size());
             }
         }
     }
