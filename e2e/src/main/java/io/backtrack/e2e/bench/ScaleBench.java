@@ -296,8 +296,7 @@ public final class ScaleBench {
                 .add(late));
         Map<String, Object> result = new LinkedHashMap<>();
         minutes.forEach((minute, lates) -> {
-            double[] l = lates.stream().mapToDouble(d -> d).toArray();
-            result.put(minute, Map.of("firings", l.length, "p50", pct(l, 50), "p99", pct(l, 99), "max", pct(l, 100)));
+            result.put(minute, summary("firings", lates.stream().mapToDouble(d -> d).toArray()));
         });
         return result;
     }
@@ -357,14 +356,13 @@ public final class ScaleBench {
         phase.put("minutes", minutes);
         phase.put("firings", lateness.size());
         double[] late = lateness.values().stream().mapToDouble(d -> d).toArray();
-        phase.put("latenessSeconds", Map.of("p50", pct(late, 50), "p99", pct(late, 99), "max", pct(late, 100)));
+        phase.put("latenessSeconds", summary(null, late));
         phase.put("latenessByMinute", byMinute(lateness, scheduledAt));
         // Runs due while the set was still being created compete with every new schedule's first reconcile.
         double[] afterApplied = lateness.entrySet().stream().filter(e -> scheduledAt.get(e.getKey()).isAfter(applied))
                 .mapToDouble(Map.Entry::getValue).toArray();
         phase.put("appliedAt", applied.toString());
-        phase.put("latenessOnceAppliedSeconds", Map.of("firings", afterApplied.length, "p50", pct(afterApplied, 50),
-                "p99", pct(afterApplied, 99), "max", pct(afterApplied, 100)));
+        phase.put("latenessOnceAppliedSeconds", summary("firings", afterApplied));
         DataPathBench.say("schedules '%s': %d firings, lateness %s", cron, lateness.size(), phase.get("latenessSeconds"));
         backupWatch.close();
         for (int i = 0; i < count; i++) {
@@ -405,20 +403,33 @@ public final class ScaleBench {
     private Map<String, Object> percentiles(List<String> keys) {
         double[] ms = keys.stream().filter(k -> jobSeenNanos.containsKey(k) && createdNanos.containsKey(k))
                 .mapToDouble(k -> (jobSeenNanos.get(k) - createdNanos.get(k)) / 1e6).toArray();
+        return summary("n", ms);
+    }
+
+    /** How many values under {@code countKey} (none if null), then their p50, p99 and max; sorted once. */
+    private static Map<String, Object> summary(String countKey, double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("n", ms.length);
-        m.put("p50", pct(ms, 50));
-        m.put("p99", pct(ms, 99));
-        m.put("max", pct(ms, 100));
+        if (countKey != null) {
+            m.put(countKey, values.length);
+        }
+        m.put("p50", ofSorted(sorted, 50));
+        m.put("p99", ofSorted(sorted, 99));
+        m.put("max", ofSorted(sorted, 100));
         return m;
     }
 
     static double pct(double[] values, double p) {
-        if (values.length == 0) {
-            return Double.NaN;
-        }
         double[] v = values.clone();
         Arrays.sort(v);
+        return ofSorted(v, p);
+    }
+
+    private static double ofSorted(double[] v, double p) {
+        if (v.length == 0) {
+            return Double.NaN;
+        }
         int idx = (int) Math.ceil(p / 100.0 * v.length) - 1;
         return v[Math.max(0, Math.min(v.length - 1, idx))];
     }
