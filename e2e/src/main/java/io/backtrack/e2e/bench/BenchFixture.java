@@ -14,7 +14,7 @@ public final class BenchFixture {
     public static void main(String[] args) throws Exception {
         double sizeGb = args.length > 0 ? Double.parseDouble(args[0]) : 0.2;
         PostgresServer pg = PostgresServer.start();
-        S3Server s3 = S3Server.start();
+        S3Server s3 = S3Server.startForThroughput();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             s3.close();
             pg.stop();

@@ -484,23 +484,11 @@ public final class PerformanceReport {
                         + "the chart's 512 MiB limit (`%s`). Its informers cache every Backup and, reduced, every agent "
                         + "Job; the run ends with %s Backups and their Jobs in the cluster. RSS grew by about %s KiB per "
                         + "bulk Backup from the steady phase to the end, to a peak of %s MiB (the highest of any phase: "
-                        + "the schedule phases' peaks are in the table), %s the 300 MiB target. In separate runs before "
-                        + "strings were shared, with 10,000 to 13,000 Backups (NMT, GC.class_histogram), about 145 MiB "
-                        + "of the RSS was the JVM itself (metaspace 45, JIT code 34, symbols and classes 18, threads, "
-                        + "GC) and the live heap 74 MB; the rest is heap the serial collector keeps committed between "
-                        + "collections (the image caps its free share at 40%%). Two settings of the image return native "
-                        + "memory the JVM has freed (the JIT compiler's arenas, for one), which glibc would otherwise "
-                        + "keep: in 10,000-Backup runs back to back on 2026-12-02 (`ScaleBench --backups 10000 "
-                        + "--schedules 20 --spread-minutes 0 --schedule-minutes 1`) the operator's peak RSS was 306 and "
-                        + "296 MiB without them, 290 MiB with `MALLOC_ARENA_MAX=2` alone, 274 MiB with a trim every "
-                        + "10 s alone, 266 and 276 MiB with both, and 268 MiB with both and a trim every minute "
-                        + "(`-XX:TrimNativeHeapInterval=60000`, the image's). Trimming every 10 s cost CPU: with 1000 "
-                        + "schedules spread over 3 minutes (`--backups 200 --schedules 1000 --spread-minutes 3 "
-                        + "--schedule-minutes 0`, alternating) 44.4 and 42.7 ms of operator CPU per firing against 39.6 "
-                        + "and 39.4 without the settings, and 40.5 with the trim every minute. The whole scale run is less "
-                        + "steady: an earlier one the same day with a trim every 10 s peaked at 284 MiB (its firing "
-                        + "lateness p99 2.33 s); a trim a minute may come only after the bulk phase's peak, which "
-                        + "lasts under a minute.",
+                        + "the schedule phases' peaks are in the table), %s the 300 MiB target. Most of it is the JVM "
+                        + "itself, not the caches: a class histogram with about 10,000 Backups and 7,000 Jobs cached "
+                        + "showed 50 MB of live heap. The image's settings bound the rest: the C1 compiler only (below), "
+                        + "and two malloc arenas with a native-heap trim every minute (with C2, 10,000-Backup runs on 2026-12-02 peaked at 306 and 296 MiB without "
+                        + "them and at 266 and 276 MiB with them; bench/results/native-memory/).",
                 s.path("operatorJvm").asText().replaceAll(" \\(.*", ""), s.path("backupsAtEnd").asText("?"),
                 num(perBackupKiB), num(peak), peak <= 300 ? "within" : "above"));
         line("");
@@ -593,6 +581,12 @@ public final class PerformanceReport {
         line("  reconcile was half of a schedule reconcile's CPU.");
         line("- The image runs the JVM with the serial collector, as it would pick by itself under a memory limit");
         line("  below 2 GiB; the benchmark runs it with the image's options and the chart's 512 MiB limit.");
+        line("- It compiles with C1 only (`-XX:TieredStopAtLevel=1`): the operator's bursts of JSON and HTTP do not");
+        line("  pay back C2's compilations. In full runs of this benchmark the same day C1 took the peak RSS from 298");
+        line("  to 243 MiB and the spread firing lateness p99 from 1.00 to 0.71 s, for 83 instead of 86 s of operator");
+        line("  CPU; only the last bulk of creates, ten minutes into the run, was cheaper per Backup with C2 (2.38");
+        line("  against 3.64 ms). C2's compiler arenas had peaked at 41 MiB and its code took 32 MiB. The runs are in");
+        line("  bench/results/jit/.");
         line("");
     }
 
@@ -613,6 +607,9 @@ public final class PerformanceReport {
         line("  -XX:+ExitOnOutOfMemoryError -jar backtrack-agent.jar backup|restore …` with default settings (zstd");
         line("  level 1); levers: `L3` (zstd level 3, the default before), `hostjvm` (the JVM's own defaults on this");
         line("  host instead of the image's options).");
+        line("- The object store is S3Proxy 4.1.0 (file-system backend) on the same machine, started with the JIT's");
+        line("  full tiers (the tests start it with C1 only, which costs it about twice the CPU per byte), and warmed");
+        line("  by one untimed agent backup before the repetitions.");
         line("- restic: a fresh repository per repetition on the same S3Proxy (`restic init` untimed), i.e. a");
         line("  first, full backup; later restic backups of a similar dump deduplicate.");
         line("- Restore: `backtrack-agent restore` (newDatabase, default row-count verification) from the agent's");
