@@ -75,6 +75,7 @@ public final class DataPathBench {
     public static void main(String[] args) throws Exception {
         double sizeGb = 1.0;
         int reps = 3;
+        Integer restoreReps = null;
         boolean agentOnly = false;
         boolean restores = true;
         String note = null;
@@ -84,6 +85,7 @@ public final class DataPathBench {
             switch (args[i]) {
                 case "--size-gb" -> sizeGb = Double.parseDouble(args[++i]);
                 case "--reps" -> reps = Integer.parseInt(args[++i]);
+                case "--restore-reps" -> restoreReps = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 case "--agent-only" -> agentOnly = true;
                 case "--no-restore" -> restores = false;
@@ -96,7 +98,7 @@ public final class DataPathBench {
                     variants.put(parts[0], parts[1]);
                 }
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; usage: DataPathBench [--size-gb N] [--reps N] [--out FILE] [--agent-only] "
+                        + "; usage: DataPathBench [--size-gb N] [--reps N] [--restore-reps N] [--out FILE] [--agent-only] "
                         + "[--no-restore] [--note TEXT] [--agent-variant 'LABEL:[ENV=V] [-XJVMOPT] [jar=PATH] [AGENT-ARG]...']");
             }
         }
@@ -109,7 +111,7 @@ public final class DataPathBench {
             DataPathBench bench = new DataPathBench(pg, s3, work);
             bench.restores = restores;
             bench.note = note;
-            bench.run(sizeGb, reps, agentOnly, variants, out);
+            bench.run(sizeGb, reps, restoreReps == null ? reps : restoreReps, agentOnly, variants, out);
         } finally {
             try (var paths = Files.walk(work)) {
                 paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -117,7 +119,8 @@ public final class DataPathBench {
         }
     }
 
-    private void run(double sizeGb, int reps, boolean agentOnly, Map<String, String> variants, Path out)
+    private void run(double sizeGb, int reps, int restoreReps, boolean agentOnly, Map<String, String> variants,
+                     Path out)
             throws Exception {
         Instant started = Instant.now();
         long target = (long) (sizeGb * (1L << 30));
@@ -184,7 +187,7 @@ public final class DataPathBench {
         // Restores into fresh databases, alternating likewise.
         List<String> restoreCases = !restores ? List.of() : agentOnly ? List.of("agent restore")
                 : List.of("agent restore", "pg_restore (local -Fc -Z0 file)");
-        for (int rep = 1; rep <= reps; rep++) {
+        for (int rep = 1; rep <= restoreReps; rep++) {
             for (int i = 0; i < restoreCases.size(); i++) {
                 String c = restoreCases.get((i + rep - 1) % restoreCases.size());
                 String target2 = "restored_" + rep + "_" + i;
@@ -217,6 +220,7 @@ public final class DataPathBench {
         result.put("rawDumpBytes", rawBytes);
         result.put("gzipDumpBytes", gzBytes);
         result.put("reps", reps);
+        result.put("restoreReps", restoreReps);
         result.put("agentOnly", agentOnly);
         if (note != null) {
             result.put("note", note);

@@ -193,6 +193,15 @@ class AgentFailureTest {
         assertThat(fx.pg.databaseExists(newDb)).isFalse();
     }
 
+    @Test
+    void restoreReportsTheStorageProblemBeforeTheDatabaseOne() {
+        // The database connection is opened beside the storage checks: the storage problem still comes first.
+        String folder = AgentFixture.folder("no-such-backup");
+        String newDb = fx.pg.uniqueDatabaseName("both");
+        expectFailure(fx.agent(fx.restoreArgs(folder, newDb), Map.of("PGPASSWORD", "nope")), "ArchiveNotFound", null);
+        assertThat(fx.pg.databaseExists(newDb)).isFalse();
+    }
+
     private static List<String> replace(List<String> args, String flag, String value) {
         List<String> copy = new ArrayList<>(args);
         copy.set(copy.indexOf(flag) + 1, value);

@@ -1,6 +1,7 @@
 package io.backtrack.agent.backup;
 
 import io.backtrack.agent.AgentVersion;
+import io.backtrack.agent.concurrent.Futures;
 import io.backtrack.agent.engine.postgres.DumpScope;
 import io.backtrack.agent.engine.postgres.PgConnections;
 import io.backtrack.agent.engine.postgres.PgServerVersion;
@@ -28,7 +29,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * One backup (DESIGN.md §2): bucket check → server version → matching pg_dump → exported snapshot → row counts
@@ -58,14 +58,14 @@ public final class BackupRunner {
             opened = openSnapshot(db);
         } catch (RuntimeException e) {
             try {
-                joinUnwrapped(storageChecked); // a storage failure is reported first, as before
+                Futures.join(storageChecked); // a storage failure is reported first, as before
             } finally {
                 opening.thenAccept(ObjectStore::close); // only after the check: closing stops its HTTP client
             }
             throw e;
         }
-        try (SnapshotSession session = opened; ObjectStore store = joinUnwrapped(opening)) {
-            joinUnwrapped(storageChecked);
+        try (SnapshotSession session = opened; ObjectStore store = Futures.join(opening)) {
+            Futures.join(storageChecked);
             PgServerVersion server = session.serverVersion();
             PgTool pgDump = new PgToolLocator(request.pgBinRoot()).require("pg_dump", server.major(),
                     "the agent image must carry client tools >= the server's major version");
@@ -95,7 +95,7 @@ public final class BackupRunner {
             }
             String toolVersion;
             try {
-                toolVersion = joinUnwrapped(toolVersionOf);
+                toolVersion = Futures.join(toolVersionOf);
             } catch (RuntimeException e) {
                 removeArchive(store, archiveKey);
                 throw e;
@@ -144,18 +144,6 @@ public final class BackupRunner {
             throw new AgentFailure(Reason.InvalidArguments, "folder " + request.folder().key() + " in bucket "
                     + request.storage().bucket() + " already holds a completed backup (manifest.json); "
                     + "choose another --key or delete that backup first");
-        }
-    }
-
-    /** The future's value, or its own exception rethrown (an AgentFailure stays an AgentFailure). */
-    private static <T> T joinUnwrapped(CompletableFuture<T> future) {
-        try {
-            return future.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw e;
         }
     }
 

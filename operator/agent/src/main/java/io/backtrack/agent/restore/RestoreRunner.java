@@ -1,5 +1,6 @@
 package io.backtrack.agent.restore;
 
+import io.backtrack.agent.concurrent.Futures;
 import io.backtrack.agent.engine.postgres.PgConnections;
 import io.backtrack.agent.engine.postgres.PgServerVersion;
 import io.backtrack.agent.engine.postgres.PgTarget;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -61,98 +63,121 @@ public final class RestoreRunner {
         StructuredLog.info("restore.started", "phase", phase, "strategy", strategy, "bucket",
                 request.storage().bucket(), "key", request.folder().key(), "server", target.address(), "database",
                 target.database());
-        try (ObjectStore store = new ObjectStore(request.storage())) {
-            store.requireBucket();
-            Manifest manifest = ArchiveSource.readManifest(store, request.folder());
-            ArchiveSource.requireArchive(store, manifest);
-            String side = request.sideDatabase() != null ? request.sideDatabase()
-                    : DatabaseNames.side(target.database(), manifest.sha256());
-            String previous = request.previousDatabase() != null ? request.previousDatabase()
-                    : DatabaseNames.previous(target.database(), startedAt);
-            if (strategy == RestoreStrategy.SWAP && (side.equals(target.database())
-                    || previous.equals(target.database()) || side.equals(previous))) {
-                throw new AgentFailure(Reason.InvalidArguments, "--dbname, --side-database and --previous-database "
-                        + "must be three different names (got " + target.database() + ", " + side + ", " + previous + ")");
+        // The database connection is opened while the storage side is checked (both are mostly class loading and
+        // waiting); a storage or argument failure is still reported first, as when they were checked first.
+        CompletableFuture<DatabaseAdmin> connecting = CompletableFuture.supplyAsync(() -> DatabaseAdmin.open(target));
+        ObjectStore opened = null;
+        Source source;
+        try {
+            opened = new ObjectStore(request.storage());
+            source = source(opened, startedAt);
+        } catch (RuntimeException e) {
+            if (opened != null) {
+                opened.close();
             }
-            request.scope().validate(manifest, strategy);
-            List<TableRows> inScope = request.scope().tablesIn(manifest);
+            connecting.thenAccept(DatabaseAdmin::close); // once it is open: nothing else will use it
+            throw e;
+        }
+        Manifest manifest = source.manifest();
+        List<TableRows> inScope = source.inScope();
+        Swap names = source.names();
+        try (ObjectStore store = opened; DatabaseAdmin admin = Futures.join(connecting)) {
+            PgServerVersion server = serverVersion(admin, target);
+            requireNotOlder(manifest, server, target);
+            int archiveMajor = PgToolLocator.majorOf(manifest.toolVersion()).orElse(0);
+            PgToolLocator tools = new PgToolLocator(request.pgBinRoot());
+            PgTool pgRestore = tools.require("pg_restore", Math.max(server.major(), archiveMajor),
+                    "the agent image must carry client tools >= the server's and the archive's major version "
+                            + "(archive made by " + manifest.toolVersion() + ")");
+            PgTool psql = strategy == RestoreStrategy.IN_PLACE && phase != RestorePhase.VERIFY
+                    ? tools.require("psql", pgRestore.major(), "an in-place restore runs pg_restore's SQL "
+                    + "through psql in one transaction") : null;
 
-            try (DatabaseAdmin admin = DatabaseAdmin.open(target)) {
-                PgServerVersion server = serverVersion(admin, target);
-                requireNotOlder(manifest, server, target);
-                int archiveMajor = PgToolLocator.majorOf(manifest.toolVersion()).orElse(0);
-                PgToolLocator tools = new PgToolLocator(request.pgBinRoot());
-                PgTool pgRestore = tools.require("pg_restore", Math.max(server.major(), archiveMajor),
-                        "the agent image must carry client tools >= the server's and the archive's major version "
-                                + "(archive made by " + manifest.toolVersion() + ")");
-                PgTool psql = strategy == RestoreStrategy.IN_PLACE && phase != RestorePhase.VERIFY
-                        ? tools.require("psql", pgRestore.major(), "an in-place restore runs pg_restore's SQL "
-                        + "through psql in one transaction") : null;
-
-                Map<String, Object> result = new LinkedHashMap<>();
-                result.put("phase", phase.cli());
-                result.put("strategy", strategy.cli());
-                result.put("key", request.folder().key());
-                result.put("archiveKey", manifest.archiveKey());
-                result.put("bucket", request.storage().bucket());
-                result.put("database", target.database());
-                if (strategy == RestoreStrategy.SWAP) {
-                    result.put("sideDatabase", side);
-                }
-                result.put("sourceDatabase", manifest.database());
-                result.put("sourceServerVersion", manifest.serverVersion());
-                result.put("sha256", manifest.sha256());
-                result.put("sizeBytes", manifest.sizeBytes());
-                result.put("serverVersion", server.text());
-                result.put("toolVersion", PgToolLocator.versionOf(pgRestore));
-                if (request.scope().partial()) {
-                    result.put("scope", request.scope().describe());
-                }
-
-                Swap names = new Swap(side, previous);
-                switch (phase) {
-                    case CHECK -> {
-                        requireRestorable(admin, names);
-                        VerifyRunner.ArchiveScan scan = VerifyRunner.scan(store, manifest);
-                        result.put("archiveVerified", true);
-                        result.put("uncompressedBytes", scan.uncompressedBytes());
-                        result.put("tables", inScope.size());
-                        result.put("rows", expectedRows(inScope));
-                        if (strategy == RestoreStrategy.SWAP) {
-                            result.put("previousDatabase", previous);
-                        }
-                    }
-                    case RESTORE -> {
-                        requireRestorable(admin, names);
-                        restore(admin, store, manifest, pgRestore, psql, names);
-                        result.put("database", strategy == RestoreStrategy.SWAP ? side : target.database());
-                        result.put("archiveVerified", true);
-                    }
-                    case VERIFY -> {
-                        requireVerifiable(admin, names);
-                        result.putAll(verify(admin, inScope, names, result, startedAt));
-                    }
-                    case ALL -> {
-                        requireRestorable(admin, names);
-                        restore(admin, store, manifest, pgRestore, psql, names);
-                        result.put("archiveVerified", true);
-                        result.putAll(verify(admin, inScope, names, result, startedAt));
-                    }
-                }
-                Instant completedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-                double seconds = Duration.between(startedAt, completedAt).toMillis() / 1000.0;
-                result.put("startedAt", startedAt.toString());
-                result.put("completedAt", completedAt.toString());
-                result.put("durationSeconds", seconds);
-                StructuredLog.info("restore.phase-completed", "phase", phase, "strategy", strategy, "database",
-                        result.get("database"), "seconds", seconds);
-                return result;
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("phase", phase.cli());
+            result.put("strategy", strategy.cli());
+            result.put("key", request.folder().key());
+            result.put("archiveKey", manifest.archiveKey());
+            result.put("bucket", request.storage().bucket());
+            result.put("database", target.database());
+            if (strategy == RestoreStrategy.SWAP) {
+                result.put("sideDatabase", names.side());
             }
+            result.put("sourceDatabase", manifest.database());
+            result.put("sourceServerVersion", manifest.serverVersion());
+            result.put("sha256", manifest.sha256());
+            result.put("sizeBytes", manifest.sizeBytes());
+            result.put("serverVersion", server.text());
+            result.put("toolVersion", PgToolLocator.versionOf(pgRestore));
+            if (request.scope().partial()) {
+                result.put("scope", request.scope().describe());
+            }
+
+            switch (phase) {
+                case CHECK -> {
+                    requireRestorable(admin, names);
+                    VerifyRunner.ArchiveScan scan = VerifyRunner.scan(store, manifest);
+                    result.put("archiveVerified", true);
+                    result.put("uncompressedBytes", scan.uncompressedBytes());
+                    result.put("tables", inScope.size());
+                    result.put("rows", expectedRows(inScope));
+                    if (strategy == RestoreStrategy.SWAP) {
+                        result.put("previousDatabase", names.previous());
+                    }
+                }
+                case RESTORE -> {
+                    requireRestorable(admin, names);
+                    restore(admin, store, manifest, pgRestore, psql, names);
+                    result.put("database", strategy == RestoreStrategy.SWAP ? names.side() : target.database());
+                    result.put("archiveVerified", true);
+                }
+                case VERIFY -> {
+                    requireVerifiable(admin, names);
+                    result.putAll(verify(admin, inScope, names, result, startedAt));
+                }
+                case ALL -> {
+                    requireRestorable(admin, names);
+                    restore(admin, store, manifest, pgRestore, psql, names);
+                    result.put("archiveVerified", true);
+                    result.putAll(verify(admin, inScope, names, result, startedAt));
+                }
+            }
+            Instant completedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+            double seconds = Duration.between(startedAt, completedAt).toMillis() / 1000.0;
+            result.put("startedAt", startedAt.toString());
+            result.put("completedAt", completedAt.toString());
+            result.put("durationSeconds", seconds);
+            StructuredLog.info("restore.phase-completed", "phase", phase, "strategy", strategy, "database",
+                    result.get("database"), "seconds", seconds);
+            return result;
         }
     }
 
     /** The swap's two other names. */
     private record Swap(String side, String previous) {
+    }
+
+    /** What the storage side settles before any database is touched. */
+    private record Source(Manifest manifest, Swap names, List<TableRows> inScope) {
+    }
+
+    /** Bucket, manifest and archive checked, names and scope validated against them; touches no database. */
+    private Source source(ObjectStore store, Instant startedAt) {
+        PgTarget target = request.target();
+        store.requireBucket();
+        Manifest manifest = ArchiveSource.readManifest(store, request.folder());
+        ArchiveSource.requireArchive(store, manifest);
+        String side = request.sideDatabase() != null ? request.sideDatabase()
+                : DatabaseNames.side(target.database(), manifest.sha256());
+        String previous = request.previousDatabase() != null ? request.previousDatabase()
+                : DatabaseNames.previous(target.database(), startedAt);
+        if (request.strategy() == RestoreStrategy.SWAP && (side.equals(target.database())
+                || previous.equals(target.database()) || side.equals(previous))) {
+            throw new AgentFailure(Reason.InvalidArguments, "--dbname, --side-database and --previous-database "
+                    + "must be three different names (got " + target.database() + ", " + side + ", " + previous + ")");
+        }
+        request.scope().validate(manifest, request.strategy());
+        return new Source(manifest, new Swap(side, previous), request.scope().tablesIn(manifest));
     }
 
     private static PgServerVersion serverVersion(DatabaseAdmin admin, PgTarget target) {
