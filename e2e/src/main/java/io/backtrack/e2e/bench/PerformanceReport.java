@@ -109,9 +109,10 @@ public final class PerformanceReport {
         target("backup ≥ 0.80× the throughput of `pg_dump -Fc -Z0 > /dev/null`", z0 / agent, 0.80, true, "×",
                 lever("`--level 3`", z0 / agentL3, 0.80, true, "×"), cpuBoundBelow(bound, z0, 0.80));
         line("| backup ≥ 0.90× of it where a third core is free | not measurable here: " + cores(main) + " cores"
-                + (bound == null ? "" : String.format(Locale.ROOT, "; this run's CPU bounds it at %s× with the object "
-                + "store elsewhere, %s× with S3Proxy on the same cores (see below)", num(z0 / bound.storeElsewhere()),
-                num(z0 / bound.here()))) + " | n/a |");
+                + (bound == null ? "" : String.format(Locale.ROOT, "; this run's CPU bounds it at %s× with a third "
+                + "core and the object store elsewhere, %s× on these cores with the store elsewhere, %s× with S3Proxy "
+                + "on them (see below)", num(z0 / bound.storeElsewhere(bound.cores() + 1)),
+                num(z0 / bound.storeElsewhere(bound.cores())), num(z0 / bound.here()))) + " | n/a |");
         target("backup ≥ 2.5× faster than `pg_dump -Fc`", gzip / agent, 2.5, true, "×",
                 lever("`--level 3`", gzip / agentL3, 2.5, true, "×"), cpuBoundBelow(bound, gzip, 2.5));
         target("backup ≥ 3× faster than `pg_dump -Fc | restic backup --stdin`", restic / agent, 3.0, true, "×",
@@ -279,19 +280,21 @@ public final class PerformanceReport {
         CpuBound b = CpuBound.of(r);
         if (b != null) {
             double bound = b.here();
-            double boundElsewhere = b.storeElsewhere();
+            double boundElsewhere = b.storeElsewhere(b.cores());
             line(String.format(Locale.ROOT, "- The bound this machine sets: the agent's case needs %s CPU-seconds in all "
                             + "(its own %s, PostgreSQL's %s, S3Proxy's %s). Even perfectly spread over %d cores that is "
                             + "%s s of wall time, so on this machine the agent cannot do better than %s× of the `-Z0 > "
                             + "/dev/null` baseline, %s× faster than `pg_dump -Fc` and %s× faster than restic, whatever it "
                             + "does; it reached %s×, %s× and %s×. With the object store on other machines, as in a "
-                            + "cluster (the \"third core\" case), the same work bounds it at %s s: %s×, %s× and %s×.",
+                            + "cluster, the same work bounds it at %s s on these cores: %s×, %s× and %s×; with a third "
+                            + "core as well, at %s s (%s× of the baseline).",
                     num(b.own() + b.postgres() + b.s3()), num(b.own()), num(b.postgres()), num(b.s3()), b.cores(),
                     num(bound), num(z0 / bound),
                     num(median(r, GZIP) / bound), num(median(r, RESTIC) / bound), num(z0 / agent),
                     num(median(r, GZIP) / agent), num(median(r, RESTIC) / agent), num(boundElsewhere),
                     num(z0 / boundElsewhere), num(median(r, GZIP) / boundElsewhere),
-                    num(median(r, RESTIC) / boundElsewhere)));
+                    num(median(r, RESTIC) / boundElsewhere), num(b.storeElsewhere(b.cores() + 1)),
+                    num(z0 / b.storeElsewhere(b.cores() + 1))));
         }
         line("");
         List<JsonNode> variants = new ArrayList<>();
@@ -658,7 +661,7 @@ public final class PerformanceReport {
     /**
      * The least wall time the agent's backup can take here: its CPU-seconds and PostgreSQL's and S3Proxy's spread
      * perfectly over the cores, and never less than PostgreSQL's own (one backend streams the dump); and the same
-     * without S3Proxy's, as where the object store runs on other machines.
+     * without S3Proxy's, as where the object store runs on other machines, on any number of cores.
      */
     record CpuBound(double own, double postgres, double s3, int cores) {
         static CpuBound of(JsonNode r) {
@@ -674,8 +677,9 @@ public final class PerformanceReport {
             return Math.max(postgres, (own + postgres + s3) / cores);
         }
 
-        double storeElsewhere() {
-            return Math.max(postgres, (own + postgres) / cores);
+        /** As where the object store runs on other machines, on {@code n} cores. */
+        double storeElsewhere(int n) {
+            return Math.max(postgres, (own + postgres) / n);
         }
     }
 
