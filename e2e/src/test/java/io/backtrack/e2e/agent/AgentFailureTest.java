@@ -187,18 +187,18 @@ class AgentFailureTest {
 
     @Test
     void restoreWithWrongPasswordCreatesNothing() {
-        String folder = fx.backup("restore-auth");
-        String newDb = fx.pg.uniqueDatabaseName("auth");
-        expectFailure(fx.agent(fx.restoreArgs(folder, newDb), Map.of("PGPASSWORD", "nope")), "DatabaseAuthFailed", null);
-        assertThat(fx.pg.databaseExists(newDb)).isFalse();
+        restoreWithWrongPasswordFails(fx.backup("restore-auth"), "DatabaseAuthFailed");
     }
 
     @Test
     void restoreReportsTheStorageProblemBeforeTheDatabaseOne() {
         // The database connection is opened beside the storage checks: the storage problem still comes first.
-        String folder = AgentFixture.folder("no-such-backup");
-        String newDb = fx.pg.uniqueDatabaseName("both");
-        expectFailure(fx.agent(fx.restoreArgs(folder, newDb), Map.of("PGPASSWORD", "nope")), "ArchiveNotFound", null);
+        restoreWithWrongPasswordFails(AgentFixture.folder("no-such-backup"), "ArchiveNotFound");
+    }
+
+    private static void restoreWithWrongPasswordFails(String folder, String reason) {
+        String newDb = fx.pg.uniqueDatabaseName("auth");
+        expectFailure(fx.agent(fx.restoreArgs(folder, newDb), Map.of("PGPASSWORD", "nope")), reason, null);
         assertThat(fx.pg.databaseExists(newDb)).isFalse();
     }
 
