@@ -98,8 +98,8 @@ public final class DataPathBench {
                     variants.put(parts[0], parts[1]);
                 }
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; usage: DataPathBench [--size-gb N] [--reps N] [--restore-reps N] [--out FILE] [--agent-only] "
-                        + "[--no-restore] [--note TEXT] [--agent-variant 'LABEL:[ENV=V] [-XJVMOPT] [jar=PATH] [AGENT-ARG]...']");
+                        + "; usage: DataPathBench [--size-gb N] [--reps N] [--restore-reps N] [--out FILE] "
+                        + "[--agent-only] [--no-restore] [--note TEXT] [--agent-variant 'LABEL:[ENV=V] [-XJVMOPT] [jar=PATH] [AGENT-ARG]...']");
             }
         }
         if (out == null) {

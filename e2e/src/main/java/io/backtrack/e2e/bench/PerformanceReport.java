@@ -109,9 +109,9 @@ public final class PerformanceReport {
         target("backup ≥ 0.80× the throughput of `pg_dump -Fc -Z0 > /dev/null`", z0 / agent, 0.80, true, "×",
                 lever("`--level 3`", z0 / agentL3, 0.80, true, "×"), cpuBoundBelow(bound, z0, 0.80));
         line("| backup ≥ 0.90× of it where a third core is free | not measurable here: " + cores(main) + " cores"
-                + (bound == null ? "" : String.format(Locale.ROOT, "; this run's CPU bounds it at %s× with a third "
-                + "core and the object store elsewhere, %s× on these cores with the store elsewhere, %s× with S3Proxy "
-                + "on them (see below)", num(z0 / bound.storeElsewhere(bound.cores() + 1)),
+                + (bound == null ? "" : String.format(Locale.ROOT, "; this run's CPU bounds it at %s× with a "
+                + "third core and the object store elsewhere, %s× on these cores with the store elsewhere, %s× "
+                + "with S3Proxy on them (see below)", num(z0 / bound.storeElsewhere(bound.cores() + 1)),
                 num(z0 / bound.storeElsewhere(bound.cores())), num(z0 / bound.here()))) + " | n/a |");
         target("backup ≥ 2.5× faster than `pg_dump -Fc`", gzip / agent, 2.5, true, "×",
                 lever("`--level 3`", gzip / agentL3, 2.5, true, "×"), cpuBoundBelow(bound, gzip, 2.5));
@@ -285,9 +285,9 @@ public final class PerformanceReport {
                             + "(its own %s, PostgreSQL's %s, S3Proxy's %s). Even perfectly spread over %d cores that is "
                             + "%s s of wall time, so on this machine the agent cannot do better than %s× of the `-Z0 > "
                             + "/dev/null` baseline, %s× faster than `pg_dump -Fc` and %s× faster than restic, whatever it "
-                            + "does; it reached %s×, %s× and %s×. With the object store on other machines, as in a "
-                            + "cluster, the same work bounds it at %s s on these cores: %s×, %s× and %s×; with a third "
-                            + "core as well, at %s s (%s× of the baseline).",
+                            + "does; it reached %s×, %s× and %s×. With the object store on other machines, as in "
+                            + "a cluster, the same work bounds it at %s s on these cores: %s×, %s× and %s×; with a "
+                            + "third core as well, at %s s (%s× of the baseline).",
                     num(b.own() + b.postgres() + b.s3()), num(b.own()), num(b.postgres()), num(b.s3()), b.cores(),
                     num(bound), num(z0 / bound),
                     num(median(r, GZIP) / bound), num(median(r, RESTIC) / bound), num(z0 / agent),
@@ -506,11 +506,12 @@ public final class PerformanceReport {
                         + "the chart's 512 MiB limit (`%s`). Its informers cache every Backup and, reduced, every agent "
                         + "Job; the run ends with %s Backups and their Jobs in the cluster. RSS grew by about %s KiB per "
                         + "bulk Backup from the steady phase to the end, to a peak of %s MiB (the highest of any phase: "
-                        + "the schedule phases' peaks are in the table), %s the 300 MiB target. Most of it is the JVM "
-                        + "itself, not the caches: a class histogram with about 10,000 Backups and 7,000 Jobs cached "
-                        + "showed 50 MB of live heap. The image's settings bound the rest: the C1 compiler only (below), "
-                        + "and two malloc arenas with a native-heap trim every minute (with C2, 10,000-Backup runs on 2026-12-02 peaked at 306 and 296 MiB without "
-                        + "them and at 266 and 276 MiB with them; bench/results/native-memory/).",
+                        + "the schedule phases' peaks are in the table), %s the 300 MiB target. Most of it is the "
+                        + "JVM itself, not the caches: a class histogram with about 10,000 Backups and 7,000 Jobs "
+                        + "cached showed 50 MB of live heap. The image's settings bound the rest: the C1 compiler only "
+                        + "(below), and two malloc arenas with a native-heap trim every minute (with C2, 10,000-Backup "
+                        + "runs on 2026-12-02 peaked at 306 and 296 MiB without them and at 266 and 276 MiB with them; "
+                        + "bench/results/native-memory/).",
                 s.path("operatorJvm").asText().replaceAll(" \\(.*", ""), s.path("backupsAtEnd").asText("?"),
                 num(perBackupKiB), num(peak), peak <= 300 ? "within" : "above"));
         line("");

@@ -65,8 +65,8 @@ public final class ScaleBench {
      * The operator's JVM as its image runs it (operator/controller/Dockerfile) under the Helm chart's default memory
      * limit of 512 MiB, which MaxRAM stands in for outside a container.
      */
-    static final List<String> OPERATOR_JVM = List.of("-XX:TieredStopAtLevel=1", "-XX:MaxRAMPercentage=75", "-XX:+UseSerialGC",
-            "-XX:MaxHeapFreeRatio=40", "-XX:MinHeapFreeRatio=20", "-XX:TrimNativeHeapInterval=60000",
+    static final List<String> OPERATOR_JVM = List.of("-XX:TieredStopAtLevel=1", "-XX:MaxRAMPercentage=75",
+            "-XX:+UseSerialGC", "-XX:MaxHeapFreeRatio=40", "-XX:MinHeapFreeRatio=20", "-XX:TrimNativeHeapInterval=60000",
             "-XX:+ExitOnOutOfMemoryError", "-XX:MaxRAM=512m");
     /** The environment the operator image sets (its ENV lines). */
     static final Map<String, String> OPERATOR_ENV = Map.of("MALLOC_ARENA_MAX", "2");
