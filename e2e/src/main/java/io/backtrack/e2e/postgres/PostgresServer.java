@@ -111,6 +111,11 @@ public final class PostgresServer implements AutoCloseable {
         return major;
     }
 
+    /** A client tool of this server's version (pg_dump, psql, ...). */
+    public Path tool(String name) {
+        return binDir.resolve(name);
+    }
+
     public String host() {
         return "127.0.0.1";
     }
@@ -128,7 +133,8 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     public String jdbcUrl(String db) {
-        return "jdbc:postgresql://" + host() + ":" + port + "/" + db;
+        return "jdbc:postgresql://" + host() + ":" + port + "/"
+                + java.net.URLEncoder.encode(db, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     public Connection connect(String db) throws SQLException {
@@ -168,6 +174,19 @@ public final class PostgresServer implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("SQL failed on " + db + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The first column of every row of a query, as text (null as "null"). */
+    public List<String> query(String db, String sql) {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = connect(db); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                rows.add(String.valueOf(rs.getString(1)));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("query failed on " + db + ": " + e.getMessage(), e);
+        }
+        return rows;
     }
 
     /** A database name not yet used in this server (for tests sharing one server). */

@@ -218,10 +218,14 @@ class AgentRestoreStrategiesTest {
         // inPlace in phases too.
         change(live.db());
         ok(restore(live.folder(), live.db(), "--strategy", "inPlace", "--phase", "check"));
-        ok(restore(live.folder(), live.db(), "--strategy", "inPlace", "--phase", "restore"));
-        JsonNode v = ok(restore(live.folder(), live.db(), "--strategy", "inPlace", "--phase", "verify"));
+        // inPlace verifies inside its transaction, before it commits: the restore step reports the counts ...
+        JsonNode v = ok(restore(live.folder(), live.db(), "--strategy", "inPlace", "--phase", "restore"));
         assertThat(v.get("mismatches")).isEmpty();
+        assertThat(v.get("rowsRestored").asLong()).isEqualTo(live.atBackup().totalRows());
+        assertThat(v.get("verifiedBeforeCommit").asBoolean()).isTrue();
         assertThat(DatabaseFingerprint.of(fx.pg, live.db())).isEqualTo(live.atBackup());
+        // ... and a separate verify step, which would count after COMMIT, does not exist.
+        failed(restore(live.folder(), live.db(), "--strategy", "inPlace", "--phase", "verify"), "InvalidArguments");
     }
 
     // ---------------------------------------------------------------- corruption
@@ -319,8 +323,12 @@ class AgentRestoreStrategiesTest {
         assertThat(none.has("mismatches")).isFalse();
         assertThat(DatabaseFingerprint.of(fx.pg, live.db())).isEqualTo(live.atBackup());
 
+        // inPlace compares inside its transaction: the mismatch rolls everything back, checked.
+        change(live.db());
+        DatabaseFingerprint changedAgain = DatabaseFingerprint.of(fx.pg, live.db());
         AgentProcess.Outcome inPlace = failed(restore(wrong, live.db(), "--strategy", "inPlace"), "VerificationFailed");
-        assertThat(inPlace.message()).contains("kept");
+        assertThat(inPlace.message()).contains("public.customers").contains("rolled back (checked)");
+        assertThat(DatabaseFingerprint.of(fx.pg, live.db())).isEqualTo(changedAgain);
     }
 
     // ---------------------------------------------------------------- scope
@@ -340,14 +348,19 @@ class AgentRestoreStrategiesTest {
                 .as("outside the scope: still changed").isNotEqualTo(live.atBackup().contentHashes().get("public.customers"));
         assertThat(afterTable.rowCounts()).doesNotContainKey("billing.refunds");
 
-        // newDatabase --table: the table (and its schema) only.
+        // newDatabase --table: the tables (and their schemas) only; a foreign key to a table left out is refused.
         String one = track(fx.pg.uniqueDatabaseName("scope_table"));
-        JsonNode t2 = ok(restore(live.folder(), one, "--table", "billing.refunds"));
-        assertThat(t2.get("rowsRestored").asLong()).isEqualTo(live.atBackup().rowCounts().get("billing.refunds"));
+        AgentProcess.Outcome needs = failed(restore(live.folder(), one, "--table", "billing.refunds"),
+                "InvalidArguments");
+        assertThat(needs.message()).contains("billing.invoices").contains("refunds_invoice_id_fkey");
+        assertThat(fx.pg.databaseExists(one)).isFalse();
+        JsonNode t2 = ok(restore(live.folder(), one, "--table", "public.customers", "--table", "public.products"));
+        assertThat(t2.get("rowsRestored").asLong()).isEqualTo(live.atBackup().rowCounts().get("public.customers")
+                + live.atBackup().rowCounts().get("public.products"));
         DatabaseFingerprint oneFp = DatabaseFingerprint.of(fx.pg, one);
-        assertThat(oneFp.rowCounts().keySet()).containsExactly("billing.refunds");
-        assertThat(oneFp.contentHashes().get("billing.refunds"))
-                .isEqualTo(live.atBackup().contentHashes().get("billing.refunds"));
+        assertThat(oneFp.rowCounts().keySet()).containsExactly("public.customers", "public.products");
+        assertThat(oneFp.contentHashes().get("public.products"))
+                .isEqualTo(live.atBackup().contentHashes().get("public.products"));
 
         // newDatabase --schema-only: every table, no rows.
         String empty = track(fx.pg.uniqueDatabaseName("scope_schema"));

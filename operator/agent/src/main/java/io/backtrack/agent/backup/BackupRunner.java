@@ -9,7 +9,7 @@ import io.backtrack.agent.engine.postgres.PgTarget;
 import io.backtrack.agent.engine.postgres.PgTool;
 import io.backtrack.agent.engine.postgres.PgToolLocator;
 import io.backtrack.agent.engine.postgres.SnapshotSession;
-import io.backtrack.agent.engine.postgres.TableRef;
+import io.backtrack.agent.engine.postgres.Relation;
 import io.backtrack.agent.log.StructuredLog;
 import io.backtrack.agent.manifest.CompressionSpec;
 import io.backtrack.agent.manifest.Manifest;
@@ -79,8 +79,10 @@ public final class BackupRunner {
                     childEnv(db), request.compression(), request.level(), store, archiveKey);
             ArchiveStats archive;
             List<TableRows> counts;
+            Long largeObjects;
             try {
-                counts = countRows(session, scope.countedTables());
+                counts = countRows(session, scope.counted());
+                largeObjects = scope.largeObjects() ? session.largeObjects() : null;
             } catch (RuntimeException e) {
                 dump.abort("row counting failed");
                 dump.awaitQuietly();
@@ -106,7 +108,8 @@ public final class BackupRunner {
                     server.text(), toolVersion, db.database(), request.namespace(), request.backupName(),
                     request.schedule(), request.description(), request.scope(), archiveKey, "custom",
                     new CompressionSpec(request.compression().id(), request.level()), archive.sizeBytes(),
-                    archive.sha256(), counts, rows, startedAt, completedAt);
+                    archive.sha256(), counts, rows, largeObjects,
+                    scope.uncounted().stream().map(Relation::unverified).toList(), startedAt, completedAt);
             try {
                 store.putSmall(request.folder().manifestKey(), ManifestCodec.toBytes(manifest), "application/json");
             } catch (RuntimeException e) {
@@ -131,6 +134,12 @@ public final class BackupRunner {
             result.put("toolVersion", toolVersion);
             result.put("tables", counts.size());
             result.put("rows", rows);
+            if (largeObjects != null) {
+                result.put("largeObjects", largeObjects);
+            }
+            if (!manifest.unverified().isEmpty()) {
+                result.put("unverified", manifest.unverified().size());
+            }
             result.put("startedAt", startedAt.toString());
             result.put("completedAt", completedAt.toString());
             result.put("durationSeconds", seconds);
@@ -164,8 +173,8 @@ public final class BackupRunner {
 
     private DumpScope resolveScope(SnapshotSession session) {
         try {
-            List<TableRef> tables = session.userTables();
-            return DumpScope.resolve(request.scope(), tables, session.schemas(), request.database().database());
+            List<Relation> relations = session.userRelations();
+            return DumpScope.resolve(request.scope(), relations, session.schemas(), request.database().database());
         } catch (SQLException e) {
             throw new AgentFailure(Reason.DumpFailed, "cannot read the table list of " + request.database().database()
                     + ": " + e.getMessage(), e);
@@ -173,11 +182,11 @@ public final class BackupRunner {
     }
 
     /** Schema-only archives hold no rows, so the manifest records 0 for every table (what a restore will find). */
-    private List<TableRows> countRows(SnapshotSession session, List<TableRef> tables) {
+    private List<TableRows> countRows(SnapshotSession session, List<Relation> relations) {
         if (request.scope().schemaOnly()) {
-            return tables.stream().map(t -> new TableRows(t.schema(), t.name(), 0)).toList();
+            return relations.stream().map(r -> r.counted(0)).toList();
         }
-        return session.countRows(tables);
+        return session.countRows(relations);
     }
 
     List<String> pgDumpCommand(PgTool pgDump, String snapshotId, DumpScope scope) {
@@ -187,9 +196,7 @@ public final class BackupRunner {
     /** Arguments as a list (never a shell string); the password travels in the environment only. */
     static List<String> pgDumpCommand(PgTool pgDump, String snapshotId, DumpScope scope, PgTarget db) {
         List<String> command = new ArrayList<>(List.of(pgDump.path().toString(), "--snapshot=" + snapshotId,
-                "--format=custom", "--compress=0", "--no-password",
-                "--host=" + db.host(), "--port=" + db.port(), "--username=" + db.username(),
-                "--dbname=" + db.database()));
+                "--format=custom", "--compress=0", "--no-password", db.toolDbnameArgument()));
         command.addAll(scope.pgDumpSwitches());
         return command;
     }

@@ -1,6 +1,7 @@
 package io.backtrack.agent.cli;
 
 import io.backtrack.agent.engine.postgres.PgTarget;
+import io.backtrack.agent.restore.DatabaseNames;
 import io.backtrack.agent.result.AgentFailure;
 import io.backtrack.agent.result.Reason;
 import picocli.CommandLine.Option;
@@ -39,6 +40,12 @@ public final class DatabaseOptions {
         }
         if (StorageOptions.blank(db)) {
             throw new AgentFailure(Reason.InvalidArguments, "--dbname is required");
+        }
+        try {
+            // PostgreSQL would silently cut a longer name and act on another database.
+            DatabaseNames.requireValid(db, "--dbname");
+        } catch (IllegalArgumentException e) {
+            throw new AgentFailure(Reason.InvalidArguments, e.getMessage(), e);
         }
         return new PgTarget(host, port, db, user, System.getenv("PGPASSWORD"));
     }

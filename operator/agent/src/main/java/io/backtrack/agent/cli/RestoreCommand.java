@@ -25,11 +25,13 @@ import java.util.Map;
 @Command(name = "restore", description = {
         "Restore a backup folder into --dbname, verifying the archive's SHA-256 while it streams (its last bytes "
                 + "are held back until it matched) and the tables' row counts afterwards.",
-        "Strategies: newDatabase (default: --dbname must not exist), swap (restore into a side database, verify, "
-                + "then rename the live database to --previous-database and the side database into its place), "
-                + "inPlace (pg_restore --clean --if-exists into the existing database in one transaction, "
-                + "committed only once the whole archive matched).",
-        "Phases: check (touches nothing), restore, verify (for swap: and put in place), or all of them."})
+        "Strategies: newDatabase (default: --dbname must not exist), swap (restore into a side database created "
+                + "like the live one, verify, then give it the live one's grants and settings and rename the live "
+                + "database to --previous-database and the side database into its place), inPlace (into the "
+                + "existing database in one transaction, committed only once the whole archive matched and every "
+                + "table's row count matched inside that transaction).",
+        "Phases: check (touches nothing), restore, verify (newDatabase and swap; for swap: and put in place), "
+                + "or all of them."})
 public final class RestoreCommand extends ResultCommand {
     @ParentCommand
     AgentMain root;
@@ -66,11 +68,13 @@ public final class RestoreCommand extends ResultCommand {
     String previousDatabase;
 
     @Option(names = "--table", paramLabel = "T",
-            description = "Only this table of the backup: schema.table or a table name (repeatable; definition and "
-                    + "rows, not indexes or constraints, as pg_restore -t)")
+            description = "Only this table of the backup: schema.table, or a table name only one schema has "
+                    + "(repeatable). It comes back as backed up: definition, rows, owned sequences and their values, "
+                    + "defaults, constraints, indexes, triggers, comments, grants, partitions")
     List<String> tables = new ArrayList<>();
 
-    @Option(names = "--schema", paramLabel = "S", description = "Only this schema of the backup (repeatable)")
+    @Option(names = "--schema", paramLabel = "S",
+            description = "Only this schema of the backup, with everything in it (repeatable; with --table: both)")
     List<String> schemas = new ArrayList<>();
 
     @Option(names = "--schema-only", description = "Definitions only, no rows")
@@ -83,17 +87,24 @@ public final class RestoreCommand extends ResultCommand {
             description = "rowCounts (default): compare every restored table's rows with the manifest; none")
     String verify;
 
+    @Option(names = "--lock-timeout", defaultValue = "30s", paramLabel = "DURATION",
+            description = "inPlace: how long a statement may wait for a lock before the restore fails and rolls "
+                    + "back (default: ${DEFAULT-VALUE}; 0s waits forever), e.g. 10s, 2m, 1m30s")
+    String lockTimeout;
+
     @Override
     Map<String, Object> execute() {
         BackupFolder folder;
         RestoreStrategy s;
         RestorePhase p;
         VerifyMode v;
+        java.time.Duration timeout;
         try {
             folder = folderOption.folder();
             s = RestoreStrategy.parse(strategy);
             p = RestorePhase.parse(phase);
             v = VerifyMode.parse(verify);
+            timeout = Durations.parse(lockTimeout, "--lock-timeout");
             if (sideDatabase != null) {
                 DatabaseNames.requireValid(sideDatabase, "--side-database");
             }
@@ -105,7 +116,7 @@ public final class RestoreCommand extends ResultCommand {
         }
         RestoreRequest request = new RestoreRequest(storage.toLocation(), folder, database.toTarget(manifestDatabase(folder)), noOwner,
                 pgBinRoot.resolve(root.pgBinRoot()), s, p, sideDatabase, previousDatabase,
-                new RestoreScope(tables, schemas, schemaOnly, dataOnly), v);
+                new RestoreScope(tables, schemas, schemaOnly, dataOnly), v, timeout);
         return new RestoreRunner(request).run();
     }
 

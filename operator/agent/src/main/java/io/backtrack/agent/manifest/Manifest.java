@@ -8,12 +8,14 @@ import java.util.List;
 
 /**
  * {@code manifest.json}: the flat contract of DESIGN.md §7, written last into a backup folder.
- * A folder without one is not a backup.
+ * A folder without one is not a backup. {@code largeObjects} is the number of large objects the archive holds
+ * (null when it holds none by scope, and in manifests from before it was counted); {@code unverified} lists what
+ * a restore cannot verify (foreign tables, unpopulated materialized views).
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"formatVersion", "backtrackVersion", "engine", "serverVersion", "toolVersion", "database",
         "namespace", "backup", "schedule", "description", "scope", "archiveKey", "format", "compression",
-        "sizeBytes", "sha256", "tables", "rows", "startedAt", "completedAt"})
+        "sizeBytes", "sha256", "tables", "rows", "largeObjects", "unverified", "startedAt", "completedAt"})
 public record Manifest(
         int formatVersion,
         String backtrackVersion,
@@ -33,6 +35,8 @@ public record Manifest(
         String sha256,
         List<TableRows> tables,
         long rows,
+        Long largeObjects,
+        List<UnverifiedObject> unverified,
         Instant startedAt,
         Instant completedAt) {
 
@@ -41,5 +45,17 @@ public record Manifest(
 
     public Manifest {
         tables = tables == null ? List.of() : List.copyOf(tables);
+        unverified = unverified == null ? List.of() : List.copyOf(unverified);
+    }
+
+    /** True unless the backup holds only part of the database (tables, schemas or exclusions chosen). */
+    public boolean wholeDatabase() {
+        return scope == null || (scope.tables().isEmpty() && scope.schemas().isEmpty()
+                && scope.excludeTables().isEmpty());
+    }
+
+    /** True if the archive holds definitions only. */
+    public boolean schemaOnly() {
+        return scope != null && scope.schemaOnly();
     }
 }

@@ -1,5 +1,6 @@
 package io.backtrack.agent.restore;
 
+import io.backtrack.agent.engine.postgres.ArchiveToc;
 import io.backtrack.agent.manifest.Manifest;
 import io.backtrack.agent.manifest.ManifestCodec;
 import io.backtrack.agent.result.AgentFailure;
@@ -7,7 +8,9 @@ import io.backtrack.agent.result.Reason;
 import io.backtrack.agent.storage.BackupFolder;
 import io.backtrack.agent.storage.ObjectStore;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 
 /** Reads a backup folder's manifest and checks its archive is there with the recorded size. */
 public final class ArchiveSource {
@@ -34,6 +37,20 @@ public final class ArchiveSource {
         if (size != manifest.sizeBytes()) {
             throw new AgentFailure(Reason.ArchiveCorrupt, "archive " + manifest.archiveKey() + " has " + size
                     + " bytes but its manifest records " + manifest.sizeBytes() + "; it was truncated or replaced");
+        }
+    }
+
+    /**
+     * The archive's table of contents, from its first bytes (the download is abandoned after them). An archive
+     * whose start does not parse is corrupt; the full SHA-256 check says more when it runs.
+     */
+    public static ArchiveToc readToc(ObjectStore store, Manifest manifest) {
+        try (InputStream stored = store.open(manifest.archiveKey());
+             InputStream plain = BackupFolder.compressionOf(manifest.archiveKey()).decompress(stored)) {
+            return ArchiveToc.read(new BufferedInputStream(plain, 64 * 1024));
+        } catch (IOException e) {
+            throw new AgentFailure(Reason.ArchiveCorrupt, "the table of contents of archive " + manifest.archiveKey()
+                    + " cannot be read: " + e.getMessage() + "; restore from another backup", e);
         }
     }
 

@@ -2,6 +2,7 @@ package io.backtrack.agent.restore;
 
 import io.backtrack.agent.engine.postgres.PgTarget;
 import io.backtrack.agent.engine.postgres.PgTool;
+import io.backtrack.agent.engine.postgres.ToolErrors;
 import io.backtrack.agent.log.StructuredLog;
 import io.backtrack.agent.manifest.Manifest;
 import io.backtrack.agent.result.AgentFailure;
@@ -27,17 +28,8 @@ import java.util.List;
  * manifest; when pg_restore needs less than the whole archive (a selective restore) the rest is still read and
  * hashed before the restore counts as done.
  *
- * <p>Two ways in:
- * <ul>
- *   <li>{@link #intoNewDatabase}: {@code pg_restore --dbname} into a database this run created (dropped by the
- *       caller on any failure).
- *   <li>{@link #inPlace}: {@code pg_restore --clean --if-exists --file=-} piped through the agent into
- *       {@code psql} inside one explicit transaction. The agent sends {@code COMMIT} only after pg_restore has
- *       ended and the whole archive's SHA-256 matched; on a mismatch, any error, or the agent dying, psql
- *       ends without it and PostgreSQL rolls everything back, so the target is left exactly as it was. (pg_restore's
- *       own {@code --single-transaction} commits as soon as it has what it selected, which for a selective
- *       restore can be before the end of the archive was checked.)
- * </ul>
+ * <p>{@link #intoNewDatabase} runs {@code pg_restore --dbname} into a database this run created (dropped by the
+ * caller on any failure); {@link InPlaceRestore} uses {@link #feed} for the in-place restore through psql.
  */
 final class ArchiveStreamer {
     static final int HOLD_BACK_BYTES = 1024 * 1024;
@@ -56,13 +48,12 @@ final class ArchiveStreamer {
 
     void intoNewDatabase(PgTool pgRestore, List<String> switches) {
         List<String> command = new ArrayList<>(List.of(pgRestore.path().toString(), "--exit-on-error",
-                "--no-password", "--host=" + db.host(), "--port=" + db.port(), "--username=" + db.username(),
-                "--dbname=" + db.database()));
+                "--no-password", db.toolDbnameArgument()));
         if (noOwner) {
             command.add("--no-owner");
         }
         command.addAll(switches);
-        Process restore = start(command, pgRestore, ProcessBuilder.Redirect.DISCARD);
+        Process restore = start(command, pgRestore, ProcessBuilder.Redirect.DISCARD, db);
         BoundedTail stderr = BoundedTail.collect(restore.getErrorStream(), 16 * 1024, "pg_restore-stderr");
         Feed feed = feed(restore);
         int exit = waitFor(restore);
@@ -75,108 +66,13 @@ final class ArchiveStreamer {
         }
         if (exit != 0) {
             throw new AgentFailure(Reason.RestoreFailed, "pg_restore failed (exit status " + exit + "): "
-                    + tail(stderr.text()));
+                    + firstError(stderr.text()));
         }
         warnings(stderr);
     }
 
-    /** {@code clean}: drop each object before re-creating it (not for a data-only restore). */
-    void inPlace(PgTool pgRestore, PgTool psql, List<String> switches, List<String> prelude, boolean clean) {
-        List<String> psqlCommand = List.of(psql.path().toString(), "--no-psqlrc", "--quiet", "--no-password",
-                "--set=ON_ERROR_STOP=1", "--host=" + db.host(), "--port=" + db.port(), "--username=" + db.username(),
-                "--dbname=" + db.database());
-        Process sql = start(psqlCommand, psql, ProcessBuilder.Redirect.DISCARD);
-        BoundedTail sqlErr = BoundedTail.collect(sql.getErrorStream(), 16 * 1024, "psql-stderr");
-        List<String> command = new ArrayList<>(List.of(pgRestore.path().toString(), "--file=-"));
-        if (clean) {
-            command.add("--clean");
-            command.add("--if-exists");
-        }
-        if (noOwner) {
-            command.add("--no-owner");
-        }
-        command.addAll(switches);
-        Process restore;
-        try {
-            restore = start(command, pgRestore, ProcessBuilder.Redirect.PIPE);
-        } catch (AgentFailure e) {
-            sql.destroyForcibly();
-            throw e;
-        }
-        BoundedTail stderr = BoundedTail.collect(restore.getErrorStream(), 16 * 1024, "pg_restore-stderr");
-        OutputStream sqlIn = sql.getOutputStream();
-        IOException[] relayError = new IOException[1];
-        Thread relay = new Thread(() -> {
-            try (InputStream script = restore.getInputStream()) {
-                StringBuilder begin = new StringBuilder("BEGIN;\n");
-                prelude.forEach(s -> begin.append(s).append(";\n"));
-                sqlIn.write(begin.toString().getBytes(StandardCharsets.UTF_8));
-                script.transferTo(sqlIn);
-                sqlIn.flush();
-            } catch (IOException e) {
-                relayError[0] = e;
-                // psql is gone (a failed statement): stop pg_restore so the archive feed ends too.
-                restore.destroyForcibly();
-            }
-        }, "pg_restore-to-psql");
-        relay.setDaemon(true);
-        relay.start();
-
-        boolean committed = false;
-        try {
-            Feed feed = feed(restore);
-            int exit = waitFor(restore);
-            join(relay);
-            if (feed.corruption != null) {
-                throw corrupt(feed.corruption, feed.readError);
-            }
-            if (relayError[0] != null || !sql.isAlive()) {
-                closeQuietly(sqlIn);
-                int sqlExit = waitFor(sql);
-                throw new AgentFailure(Reason.RestoreFailed, "restoring into \"" + db.database() + "\" failed and "
-                        + "was rolled back; the database is unchanged (psql exit status " + sqlExit + "): "
-                        + tail(sqlErr.text()));
-            }
-            if (feed.readError != null) {
-                throw new AgentFailure(Reason.RestoreFailed, "reading the archive failed: "
-                        + feed.readError.getMessage() + "; the restore was rolled back, the database is unchanged",
-                        feed.readError);
-            }
-            if (exit != 0) {
-                throw new AgentFailure(Reason.RestoreFailed, "pg_restore failed (exit status " + exit + "): "
-                        + tail(stderr.text()) + "; the restore was rolled back, the database is unchanged");
-            }
-            // pg_restore ended and the whole archive matched its manifest: only now may the transaction commit.
-            try {
-                sqlIn.write("COMMIT;\n".getBytes(StandardCharsets.UTF_8));
-                sqlIn.close();
-            } catch (IOException e) {
-                // psql died just now; its exit status tells.
-            }
-            int sqlExit = waitFor(sql);
-            if (sqlExit != 0) {
-                throw new AgentFailure(Reason.RestoreFailed, "restoring into \"" + db.database() + "\" failed and "
-                        + "was rolled back; the database is unchanged (psql exit status " + sqlExit + "): "
-                        + tail(sqlErr.text()));
-            }
-            committed = true;
-            warnings(stderr);
-            String sqlWarnings = sqlErr.text();
-            if (!sqlWarnings.isEmpty()) {
-                StructuredLog.warn("psql.stderr", "text", tail(sqlWarnings));
-            }
-        } finally {
-            if (!committed) {
-                // Without COMMIT the server rolls the open transaction back when psql's connection ends.
-                sql.destroyForcibly();
-                restore.destroyForcibly();
-                waitFor(sql);
-            }
-        }
-    }
-
     /** The outcome of feeding the archive to pg_restore's stdin. */
-    private static final class Feed {
+    static final class Feed {
         IOException readError;
         String corruption;
     }
@@ -186,7 +82,7 @@ final class ArchiveStreamer {
      * its stdin is closed: it must never see a clean end of a refused archive. When the process stops reading
      * early, or after a read failure, the rest of the stored object is read so its SHA-256 tells corruption apart.
      */
-    private Feed feed(Process process) {
+    Feed feed(Process process) {
         Feed feed = new Feed();
         Sha256 sha256 = new Sha256();
         DigestingInputStream stored = new DigestingInputStream(store.open(manifest.archiveKey()), sha256);
@@ -251,12 +147,12 @@ final class ArchiveStreamer {
         return ArchiveSource.hashMismatch(manifest, actual, sha256.bytes()).getMessage();
     }
 
-    private static AgentFailure corrupt(String message, Throwable cause) {
+    static AgentFailure corrupt(String message, Throwable cause) {
         return new AgentFailure(Reason.ArchiveCorrupt, message + "; the restore was stopped before anything of it "
                 + "was committed", cause);
     }
 
-    private Process start(List<String> command, PgTool tool, ProcessBuilder.Redirect stdout) {
+    static Process start(List<String> command, PgTool tool, ProcessBuilder.Redirect stdout, PgTarget db) {
         ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(stdout);
         if (db.password() != null) {
             pb.environment().put("PGPASSWORD", db.password());
@@ -269,7 +165,7 @@ final class ArchiveStreamer {
         }
     }
 
-    private static void warnings(BoundedTail stderr) {
+    static void warnings(BoundedTail stderr) {
         String text = stderr.text();
         if (!text.isEmpty()) {
             StructuredLog.warn("pg_restore.stderr", "text", tail(text));
@@ -286,7 +182,7 @@ final class ArchiveStreamer {
         }
     }
 
-    private static void join(Thread thread) {
+    static void join(Thread thread) {
         try {
             thread.join();
         } catch (InterruptedException e) {
@@ -294,7 +190,7 @@ final class ArchiveStreamer {
         }
     }
 
-    private static void closeQuietly(Closeable c) {
+    static void closeQuietly(Closeable c) {
         try {
             c.close();
         } catch (IOException ignored) {
@@ -305,5 +201,17 @@ final class ArchiveStreamer {
     static String tail(String text) {
         String t = text == null ? "" : text.strip();
         return t.length() <= 1200 ? t : "…" + t.substring(t.length() - 1200);
+    }
+
+    /**
+     * The first error of a tool's stderr as status may show it (no row data, no statements); the whole text goes
+     * to the Job's log.
+     */
+    static String firstError(String stderr) {
+        if (stderr != null && !stderr.isBlank()) {
+            StructuredLog.warn("restore.tool-error", "text", tail(stderr));
+        }
+        return ToolErrors.firstError(stderr).orElse("no error text (see the Job's log)")
+                + " (the Job's log has the full text)";
     }
 }

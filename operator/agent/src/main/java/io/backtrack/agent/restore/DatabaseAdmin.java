@@ -2,6 +2,7 @@ package io.backtrack.agent.restore;
 
 import io.backtrack.agent.engine.postgres.PgConnections;
 import io.backtrack.agent.engine.postgres.PgTarget;
+import io.backtrack.agent.engine.postgres.ToolErrors;
 import io.backtrack.agent.log.StructuredLog;
 import io.backtrack.agent.result.AgentFailure;
 import io.backtrack.agent.result.Reason;
@@ -13,6 +14,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Database-level operations over a connection to the maintenance database: exist, create, drop, swap. */
 final class DatabaseAdmin implements AutoCloseable {
@@ -79,9 +82,19 @@ final class DatabaseAdmin implements AutoCloseable {
         }
     }
 
+    /** An empty database from template0 (template1 may hold objects a restore would collide with). */
     void create(String database) {
+        createWith("CREATE DATABASE " + PgConnections.quoteIdent(database) + " TEMPLATE template0", database);
+    }
+
+    /** An empty database that is {@code like} in owner, encoding, locale and tablespace (see DatabaseProperties). */
+    void createLike(String database, DatabaseProperties like) {
+        createWith(like.createSql(database), database);
+    }
+
+    private void createWith(String sql, String database) {
         try (Statement st = admin.createStatement()) {
-            st.execute("CREATE DATABASE " + PgConnections.quoteIdent(database));
+            st.execute(sql);
         } catch (SQLException e) {
             if ("42P04".equals(e.getSQLState())) {
                 throw new AgentFailure(Reason.DatabaseExists, "database \"" + database + "\" already exists on "
@@ -89,11 +102,35 @@ final class DatabaseAdmin implements AutoCloseable {
             }
             if ("42501".equals(e.getSQLState())) {
                 throw new AgentFailure(Reason.RestoreFailed, "user \"" + target.username() + "\" may not create "
-                        + "databases on " + target.address() + " (needs CREATEDB): " + e.getMessage(), e);
+                        + "database \"" + database + "\" on " + target.address() + " (needs CREATEDB, and to create it "
+                        + "for its owner, membership in the owning role)", e);
             }
             throw failed("cannot create database \"" + database + "\"", e);
         }
         StructuredLog.info("restore.database-created", "database", database);
+    }
+
+    DatabaseProperties properties(String database) {
+        try {
+            return DatabaseProperties.read(admin, database, serverVersionNumber());
+        } catch (SQLException e) {
+            throw failed("cannot read the properties of database \"" + database + "\"", e);
+        }
+    }
+
+    /** Makes {@code database} equal to {@code like} in grants, comment, limits and settings. */
+    void applyProperties(DatabaseProperties like, String database) {
+        List<String> statements = new ArrayList<>(like.applySql(database));
+        statements.add(like.allowConnectionsSql(database));
+        for (String sql : statements) {
+            execute(sql, "give \"" + database + "\" the properties of \"" + like.name() + "\" (" + firstWords(sql)
+                    + "); nothing was swapped");
+        }
+    }
+
+    private static String firstWords(String sql) {
+        String[] words = sql.split(" ");
+        return String.join(" ", java.util.Arrays.copyOf(words, Math.min(words.length, 4)));
     }
 
     /** Drops a database this run created (best effort: logs instead of throwing). */
@@ -107,12 +144,15 @@ final class DatabaseAdmin implements AutoCloseable {
     }
 
     /**
-     * Puts {@code side} in place of {@code live} in one step: blocks new connections to {@code live}, terminates
+     * Puts {@code side} in place of {@code live} in one step: gives {@code side} the live database's grants,
+     * comment, limits and settings, blocks new connections to {@code live}, terminates
      * its sessions (retrying until none are left), then renames {@code live → previous} and {@code side → live}
      * in one transaction, and re-allows connections to {@code previous}. On failure nothing is renamed and
      * connections are allowed again.
      */
     void swap(String live, String side, String previous) {
+        // The restored database takes the live one's place with everything the live one was besides its rows.
+        applyProperties(properties(live), side);
         String liveQ = PgConnections.quoteIdent(live);
         execute("ALTER DATABASE " + liveQ + " ALLOW_CONNECTIONS false", "block new connections to \"" + live + "\"");
         boolean renamed = false;
@@ -153,6 +193,54 @@ final class DatabaseAdmin implements AutoCloseable {
             }
         }
         StructuredLog.info("restore.swapped", "database", live, "previousDatabase", previous, "from", side);
+    }
+
+    /**
+     * What became of a transaction: "committed", "aborted" or null (unknown). A backend still running it (its
+     * client is gone) is terminated first, so the answer is final rather than "in progress".
+     */
+    String transactionStatus(long xid, int pid) {
+        boolean xid8 = serverVersionNumber() >= 130000;
+        String status = xid8 ? "SELECT pg_catalog.pg_xact_status(?::text::pg_catalog.xid8)"
+                : "SELECT pg_catalog.txid_status(?)";
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        try (PreparedStatement terminate = admin.prepareStatement("""
+                SELECT pg_catalog.pg_terminate_backend(pid) FROM pg_catalog.pg_stat_activity
+                 WHERE pid = ? AND backend_xid::text = ?""");
+             PreparedStatement ask = admin.prepareStatement(status)) {
+            terminate.setInt(1, pid);
+            terminate.setString(2, Long.toString(xid & 0xFFFFFFFFL));
+            terminate.execute();
+            while (true) {
+                if (xid8) {
+                    ask.setString(1, Long.toString(xid));
+                } else {
+                    ask.setLong(1, xid);
+                }
+                String answer;
+                try (ResultSet rs = ask.executeQuery()) {
+                    rs.next();
+                    answer = rs.getString(1);
+                }
+                if (!"in progress".equals(answer) || Instant.now().isAfter(deadline)) {
+                    return "in progress".equals(answer) ? null : answer;
+                }
+                sleep(100);
+            }
+        } catch (SQLException e) {
+            StructuredLog.warn("restore.transaction-status-failed", "sqlState", e.getSQLState());
+            return null;
+        }
+    }
+
+    int serverVersionNumber() {
+        try (Statement st = admin.createStatement();
+             ResultSet rs = st.executeQuery("SELECT current_setting('server_version_num')::int")) {
+            rs.next();
+            return rs.getInt(1);
+        } catch (SQLException e) {
+            throw failed("cannot read the server version", e);
+        }
     }
 
     private int terminateSessions(String database) {
@@ -207,7 +295,7 @@ final class DatabaseAdmin implements AutoCloseable {
     }
 
     private AgentFailure failed(String what, SQLException e) {
-        return new AgentFailure(Reason.RestoreFailed, what + " on " + target.address() + ": " + e.getMessage(), e);
+        return new AgentFailure(Reason.RestoreFailed, what + " on " + target.address() + ": " + ToolErrors.of(e), e);
     }
 
     private static void sleep(long ms) {

@@ -1,11 +1,13 @@
 package io.backtrack.agent.restore;
 
 import io.backtrack.agent.concurrent.Futures;
+import io.backtrack.agent.engine.postgres.ArchiveToc;
 import io.backtrack.agent.engine.postgres.PgConnections;
 import io.backtrack.agent.engine.postgres.PgServerVersion;
 import io.backtrack.agent.engine.postgres.PgTarget;
 import io.backtrack.agent.engine.postgres.PgTool;
 import io.backtrack.agent.engine.postgres.PgToolLocator;
+import io.backtrack.agent.engine.postgres.ToolErrors;
 import io.backtrack.agent.log.StructuredLog;
 import io.backtrack.agent.manifest.Manifest;
 import io.backtrack.agent.manifest.TableRows;
@@ -14,6 +16,10 @@ import io.backtrack.agent.result.Reason;
 import io.backtrack.agent.storage.ObjectStore;
 import io.backtrack.agent.verify.VerifyRunner;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -22,24 +28,29 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Restore a backup folder with a strategy (newDatabase, swap, inPlace), in phases:
+ * Restore a backup folder with a strategy (newDatabase, swap, inPlace), in steps:
  * <ul>
- *   <li>check: touches nothing. Manifest, archive (full SHA-256 and decompression), server reachable and not older
- *       than the backup's source, a pg_restore for both, scope within the manifest, the strategy's preconditions.
+ *   <li>check: touches nothing. Manifest, archive (full SHA-256 and decompression) and its table of contents,
+ *       server reachable and not older than the backup's source, a pg_restore for both, the scope against the
+ *       backup, the strategy's preconditions, and for inPlace what the in-place restore would fail on
+ *       ({@link InPlaceChecks}).
  *   <li>restore: streams the archive (SHA-256 re-computed, tail held back until it matched) into pg_restore:
- *       a new database (newDatabase), a side database (swap; the live one is not touched), or the target in one
- *       transaction committed only after the archive matched (inPlace). A database this phase created is dropped
- *       on any failure.
- *   <li>verify: row counts against the manifest; for swap then the side database is put in place in one step and
- *       the replaced database kept as the previous database.
- *   <li>all: the three in one process (the archive is checked while it streams, not downloaded twice).
+ *       a new database (newDatabase), a side database created like the live one (swap; the live one is not
+ *       touched), or the target in one transaction that commits only after the archive matched and every
+ *       restored table's row count matched the manifest, inside that transaction (inPlace; see
+ *       {@link InPlaceRestore}). A database this step created is dropped on any failure.
+ *   <li>verify (newDatabase, swap): row counts against the manifest; for swap then the side database takes the
+ *       live one's grants, settings and comment and is put in place in one step, the replaced database kept.
+ *   <li>all: the steps in one process (the archive is checked while it streams, not downloaded twice).
  * </ul>
  */
 public final class RestoreRunner {
@@ -60,6 +71,10 @@ public final class RestoreRunner {
             throw new AgentFailure(Reason.InvalidArguments, "--side-database and --previous-database are for "
                     + "strategy swap only (strategy is " + strategy + ")");
         }
+        if (strategy == RestoreStrategy.IN_PLACE && phase == RestorePhase.VERIFY) {
+            throw new AgentFailure(Reason.InvalidArguments, "an in-place restore checks its row counts inside its own "
+                    + "transaction, before it commits (the restore step); it has no separate verify step");
+        }
         StructuredLog.info("restore.started", "phase", phase, "strategy", strategy, "bucket",
                 request.storage().bucket(), "key", request.folder().key(), "server", target.address(), "database",
                 target.database());
@@ -79,7 +94,6 @@ public final class RestoreRunner {
             throw e;
         }
         Manifest manifest = source.manifest();
-        List<TableRows> inScope = source.inScope();
         Swap names = source.names();
         try (ObjectStore store = opened; DatabaseAdmin admin = Futures.join(connecting)) {
             PgServerVersion server = serverVersion(admin, target);
@@ -89,7 +103,7 @@ public final class RestoreRunner {
             PgTool pgRestore = tools.require("pg_restore", Math.max(server.major(), archiveMajor),
                     "the agent image must carry client tools >= the server's and the archive's major version "
                             + "(archive made by " + manifest.toolVersion() + ")");
-            PgTool psql = strategy == RestoreStrategy.IN_PLACE && phase != RestorePhase.VERIFY
+            PgTool psql = strategy == RestoreStrategy.IN_PLACE && phase != RestorePhase.CHECK
                     ? tools.require("psql", pgRestore.major(), "an in-place restore runs pg_restore's SQL "
                     + "through psql in one transaction") : null;
 
@@ -112,34 +126,42 @@ public final class RestoreRunner {
             if (request.scope().partial()) {
                 result.put("scope", request.scope().describe());
             }
+            if (!manifest.unverified().isEmpty()) {
+                result.put("unverified", manifest.unverified().size());
+            }
 
             switch (phase) {
                 case CHECK -> {
                     requireRestorable(admin, names);
+                    result.putAll(checkInPlace(source));
                     VerifyRunner.ArchiveScan scan = VerifyRunner.scan(store, manifest);
                     result.put("archiveVerified", true);
                     result.put("uncompressedBytes", scan.uncompressedBytes());
-                    result.put("tables", inScope.size());
-                    result.put("rows", expectedRows(inScope));
+                    result.put("tables", source.expected().tables().size());
+                    result.put("rows", source.expected().rows());
                     if (strategy == RestoreStrategy.SWAP) {
                         result.put("previousDatabase", names.previous());
                     }
                 }
                 case RESTORE -> {
                     requireRestorable(admin, names);
-                    restore(admin, store, manifest, pgRestore, psql, names);
+                    RowVerification inTransaction = restore(admin, store, source, pgRestore, psql);
                     result.put("database", strategy == RestoreStrategy.SWAP ? names.side() : target.database());
                     result.put("archiveVerified", true);
+                    if (inTransaction != null) {
+                        result.putAll(verified(inTransaction));
+                    }
                 }
                 case VERIFY -> {
                     requireVerifiable(admin, names);
-                    result.putAll(verify(admin, inScope, names, result, startedAt));
+                    result.putAll(verify(admin, source, result));
                 }
                 case ALL -> {
                     requireRestorable(admin, names);
-                    restore(admin, store, manifest, pgRestore, psql, names);
+                    result.putAll(checkInPlace(source));
+                    RowVerification inTransaction = restore(admin, store, source, pgRestore, psql);
                     result.put("archiveVerified", true);
-                    result.putAll(verify(admin, inScope, names, result, startedAt));
+                    result.putAll(inTransaction != null ? verified(inTransaction) : verify(admin, source, result));
                 }
             }
             Instant completedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
@@ -158,10 +180,11 @@ public final class RestoreRunner {
     }
 
     /** What the storage side settles before any database is touched. */
-    private record Source(Manifest manifest, Swap names, List<TableRows> inScope) {
+    private record Source(Manifest manifest, ArchiveToc toc, RestoreScope.Resolved scope,
+                          RowVerification.Expected expected, Swap names) {
     }
 
-    /** Bucket, manifest and archive checked, names and scope validated against them; touches no database. */
+    /** Bucket, manifest, archive and its TOC checked, names and scope validated against them; touches no database. */
     private Source source(ObjectStore store, Instant startedAt) {
         PgTarget target = request.target();
         store.requireBucket();
@@ -176,8 +199,35 @@ public final class RestoreRunner {
             throw new AgentFailure(Reason.InvalidArguments, "--dbname, --side-database and --previous-database "
                     + "must be three different names (got " + target.database() + ", " + side + ", " + previous + ")");
         }
-        request.scope().validate(manifest, request.strategy());
-        return new Source(manifest, new Swap(side, previous), request.scope().tablesIn(manifest));
+        ArchiveToc toc = ArchiveSource.readToc(store, manifest);
+        String backup = manifest.backup() != null ? manifest.backup() : request.folder().key();
+        RestoreScope.Resolved scope = request.scope().resolve(manifest, toc, request.strategy(), backup);
+        return new Source(manifest, toc, scope, expected(manifest, scope), new Swap(side, previous));
+    }
+
+    /**
+     * What the restored database must show: the manifest's row counts of the restored tables (zero for a
+     * schema-only restore, which leaves materialized views unpopulated), and the large objects when all of them
+     * are restored (exactly them into a fresh database; at least them in place, where newer ones stay).
+     */
+    private RowVerification.Expected expected(Manifest manifest, RestoreScope.Resolved scope) {
+        RestoreScope s = request.scope();
+        if (request.verify() == VerifyMode.NONE) {
+            return new RowVerification.Expected(List.of(), null, false);
+        }
+        List<TableRows> tables = s.schemaOnly()
+                ? scope.expected().stream().filter(t -> !t.materializedView()).map(t -> t.withRows(0)).toList()
+                : scope.expected();
+        Long largeObjects = scope.wholeArchive() && !s.schemaOnly() && !s.dataOnly() ? manifest.largeObjects() : null;
+        return new RowVerification.Expected(tables, largeObjects, request.strategy() != RestoreStrategy.IN_PLACE);
+    }
+
+    private Map<String, Object> checkInPlace(Source source) {
+        if (request.strategy() != RestoreStrategy.IN_PLACE) {
+            return Map.of();
+        }
+        return new InPlaceChecks(source.toc(), request.target())
+                .run(source.scope(), !request.scope().dataOnly(), source.expected().largeObjects());
     }
 
     private static PgServerVersion serverVersion(DatabaseAdmin admin, PgTarget target) {
@@ -185,7 +235,7 @@ public final class RestoreRunner {
             return PgServerVersion.of(admin.connection());
         } catch (SQLException e) {
             throw new AgentFailure(Reason.DatabaseUnreachable, "cannot read the server version of "
-                    + target.address() + ": " + e.getMessage(), e);
+                    + target.address() + ": " + ToolErrors.of(e), e);
         }
     }
 
@@ -277,49 +327,93 @@ public final class RestoreRunner {
         }
     }
 
-    private void restore(DatabaseAdmin admin, ObjectStore store, Manifest manifest, PgTool pgRestore, PgTool psql,
-                         Swap names) {
+    /** Restores; for inPlace returns the row counts checked inside its transaction (else null: verify counts). */
+    private RowVerification restore(DatabaseAdmin admin, ObjectStore store, Source source, PgTool pgRestore,
+                                    PgTool psql) {
         PgTarget target = request.target();
         RestoreScope scope = request.scope();
-        List<String> switches = scope.pgRestoreSwitches(manifest);
-        if (request.strategy() == RestoreStrategy.IN_PLACE) {
-            new ArchiveStreamer(store, manifest, target, request.noOwner())
-                    .inPlace(pgRestore, psql, switches, scope.preludeSql(manifest, RestoreStrategy.IN_PLACE),
-                            !scope.dataOnly());
-            StructuredLog.info("restore.restored", "database", target.database(), "strategy", "inPlace");
-            return;
-        }
-        String into = request.strategy() == RestoreStrategy.SWAP ? names.side() : target.database();
-        PgTarget db = target.withDatabase(into);
-        admin.create(into);
+        Manifest manifest = source.manifest();
+        Path listFile = listFile(source.scope());
         try {
-            prepareFreshDatabase(manifest, db);
-            new ArchiveStreamer(store, manifest, db, request.noOwner()).intoNewDatabase(pgRestore, switches);
-        } catch (RuntimeException e) {
-            admin.dropQuietly(into, "the restore failed; no half-restored database is left behind");
-            throw e;
+            List<String> switches = new ArrayList<>();
+            if (listFile != null) {
+                switches.add("--use-list=" + listFile);
+            }
+            switches.addAll(scope.pgRestoreSwitches());
+            if (request.strategy() == RestoreStrategy.IN_PLACE) {
+                RowVerification counts = new InPlaceRestore(new ArchiveStreamer(store, manifest, target,
+                        request.noOwner()), admin, target, request.noOwner())
+                        .run(pgRestore, psql, switches, scope.truncateSql(source.scope()), !scope.dataOnly(),
+                                request.lockTimeout().toMillis(), source.expected());
+                StructuredLog.info("restore.restored", "database", target.database(), "strategy", "inPlace");
+                return counts;
+            }
+            String into = request.strategy() == RestoreStrategy.SWAP ? source.names().side() : target.database();
+            PgTarget db = target.withDatabase(into);
+            if (request.strategy() == RestoreStrategy.SWAP) {
+                admin.createLike(into, admin.properties(target.database()));
+            } else {
+                admin.create(into);
+            }
+            try {
+                prepareFreshDatabase(source, db);
+                new ArchiveStreamer(store, manifest, db, request.noOwner()).intoNewDatabase(pgRestore, switches);
+            } catch (RuntimeException e) {
+                admin.dropQuietly(into, "the restore failed; no half-restored database is left behind");
+                throw e;
+            }
+            StructuredLog.info("restore.restored", "database", into, "strategy", request.strategy());
+            return null;
+        } finally {
+            if (listFile != null) {
+                try {
+                    Files.deleteIfExists(listFile);
+                } catch (IOException ignored) {
+                    // a temporary file in the Job's emptyDir
+                }
+            }
         }
-        StructuredLog.info("restore.restored", "database", into, "strategy", request.strategy());
+    }
+
+    /** pg_restore's {@code --use-list} file for a partial restore (null: the whole archive). */
+    private static Path listFile(RestoreScope.Resolved scope) {
+        if (scope.wholeArchive()) {
+            return null;
+        }
+        try {
+            Path file = Files.createTempFile("backtrack-restore-", ".list");
+            Files.writeString(file, scope.listFile(), StandardCharsets.UTF_8);
+            return file;
+        } catch (IOException e) {
+            throw new AgentFailure(Reason.RestoreFailed, "cannot write pg_restore's list file under "
+                    + System.getProperty("java.io.tmpdir") + ": " + e.getMessage(), e);
+        }
     }
 
     /**
-     * A fresh database has a {@code public} schema and nothing else. A selective restore needs its schemas created
-     * first (pg_restore's -t/-n never create them); a whole restore of a partial archive needs the same for a
-     * {@code --table} backup (which holds no CREATE SCHEMA) and {@code public} gone for a {@code --schema public}
-     * backup (which creates it). This database was created by this run and is empty, so this is safe.
+     * A database created from template0 has the {@code public} schema and nothing else. What is restored into it
+     * may create {@code public} itself (a backup of that schema: it is dropped first, the database being empty),
+     * or hold objects in schemas it does not create (a backup of some tables: those schemas are created first).
      */
-    private void prepareFreshDatabase(Manifest manifest, PgTarget db) {
-        List<String> sql = new ArrayList<>();
-        RestoreScope scope = request.scope();
-        if (scope.selective()) {
-            sql.addAll(scope.preludeSql(manifest, request.strategy()));
-        } else if (manifest.scope() != null && !manifest.scope().tables().isEmpty()) {
-            for (String schema : manifest.tables().stream().map(TableRows::schema).distinct().toList()) {
-                sql.add("CREATE SCHEMA IF NOT EXISTS " + PgConnections.quoteIdent(schema));
+    private void prepareFreshDatabase(Source source, PgTarget db) {
+        List<ArchiveToc.Entry> restored = source.scope().wholeArchive() ? source.toc().entries()
+                : source.toc().entries().stream().filter(e -> source.scope().entries().contains(e.dumpId())).toList();
+        Set<String> created = new LinkedHashSet<>();
+        Set<String> used = new LinkedHashSet<>();
+        for (ArchiveToc.Entry e : restored) {
+            if (e.is("SCHEMA")) {
+                created.add(e.tag());
+            } else if (!e.namespace().isEmpty() && !request.scope().dataOnly()) {
+                used.add(e.namespace());
             }
-        } else if (manifest.scope() != null && manifest.scope().schemas().contains("public")) {
+        }
+        List<String> sql = new ArrayList<>();
+        if (created.contains("public")) {
             sql.add("DROP SCHEMA IF EXISTS public");
         }
+        used.removeAll(created);
+        used.remove("public");
+        used.forEach(schema -> sql.add("CREATE SCHEMA IF NOT EXISTS " + PgConnections.quoteIdent(schema)));
         if (sql.isEmpty()) {
             return;
         }
@@ -329,35 +423,36 @@ public final class RestoreRunner {
             }
         } catch (SQLException e) {
             throw new AgentFailure(Reason.RestoreFailed, "cannot prepare schemas in \"" + db.database() + "\": "
-                    + e.getMessage(), e);
+                    + ToolErrors.of(e), e);
         }
     }
 
-    private long expectedRows(List<TableRows> inScope) {
-        return request.scope().schemaOnly() ? 0 : inScope.stream().mapToLong(TableRows::rows).sum();
+    private Map<String, Object> verified(RowVerification counts) {
+        Map<String, Object> fields = new LinkedHashMap<>(counts.fields());
+        fields.put("verified", request.verify() != VerifyMode.NONE);
+        fields.put("verifiedBeforeCommit", true);
+        return fields;
     }
 
-    /** Row counts; then, for swap, the side database goes in place. Returns the verify fields. */
-    private Map<String, Object> verify(DatabaseAdmin admin, List<TableRows> inScope, Swap names,
-                                       Map<String, Object> soFar, Instant startedAt) {
+    /** Row counts of a new or side database; then, for swap, the side database goes in place. */
+    private Map<String, Object> verify(DatabaseAdmin admin, Source source, Map<String, Object> soFar) {
         PgTarget target = request.target();
+        Swap names = source.names();
         boolean swap = request.strategy() == RestoreStrategy.SWAP;
         String restoredInto = swap ? names.side() : target.database();
         Map<String, Object> fields = new LinkedHashMap<>();
-        List<TableRows> expected = request.scope().schemaOnly()
-                ? inScope.stream().map(t -> new TableRows(t.schema(), t.name(), 0)).toList() : inScope;
         if (request.verify() == VerifyMode.NONE) {
-            fields.put("tables", expected.size());
-            fields.put("rowsExpected", expectedRows(inScope));
+            fields.put("tables", source.scope().expected().size());
+            fields.put("rowsExpected", source.scope().expected().stream().mapToLong(TableRows::rows).sum());
             fields.put("verified", false);
         } else {
             RowVerification verification;
             try {
-                verification = RowVerification.count(target.withDatabase(restoredInto), expected);
+                verification = RowVerification.count(target.withDatabase(restoredInto), source.expected());
             } catch (AgentFailure e) {
                 if (swap) {
                     admin.dropQuietly(names.side(), "its row counts could not be verified; the live database is untouched");
-                } else if (request.strategy() == RestoreStrategy.NEW_DATABASE && request.phase() == RestorePhase.ALL) {
+                } else if (request.phase() == RestorePhase.ALL) {
                     admin.dropQuietly(target.database(), "its row counts could not be verified");
                 }
                 throw e;
@@ -372,9 +467,6 @@ public final class RestoreRunner {
                     admin.dropQuietly(names.side(), "its row counts do not match the backup");
                     outcome = "the side database \"" + names.side() + "\" was dropped and the live database \""
                             + target.database() + "\" is untouched";
-                } else if (request.strategy() == RestoreStrategy.IN_PLACE) {
-                    outcome = "the restored data was kept in \"" + target.database() + "\" (a safety backup, if one "
-                            + "was taken, holds what was there before)";
                 } else {
                     outcome = "database \"" + target.database() + "\" was kept for inspection: drop it when done";
                 }

@@ -1,6 +1,6 @@
 package io.backtrack.agent.restore;
 
-import io.backtrack.agent.engine.postgres.PgConnections;
+import io.backtrack.agent.engine.postgres.ArchiveToc;
 import io.backtrack.agent.engine.postgres.TableRef;
 import io.backtrack.agent.manifest.Manifest;
 import io.backtrack.agent.manifest.TableRows;
@@ -13,12 +13,12 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What part of a backup to restore, mapped onto pg_restore's selection: {@code --table} → {@code -n <its
- * schema> -t <name>} (pg_restore semantics: the table's definition and rows, not its indexes, constraints or
- * triggers; schemas are created first where missing), {@code --schema} → {@code -n}, {@code --schema-only} →
- * {@code -s}, {@code --data-only} → {@code -a --disable-triggers} (rows only, into existing tables, which an
- * in-place restore empties first). Names are exact: {@code schema.table} or a bare table name in any schema,
- * and must be in the backup's manifest.
+ * What part of a backup to restore: named tables and whole schemas (their union), definitions only
+ * ({@code --schema-only}) or rows only ({@code --data-only}, into existing tables, which an in-place restore
+ * empties first). Names are exact: {@code schema.table}, or a bare table name that only one schema has.
+ *
+ * <p>{@link #resolve} checks the request against the backup before anything is touched: names must be in it, and
+ * a restore that replaces a whole database (swap, inPlace) needs a whole-database archive that holds rows.
  */
 public record RestoreScope(List<String> tables, List<String> schemas, boolean schemaOnly, boolean dataOnly) {
     public RestoreScope {
@@ -40,8 +40,19 @@ public record RestoreScope(List<String> tables, List<String> schemas, boolean sc
         return !tables.isEmpty() || !schemas.isEmpty();
     }
 
-    /** Refuses (InvalidArguments) combinations that cannot work and names that are not in the backup. */
-    public void validate(Manifest manifest, RestoreStrategy strategy) {
+    /**
+     * The scope resolved against one archive: the TOC entries to apply (null: all of them) and the manifest's
+     * row counts those entries must reproduce.
+     */
+    public record Resolved(List<Integer> entries, String listFile, List<TableRows> expected,
+                           Set<TableRef> relations, List<TableRef> named) {
+        public boolean wholeArchive() {
+            return entries == null;
+        }
+    }
+
+    /** Refuses (InvalidArguments) what cannot work, before anything is touched; otherwise the selection. */
+    public Resolved resolve(Manifest manifest, ArchiveToc toc, RestoreStrategy strategy, String backup) {
         if (schemaOnly && dataOnly) {
             throw new AgentFailure(Reason.InvalidArguments, "--schema-only and --data-only exclude each other");
         }
@@ -54,50 +65,104 @@ public record RestoreScope(List<String> tables, List<String> schemas, boolean sc
             throw new AgentFailure(Reason.InvalidArguments, "--data-only restores rows into existing tables, but "
                     + "strategy newDatabase starts from an empty database; use strategy inPlace");
         }
-        List<String> missing = new ArrayList<>();
-        for (String schema : schemas) {
-            if (manifest.tables().stream().noneMatch(t -> t.schema().equals(schema))) {
-                missing.add("schema " + schema);
-            }
+        requireArchiveFits(manifest, strategy, backup);
+        List<TableRef> named = namedTables(toc, manifest);
+        List<String> missingSchemas = schemas.stream()
+                .filter(s -> toc.entries().stream().noneMatch(e -> e.namespace().equals(s)
+                        || (e.is("SCHEMA") && e.tag().equals(s))))
+                .map(s -> "schema " + s).toList();
+        if (!missingSchemas.isEmpty()) {
+            throw new AgentFailure(Reason.InvalidArguments, "not in backup " + backup + ": "
+                    + String.join(", ", missingSchemas));
         }
-        for (String table : tables) {
-            if (inSchemas(manifest).stream().noneMatch(t -> ref(t).matches(table))) {
-                missing.add("table " + table);
-            }
+        if (!selective()) {
+            return new Resolved(null, null, manifest.tables(), null, List.of());
         }
-        if (!missing.isEmpty()) {
-            throw new AgentFailure(Reason.InvalidArguments, "not in the backup " + manifest.archiveKey() + ": "
-                    + String.join(", ", missing) + " (the backup holds " + manifest.tables().size() + " table(s)"
-                    + (manifest.tables().isEmpty() ? "" : ", e.g. " + ref(manifest.tables().get(0)).display())
-                    + "; names are exact: schema.table or a table name)");
+        TocSelection selection = new TocSelection(toc);
+        List<Integer> entries = selection.select(named, schemas, strategy == RestoreStrategy.NEW_DATABASE);
+        Set<TableRef> relations = selection.relationsIn(entries);
+        List<TableRows> expected = manifest.tables().stream()
+                .filter(t -> relations.contains(new TableRef(t.schema(), t.name()))).toList();
+        return new Resolved(entries, selection.listFile(entries), expected, relations, named);
+    }
+
+    /**
+     * A restore that replaces a whole database must not do it with a part of one: a partial archive would drop
+     * everything else, a schema-only one would empty every table.
+     */
+    private void requireArchiveFits(Manifest manifest, RestoreStrategy strategy, String backup) {
+        if (strategy == RestoreStrategy.NEW_DATABASE) {
+            return;
+        }
+        if (!selective() && !manifest.wholeDatabase()) {
+            var scope = manifest.scope();
+            String holds;
+            String fix;
+            if (!scope.tables().isEmpty()) {
+                holds = "only the table(s) " + String.join(", ", scope.tables());
+                fix = "scope.tables: [" + String.join(", ", scope.tables()) + "] (--table)";
+            } else if (!scope.schemas().isEmpty()) {
+                holds = "only the schema(s) " + String.join(", ", scope.schemas());
+                fix = "scope.schemas: [" + String.join(", ", scope.schemas()) + "] (--schema)";
+            } else {
+                holds = "the database without " + String.join(", ", scope.excludeTables());
+                fix = "the tables it holds in scope.tables (--table)";
+            }
+            throw new AgentFailure(Reason.InvalidArguments, "backup " + backup + " holds " + holds + "; restoring it "
+                    + "as a whole database with strategy " + strategy + " would remove everything else. Restore it "
+                    + "with " + fix + ", or use strategy newDatabase");
+        }
+        if (manifest.schemaOnly() && !schemaOnly) {
+            throw new AgentFailure(Reason.InvalidArguments, "backup " + backup + " holds definitions only (a "
+                    + "schema-only backup); restoring it with strategy " + strategy + " would "
+                    + (dataOnly ? "restore no rows at all" : "empty every table it re-creates")
+                    + ". Set scope.schemaOnly (--schema-only) to do that on purpose, or use strategy newDatabase");
         }
     }
 
-    /** The manifest's tables this scope restores. */
-    public List<TableRows> tablesIn(Manifest manifest) {
-        List<TableRows> candidates = inSchemas(manifest);
-        if (tables.isEmpty()) {
-            return candidates;
+    /** Each named table as the archive has it: schema.table exactly, or a table name only one schema has. */
+    private List<TableRef> namedTables(ArchiveToc toc, Manifest manifest) {
+        Set<TableRef> resolved = new LinkedHashSet<>();
+        List<String> problems = new ArrayList<>();
+        List<TableRef> candidates = toc.entries().stream()
+                .filter(e -> e.is("TABLE") || e.is("MATERIALIZED VIEW"))
+                .map(e -> new TableRef(e.namespace(), e.tag())).toList();
+        for (String given : tables) {
+            List<TableRef> exact = candidates.stream().filter(t -> t.display().equals(given)).toList();
+            List<TableRef> matches = exact.isEmpty()
+                    ? candidates.stream().filter(t -> t.name().equals(given)).toList() : exact;
+            if (matches.isEmpty()) {
+                problems.add("table " + given + " is not in the backup");
+            } else if (matches.size() > 1) {
+                problems.add("table name " + given + " is in several schemas (" + String.join(", ",
+                        matches.stream().map(TableRef::display).toList()) + "): name one as schema.table");
+            } else {
+                resolved.add(matches.get(0));
+            }
         }
-        return candidates.stream().filter(t -> tables.stream().anyMatch(ref(t)::matches)).toList();
+        if (!problems.isEmpty()) {
+            throw new AgentFailure(Reason.InvalidArguments, String.join("; ", problems) + " (backup "
+                    + manifest.archiveKey() + " holds " + manifest.tables().size() + " table(s)"
+                    + (manifest.tables().isEmpty() ? "" : ", e.g. " + manifest.tables().get(0).schema() + "."
+                    + manifest.tables().get(0).name()) + ")");
+        }
+        return List.copyOf(resolved);
     }
 
-    /** pg_restore selection switches. */
-    public List<String> pgRestoreSwitches(Manifest manifest) {
+    /** Data-only into existing tables replaces their rows: they are emptied first, in the same transaction. */
+    public List<String> truncateSql(Resolved resolved) {
+        if (!dataOnly) {
+            return List.of();
+        }
+        List<String> quoted = resolved.expected().stream().filter(t -> !t.materializedView())
+                .map(t -> new TableRef(t.schema(), t.name()).quoted()).toList();
+        // ONLY: a partitioned or inheritance parent's other children are not part of the restore.
+        return quoted.isEmpty() ? List.of() : List.of("TRUNCATE TABLE ONLY " + String.join(", ONLY ", quoted));
+    }
+
+    /** pg_restore switches besides the selection list. */
+    public List<String> pgRestoreSwitches() {
         List<String> switches = new ArrayList<>();
-        if (!tables.isEmpty()) {
-            List<TableRows> selected = tablesIn(manifest);
-            for (String schema : new LinkedHashSet<>(selected.stream().map(TableRows::schema).toList())) {
-                switches.add("--schema=" + schema);
-            }
-            for (String name : new LinkedHashSet<>(selected.stream().map(TableRows::name).toList())) {
-                switches.add("--table=" + name);
-            }
-        } else {
-            for (String schema : schemas) {
-                switches.add("--schema=" + schema);
-            }
-        }
         if (schemaOnly) {
             switches.add("--schema-only");
         }
@@ -107,37 +172,6 @@ public record RestoreScope(List<String> tables, List<String> schemas, boolean sc
             switches.add("--disable-triggers");
         }
         return switches;
-    }
-
-    /**
-     * Schemas to create before a selective restore: pg_restore's {@code -t}/{@code -n} select objects inside
-     * schemas but never the CREATE SCHEMA itself.
-     */
-    public Set<String> schemasToEnsure(Manifest manifest) {
-        Set<String> result = new LinkedHashSet<>();
-        if (!selective() || dataOnly) {
-            return result;
-        }
-        result.addAll(schemas);
-        tablesIn(manifest).forEach(t -> result.add(t.schema()));
-        return result;
-    }
-
-    /** SQL run before the archive's statements, in the same transaction for an in-place restore. */
-    public List<String> preludeSql(Manifest manifest, RestoreStrategy strategy) {
-        List<String> sql = new ArrayList<>();
-        for (String schema : schemasToEnsure(manifest)) {
-            sql.add("CREATE SCHEMA IF NOT EXISTS " + PgConnections.quoteIdent(schema));
-        }
-        if (dataOnly && strategy == RestoreStrategy.IN_PLACE) {
-            List<String> quoted = tablesIn(manifest).stream().map(t -> ref(t).quoted()).toList();
-            if (!quoted.isEmpty()) {
-                // Replace the rows rather than add to them; fails (and rolls back) if a table outside the scope
-                // references one of these.
-                sql.add("TRUNCATE TABLE " + String.join(", ", quoted));
-            }
-        }
-        return sql;
     }
 
     public String describe() {
@@ -151,14 +185,5 @@ public record RestoreScope(List<String> tables, List<String> schemas, boolean sc
             parts.add("--data-only");
         }
         return parts.isEmpty() ? "the whole backup" : String.join(" ", parts);
-    }
-
-    private List<TableRows> inSchemas(Manifest manifest) {
-        return schemas.isEmpty() ? manifest.tables()
-                : manifest.tables().stream().filter(t -> schemas.contains(t.schema())).toList();
-    }
-
-    private static TableRef ref(TableRows t) {
-        return new TableRef(t.schema(), t.name());
     }
 }

@@ -2,6 +2,7 @@ package io.backtrack.agent.restore;
 
 import io.backtrack.agent.engine.postgres.PgConnections;
 import io.backtrack.agent.engine.postgres.PgTarget;
+import io.backtrack.agent.engine.postgres.RowCounter;
 import io.backtrack.agent.engine.postgres.TableRef;
 import io.backtrack.agent.manifest.TableRows;
 import io.backtrack.agent.result.AgentFailure;
@@ -11,14 +12,26 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Row counts of the restored tables against the manifest's. */
+/**
+ * Row counts of the restored tables and materialized views against the manifest's (each counted with
+ * {@code ONLY}, as the backup counted them), and of large objects. Into a fresh database the large objects must
+ * be exactly the backup's; in place, objects made after the backup stay, so at least the backup's must exist.
+ */
 record RowVerification(int tables, long rowsExpected, long rowsRestored, List<TableMismatch> mismatches) {
+    /** How the large objects appear in a mismatch. */
+    static final TableRef LARGE_OBJECTS = new TableRef("pg_catalog", "pg_largeobject_metadata");
+
+    /** What a restore must reproduce: the tables it restores, and the large objects if it restores them all. */
+    record Expected(List<TableRows> tables, Long largeObjects, boolean exactLargeObjects) {
+        long rows() {
+            return tables.stream().mapToLong(TableRows::rows).sum();
+        }
+    }
 
     Map<String, Object> fields() {
         Map<String, Object> f = new LinkedHashMap<>();
@@ -29,27 +42,105 @@ record RowVerification(int tables, long rowsExpected, long rowsRestored, List<Ta
         return f;
     }
 
-    /** Counts every table in {@code expected} in {@code db}; a missing table is a mismatch with actual null. */
-    static RowVerification count(PgTarget db, List<TableRows> expected) {
-        List<TableMismatch> mismatches = new ArrayList<>();
-        long rowsExpected = 0;
-        long restored = 0;
+    /** Counts what {@code expected} names in {@code db}; a missing table is a mismatch with actual null. */
+    static RowVerification count(PgTarget db, Expected expected) {
+        List<Long> actual = new ArrayList<>();
+        Long largeObjects = null;
         try (Connection c = PgConnections.open(db)) {
-            for (TableRows t : expected) {
-                rowsExpected += t.rows();
-                Long actual = countIfPresent(c, new TableRef(t.schema(), t.name()));
-                if (actual != null) {
-                    restored += actual;
-                }
-                if (actual == null || actual != t.rows()) {
-                    mismatches.add(new TableMismatch(t.schema(), t.name(), t.rows(), actual));
-                }
+            for (TableRows t : expected.tables()) {
+                actual.add(countIfPresent(c, new TableRef(t.schema(), t.name())));
+            }
+            if (expected.largeObjects() != null) {
+                largeObjects = RowCounter.largeObjects(c);
             }
         } catch (SQLException e) {
-            throw new AgentFailure(Reason.RestoreFailed, "cannot count restored rows in \"" + db.database() + "\": "
-                    + e.getMessage(), e);
+            throw new AgentFailure(Reason.RestoreFailed, "cannot count the restored rows in \"" + db.database()
+                    + "\" (SQLSTATE " + e.getSQLState() + ")", e);
         }
-        return new RowVerification(expected.size(), rowsExpected, restored, mismatches);
+        return of(expected, actual, largeObjects);
+    }
+
+    /** Compares counts (in the order of {@code expected.tables()}) with the manifest's. */
+    static RowVerification of(Expected expected, List<Long> actual, Long largeObjects) {
+        List<TableMismatch> mismatches = new ArrayList<>();
+        long restored = 0;
+        for (int i = 0; i < expected.tables().size(); i++) {
+            TableRows t = expected.tables().get(i);
+            Long count = i < actual.size() ? actual.get(i) : null;
+            if (count != null) {
+                restored += count;
+            }
+            if (count == null || count != t.rows()) {
+                mismatches.add(new TableMismatch(t.schema(), t.name(), t.rows(), count));
+            }
+        }
+        Long expectedObjects = expected.largeObjects();
+        if (expectedObjects != null && (largeObjects == null || (expected.exactLargeObjects()
+                ? largeObjects.longValue() != expectedObjects : largeObjects < expectedObjects))) {
+            mismatches.add(new TableMismatch(LARGE_OBJECTS.schema(), LARGE_OBJECTS.name(), expectedObjects,
+                    largeObjects));
+        }
+        return new RowVerification(expected.tables().size(), expected.rows(), restored, mismatches);
+    }
+
+    /**
+     * One query for psql's {@code \gset} inside the restore's own transaction, before COMMIT: sets
+     * {@code backtrack_ok} (every count matches, and this is still the transaction that began the restore) and
+     * {@code backtrack_report} (numbers only: no names, nothing psql could misread).
+     */
+    static String inTransactionSql(Expected expected) {
+        StringBuilder values = new StringBuilder();
+        List<TableRows> tables = expected.tables();
+        for (int i = 0; i < tables.size(); i++) {
+            TableRows t = tables.get(i);
+            values.append(i == 0 ? "" : ", ").append('(').append(i).append(", ").append(literal(t.schema()))
+                    .append(", ").append(literal(t.name())).append(", ").append(t.rows()).append("::bigint)");
+        }
+        String counts = tables.isEmpty()
+                ? "SELECT NULL::int AS i, NULL::bigint AS actual, true AS ok WHERE false"
+                : """
+                SELECT e.i, c.actual, c.actual IS NOT DISTINCT FROM e.expected AS ok
+                  FROM (VALUES %s) AS e(i, s, t, expected)
+                 CROSS JOIN LATERAL (SELECT CASE
+                   WHEN pg_catalog.to_regclass(pg_catalog.format('%%I.%%I', e.s, e.t)) IS NULL THEN NULL
+                   ELSE ((pg_catalog.xpath('/row/c/text()', pg_catalog.query_to_xml(pg_catalog.format(
+                     'SELECT count(*) AS c FROM ONLY %%I.%%I', e.s, e.t), false, true, '')))[1])::text::bigint
+                   END AS actual) AS c""".formatted(values);
+        String objects = expected.largeObjects() == null ? "NULL::bigint"
+                : "(SELECT count(*) FROM pg_catalog.pg_largeobject_metadata)";
+        String objectsOk = expected.largeObjects() == null ? "true"
+                : objects + (expected.exactLargeObjects() ? " = " : " >= ") + expected.largeObjects();
+        String sameTransaction = "pg_catalog.current_setting('" + InPlaceScript.XID_SETTING + "', true)"
+                + " = pg_catalog.txid_current()::text";
+        return """
+                SELECT coalesce(bool_and(ok), true) AND %s AND %s AS backtrack_ok,
+                       pg_catalog.json_build_object('sameTransaction', %s,
+                         'counts', coalesce(pg_catalog.json_agg(actual ORDER BY i), '[]'::json),
+                         'largeObjects', %s) AS backtrack_report
+                  FROM (%s) AS counted""".formatted(objectsOk, sameTransaction, sameTransaction, objects, counts);
+    }
+
+    /**
+     * A string literal in plain ASCII, whatever the session's client encoding (pg_restore sets the archive's):
+     * other characters as Unicode escapes, which PostgreSQL 13 and later accept in any server encoding.
+     */
+    static String literal(String text) {
+        if (text.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+            return "'" + text.replace("'", "''") + "'";
+        }
+        StringBuilder escaped = new StringBuilder("U&'");
+        text.codePoints().forEach(cp -> {
+            if (cp == '\\') {
+                escaped.append("\\\\");
+            } else if (cp == '\'') {
+                escaped.append("''");
+            } else if (cp >= 0x20 && cp < 0x7f) {
+                escaped.appendCodePoint(cp);
+            } else {
+                escaped.append(String.format("\\+%06X", cp));
+            }
+        });
+        return escaped.append('\'').toString();
     }
 
     private static Long countIfPresent(Connection c, TableRef table) throws SQLException {
@@ -62,13 +153,16 @@ record RowVerification(int tables, long rowsExpected, long rowsRestored, List<Ta
                 }
             }
         }
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table.quoted())) {
+        try (java.sql.Statement st = c.createStatement(); ResultSet rs = st.executeQuery(RowCounter.countSql(table))) {
             rs.next();
             return rs.getLong(1);
         }
     }
 
     static String describe(TableMismatch m) {
+        if (LARGE_OBJECTS.equals(new TableRef(m.schema(), m.name()))) {
+            return "large objects: expected " + m.expected() + ", found " + m.actual();
+        }
         return m.schema() + "." + m.name() + ": expected " + m.expected() + ", found "
                 + (m.actual() == null ? "no table" : m.actual());
     }

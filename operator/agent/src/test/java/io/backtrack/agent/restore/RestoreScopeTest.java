@@ -1,5 +1,8 @@
 package io.backtrack.agent.restore;
 
+import io.backtrack.agent.engine.postgres.ArchiveToc;
+import io.backtrack.agent.engine.postgres.ArchiveToc.Entry;
+import io.backtrack.agent.engine.postgres.TableRef;
 import io.backtrack.agent.manifest.BackupScope;
 import io.backtrack.agent.manifest.CompressionSpec;
 import io.backtrack.agent.manifest.Manifest;
@@ -8,69 +11,183 @@ import io.backtrack.agent.result.AgentFailure;
 import io.backtrack.agent.result.Reason;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
+/**
+ * Scope rules and the TOC selection, on a table of contents shaped like pg_dump 15's for the sample shop schema
+ * (entry types, tags and dependencies as `pg_restore -l` and the archive show them).
+ */
 class RestoreScopeTest {
-    private static final Manifest MANIFEST = new Manifest(1, "0.1.0", "postgresql", "16.4", "pg_dump (PostgreSQL) 16.4",
-            "shop", null, null, null, null, BackupScope.wholeDatabase(), "f/archive.pgdump.zst", "custom",
-            new CompressionSpec("zstd", 3), 10, "ab", List.of(new TableRows("public", "customers", 3),
-            new TableRows("public", "orders", 5), new TableRows("billing", "orders", 7)), 15, null, null);
+    static final ArchiveToc TOC = new ArchiveToc("1.14-0", "shop", "15", "15", List.of(
+            e(221, "FUNCTION", "public", "audit()"),
+            e(300, "SCHEMA", "", "billing"),
+            e(215, "TABLE", "public", "customers"),
+            e(214, "SEQUENCE", "public", "customers_id_seq", 215),
+            e(3385, "SEQUENCE OWNED BY", "public", "customers_id_seq", 214),
+            e(219, "TABLE", "public", "order_items"),
+            e(218, "SEQUENCE", "public", "order_items_id_seq", 219),
+            e(3386, "SEQUENCE OWNED BY", "public", "order_items_id_seq", 218),
+            e(217, "TABLE", "public", "orders"),
+            e(3387, "COMMENT", "public", "TABLE orders", 217),
+            e(3388, "COMMENT", "public", "COLUMN orders.total", 217),
+            e(3389, "ACL", "public", "TABLE orders", 217),
+            e(220, "VIEW", "public", "order_totals", 217, 217),
+            e(216, "SEQUENCE", "public", "orders_id_seq", 217),
+            e(301, "TABLE", "billing", "orders", 300),
+            e(3212, "DEFAULT", "public", "customers id", 215, 214, 215),
+            e(3214, "DEFAULT", "public", "order_items id", 219, 218, 219),
+            e(3372, "TABLE DATA", "public", "customers", 215),
+            e(3376, "TABLE DATA", "public", "order_items", 219),
+            e(3374, "TABLE DATA", "public", "orders", 217),
+            e(3380, "TABLE DATA", "billing", "orders", 301),
+            e(3390, "SEQUENCE SET", "public", "customers_id_seq", 214),
+            e(3391, "SEQUENCE SET", "public", "order_items_id_seq", 218),
+            e(3392, "SEQUENCE SET", "public", "orders_id_seq", 216),
+            e(3219, "CONSTRAINT", "public", "customers customers_pkey", 215),
+            e(3224, "CONSTRAINT", "public", "order_items order_items_pkey", 219),
+            e(3222, "CONSTRAINT", "public", "orders orders_pkey", 217),
+            e(3220, "INDEX", "public", "orders_customer_idx", 217),
+            e(3227, "TRIGGER", "public", "orders orders_audit", 221, 217),
+            e(3226, "FK CONSTRAINT", "public", "order_items order_items_order_id_fkey", 217, 3222, 219),
+            e(3225, "FK CONSTRAINT", "public", "orders orders_customer_id_fkey", 215, 3219, 217)));
+
+    private static final Manifest WHOLE = manifest(BackupScope.wholeDatabase());
+
+    private static Entry e(int id, String desc, String namespace, String tag, Integer... deps) {
+        return new Entry(id, desc, namespace, tag, "postgres", desc.equals("TABLE DATA"), "", List.of(deps));
+    }
+
+    private static Manifest manifest(BackupScope scope) {
+        return new Manifest(1, "0.1.0", "postgresql", "15.18", "pg_dump (PostgreSQL) 15.18", "shop", null, "nightly",
+                null, null, scope, "f/archive.pgdump.zst", "custom", new CompressionSpec("zstd", 1), 10, "ab",
+                List.of(new TableRows("billing", "orders", 7), new TableRows("public", "customers", 10),
+                        new TableRows("public", "order_items", 30), new TableRows("public", "orders", 20)),
+                67, 1L, null, null, null);
+    }
 
     private static RestoreScope scope(List<String> tables, List<String> schemas, boolean schemaOnly, boolean dataOnly) {
         return new RestoreScope(tables, schemas, schemaOnly, dataOnly);
     }
 
-    private static AgentFailure refused(RestoreScope scope, RestoreStrategy strategy) {
-        return (AgentFailure) org.assertj.core.api.Assertions.catchThrowable(() -> scope.validate(MANIFEST, strategy));
+    private static AgentFailure refused(RestoreScope scope, Manifest manifest, RestoreStrategy strategy) {
+        Throwable t = catchThrowable(() -> scope.resolve(manifest, TOC, strategy, "nightly"));
+        assertThat(t).isInstanceOf(AgentFailure.class);
+        return (AgentFailure) t;
+    }
+
+    private static List<String> selected(RestoreScope.Resolved resolved) {
+        List<String> out = new ArrayList<>();
+        var byId = TOC.byId();
+        resolved.entries().forEach(id -> out.add(byId.get(id).desc() + " " + byId.get(id).tag()));
+        return out;
     }
 
     @Test
-    void wholeScopeSelectsEverythingWithoutSwitches() {
-        RestoreScope whole = RestoreScope.whole();
-        whole.validate(MANIFEST, RestoreStrategy.SWAP);
-        assertThat(whole.partial()).isFalse();
-        assertThat(whole.tablesIn(MANIFEST)).hasSize(3);
-        assertThat(whole.pgRestoreSwitches(MANIFEST)).isEmpty();
-        assertThat(whole.preludeSql(MANIFEST, RestoreStrategy.IN_PLACE)).isEmpty();
+    void wholeScopeRestoresTheWholeArchive() {
+        RestoreScope.Resolved whole = RestoreScope.whole().resolve(WHOLE, TOC, RestoreStrategy.SWAP, "nightly");
+        assertThat(whole.wholeArchive()).isTrue();
+        assertThat(whole.expected()).hasSize(4);
     }
 
     @Test
-    void tablesMapToSchemaAndTableSwitchesAndCreateTheirSchemas() {
-        RestoreScope s = scope(List.of("billing.orders", "customers"), List.of(), false, false);
-        s.validate(MANIFEST, RestoreStrategy.IN_PLACE);
-        assertThat(s.tablesIn(MANIFEST)).extracting(t -> t.schema() + "." + t.name())
-                .containsExactly("public.customers", "billing.orders");
-        assertThat(s.pgRestoreSwitches(MANIFEST))
-                .containsExactly("--schema=public", "--schema=billing", "--table=customers", "--table=orders");
-        assertThat(s.preludeSql(MANIFEST, RestoreStrategy.IN_PLACE))
-                .containsExactly("CREATE SCHEMA IF NOT EXISTS \"public\"", "CREATE SCHEMA IF NOT EXISTS \"billing\"");
+    void aNamedTableComesBackWithEverythingAttachedToItAndNothingOfOtherTables() {
+        RestoreScope.Resolved r = scope(List.of("public.orders"), List.of(), false, false)
+                .resolve(WHOLE, TOC, RestoreStrategy.IN_PLACE, "nightly");
+        assertThat(selected(r)).containsExactly("TABLE orders", "COMMENT TABLE orders", "COMMENT COLUMN orders.total",
+                "ACL TABLE orders", "SEQUENCE orders_id_seq", "TABLE DATA orders", "SEQUENCE SET orders_id_seq",
+                "CONSTRAINT orders orders_pkey", "INDEX orders_customer_idx", "TRIGGER orders orders_audit",
+                "FK CONSTRAINT orders orders_customer_id_fkey");
+        // not: the view on it, other tables' foreign keys to it, the trigger's function, other tables
+        assertThat(r.expected()).containsExactly(new TableRows("public", "orders", 20));
+        assertThat(r.named()).containsExactly(new TableRef("public", "orders"));
     }
 
     @Test
-    void schemasNarrowTables() {
-        RestoreScope s = scope(List.of("orders"), List.of("billing"), false, false);
-        assertThat(s.tablesIn(MANIFEST)).containsExactly(new TableRows("billing", "orders", 7));
-        assertThat(scope(List.of(), List.of("billing"), true, false).pgRestoreSwitches(MANIFEST))
-                .containsExactly("--schema=billing", "--schema-only");
+    void serialSequencesAndDefaultsComeWithTheirTable() {
+        RestoreScope.Resolved r = scope(List.of("customers"), List.of(), false, false)
+                .resolve(WHOLE, TOC, RestoreStrategy.IN_PLACE, "nightly");
+        assertThat(selected(r)).containsExactly("TABLE customers", "SEQUENCE customers_id_seq",
+                "SEQUENCE OWNED BY customers_id_seq", "DEFAULT customers id", "TABLE DATA customers",
+                "SEQUENCE SET customers_id_seq", "CONSTRAINT customers customers_pkey");
     }
 
     @Test
-    void dataOnlyInPlaceEmptiesTheScopedTablesFirst() {
+    void tablesAndSchemasAreAUnionNotACrossProduct() {
+        RestoreScope.Resolved r = scope(List.of("public.customers"), List.of("billing"), false, false)
+                .resolve(WHOLE, TOC, RestoreStrategy.IN_PLACE, "nightly");
+        assertThat(r.expected()).extracting(t -> t.schema() + "." + t.name())
+                .containsExactly("billing.orders", "public.customers");
+        assertThat(selected(r)).contains("SCHEMA billing", "TABLE orders", "TABLE DATA orders", "TABLE customers")
+                .doesNotContain("TABLE order_items");
+    }
+
+    @Test
+    void aBareNameInSeveralSchemasIsRefusedAsAmbiguous() {
+        AgentFailure f = refused(scope(List.of("orders"), List.of(), false, false), WHOLE, RestoreStrategy.IN_PLACE);
+        assertThat(f.reason()).isEqualTo(Reason.InvalidArguments);
+        assertThat(f.getMessage()).contains("billing.orders").contains("public.orders").contains("schema.table");
+    }
+
+    @Test
+    void intoAFreshDatabaseWhatATableNeedsComesTooButAnotherTableIsRefusedByName() {
+        // orders has a foreign key to customers: a new database cannot have it without customers.
+        AgentFailure f = refused(scope(List.of("public.orders"), List.of(), false, false), WHOLE,
+                RestoreStrategy.NEW_DATABASE);
+        assertThat(f.getMessage()).contains("public.customers").contains("orders_customer_id_fkey");
+        RestoreScope.Resolved r = scope(List.of("public.orders", "public.customers"), List.of(), false, false)
+                .resolve(WHOLE, TOC, RestoreStrategy.NEW_DATABASE, "nightly");
+        assertThat(selected(r)).contains("FUNCTION audit()", "TRIGGER orders orders_audit",
+                "FK CONSTRAINT orders orders_customer_id_fkey");
+    }
+
+    @Test
+    void aPartialArchiveNeverReplacesAWholeDatabase() {
+        Manifest oneSchema = manifest(new BackupScope(List.of(), List.of(), List.of("tenant_b"), false));
+        for (RestoreStrategy strategy : List.of(RestoreStrategy.SWAP, RestoreStrategy.IN_PLACE)) {
+            AgentFailure f = refused(RestoreScope.whole(), oneSchema, strategy);
+            assertThat(f.reason()).isEqualTo(Reason.InvalidArguments);
+            assertThat(f.getMessage()).contains("backup nightly holds only the schema(s) tenant_b")
+                    .contains("scope.schemas: [tenant_b]").contains("newDatabase");
+        }
+        Manifest oneTable = manifest(new BackupScope(List.of("public.orders"), List.of(), List.of(), false));
+        assertThat(refused(RestoreScope.whole(), oneTable, RestoreStrategy.IN_PLACE).getMessage())
+                .contains("only the table(s) public.orders");
+        assertThat(RestoreScope.whole().resolve(oneTable, TOC, RestoreStrategy.NEW_DATABASE, "nightly")
+                .wholeArchive()).isTrue();
+    }
+
+    @Test
+    void aSchemaOnlyArchiveEmptiesNothingUnlessAskedTo() {
+        Manifest schemaOnly = manifest(new BackupScope(List.of(), List.of(), List.of(), true));
+        for (RestoreStrategy strategy : List.of(RestoreStrategy.SWAP, RestoreStrategy.IN_PLACE)) {
+            assertThat(refused(RestoreScope.whole(), schemaOnly, strategy).getMessage())
+                    .contains("definitions only").contains("empty every table").contains("scope.schemaOnly");
+        }
+        assertThat(scope(List.of(), List.of(), true, false)
+                .resolve(schemaOnly, TOC, RestoreStrategy.IN_PLACE, "nightly").wholeArchive()).isTrue();
+    }
+
+    @Test
+    void dataOnlyInPlaceEmptiesOnlyTheScopedTablesFirst() {
         RestoreScope s = scope(List.of("public.orders"), List.of(), false, true);
-        assertThat(s.pgRestoreSwitches(MANIFEST)).contains("--data-only", "--disable-triggers");
-        assertThat(s.preludeSql(MANIFEST, RestoreStrategy.IN_PLACE))
-                .containsExactly("TRUNCATE TABLE \"public\".\"orders\"");
+        RestoreScope.Resolved r = s.resolve(WHOLE, TOC, RestoreStrategy.IN_PLACE, "nightly");
+        assertThat(s.pgRestoreSwitches()).contains("--data-only", "--disable-triggers");
+        assertThat(s.truncateSql(r)).containsExactly("TRUNCATE TABLE ONLY \"public\".\"orders\"");
     }
 
     @Test
     void namesNotInTheBackupAreRefusedByName() {
-        AgentFailure f = refused(scope(List.of("customers", "public.nope"), List.of("nada"), false, false),
+        AgentFailure f = refused(scope(List.of("customers", "public.nope"), List.of(), false, false), WHOLE,
                 RestoreStrategy.IN_PLACE);
         assertThat(f.reason()).isEqualTo(Reason.InvalidArguments);
-        assertThat(f.getMessage()).contains("schema nada").contains("table public.nope");
+        assertThat(f.getMessage()).contains("table public.nope is not in the backup");
+        assertThat(refused(scope(List.of(), List.of("nada"), false, false), WHOLE, RestoreStrategy.IN_PLACE)
+                .getMessage()).contains("schema nada");
     }
 
     @Test
@@ -78,7 +195,7 @@ class RestoreScopeTest {
         for (RestoreScope partial : List.of(scope(List.of("customers"), List.of(), false, false),
                 scope(List.of(), List.of("public"), false, false), scope(List.of(), List.of(), true, false),
                 scope(List.of(), List.of(), false, true))) {
-            AgentFailure f = refused(partial, RestoreStrategy.SWAP);
+            AgentFailure f = refused(partial, WHOLE, RestoreStrategy.SWAP);
             assertThat(f.reason()).isEqualTo(Reason.InvalidArguments);
             assertThat(f.getMessage()).contains("full-scope").contains("inPlace");
         }
@@ -86,10 +203,10 @@ class RestoreScopeTest {
 
     @Test
     void contradictionsAreRefused() {
-        assertThat(refused(scope(List.of(), List.of(), true, true), RestoreStrategy.IN_PLACE).getMessage())
+        assertThat(refused(scope(List.of(), List.of(), true, true), WHOLE, RestoreStrategy.IN_PLACE).getMessage())
                 .contains("exclude each other");
-        assertThat(refused(scope(List.of(), List.of(), false, true), RestoreStrategy.NEW_DATABASE).getMessage())
-                .contains("inPlace");
+        assertThat(refused(scope(List.of(), List.of(), false, true), WHOLE, RestoreStrategy.NEW_DATABASE)
+                .getMessage()).contains("inPlace");
         assertThatThrownBy(() -> RestoreStrategy.parse("replace")).hasMessageContaining("newDatabase, swap, inPlace");
     }
 }

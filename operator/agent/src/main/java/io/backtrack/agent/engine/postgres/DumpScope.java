@@ -14,13 +14,17 @@ import java.util.Set;
  * pg_dump selection switches that dump exactly those. Names are exact (no patterns): {@code schema.table},
  * or a bare {@code table} meaning that table in every schema. {@code --table} selects only the named tables
  * (narrowed by {@code --schema} if given); otherwise {@code --schema} selects whole schemas; otherwise the
- * whole database. {@code --exclude-table} then removes tables. Only regular tables are counted
- * (a partitioned table's rows are counted in its partitions).
+ * whole database. {@code --exclude-table} then removes tables. Regular tables are counted (a partitioned
+ * table's rows are counted in its partitions); a dump by schema or of the whole database also holds the
+ * materialized views and foreign tables in it ({@code others}), and a whole-database dump its large objects.
  */
-public record DumpScope(List<TableRef> countedTables, List<String> pgDumpSwitches) {
+public record DumpScope(List<TableRef> countedTables, List<Relation> others, boolean largeObjects,
+                        List<String> pgDumpSwitches) {
 
-    public static DumpScope resolve(BackupScope scope, List<TableRef> allTables, Set<String> existingSchemas,
+    public static DumpScope resolve(BackupScope scope, List<Relation> relations, Set<String> existingSchemas,
                                     String database) {
+        List<TableRef> allTables = relations.stream().filter(r -> r.kind() == Relation.Kind.TABLE)
+                .map(Relation::ref).toList();
         for (String schema : scope.schemas()) {
             if (!existingSchemas.contains(schema)) {
                 throw new AgentFailure(Reason.InvalidArguments, "schema \"" + schema + "\" does not exist in database \""
@@ -67,6 +71,25 @@ public record DumpScope(List<TableRef> countedTables, List<String> pgDumpSwitche
         if (scope.schemaOnly()) {
             switches.add("--schema-only");
         }
-        return new DumpScope(List.copyOf(selected), List.copyOf(switches));
+        List<Relation> others = !scope.tables().isEmpty() ? List.of() : relations.stream()
+                .filter(r -> r.kind() != Relation.Kind.TABLE)
+                .filter(r -> scope.schemas().isEmpty() || scope.schemas().contains(r.ref().schema()))
+                // A schema-only archive creates materialized views without data.
+                .map(r -> scope.schemaOnly() ? new Relation(r.ref(), r.kind(), false) : r)
+                .toList();
+        boolean largeObjects = scope.tables().isEmpty() && scope.schemas().isEmpty() && !scope.schemaOnly();
+        return new DumpScope(List.copyOf(selected), others, largeObjects, List.copyOf(switches));
+    }
+
+    /** What the manifest counts: every table, and each populated materialized view. */
+    public List<Relation> counted() {
+        List<Relation> counted = new ArrayList<>(countedTables.stream().map(Relation::table).toList());
+        others.stream().filter(Relation::countable).forEach(counted::add);
+        return counted;
+    }
+
+    /** What a restore cannot verify: foreign tables, unpopulated materialized views. */
+    public List<Relation> uncounted() {
+        return others.stream().filter(r -> !r.countable()).toList();
     }
 }

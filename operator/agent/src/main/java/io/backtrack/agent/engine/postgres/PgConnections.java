@@ -20,6 +20,8 @@ public final class PgConnections {
         props.setProperty("connectTimeout", "15");
         props.setProperty("loginTimeout", "20");
         props.setProperty("tcpKeepAlive", "true");
+        // Server DETAIL lines can carry row values and statement parameters: keep them out of exception text.
+        props.setProperty("logServerErrorDetail", "false");
         try {
             return DriverManager.getConnection(target.jdbcUrl() + encode(target.database()), props);
         } catch (SQLException e) {

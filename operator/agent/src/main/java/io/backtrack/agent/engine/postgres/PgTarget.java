@@ -12,6 +12,20 @@ public record PgTarget(String host, int port, String database, String username, 
         return host + ":" + port;
     }
 
+    /**
+     * The one argument the client tools get: {@code --dbname=} with a connection string whose every value is
+     * quoted, so a database or host name is always taken literally (a name like {@code dbname=x host=y} can
+     * never point the tools, and the password in PGPASSWORD, at another server).
+     */
+    public String toolDbnameArgument() {
+        return "--dbname=host=" + conninfoValue(host) + " port=" + conninfoValue(Integer.toString(port))
+                + " user=" + conninfoValue(username) + " dbname=" + conninfoValue(database);
+    }
+
+    static String conninfoValue(String value) {
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+
     public String jdbcUrl() {
         String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
         return "jdbc:postgresql://" + h + ":" + port + "/";

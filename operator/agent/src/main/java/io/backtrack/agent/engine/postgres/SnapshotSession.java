@@ -19,10 +19,10 @@ import java.util.Set;
  * has finished, so this object lives as long as the dump.
  */
 public final class SnapshotSession implements AutoCloseable {
-    private static final String USER_TABLES = """
-            SELECT n.nspname, c.relname
+    private static final String USER_RELATIONS = """
+            SELECT n.nspname, c.relname, c.relkind, c.relispopulated
               FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-             WHERE c.relkind = 'r'
+             WHERE c.relkind IN ('r', 'm', 'f')
                AND n.nspname NOT IN ('pg_catalog', 'information_schema')
                AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'
                AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
@@ -61,15 +61,19 @@ public final class SnapshotSession implements AutoCloseable {
         return snapshotId;
     }
 
-    /** User tables (no catalogs, no extension-owned tables), ordered by schema and name. */
-    public List<TableRef> userTables() throws SQLException {
-        List<TableRef> tables = new ArrayList<>();
-        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(USER_TABLES)) {
+    /**
+     * User tables, materialized views and foreign tables (no catalogs, nothing an extension owns), ordered by
+     * schema and name. A partitioned table holds no rows itself (its partitions are tables here).
+     */
+    public List<Relation> userRelations() throws SQLException {
+        List<Relation> relations = new ArrayList<>();
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(USER_RELATIONS)) {
             while (rs.next()) {
-                tables.add(new TableRef(rs.getString(1), rs.getString(2)));
+                relations.add(new Relation(new TableRef(rs.getString(1), rs.getString(2)),
+                        Relation.Kind.of(rs.getString(3)), rs.getBoolean(4)));
             }
         }
-        return tables;
+        return relations;
     }
 
     public Set<String> schemas() throws SQLException {
@@ -83,8 +87,16 @@ public final class SnapshotSession implements AutoCloseable {
         return schemas;
     }
 
-    public List<TableRows> countRows(List<TableRef> tables) {
-        return RowCounter.count(connection, tables);
+    public List<TableRows> countRows(List<Relation> relations) {
+        return RowCounter.count(connection, relations);
+    }
+
+    public long largeObjects() {
+        try {
+            return RowCounter.largeObjects(connection);
+        } catch (SQLException e) {
+            throw new AgentFailure(Reason.DumpFailed, "cannot count the large objects: " + e.getMessage(), e);
+        }
     }
 
     @Override

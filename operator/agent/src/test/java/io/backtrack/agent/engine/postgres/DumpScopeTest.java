@@ -16,7 +16,8 @@ class DumpScopeTest {
     private static final Set<String> SCHEMAS = Set.of("public", "billing");
 
     private static DumpScope resolve(List<String> tables, List<String> exclude, List<String> schemas, boolean schemaOnly) {
-        return DumpScope.resolve(new BackupScope(tables, exclude, schemas, schemaOnly), TABLES, SCHEMAS, "shop");
+        return DumpScope.resolve(new BackupScope(tables, exclude, schemas, schemaOnly),
+                TABLES.stream().map(Relation::table).toList(), SCHEMAS, "shop");
     }
 
     @Test
