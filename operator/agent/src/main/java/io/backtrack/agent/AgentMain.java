@@ -42,7 +42,7 @@ public final class AgentMain implements Runnable {
         return new CommandLine(new AgentMain()).setParameterExceptionHandler(UsageErrors::handle);
     }
 
-    static final class Version implements CommandLine.IVersionProvider {
+    public static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
             return new String[] {"backtrack-agent " + AgentVersion.current()};

@@ -17,7 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-@Command(name = "backup", description = "Dump a PostgreSQL database into FOLDER/archive.pgdump.zst and FOLDER/manifest.json")
+@Command(name = "backup", mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
+        description = "Dump a PostgreSQL database into FOLDER/archive.pgdump.zst and FOLDER/manifest.json")
 public final class BackupCommand extends ResultCommand {
     @ParentCommand
     AgentMain root;

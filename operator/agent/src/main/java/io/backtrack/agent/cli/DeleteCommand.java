@@ -1,5 +1,6 @@
 package io.backtrack.agent.cli;
 
+import io.backtrack.agent.AgentMain;
 import io.backtrack.agent.catalog.BackupCatalog;
 import io.backtrack.agent.result.Reason;
 import io.backtrack.agent.storage.BackupFolder;
@@ -9,7 +10,8 @@ import picocli.CommandLine.Mixin;
 
 import java.util.Map;
 
-@Command(name = "delete", description = "Delete a backup folder: manifest.json first, then every other object (idempotent)")
+@Command(name = "delete", mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
+        description = "Delete a backup folder: manifest.json first, then every other object (idempotent)")
 public final class DeleteCommand extends ResultCommand {
     @Mixin
     StorageOptions storage;

@@ -1,5 +1,6 @@
 package io.backtrack.agent.cli;
 
+import io.backtrack.agent.AgentMain;
 import io.backtrack.agent.catalog.BackupCatalog;
 import io.backtrack.agent.catalog.BackupTable;
 import io.backtrack.agent.result.AgentFailure;
@@ -11,7 +12,8 @@ import picocli.CommandLine.Option;
 import java.util.concurrent.Callable;
 
 /** For people: a plain-text table, not the JSON result line; failures go to stderr with exit 1. */
-@Command(name = "list", description = "List completed backups (folders with a manifest.json), newest first")
+@Command(name = "list", mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
+        description = "List completed backups (folders with a manifest.json), newest first")
 public final class ListCommand implements Callable<Integer> {
     @Mixin
     StorageOptions storage;

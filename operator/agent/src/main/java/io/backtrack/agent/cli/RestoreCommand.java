@@ -22,7 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-@Command(name = "restore", description = {
+@Command(name = "restore", mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
+        description = {
         "Restore a backup folder into --dbname, verifying the archive's SHA-256 while it streams (its last bytes "
                 + "are held back until it matched) and the tables' row counts afterwards.",
         "Strategies: newDatabase (default: --dbname must not exist), swap (restore into a side database created "

@@ -1,5 +1,6 @@
 package io.backtrack.agent.cli;
 
+import io.backtrack.agent.AgentMain;
 import io.backtrack.agent.result.Reason;
 import io.backtrack.agent.storage.BackupFolder;
 import io.backtrack.agent.verify.VerifyRunner;
@@ -8,7 +9,8 @@ import picocli.CommandLine.Mixin;
 
 import java.util.Map;
 
-@Command(name = "verify", description = "Check a stored backup: SHA-256 and size against its manifest, and that it decompresses")
+@Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
+        description = "Check a stored backup: SHA-256 and size against its manifest, and that it decompresses")
 public final class VerifyCommand extends ResultCommand {
     @Mixin
     StorageOptions storage;
