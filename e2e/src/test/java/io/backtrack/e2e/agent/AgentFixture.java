@@ -93,6 +93,16 @@ final class AgentFixture {
         return AgentProcess.run(args, env);
     }
 
+    /** The archive a folder's manifest names (archive names are not fixed: read them from the manifest). */
+    String archiveKey(String folder) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(s3.readObject(BUCKET, folder + "/manifest.json")).get("archiveKey").asText();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Backs up the sample database into a new folder and returns the folder; fails the test if it fails. */
     String backup(String name, String... extra) {
         return backupInto(folder(name), extra);

@@ -2,6 +2,7 @@ package io.backtrack.agent;
 
 import io.backtrack.agent.cli.BackupCommand;
 import io.backtrack.agent.cli.DeleteCommand;
+import io.backtrack.agent.cli.DrillCommand;
 import io.backtrack.agent.cli.ListCommand;
 import io.backtrack.agent.cli.PgBinRootOption;
 import io.backtrack.agent.cli.RestoreCommand;
@@ -17,8 +18,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "backtrack-agent", mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
         description = "Back up PostgreSQL databases to S3-compatible storage and restore them with proof.",
-        subcommands = {BackupCommand.class, RestoreCommand.class, VerifyCommand.class, ListCommand.class,
-                DeleteCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {BackupCommand.class, RestoreCommand.class, VerifyCommand.class, DrillCommand.class,
+                ListCommand.class, DeleteCommand.class, CommandLine.HelpCommand.class})
 public final class AgentMain implements Runnable {
     @Option(names = "--pg-bin-root", paramLabel = "DIR",
             description = "Root of <major>/bin/pg_dump trees (env BACKTRACK_PG_BIN_ROOT, default /usr/lib/postgresql)")

@@ -10,7 +10,7 @@ import java.util.Set;
  * {@code InvalidArguments} result line, so a Job with bad arguments still explains itself in its status.
  */
 public final class UsageErrors {
-    private static final Set<String> RESULT_COMMANDS = Set.of("backup", "restore", "verify", "delete");
+    private static final Set<String> RESULT_COMMANDS = Set.of("backup", "restore", "verify", "drill", "delete");
 
     private UsageErrors() {
     }

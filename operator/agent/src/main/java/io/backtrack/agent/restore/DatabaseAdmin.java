@@ -18,7 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Database-level operations over a connection to the maintenance database: exist, create, drop, swap. */
-final class DatabaseAdmin implements AutoCloseable {
+public final class DatabaseAdmin implements AutoCloseable {
     private static final Duration TERMINATE_FOR = Duration.ofSeconds(15);
 
     private final PgTarget target;
@@ -30,7 +30,7 @@ final class DatabaseAdmin implements AutoCloseable {
     }
 
     /** Connects to the {@code postgres} maintenance database (or {@code template1} where it was dropped). */
-    static DatabaseAdmin open(PgTarget target) {
+    public static DatabaseAdmin open(PgTarget target) {
         Connection c;
         try {
             c = PgConnections.open(target.withDatabase("postgres"));
@@ -47,7 +47,7 @@ final class DatabaseAdmin implements AutoCloseable {
         return admin;
     }
 
-    boolean exists(String database) {
+    public boolean exists(String database) {
         try (PreparedStatement ps = admin.prepareStatement("SELECT 1 FROM pg_catalog.pg_database WHERE datname = ?")) {
             ps.setString(1, database);
             try (ResultSet rs = ps.executeQuery()) {
@@ -131,6 +131,13 @@ final class DatabaseAdmin implements AutoCloseable {
     private static String firstWords(String sql) {
         String[] words = sql.split(" ");
         return String.join(" ", java.util.Arrays.copyOf(words, Math.min(words.length, 4)));
+    }
+
+    /** Drops a database this run created, disconnecting its sessions. */
+    public void drop(String database) {
+        execute("DROP DATABASE IF EXISTS " + PgConnections.quoteIdent(database) + " WITH (FORCE)",
+                "drop database \"" + database + "\"");
+        StructuredLog.info("restore.database-dropped", "database", database);
     }
 
     /** Drops a database this run created (best effort: logs instead of throwing). */

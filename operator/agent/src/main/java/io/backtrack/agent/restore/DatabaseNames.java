@@ -31,6 +31,11 @@ public final class DatabaseNames {
         return fit(target, "_before_restore_" + STAMP.format(at).toLowerCase(Locale.ROOT));
     }
 
+    /** {@code <database>_drill_20261122t031500z}: a restore drill's scratch database. */
+    public static String drill(String database, Instant at) {
+        return fit(database, "_drill_" + STAMP.format(at).toLowerCase(Locale.ROOT));
+    }
+
     /** Throws IllegalArgumentException unless the name is a usable database name (1..63 bytes). */
     public static String requireValid(String name, String option) {
         if (name == null || name.isBlank()) {

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HelpTest {
     @Test
     void everyCommandHasHelpThatSucceeds() {
-        for (String command : new String[] {"backup", "restore", "verify", "list", "delete"}) {
+        for (String command : new String[] {"backup", "restore", "verify", "drill", "list", "delete"}) {
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
             CommandLine cli = AgentMain.commandLine();

@@ -1,0 +1,93 @@
+package io.backtrack.agent.cli;
+
+import io.backtrack.agent.AgentMain;
+import io.backtrack.agent.drill.DrillCheck;
+import io.backtrack.agent.drill.DrillRunner;
+import io.backtrack.agent.engine.postgres.PgTarget;
+import io.backtrack.agent.result.AgentFailure;
+import io.backtrack.agent.result.Reason;
+import io.backtrack.agent.storage.BackupFolder;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+@Command(name = "drill", mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
+        description = {
+                "Prove a backup restores, and measure how long it takes: restore it into a new scratch database "
+                        + "(SHA-256 checked while it streams, every table's row count compared with the manifest), "
+                        + "run the checks read-only, then drop the scratch database.",
+                "Prints recoverySeconds: the time from start to a verified database."})
+public final class DrillCommand extends ResultCommand {
+    @ParentCommand
+    AgentMain root;
+
+    @Mixin
+    StorageOptions storage;
+
+    @Mixin
+    DatabaseOptions database;
+
+    @Mixin
+    PgBinRootOption pgBinRoot;
+
+    @Mixin
+    FolderOption folderOption;
+
+    // --dbname: the scratch database (default <backed-up database>_drill_<UTC time>); it must not exist.
+    @Option(names = "--keep", description = "Keep the scratch database afterwards (default: drop it)")
+    boolean keep;
+
+    @Option(names = "--check-timeout", defaultValue = "60s", paramLabel = "DURATION",
+            description = "Statement timeout of each check (default: ${DEFAULT-VALUE})")
+    String checkTimeout;
+
+    @ArgGroup(exclusive = false, multiplicity = "0..*")
+    List<CheckOptions> checks = new ArrayList<>();
+
+    /** One {@code --check NAME --sql QUERY --expect VALUE} group. */
+    static final class CheckOptions {
+        @Option(names = "--check", required = true, paramLabel = "NAME", description = "A check's name (repeatable)")
+        String name;
+
+        @Option(names = "--sql", required = true, paramLabel = "QUERY",
+                description = "Its query; the first column of the first row is compared")
+        String sql;
+
+        @Option(names = "--expect", required = true, paramLabel = "VALUE",
+                description = "The expected value: t, 42, or an operator and a number: > 0, >= 100, != 0")
+        String expect;
+    }
+
+    @Override
+    Map<String, Object> execute() {
+        BackupFolder folder;
+        List<DrillCheck> parsed = new ArrayList<>();
+        Duration timeout;
+        try {
+            folder = folderOption.folder();
+            for (CheckOptions c : checks) {
+                parsed.add(new DrillCheck(c.name, c.sql, c.expect));
+            }
+            timeout = Durations.parse(checkTimeout, "--check-timeout");
+        } catch (IllegalArgumentException e) {
+            throw new AgentFailure(Reason.InvalidArguments, e.getMessage(), e);
+        }
+        // Without --dbname the scratch database is named after the backed-up one (<db>_drill_<time>).
+        PgTarget server = database.toTarget("postgres");
+        return new DrillRunner(new DrillRunner.DrillRequest(storage.toLocation(), folder, server,
+                database.hasDatabase() ? server.database() : null, pgBinRoot.resolve(root.pgBinRoot()), parsed,
+                keep, timeout)).run();
+    }
+
+    @Override
+    Reason unexpectedFailureReason() {
+        return Reason.RestoreFailed;
+    }
+}
