@@ -9,9 +9,7 @@ import io.backtrack.agent.result.Reason;
 import io.backtrack.agent.storage.BackupFolder;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,22 +22,7 @@ import java.util.Map;
                         + "(SHA-256 checked while it streams, every table's row count compared with the manifest), "
                         + "run the checks read-only, then drop the scratch database.",
                 "Prints recoverySeconds: the time from start to a verified database."})
-public final class DrillCommand extends ResultCommand {
-    @ParentCommand
-    AgentMain root;
-
-    @Mixin
-    StorageOptions storage;
-
-    @Mixin
-    DatabaseOptions database;
-
-    @Mixin
-    PgBinRootOption pgBinRoot;
-
-    @Mixin
-    FolderOption folderOption;
-
+public final class DrillCommand extends BackupAndDatabaseCommand {
     // --dbname: the scratch database (default <backed-up database>_drill_<UTC time>); it must not exist.
     @Option(names = "--keep", description = "Keep the scratch database afterwards (default: drop it)")
     boolean keep;
@@ -82,7 +65,7 @@ public final class DrillCommand extends ResultCommand {
         // Without --dbname the scratch database is named after the backed-up one (<db>_drill_<time>).
         PgTarget server = database.toTarget("postgres");
         return new DrillRunner(new DrillRunner.DrillRequest(storage.toLocation(), folder, server,
-                database.hasDatabase() ? server.database() : null, pgBinRoot.resolve(root.pgBinRoot()), parsed,
+                database.hasDatabase() ? server.database() : null, pgBinRoot(), parsed,
                 keep, timeout)).run();
     }
 

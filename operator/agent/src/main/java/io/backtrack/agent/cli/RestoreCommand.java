@@ -14,9 +14,7 @@ import io.backtrack.agent.result.Reason;
 import io.backtrack.agent.storage.BackupFolder;
 import io.backtrack.agent.storage.ObjectStore;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -33,22 +31,7 @@ import java.util.Map;
                 + "table's row count matched inside that transaction).",
         "Phases: check (touches nothing), restore, verify (newDatabase and swap; for swap: and put in place), "
                 + "or all of them."})
-public final class RestoreCommand extends ResultCommand {
-    @ParentCommand
-    AgentMain root;
-
-    @Mixin
-    StorageOptions storage;
-
-    @Mixin
-    DatabaseOptions database;
-
-    @Mixin
-    PgBinRootOption pgBinRoot;
-
-    @Mixin
-    FolderOption folderOption;
-
+public final class RestoreCommand extends BackupAndDatabaseCommand {
     @Option(names = "--no-owner", description = "Do not restore object ownership (objects belong to --username)")
     boolean noOwner;
 
@@ -116,7 +99,7 @@ public final class RestoreCommand extends ResultCommand {
             throw new AgentFailure(Reason.InvalidArguments, e.getMessage(), e);
         }
         RestoreRequest request = new RestoreRequest(storage.toLocation(), folder, database.toTarget(manifestDatabase(folder)), noOwner,
-                pgBinRoot.resolve(root.pgBinRoot()), s, p, sideDatabase, previousDatabase,
+                pgBinRoot(), s, p, sideDatabase, previousDatabase,
                 new RestoreScope(tables, schemas, schemaOnly, dataOnly), v, timeout);
         return new RestoreRunner(request).run();
     }

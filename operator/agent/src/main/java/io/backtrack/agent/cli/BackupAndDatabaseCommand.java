@@ -1,0 +1,29 @@
+package io.backtrack.agent.cli;
+
+import io.backtrack.agent.AgentMain;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
+
+import java.nio.file.Path;
+
+/** A command on one backup folder and one database server: restore and drill. */
+abstract class BackupAndDatabaseCommand extends ResultCommand {
+    @ParentCommand
+    AgentMain root;
+
+    @Mixin
+    StorageOptions storage;
+
+    @Mixin
+    DatabaseOptions database;
+
+    @Mixin
+    PgBinRootOption pgBinRoot;
+
+    @Mixin
+    FolderOption folderOption;
+
+    Path pgBinRoot() {
+        return pgBinRoot.resolve(root.pgBinRoot());
+    }
+}
