@@ -1,6 +1,7 @@
 package io.backtrack.api.backup;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.backtrack.api.BacktrackApi;
 import io.backtrack.api.database.DatabaseSpec;
 import io.backtrack.api.job.JobSettings;
 import io.backtrack.api.storage.StorageSpec;
@@ -21,7 +22,7 @@ public record BackupSpec(
         BackupScope scope,
         @JsonPropertyDescription("Retain (default) keeps the archive when this resource is deleted; Delete removes it.")
         DeletionPolicy deletionPolicy,
-        @Pattern("^([0-9]+(\\.[0-9]+)?(h|m|s))+$")
+        @Pattern(BacktrackApi.DURATION_PATTERN)
         @JsonPropertyDescription("Keep the backup this long after it completes (e.g. 720h), then delete it.")
         String ttl,
         @JsonPropertyDescription("Settings of the backup Job.")

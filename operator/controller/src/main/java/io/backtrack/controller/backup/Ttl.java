@@ -1,12 +1,14 @@
 package io.backtrack.controller.backup;
 
+import io.backtrack.api.BacktrackApi;
+
 import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** Backup ttl in the Kubernetes duration style (720h, 90m, 1h30m). */
+/** Durations in specs (ttl, maxAge): {@link BacktrackApi#DURATION_PATTERN}, the CRD schema's pattern. */
 public final class Ttl {
-    private static final Pattern FORMAT = Pattern.compile("^([0-9]+[hms])+$");
+    private static final Pattern FORMAT = Pattern.compile(BacktrackApi.DURATION_PATTERN);
 
     private Ttl() {
     }
@@ -16,8 +18,9 @@ public final class Ttl {
             return Optional.empty();
         }
         if (!FORMAT.matcher(ttl).matches()) {
-            throw new IllegalArgumentException("ttl \"" + ttl + "\" is not a duration like 720h, 90m or 1h30m");
+            throw new IllegalArgumentException("ttl \"" + ttl + "\" is not a duration like 720h, 90m or 1h30m "
+                    + "(hours, minutes, seconds, each once, in that order)");
         }
-        return Optional.of(Duration.parse("PT" + ttl.toUpperCase()));
+        return Optional.of(Duration.parse("PT" + ttl.toUpperCase(java.util.Locale.ROOT)));
     }
 }
