@@ -86,7 +86,7 @@ class ChartSyncTest {
             assertThat(args.get("RUNTIME_IMAGE")).as("%s runtime has no shell", module).startsWith("gcr.io/distroless/");
         }
         String agent = Files.readString(root().resolve("operator/agent/Dockerfile"));
-        assertThat(agent).contains("apt.postgresql.org", "ARG PG_MAJORS=\"13 14 15 16 17\"");
+        assertThat(agent).contains("apt.postgresql.org", "ARG PG_MAJORS=\"13 14 15 16 17 18\"");
         for (int major = 13; major <= 17; major++) {
             for (String tool : List.of("pg_dump", "pg_restore", "psql")) {
                 assertThat(agent).contains("RUN [\"/usr/lib/postgresql/" + major + "/bin/" + tool + "\", \"--version\"]");
