@@ -66,6 +66,24 @@ class BackupJobsTest {
     }
 
     @Test
+    void anAgentFailureWithAReasonOrAUsageErrorFailsTheJobAtOnceAndOnlyDisruptionsAndSignalsAreRetried() {
+        for (Job job : java.util.List.of(jobs.backup(TestBackups.backup()), jobs.cleanup(TestBackups.backup()))) {
+            assertThat(job.getSpec().getPodReplacementPolicy()).isEqualTo("Failed");
+            var rules = job.getSpec().getPodFailurePolicy().getRules();
+            assertThat(rules).hasSize(2);
+            assertThat(rules.get(0).getAction()).isEqualTo("Ignore");
+            assertThat(rules.get(0).getOnPodConditions()).singleElement().satisfies(c -> {
+                assertThat(c.getType()).isEqualTo("DisruptionTarget");
+                assertThat(c.getStatus()).isEqualTo("True");
+            });
+            assertThat(rules.get(1).getAction()).isEqualTo("FailJob");
+            assertThat(rules.get(1).getOnExitCodes().getContainerName()).isEqualTo("agent");
+            assertThat(rules.get(1).getOnExitCodes().getOperator()).isEqualTo("In");
+            assertThat(rules.get(1).getOnExitCodes().getValues()).containsExactly(1, 2);
+        }
+    }
+
+    @Test
     void jobIsOwnedAndLabelled() {
         Backup backup = TestBackups.backup();
         Job job = jobs.backup(backup);
