@@ -14,6 +14,7 @@ import io.backtrack.controller.job.AgentJobBuilder;
 import io.backtrack.controller.job.StorageAccess;
 import io.backtrack.controller.job.EffectiveJobSettings;
 import io.backtrack.controller.job.JobNames;
+import io.backtrack.controller.naming.LabelValues;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 
@@ -74,8 +75,7 @@ public final class BackupJobs {
             args.addAll(List.of("--description", spec.description()));
         }
         args.addAll(List.of("--namespace", backup.getMetadata().getNamespace(), "--backup-name", backup.getMetadata().getName()));
-        String schedule = backup.getMetadata().getLabels() == null ? null
-                : backup.getMetadata().getLabels().get(BacktrackApi.GROUP + "/schedule");
+        String schedule = LabelValues.nameIn(backup, BacktrackApi.SCHEDULE_LABEL);
         if (schedule != null) {
             args.addAll(List.of("--schedule", schedule));
         }
@@ -83,7 +83,7 @@ public final class BackupJobs {
         List<EnvVar> env = new ArrayList<>(StorageAccess.databaseEnv(db.credentialsSecret()));
         env.addAll(StorageAccess.env(spec.storage().s3()));
         return builder.build(new AgentJob(backup, backupJobName(backup),
-                Map.of(BacktrackApi.BACKUP_LABEL, backup.getMetadata().getName(), BacktrackApi.ROLE_LABEL, role(backup)),
+                Map.of(BacktrackApi.BACKUP_LABEL, LabelValues.of(backup.getMetadata().getName()), BacktrackApi.ROLE_LABEL, role(backup)),
                 args, env, EffectiveJobSettings.of(spec.job(), config)));
     }
 
@@ -93,7 +93,7 @@ public final class BackupJobs {
         List<String> args = new ArrayList<>(List.of("delete"));
         args.addAll(StorageAccess.args(s3, BackupFolder.of(backup)));
         return builder.build(new AgentJob(backup, cleanupJobName(backup),
-                Map.of(BacktrackApi.BACKUP_LABEL, backup.getMetadata().getName(), BacktrackApi.ROLE_LABEL, ROLE_CLEANUP),
+                Map.of(BacktrackApi.BACKUP_LABEL, LabelValues.of(backup.getMetadata().getName()), BacktrackApi.ROLE_LABEL, ROLE_CLEANUP),
                 args, StorageAccess.env(s3), EffectiveJobSettings.of(backup.getSpec().job(), config)));
     }
 }

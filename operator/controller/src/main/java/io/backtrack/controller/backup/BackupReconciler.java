@@ -13,6 +13,7 @@ import io.backtrack.controller.job.JobOutcome;
 import io.backtrack.controller.job.CreateOnce;
 import io.backtrack.controller.job.JobCache;
 import io.backtrack.controller.metrics.BacktrackMetrics;
+import io.backtrack.controller.naming.LabelValues;
 import io.backtrack.controller.retention.BackupPruner;
 import io.backtrack.controller.retention.TtlExpiry;
 import io.backtrack.controller.status.Conditions;
@@ -207,8 +208,8 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
             // A Restore is reading this backup: its archive stays until the Restore ends and lifts the protection.
             // Lifting it changes no generation, so look again rather than wait for an event; say so once.
             if (announcedWaits.add(backup.getMetadata().getUid())) {
-                String restore = backup.getMetadata().getLabels() == null ? "?" : backup.getMetadata().getLabels().get(BacktrackApi.IN_USE_BY_RESTORE_LABEL);
-                events.normal(backup, "DeletionWaiting", "Restore " + restore + " is using this backup; it is deleted once the Restore ends");
+                String restore = LabelValues.nameIn(backup, BacktrackApi.IN_USE_BY_RESTORE_LABEL);
+                events.normal(backup, "DeletionWaiting", "Restore " + (restore == null ? "?" : restore) + " is using this backup; it is deleted once the Restore ends");
             }
             return DeleteControl.noFinalizerRemoval().rescheduleAfter(PROTECTION_RECHECK);
         }

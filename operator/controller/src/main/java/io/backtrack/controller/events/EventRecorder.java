@@ -28,6 +28,7 @@ public class EventRecorder {
     private static final Logger LOG = Logger.getLogger(EventRecorder.class);
     private static final String COMPONENT = "backtrack-operator";
     private static final int MAX_MESSAGE = 1024;
+    private static final int MAX_NAME = 253;
     /** Events waiting to be written; beyond it an Event is dropped with a log line (the API server is not keeping up). */
     private static final int QUEUE = 10_000;
 
@@ -63,7 +64,7 @@ public class EventRecorder {
         String text = message == null ? "" : message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) : message;
         var event = new EventBuilder()
                 .withNewMetadata()
-                .withName(resource.getMetadata().getName() + "." + UUID.randomUUID().toString().substring(0, 13).replace("-", ""))
+                .withName(eventName(resource.getMetadata().getName()))
                 .withNamespace(resource.getMetadata().getNamespace())
                 .endMetadata()
                 .withInvolvedObject(new ObjectReferenceBuilder()
@@ -94,6 +95,12 @@ public class EventRecorder {
                         writer.getQueue().size());
             }
         }
+    }
+
+    /** The resource's name (cut to leave room: names may be 253 characters, as may the Event's) and a random suffix. */
+    static String eventName(String resourceName) {
+        String base = resourceName.length() > MAX_NAME - 13 ? resourceName.substring(0, MAX_NAME - 13) : resourceName;
+        return base.replaceAll("[-.]+$", "") + "." + UUID.randomUUID().toString().substring(0, 13).replace("-", "");
     }
 
     private void write(Event event) {

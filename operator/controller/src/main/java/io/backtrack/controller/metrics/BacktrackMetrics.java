@@ -8,6 +8,7 @@ import io.backtrack.api.restore.Restore;
 import io.backtrack.api.restore.RestoreStatus;
 import io.backtrack.api.schedule.BackupSchedule;
 import io.backtrack.api.schedule.BackupScheduleStatus;
+import io.backtrack.controller.naming.LabelValues;
 import io.backtrack.controller.schedule.CronSchedule;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -279,8 +280,7 @@ public class BacktrackMetrics {
     }
 
     static String scheduleOf(Backup backup) {
-        Map<String, String> labels = backup.getMetadata().getLabels();
-        String schedule = labels == null ? null : labels.get(BacktrackApi.SCHEDULE_LABEL);
+        String schedule = LabelValues.nameIn(backup, BacktrackApi.SCHEDULE_LABEL);
         return schedule == null ? NO_SCHEDULE : schedule;
     }
 

@@ -17,6 +17,7 @@ import io.backtrack.controller.job.JobFailure;
 import io.backtrack.controller.job.JobCache;
 import io.backtrack.controller.job.JobOutcome;
 import io.backtrack.controller.metrics.BacktrackMetrics;
+import io.backtrack.controller.naming.LabelValues;
 import io.backtrack.controller.secrets.SecretCheck;
 import io.backtrack.controller.status.Conditions;
 import io.backtrack.controller.status.Precondition;
@@ -86,7 +87,7 @@ public class RestoreReconciler implements Reconciler<Restore> {
         var safetyBackups = InformerEventSourceConfiguration.from(Backup.class, Restore.class)
                 .withLabelSelector(BacktrackApi.RESTORE_LABEL)
                 .withSecondaryToPrimaryMapper(b -> Set.of(new ResourceID(
-                        b.getMetadata().getLabels().get(BacktrackApi.RESTORE_LABEL), b.getMetadata().getNamespace())))
+                        LabelValues.nameIn(b, BacktrackApi.RESTORE_LABEL), b.getMetadata().getNamespace())))
                 .build();
         return List.of(new InformerEventSource<>(restoreJobs, context), new InformerEventSource<>(safetyBackups, context));
     }

@@ -6,6 +6,7 @@ import io.backtrack.api.backup.BackupSpec;
 import io.backtrack.api.backup.DeletionPolicy;
 import io.backtrack.api.schedule.BackupSchedule;
 import io.backtrack.api.schedule.BackupTemplateMetadata;
+import io.backtrack.controller.naming.LabelValues;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 
@@ -34,11 +35,11 @@ public final class ScheduledBackups {
             labels.putAll(meta.labels());
         }
         labels.put(BacktrackApi.MANAGED_BY_LABEL, BacktrackApi.MANAGED_BY);
-        labels.put(BacktrackApi.SCHEDULE_LABEL, schedule.getMetadata().getName());
         Map<String, String> annotations = new LinkedHashMap<>();
         if (meta.annotations() != null) {
             annotations.putAll(meta.annotations());
         }
+        LabelValues.put(labels, annotations, BacktrackApi.SCHEDULE_LABEL, schedule.getMetadata().getName());
         annotations.put(BacktrackApi.SCHEDULED_AT_ANNOTATION, scheduledAt.toString());
 
         BackupSpec t = template.spec();

@@ -81,6 +81,14 @@ class EventRecorderTest {
     }
 
     @Test
+    void anEventOfAResourceWithTheLongestNameStillHasAValidName() {
+        String name = EventRecorder.eventName("b".repeat(252) + "c");
+        assertThat(name).hasSizeLessThanOrEqualTo(253).matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+        assertThat(EventRecorder.eventName("orders-nightly")).startsWith("orders-nightly.");
+        assertThat(EventRecorder.eventName("a-" + "b".repeat(237) + "-.-x")).doesNotContain("-.");
+    }
+
+    @Test
     void recordingNeverWaitsForTheApiServerAndKeepsTheOrder() throws Exception {
         EventRecorder recorder = new EventRecorder(client, Clock.systemUTC());
         recorder.normal(backup(), "Started", "one");

@@ -3,6 +3,7 @@ package io.backtrack.controller.schedule;
 import io.backtrack.api.BacktrackApi;
 import io.backtrack.api.backup.Backup;
 import io.backtrack.api.backup.DeletionPolicy;
+import io.backtrack.controller.naming.LabelValues;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -30,6 +31,19 @@ class ScheduledBackupsTest {
         assertThat(owner.getUid()).isEqualTo("schedule-uid");
         assertThat(owner.getController()).isTrue();
         assertThat(b.getMetadata().getFinalizers()).containsExactly(BacktrackApi.BACKUP_FINALIZER);
+    }
+
+    @Test
+    void aLongScheduleNameIsShortenedInTheLabelAndKeptInFullInTheAnnotation() {
+        var s = TestSchedules.schedule();
+        String name = "orders-nightly-" + "n".repeat(200);
+        s.getMetadata().setName(name);
+        Backup b = ScheduledBackups.forRun(s, DUE);
+        assertThat(b.getMetadata().getName()).hasSizeLessThanOrEqualTo(63);
+        assertThat(b.getMetadata().getLabels()).containsEntry(BacktrackApi.SCHEDULE_LABEL, LabelValues.of(name));
+        assertThat(LabelValues.isValid(b.getMetadata().getLabels().get(BacktrackApi.SCHEDULE_LABEL))).isTrue();
+        assertThat(b.getMetadata().getAnnotations()).containsEntry(BacktrackApi.SCHEDULE_LABEL, name);
+        assertThat(LabelValues.names(b, BacktrackApi.SCHEDULE_LABEL, name)).isTrue();
     }
 
     @Test
