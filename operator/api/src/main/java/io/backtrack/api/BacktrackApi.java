@@ -33,6 +33,11 @@ public final class BacktrackApi {
      * are kept (a schedule owns nothing: its Backups are linked to it by {@link #SCHEDULE_LABEL} only).
      */
     public static final String SCHEDULE_FINALIZER = "backupschedules." + GROUP + "/finalizer";
+    /**
+     * The Restore controller's finalizer: deleting a running Restore stops its Job, scales its workloads back and
+     * releases its Backup before the Restore goes.
+     */
+    public static final String RESTORE_FINALIZER = "restores." + GROUP + "/finalizer";
     /** Held by a running Restore on the Backup it reads, so the Backup outlives the Restore's need of it. */
     public static final String RESTORE_PROTECTION_FINALIZER = GROUP + "/restore-protection";
     /** On restore Jobs: check, restore or verify. */

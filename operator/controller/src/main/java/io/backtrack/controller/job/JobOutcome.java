@@ -62,6 +62,11 @@ public record JobOutcome(State state, AgentResult result, String jobFailureReaso
                 c.getReason(), c.getMessage(), chosen.map(JobOutcome::describe).orElse(null));
     }
 
+    /** Whether the Job has ended (Complete or Failed); a Job being deleted has not until it is gone. */
+    public static boolean isFinished(Job job) {
+        return finished(job).isPresent();
+    }
+
     private static JobOutcome running() {
         return new JobOutcome(State.RUNNING, null, null, null, null);
     }
