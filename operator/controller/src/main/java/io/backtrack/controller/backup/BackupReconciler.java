@@ -4,7 +4,6 @@ import io.backtrack.api.BacktrackApi;
 import io.backtrack.api.backup.Backup;
 import io.backtrack.api.backup.BackupPhase;
 import io.backtrack.api.backup.BackupStatus;
-import io.backtrack.api.backup.DeletionPolicy;
 import io.backtrack.api.restore.Restore;
 import io.backtrack.controller.config.BacktrackConfig;
 import io.backtrack.controller.events.EventRecorder;
@@ -13,7 +12,6 @@ import io.backtrack.controller.job.JobOutcome;
 import io.backtrack.controller.job.CreateOnce;
 import io.backtrack.controller.job.JobCache;
 import io.backtrack.controller.metrics.BacktrackMetrics;
-import io.backtrack.controller.naming.LabelValues;
 import io.backtrack.controller.retention.BackupPruner;
 import io.backtrack.controller.retention.TtlExpiry;
 import io.backtrack.controller.status.Conditions;
@@ -39,7 +37,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -50,9 +47,7 @@ import java.util.stream.Stream;
 public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
     private static final Logger LOG = Logger.getLogger(BackupReconciler.class);
     static final Duration SECRET_RECHECK = Duration.ofSeconds(15);
-    static final Duration PROTECTION_RECHECK = Duration.ofSeconds(3);
     private static final String RESTORES = "restores";
-    private final Set<String> announcedWaits = ConcurrentHashMap.newKeySet();
 
     private final KubernetesClient client;
     private final EventRecorder events;
@@ -61,6 +56,7 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
     private final BackupPreconditions preconditions;
     private final BackupPruner pruner;
     private final BacktrackMetrics metrics;
+    private final BackupDeletion deletion;
 
     public BackupReconciler(KubernetesClient client, EventRecorder events, BacktrackConfig config, Clock clock,
                             BackupPruner pruner, BacktrackMetrics metrics) {
@@ -71,6 +67,7 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
         this.jobs = new BackupJobs(config.agent());
         this.clock = clock;
         this.preconditions = new BackupPreconditions(client);
+        this.deletion = new BackupDeletion(client, events, metrics, jobs, preconditions);
     }
 
     @Override
@@ -204,52 +201,8 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
 
     @Override
     public DeleteControl cleanup(Backup backup, Context<Backup> context) {
-        if (backup.getMetadata().getFinalizers().contains(BacktrackApi.RESTORE_PROTECTION_FINALIZER)) {
-            // A Restore is reading this backup: its archive stays until the Restore ends and lifts the protection.
-            // Lifting it changes no generation, so look again rather than wait for an event; say so once.
-            if (announcedWaits.add(backup.getMetadata().getUid())) {
-                String restore = LabelValues.nameIn(backup, BacktrackApi.IN_USE_BY_RESTORE_LABEL);
-                events.normal(backup, "DeletionWaiting", "Restore " + (restore == null ? "?" : restore) + " is using this backup; it is deleted once the Restore ends");
-            }
-            return DeleteControl.noFinalizerRemoval().rescheduleAfter(PROTECTION_RECHECK);
-        }
-        announcedWaits.remove(backup.getMetadata().getUid());
-        metrics.backupDeleted(backup);
-        if (backup.getSpec() == null || backup.getSpec().deletionPolicyOrDefault() != DeletionPolicy.Delete
-                || backup.getStatus() == null || backup.getStatus().jobName() == null) {
-            return DeleteControl.defaultDelete();
-        }
-        String folder = "s3://" + backup.getSpec().storage().s3().bucket() + "/" + BackupFolder.of(backup);
-        Optional<Job> cleanup = job(context, BackupJobs.cleanupJobName(backup));
-        if (cleanup.isEmpty()) {
-            Optional<String> missing = preconditions.storageSecretMissing(backup);
-            if (missing.isPresent()) {
-                events.warning(backup, "ArchiveNotDeleted", missing.get() + ": " + folder
-                        + " was left in place; delete it with backtrack-agent delete");
-                metrics.pruneError(backup, "ArchiveNotDeleted");
-                return DeleteControl.defaultDelete();
-            }
-            // Stop a backup still writing to the folder before emptying it.
-            job(context, BackupJobs.backupJobName(backup)).ifPresent(j -> client.resource(j).delete());
-            CreateOnce.create(client, jobs.cleanup(backup));
-            events.normal(backup, "DeletingArchive", "deletionPolicy Delete: removing " + folder);
-            return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(30));
-        }
-        JobOutcome outcome = JobOutcome.of(cleanup.get(), client);
-        switch (outcome.state()) {
-            case RUNNING -> {
-                return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(30));
-            }
-            case SUCCEEDED -> events.normal(backup, "ArchiveDeleted", "removed " + folder);
-            default -> {
-                JobFailure cause = JobFailure.of(outcome, cleanup.get().getMetadata().getName(), cleanup.get());
-                // Never block the namespace forever on storage that may be gone: say what was left behind.
-                events.warning(backup, "ArchiveNotDeleted", cause.message() + "; " + folder
-                        + " was left in place, delete it with backtrack-agent delete");
-                metrics.pruneError(backup, "ArchiveNotDeleted");
-            }
-        }
-        return DeleteControl.defaultDelete();
+        return deletion.cleanup(backup, job(context, BackupJobs.backupJobName(backup)),
+                job(context, BackupJobs.cleanupJobName(backup)));
     }
 
     private static Stream<Restore> restores(Context<Backup> context) {

@@ -19,6 +19,13 @@ public interface BacktrackConfig {
 
     LeaderElectionSettings leaderElection();
 
+    /**
+     * The operator's own namespace (the Helm chart's Deployment sets POD_NAMESPACE, application.properties maps it
+     * here; default: "default"). Events about a namespace being deleted are written here.
+     */
+    @WithDefault("default")
+    String operatorNamespace();
+
     interface Schedule {
         /** Every schedule is reconciled at least this often (periodic retention and ttl expiry). */
         @WithDefault("PT1H")
