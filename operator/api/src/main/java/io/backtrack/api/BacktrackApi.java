@@ -40,6 +40,11 @@ public final class BacktrackApi {
     public static final String RESTORE_FINALIZER = "restores." + GROUP + "/finalizer";
     /** Held by a running Restore on the Backup it reads, so the Backup outlives the Restore's need of it. */
     public static final String RESTORE_PROTECTION_FINALIZER = GROUP + "/restore-protection";
+    /**
+     * On backup and restore Jobs: the database they read or write, host:port/database as a label value (shortened
+     * with a hash: ':' and '/' are not allowed in one). The operator runs one agent Job per database at a time.
+     */
+    public static final String DATABASE_LABEL = GROUP + "/database";
     /** On restore Jobs: check, restore or verify. */
     public static final String STEP_LABEL = GROUP + "/step";
     /** On a workload a Restore scaled to 0: the Restore's name and the replica count to go back to. */

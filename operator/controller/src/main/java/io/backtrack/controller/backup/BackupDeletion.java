@@ -2,6 +2,7 @@ package io.backtrack.controller.backup;
 
 import io.backtrack.api.BacktrackApi;
 import io.backtrack.api.backup.Backup;
+import io.backtrack.controller.concurrency.ConcurrencyGate;
 import io.backtrack.controller.events.EventRecorder;
 import io.backtrack.controller.job.CreateOnce;
 import io.backtrack.controller.job.JobFailure;
@@ -27,6 +28,7 @@ final class BackupDeletion {
     private static final Logger LOG = Logger.getLogger(BackupDeletion.class);
     static final Duration PROTECTION_RECHECK = Duration.ofSeconds(3);
     static final Duration CLEANUP_RECHECK = Duration.ofSeconds(30);
+    static final Duration SLOT_RECHECK = Duration.ofSeconds(5);
 
     private final KubernetesClient client;
     private final EventRecorder events;
@@ -34,10 +36,12 @@ final class BackupDeletion {
     private final BackupJobs jobs;
     private final BackupPreconditions preconditions;
     private final NamespaceLifecycle namespaces;
+    private final ConcurrencyGate gate;
     private final Set<String> announcedWaits = ConcurrentHashMap.newKeySet();
 
     BackupDeletion(KubernetesClient client, EventRecorder events, BacktrackMetrics metrics, BackupJobs jobs,
-                   BackupPreconditions preconditions) {
+                   BackupPreconditions preconditions, ConcurrencyGate gate) {
+        this.gate = gate;
         this.client = client;
         this.events = events;
         this.metrics = metrics;
@@ -81,8 +85,12 @@ final class BackupDeletion {
                     notDeleted(backup, missing.get() + ": " + folder + " was left in place; delete it with backtrack-agent delete");
                     break;
                 }
-                // Stop a backup still writing to the folder before emptying it.
-                backupJob.ifPresent(j -> client.resource(j).delete());
+                // Stop a backup still writing to the folder before emptying it (this also frees its slot).
+                backupJob.filter(j -> !JobOutcome.isFinished(j) && j.getMetadata().getDeletionTimestamp() == null)
+                        .ifPresent(j -> client.resource(j).delete());
+                if (!gate.admitCleanup(backup)) {
+                    return DeleteControl.noFinalizerRemoval().rescheduleAfter(SLOT_RECHECK); // all agent Job slots are in use
+                }
                 CreateOnce.create(client, jobs.cleanup(backup));
                 events.normal(backup, "DeletingArchive", "deletionPolicy Delete: removing " + folder);
                 return DeleteControl.noFinalizerRemoval().rescheduleAfter(CLEANUP_RECHECK);

@@ -5,6 +5,8 @@ import io.backtrack.api.backup.Backup;
 import io.backtrack.api.backup.BackupPhase;
 import io.backtrack.api.backup.BackupStatus;
 import io.backtrack.api.restore.Restore;
+import io.backtrack.controller.concurrency.ConcurrencyGate;
+import io.backtrack.controller.concurrency.JobAdmission;
 import io.backtrack.controller.config.BacktrackConfig;
 import io.backtrack.controller.events.EventRecorder;
 import io.backtrack.controller.job.JobFailure;
@@ -24,6 +26,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
@@ -47,6 +50,8 @@ import java.util.stream.Stream;
 public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
     private static final Logger LOG = Logger.getLogger(BackupReconciler.class);
     static final Duration SECRET_RECHECK = Duration.ofSeconds(15);
+    /** How often a Backup waiting for a slot or its database looks again (the gate reads its caches at most once a second). */
+    static final Duration QUEUE_RECHECK = Duration.ofSeconds(5);
     private static final String RESTORES = "restores";
 
     private final KubernetesClient client;
@@ -57,33 +62,40 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
     private final BackupPruner pruner;
     private final BacktrackMetrics metrics;
     private final BackupDeletion deletion;
+    private final ConcurrencyGate gate;
 
     public BackupReconciler(KubernetesClient client, EventRecorder events, BacktrackConfig config, Clock clock,
-                            BackupPruner pruner, BacktrackMetrics metrics) {
+                            BackupPruner pruner, BacktrackMetrics metrics, ConcurrencyGate gate) {
         this.metrics = metrics;
+        this.gate = gate;
         this.client = client;
         this.events = events;
         this.pruner = pruner;
         this.jobs = new BackupJobs(config.agent());
         this.clock = clock;
         this.preconditions = new BackupPreconditions(client);
-        this.deletion = new BackupDeletion(client, events, metrics, jobs, preconditions);
+        this.deletion = new BackupDeletion(client, events, metrics, jobs, preconditions, gate);
     }
 
     @Override
     public List<EventSource<?, Backup>> prepareEventSources(EventSourceContext<Backup> context) {
-        var jobsOfBackups = InformerEventSourceConfiguration.from(Job.class, Backup.class)
-                .withLabelSelector(BacktrackApi.BACKUP_LABEL)
+        // Every agent Job (restore steps too): the concurrency gate counts them; only a Backup's own map to it.
+        var agentJobs = InformerEventSourceConfiguration.from(Job.class, Backup.class)
+                .withLabelSelector(BacktrackApi.MANAGED_BY_LABEL + "=" + BacktrackApi.MANAGED_BY)
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Backup.class))
                 .withItemStore(JobCache.reduced())
                 .build();
         // Read, never reconciled from: a Backup checks it is not about to read a database a Restore is rewriting
-        // without a request to the API server per Backup. A Backup that waits rechecks on its own.
+        // without a request to the API server per Backup, and the gate sees the Restores in progress. A Backup that
+        // waits rechecks on its own.
         var restores = InformerEventSourceConfiguration.from(Restore.class, Backup.class)
                 .withName(RESTORES)
                 .withSecondaryToPrimaryMapper(restore -> Set.of())
                 .build();
-        return List.of(new InformerEventSource<>(jobsOfBackups, context), new InformerEventSource<>(restores, context));
+        var jobsSource = new InformerEventSource<>(agentJobs, context);
+        var restoresSource = new InformerEventSource<>(restores, context);
+        gate.watch(jobsSource, restoresSource);
+        return List.of(jobsSource, restoresSource);
     }
 
     @Override
@@ -105,7 +117,26 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
         if (problem.isPresent()) {
             return refuse(backup, problem.get(), now);
         }
+        IndexedResourceCache<Backup> backups = context.getPrimaryCache();
+        JobAdmission.Decision admission = gate.admitBackup(backup, backups::list);
+        if (!admission.admitted()) {
+            return queued(backup, admission.message(), now);
+        }
         return start(backup, now);
+    }
+
+    /** Pending, reason Queued: said once (status and Event), then looked at again every few seconds. */
+    private UpdateControl<Backup> queued(Backup backup, String message, Instant now) {
+        BackupStatus s = backup.getStatus();
+        if (s != null && Conditions.says(s.conditions(), Conditions.READY, false, ConcurrencyGate.QUEUED, message)) {
+            return UpdateControl.<Backup>noUpdate().rescheduleAfter(QUEUE_RECHECK);
+        }
+        var ready = s == null ? null : Conditions.find(s.conditions(), Conditions.READY);
+        if (ready == null || !ConcurrencyGate.QUEUED.equals(ready.getReason())) {
+            events.normal(backup, ConcurrencyGate.QUEUED, message);
+        }
+        backup.setStatus(BackupStatuses.pending(backup, ConcurrencyGate.QUEUED, message, now));
+        return UpdateControl.patchStatus(backup).rescheduleAfter(QUEUE_RECHECK);
     }
 
     private UpdateControl<Backup> start(Backup backup, Instant now) {

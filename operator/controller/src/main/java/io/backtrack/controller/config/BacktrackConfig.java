@@ -72,5 +72,13 @@ public interface BacktrackConfig {
 
         /** Service account of agent Pods; its token is never mounted. */
         Optional<String> serviceAccountName();
+
+        /**
+         * Operator-wide cap on agent Job slots: running backup and cleanup Jobs, and Restores in progress (one slot
+         * each for all their steps). Work beyond it waits, phase Pending with reason Queued, and starts in creation
+         * order (Restores first). Independently, one agent Job per database at a time.
+         */
+        @WithDefault("10")
+        int maxRunningJobs();
     }
 }

@@ -67,7 +67,8 @@ final class RestoreJobs {
         return builder.build(new AgentJob(restore, name(restore, step),
                 Map.of(BacktrackApi.RESTORE_LABEL, LabelValues.of(restore.getMetadata().getName()),
                         BacktrackApi.ROLE_LABEL, "restore",
-                        BacktrackApi.STEP_LABEL, step.name()),
+                        BacktrackApi.STEP_LABEL, step.name(),
+                        BacktrackApi.DATABASE_LABEL, LabelValues.of(plan.target())),
                 args, env, EffectiveJobSettings.of(plan.spec().job(), config)));
     }
 }

@@ -9,6 +9,8 @@ import io.backtrack.api.restore.RestoreStatus;
 import io.backtrack.api.restore.RestoreStrategy;
 import io.backtrack.api.restore.TableMismatch;
 import io.backtrack.api.restore.Verification;
+import io.backtrack.controller.concurrency.ConcurrencyGate;
+import io.backtrack.controller.concurrency.JobAdmission;
 import io.backtrack.controller.config.BacktrackConfig;
 import io.backtrack.controller.events.EventRecorder;
 import io.backtrack.controller.job.AgentResult;
@@ -56,6 +58,7 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
     private static final Logger LOG = Logger.getLogger(RestoreReconciler.class);
     private static final Duration RECHECK = Duration.ofSeconds(10);
     private static final Duration SCALE_POLL = Duration.ofSeconds(2);
+    private static final Duration QUEUE_RECHECK = Duration.ofSeconds(5);
 
     private final KubernetesClient client;
     private final EventRecorder events;
@@ -68,10 +71,12 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
     private final RestoreDeletion deletion;
     private final SecretCheck secrets;
     private final BacktrackMetrics metrics;
+    private final ConcurrencyGate gate;
 
     public RestoreReconciler(KubernetesClient client, EventRecorder events, BacktrackConfig config, Clock clock,
-                             BacktrackMetrics metrics) {
+                             BacktrackMetrics metrics, ConcurrencyGate gate) {
         this.metrics = metrics;
+        this.gate = gate;
         this.client = client;
         this.events = events;
         this.clock = clock;
@@ -139,6 +144,13 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
         if (missingWorkload.isPresent()) {
             return fail(restore, draft, "InvalidSpec", missingWorkload.get() + "; nothing was touched", now);
         }
+        JobAdmission.Decision admission = gate.admitRestore(restore, plan.target());
+        if (!admission.admitted()) {
+            // The target recorded: no new Backup of that database starts before this Restore has run.
+            draft.source = plan.source();
+            draft.target = plan.target();
+            return queued(restore, draft, admission.message(), now);
+        }
         if (plan.backupName() != null) {
             protection.protect(ns, plan.backupName(), restore.getMetadata().getName());
         }
@@ -159,13 +171,16 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
             return failFromJob(restore, draft, outcome.get(), RestoreJobs.Step.check, "; nothing was touched", now);
         }
         AgentResult result = outcome.get().result();
+        boolean firstLook = !Boolean.TRUE.equals(draft.archiveVerified);
         draft.archiveVerified = true;
         if (plan.database() == null && result.text("sourceDatabase") != null) {
             plan = plan.withDatabase(result.text("sourceDatabase"));
             draft.target = plan.target();
         }
-        events.normal(restore, "ArchiveVerified", "SHA-256 of " + plan.source() + " matches its manifest ("
-                + result.text("sha256") + "); target " + plan.target() + " is ready");
+        if (firstLook) {
+            events.normal(restore, "ArchiveVerified", "SHA-256 of " + plan.source() + " matches its manifest ("
+                    + result.text("sha256") + "); target " + plan.target() + " is ready");
+        }
         return next(restore, plan, draft, now);
     }
 
@@ -185,6 +200,15 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
             draft.jobName = null;
             return progress(restore, draft, RestorePhase.Quiescing, "Quiescing", "scaling " + describe(draft) + " to 0", now)
                     .rescheduleAfter(Duration.ZERO);
+        }
+        if (step == RestoreStep.RESTORE) {
+            // A Backup of the target admitted before the target was known (a restore from storage reads it from the
+            // manifest) finishes before anything is written.
+            Optional<String> busy = gate.otherWorkOn(restore, plan.target());
+            if (busy.isPresent()) {
+                return queued(restore, draft, "waiting for " + busy.get() + ", which is running on the same database,"
+                        + " before restoring", now);
+            }
         }
         if (step == RestoreStep.SAFETY_BACKUP) {
             Backup safety = SafetyBackups.of(restore, plan);
@@ -299,6 +323,21 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
     @Override
     public DeleteControl cleanup(Restore restore, Context<Restore> context) {
         return deletion.cleanup(restore, context.getSecondaryResourcesAsStream(Job.class).toList());
+    }
+
+    /** Waiting, reason Queued, in its current phase: said once (status and Event), then looked at again. */
+    private UpdateControl<Restore> queued(Restore restore, RestoreStatusDraft draft, String message, Instant now) {
+        RestoreStatus s = restore.getStatus();
+        if (s != null && Conditions.says(s.conditions(), Conditions.READY, false, ConcurrencyGate.QUEUED, message)) {
+            return UpdateControl.<Restore>noUpdate().rescheduleAfter(QUEUE_RECHECK);
+        }
+        var ready = s == null ? null : Conditions.find(s.conditions(), Conditions.READY);
+        if (ready == null || !ConcurrencyGate.QUEUED.equals(ready.getReason())) {
+            events.normal(restore, ConcurrencyGate.QUEUED, message);
+        }
+        draft.progress(draft.phase == null ? RestorePhase.Pending : draft.phase, ConcurrencyGate.QUEUED, message, now);
+        restore.setStatus(draft.build());
+        return UpdateControl.patchStatus(restore).rescheduleAfter(QUEUE_RECHECK);
     }
 
     private UpdateControl<Restore> refuse(Restore restore, RestoreStatusDraft draft, Precondition problem, Instant now) {
