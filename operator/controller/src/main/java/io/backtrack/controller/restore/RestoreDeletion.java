@@ -11,6 +11,7 @@ import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -53,20 +54,33 @@ final class RestoreDeletion {
             }
             case RESUME -> {
                 RestoreStatusDraft draft = new RestoreStatusDraft(restore);
-                resumption.run(restore, draft, status.startedAt() != null);
+                boolean started = status.startedAt() != null;
+                resumption.run(restore, draft, started);
                 LOG.infof("restore deleted while running namespace=%s restore=%s phase=%s", restore.getMetadata().getNamespace(),
                         restore.getMetadata().getName(), status.phase());
-                events.normal(restore, "Aborted", "deleted during " + status.phase() + ": "
-                        + (draft.quiesced == null || draft.quiesced.isEmpty() ? "" : RestoreStatusDraft.describe(draft.quiesced)
-                        + " scaled back; ") + (restore.getSpec() == null || restore.getSpec().backupName() == null ? ""
-                        : "Backup " + restore.getSpec().backupName() + " released")
-                        + (status.safetyBackupName() == null ? "" : "; safety Backup " + status.safetyBackupName() + " is kept")
-                        + "; nothing more is written to " + status.target());
+                events.normal(restore, "Aborted", started ? "deleted during " + status.phase() + ": " + undone(restore, draft)
+                        : "deleted before it started; nothing was touched");
                 return DeleteControl.defaultDelete();
             }
             default -> {
                 return DeleteControl.defaultDelete();
             }
         }
+    }
+
+    private static String undone(Restore restore, RestoreStatusDraft draft) {
+        RestoreStatus status = restore.getStatus();
+        List<String> done = new ArrayList<>();
+        if (draft.quiesced != null && !draft.quiesced.isEmpty()) {
+            done.add(RestoreStatusDraft.describe(draft.quiesced) + " scaled back");
+        }
+        if (restore.getSpec() != null && restore.getSpec().backupName() != null) {
+            done.add("Backup " + restore.getSpec().backupName() + " released");
+        }
+        if (status.safetyBackupName() != null) {
+            done.add("safety Backup " + status.safetyBackupName() + " kept");
+        }
+        done.add("nothing more is written to " + status.target());
+        return String.join("; ", done);
     }
 }
