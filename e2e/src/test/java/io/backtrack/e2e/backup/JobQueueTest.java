@@ -3,8 +3,11 @@ package io.backtrack.e2e.backup;
 import io.backtrack.api.BacktrackApi;
 import io.backtrack.api.backup.Backup;
 import io.backtrack.api.backup.BackupPhase;
+import io.backtrack.api.restore.Restore;
+import io.backtrack.api.restore.RestorePhase;
 import io.backtrack.e2e.harness.BackupFactory;
 import io.backtrack.e2e.harness.BacktrackEnvironment;
+import io.backtrack.e2e.harness.RestoreFactory;
 import io.backtrack.e2e.postgres.SampleData;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -17,6 +20,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -83,13 +88,15 @@ class JobQueueTest {
                     && b.getStatus().phase().isTerminal(), TIMEOUT);
             assertThat(done.getStatus().phase()).as("%s: %s", name, done.getStatus()).isEqualTo(BackupPhase.Completed);
         }
-        assertOneAfterTheOther(order);
+        assertBackupsOneAfterTheOther(order);
     }
 
     @Test
-    void twoBackupsOfOneDatabaseNeverOverlapWhileOthersRun() throws Exception {
+    void twoBackupsOfOneDatabaseNeverOverlapAndARestoreOfItWaitsForTheRunningOne() throws Exception {
         env.restartOperator(Map.of("BACKTRACK_AGENT_MAX_RUNNING_JOBS", "5"));
         BackupFactory same = backups.withDatabase(env.postgres().host(), env.postgres().port(), "queue_same");
+        Backup base = awaitTerminal(env.client().resource(same.build(NS, "same-base")).create().getMetadata().getName());
+        assertThat(base.getStatus().phase()).as("%s", base.getStatus()).isEqualTo(BackupPhase.Completed);
         try (Connection lock = lockCustomers("queue_same")) {
             env.client().resource(same.build(NS, "same-first")).create();
             env.awaitBackup(NS, "same-first", b -> b.getStatus() != null && b.getStatus().phase() == BackupPhase.Running, TIMEOUT);
@@ -100,19 +107,32 @@ class JobQueueTest {
             // Another database is not held up: it runs and completes while the first is still running.
             env.client().resource(backups.withDatabase(env.postgres().host(), env.postgres().port(), "queue_other")
                     .build(NS, "other-db")).create();
-            Backup other = env.awaitBackup(NS, "other-db", b -> b.getStatus() != null && b.getStatus().phase() != null
-                    && b.getStatus().phase().isTerminal(), TIMEOUT);
+            Backup other = awaitTerminal("other-db");
             assertThat(other.getStatus().phase()).as("%s", other.getStatus()).isEqualTo(BackupPhase.Completed);
             assertThat(phase("same-first")).isEqualTo(BackupPhase.Running);
-            assertThat(queued("same-second")).as("%s", env.backup(NS, "same-second").getStatus()).isTrue();
+
+            // A Restore of that database waits for the running Backup, and goes ahead of the queued one.
+            env.client().resource(RestoreFactory.ofBackup("same-base").build(NS, "same-restore")).create();
+            env.await("same-restore Queued", () -> {
+                Restore r = env.restore(NS, "same-restore");
+                return r != null && r.getStatus() != null && r.getStatus().conditions() != null && r.getStatus().conditions()
+                        .stream().anyMatch(c -> "Ready".equals(c.getType()) && "Queued".equals(c.getReason())
+                                && c.getMessage().contains("same-first"));
+            }, TIMEOUT);
+            assertThat(env.restore(NS, "same-restore").getStatus().phase()).isEqualTo(RestorePhase.Pending);
+            assertThat(phase("same-second")).as("%s", env.backup(NS, "same-second").getStatus()).isEqualTo(BackupPhase.Pending);
             lock.rollback();
         }
-        for (String name : List.of("same-first", "same-second")) {
-            Backup done = env.awaitBackup(NS, name, b -> b.getStatus() != null && b.getStatus().phase() != null
-                    && b.getStatus().phase().isTerminal(), TIMEOUT);
-            assertThat(done.getStatus().phase()).as("%s: %s", name, done.getStatus()).isEqualTo(BackupPhase.Completed);
-        }
-        assertOneAfterTheOther(List.of("same-first", "same-second"));
+        assertThat(awaitTerminal("same-first").getStatus().phase()).isEqualTo(BackupPhase.Completed);
+        Restore restored = env.awaitRestore(NS, "same-restore", r -> r.getStatus() != null && r.getStatus().phase() != null
+                && r.getStatus().phase().isTerminal(), TIMEOUT);
+        assertThat(restored.getStatus().phase()).as("%s", restored.getStatus()).isEqualTo(RestorePhase.Completed);
+        assertThat(awaitTerminal("same-second").getStatus().phase()).isEqualTo(BackupPhase.Completed);
+
+        List<Job> order = new ArrayList<>(List.of(jobOf("same-first")));
+        order.addAll(restoreJobs("same-restore"));
+        order.add(jobOf("same-second"));
+        assertOneAfterTheOther(order);
     }
 
     /** A transaction holding an exclusive lock on public.customers: a backup of that database waits for it. */
@@ -126,10 +146,14 @@ class JobQueueTest {
     }
 
     /** Each Backup's Job started after the previous one's had completed (the Jobs' own times, whole seconds). */
-    private static void assertOneAfterTheOther(List<String> names) {
+    private static void assertBackupsOneAfterTheOther(List<String> names) {
+        assertOneAfterTheOther(names.stream().map(JobQueueTest::jobOf).toList());
+    }
+
+    private static void assertOneAfterTheOther(List<Job> jobs) {
         Job previous = null;
-        for (String name : names) {
-            Job job = jobOf(name);
+        for (Job job : jobs) {
+            String name = job.getMetadata().getName();
             if (previous != null) {
                 assertThat(Instant.parse(job.getStatus().getStartTime()))
                         .as("%s started after %s completed", name, previous.getMetadata().getName())
@@ -138,6 +162,21 @@ class JobQueueTest {
             }
             previous = job;
         }
+    }
+
+    /** The restore's step Jobs (the safety backup's included), in the order they ran. */
+    private static List<Job> restoreJobs(String restore) {
+        Restore r = env.restore(NS, restore);
+        List<Job> jobs = new ArrayList<>(env.client().batch().v1().jobs().inNamespace(NS).withLabel(BacktrackApi.RESTORE_LABEL, restore)
+                .list().getItems());
+        jobs.sort(Comparator.comparing((Job j) -> j.getStatus().getStartTime()).thenComparing(j -> j.getStatus().getCompletionTime()));
+        assertThat(jobs).as("check, safety backup %s, restore and verify Jobs", r.getStatus().safetyBackupName()).hasSize(4);
+        return jobs;
+    }
+
+    private static Backup awaitTerminal(String name) {
+        return env.awaitBackup(NS, name, b -> b.getStatus() != null && b.getStatus().phase() != null
+                && b.getStatus().phase().isTerminal(), TIMEOUT);
     }
 
     private static Job jobOf(String backup) {

@@ -343,7 +343,9 @@ class RestoreScenariosTest {
         stuckDeployment("abort-api", 3);
         env.client().resource(RestoreFactory.ofBackup("orders-abort").quiesceDeployments("abort-api").build(NS, "aborted")).create();
         env.awaitRestore(NS, "aborted", r -> r.getStatus() != null && r.getStatus().phase() == RestorePhase.Quiescing, TIMEOUT);
-        assertThat(env.client().apps().deployments().inNamespace(NS).withName("abort-api").get().getSpec().getReplicas()).isZero();
+        // Quiescing records the replica counts first, then scales down.
+        env.await("abort-api scaled to 0", () -> env.client().apps().deployments().inNamespace(NS).withName("abort-api").get()
+                .getSpec().getReplicas() == 0, TIMEOUT);
         assertThat(env.backup(NS, "orders-abort").getMetadata().getFinalizers()).contains(BacktrackApi.RESTORE_PROTECTION_FINALIZER);
 
         env.client().resources(Restore.class).inNamespace(NS).withName("aborted").delete();
