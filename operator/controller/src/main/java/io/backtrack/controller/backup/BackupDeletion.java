@@ -28,7 +28,6 @@ final class BackupDeletion {
     private static final Logger LOG = Logger.getLogger(BackupDeletion.class);
     static final Duration PROTECTION_RECHECK = Duration.ofSeconds(3);
     static final Duration CLEANUP_RECHECK = Duration.ofSeconds(30);
-    static final Duration SLOT_RECHECK = Duration.ofSeconds(5);
 
     private final KubernetesClient client;
     private final EventRecorder events;
@@ -89,7 +88,7 @@ final class BackupDeletion {
                 backupJob.filter(j -> !JobOutcome.isFinished(j) && j.getMetadata().getDeletionTimestamp() == null)
                         .ifPresent(j -> client.resource(j).delete());
                 if (!gate.admitCleanup(backup)) {
-                    return DeleteControl.noFinalizerRemoval().rescheduleAfter(SLOT_RECHECK); // all agent Job slots are in use
+                    return DeleteControl.noFinalizerRemoval().rescheduleAfter(ConcurrencyGate.RECHECK); // every slot is in use
                 }
                 CreateOnce.create(client, jobs.cleanup(backup));
                 events.normal(backup, "DeletingArchive", "deletionPolicy Delete: removing " + folder);

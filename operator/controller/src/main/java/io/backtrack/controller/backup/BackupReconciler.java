@@ -50,8 +50,6 @@ import java.util.stream.Stream;
 public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
     private static final Logger LOG = Logger.getLogger(BackupReconciler.class);
     static final Duration SECRET_RECHECK = Duration.ofSeconds(15);
-    /** How often a Backup waiting for a slot or its database looks again (the gate reads its caches at most once a second). */
-    static final Duration QUEUE_RECHECK = Duration.ofSeconds(5);
     private static final String RESTORES = "restores";
 
     private final KubernetesClient client;
@@ -120,23 +118,23 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
         IndexedResourceCache<Backup> backups = context.getPrimaryCache();
         JobAdmission.Decision admission = gate.admitBackup(backup, backups::list);
         if (!admission.admitted()) {
-            return queued(backup, admission.message(), now);
+            return queued(backup, admission.message(), gate.recheckAfter(admission), now);
         }
         return start(backup, now);
     }
 
     /** Pending, reason Queued: said once (status and Event), then looked at again every few seconds. */
-    private UpdateControl<Backup> queued(Backup backup, String message, Instant now) {
+    private UpdateControl<Backup> queued(Backup backup, String message, Duration recheck, Instant now) {
         BackupStatus s = backup.getStatus();
         if (s != null && Conditions.says(s.conditions(), Conditions.READY, false, ConcurrencyGate.QUEUED, message)) {
-            return UpdateControl.<Backup>noUpdate().rescheduleAfter(QUEUE_RECHECK);
+            return UpdateControl.<Backup>noUpdate().rescheduleAfter(recheck);
         }
         var ready = s == null ? null : Conditions.find(s.conditions(), Conditions.READY);
         if (ready == null || !ConcurrencyGate.QUEUED.equals(ready.getReason())) {
             events.normal(backup, ConcurrencyGate.QUEUED, message);
         }
         backup.setStatus(BackupStatuses.pending(backup, ConcurrencyGate.QUEUED, message, now));
-        return UpdateControl.patchStatus(backup).rescheduleAfter(QUEUE_RECHECK);
+        return UpdateControl.patchStatus(backup).rescheduleAfter(recheck);
     }
 
     private UpdateControl<Backup> start(Backup backup, Instant now) {

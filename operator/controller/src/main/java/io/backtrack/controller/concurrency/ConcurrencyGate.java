@@ -49,6 +49,8 @@ public class ConcurrencyGate {
     /** How old a view of the caches may be: a queue of a thousand Backups looks at them once per second, not per Backup. */
     private static final Duration SNAPSHOT_AGE = Duration.ofSeconds(1);
     private static final Duration RESERVATION_LIFETIME = Duration.ofSeconds(60);
+    public static final Duration RECHECK = Duration.ofSeconds(5);
+    private static final long MAX_RECHECK_ROUNDS = 12;
 
     private final int cap;
     private volatile InformerEventSource<Job, ?> jobs;
@@ -56,6 +58,9 @@ public class ConcurrencyGate {
     private volatile Supplier<Stream<Backup>> backups = Stream::empty;
     private final Map<String, Reservation> reservations = new HashMap<>();
     private Snapshot snapshot;
+    /** The view and the admission built on it, until the snapshot or the reservations change. */
+    private View view;
+    private JobAdmission admission;
 
     public ConcurrencyGate(BacktrackConfig config, MeterRegistry registry) {
         this.cap = config.agent().maxRunningJobs();
@@ -66,6 +71,15 @@ public class ConcurrencyGate {
                 .register(registry);
         Gauge.builder("backtrack.agent.jobs.max", this, g -> g.cap)
                 .description("The operator-wide cap on agent Job slots (backtrack.agent.max-running-jobs)").register(registry);
+    }
+
+    /**
+     * When waiting work looks again: every 5 s at the head of the queue, less often the further back it is (at most
+     * every minute), so a queue of thousands costs a few reconciles a second, not thousands.
+     */
+    public Duration recheckAfter(JobAdmission.Decision decision) {
+        long rounds = Math.min(MAX_RECHECK_ROUNDS, 1 + decision.ahead() / Math.max(1, cap));
+        return RECHECK.multipliedBy(rounds);
     }
 
     /** The Backup controller hands over its informers of all agent Jobs and of Restores. */
@@ -85,7 +99,10 @@ public class ConcurrencyGate {
         if (restore.isPresent() && view.holds(restore.get())) {
             return JobAdmission.Decision.ADMITTED; // a safety backup runs within its Restore's slot and database
         }
-        return admit(backupWork(backup), view);
+        if (admission == null) {
+            admission = new JobAdmission(view.holders(), view.waiting());
+        }
+        return admit(backupWork(backup), view, admission);
     }
 
     public synchronized JobAdmission.Decision admitRestore(Restore restore, String target) {
@@ -93,8 +110,9 @@ public class ConcurrencyGate {
             return JobAdmission.Decision.waiting(CONTROLLER_NOT_READY);
         }
         View view = view();
-        Work candidate = restoreWork(restore, target);
-        return admit(candidate, new View(view.holders(), view.waiting().stream().filter(Work::restore).toList(), view.seen()));
+        // Restores go ahead of every Backup: only the Restores queued earlier are ahead of this one.
+        return admit(restoreWork(restore, target), view,
+                new JobAdmission(view.holders(), view.waiting().stream().filter(Work::restore).toList()));
     }
 
     /** A cleanup Job deletes from storage only: it needs a slot, not a database, and joins no queue. */
@@ -103,7 +121,8 @@ public class ConcurrencyGate {
             return false;
         }
         Work cleanup = new Work(id("Cleanup", backup), null, false, created(backup), "cleanup of " + describe("Backup", backup));
-        return admit(cleanup, new View(view().holders(), List.of(), Set.of())).admitted();
+        View view = view();
+        return admit(cleanup, view, new JobAdmission(view.holders(), List.of())).admitted();
     }
 
     /** Other work holding the Restore's database now (its own safety backup excepted), for a Restore about to write. */
@@ -116,10 +135,12 @@ public class ConcurrencyGate {
                 .findFirst().map(Work::description);
     }
 
-    private JobAdmission.Decision admit(Work candidate, View view) {
-        JobAdmission.Decision decision = JobAdmission.decide(candidate, view.holders(), view.waiting(), cap);
+    private JobAdmission.Decision admit(Work candidate, View view, JobAdmission queue) {
+        JobAdmission.Decision decision = queue.decide(candidate, cap);
         if (decision.admitted() && !view.holds(candidate.id())) {
             reservations.put(candidate.id(), new Reservation(candidate, Instant.now().plus(RESERVATION_LIFETIME)));
+            this.view = null;
+            this.admission = null;
         }
         return decision;
     }
@@ -133,13 +154,18 @@ public class ConcurrencyGate {
         long now = System.nanoTime();
         if (snapshot == null || now - snapshot.takenAt() > SNAPSHOT_AGE.toNanos()) {
             snapshot = ready() ? take(now) : new Snapshot(List.of(), List.of(), Set.of(), now);
+            view = null;
+            admission = null;
         }
-        Instant wall = Instant.now();
-        reservations.values().removeIf(r -> snapshot.seen().contains(r.work().id()) || r.expires().isBefore(wall));
-        List<Work> holders = new ArrayList<>(snapshot.holders());
-        reservations.values().forEach(r -> holders.add(r.work()));
-        List<Work> waiting = snapshot.waiting().stream().filter(w -> !reservations.containsKey(w.id())).toList();
-        return new View(holders, waiting, snapshot.seen());
+        if (view == null) {
+            Instant wall = Instant.now();
+            reservations.values().removeIf(r -> snapshot.seen().contains(r.work().id()) || r.expires().isBefore(wall));
+            List<Work> holders = new ArrayList<>(snapshot.holders());
+            reservations.values().forEach(r -> holders.add(r.work()));
+            List<Work> waiting = snapshot.waiting().stream().filter(w -> !reservations.containsKey(w.id())).toList();
+            view = new View(holders, waiting, snapshot.seen());
+        }
+        return view;
     }
 
     private Snapshot take(long now) {

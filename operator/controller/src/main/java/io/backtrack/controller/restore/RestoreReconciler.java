@@ -58,7 +58,6 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
     private static final Logger LOG = Logger.getLogger(RestoreReconciler.class);
     private static final Duration RECHECK = Duration.ofSeconds(10);
     private static final Duration SCALE_POLL = Duration.ofSeconds(2);
-    private static final Duration QUEUE_RECHECK = Duration.ofSeconds(5);
 
     private final KubernetesClient client;
     private final EventRecorder events;
@@ -149,7 +148,7 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
             // The target recorded: no new Backup of that database starts before this Restore has run.
             draft.source = plan.source();
             draft.target = plan.target();
-            return queued(restore, draft, admission.message(), now);
+            return queued(restore, draft, admission.message(), gate.recheckAfter(admission), now);
         }
         if (plan.backupName() != null) {
             protection.protect(ns, plan.backupName(), restore.getMetadata().getName());
@@ -207,7 +206,7 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
             Optional<String> busy = gate.otherWorkOn(restore, plan.target());
             if (busy.isPresent()) {
                 return queued(restore, draft, "waiting for " + busy.get() + ", which is running on the same database,"
-                        + " before restoring", now);
+                        + " before restoring", ConcurrencyGate.RECHECK, now);
             }
         }
         if (step == RestoreStep.SAFETY_BACKUP) {
@@ -326,10 +325,11 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
     }
 
     /** Waiting, reason Queued, in its current phase: said once (status and Event), then looked at again. */
-    private UpdateControl<Restore> queued(Restore restore, RestoreStatusDraft draft, String message, Instant now) {
+    private UpdateControl<Restore> queued(Restore restore, RestoreStatusDraft draft, String message, Duration recheck,
+                                          Instant now) {
         RestoreStatus s = restore.getStatus();
         if (s != null && Conditions.says(s.conditions(), Conditions.READY, false, ConcurrencyGate.QUEUED, message)) {
-            return UpdateControl.<Restore>noUpdate().rescheduleAfter(QUEUE_RECHECK);
+            return UpdateControl.<Restore>noUpdate().rescheduleAfter(recheck);
         }
         var ready = s == null ? null : Conditions.find(s.conditions(), Conditions.READY);
         if (ready == null || !ConcurrencyGate.QUEUED.equals(ready.getReason())) {
@@ -337,7 +337,7 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
         }
         draft.progress(draft.phase == null ? RestorePhase.Pending : draft.phase, ConcurrencyGate.QUEUED, message, now);
         restore.setStatus(draft.build());
-        return UpdateControl.patchStatus(restore).rescheduleAfter(QUEUE_RECHECK);
+        return UpdateControl.patchStatus(restore).rescheduleAfter(recheck);
     }
 
     private UpdateControl<Restore> refuse(Restore restore, RestoreStatusDraft draft, Precondition problem, Instant now) {

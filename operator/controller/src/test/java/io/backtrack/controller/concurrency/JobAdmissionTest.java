@@ -57,6 +57,20 @@ class JobAdmissionTest {
     }
 
     @Test
+    void aLongQueueSaysHowFarBackEachWaiterIs() {
+        List<Work> waiting = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            waiting.add(backup("run-" + i, "db" + i, i));
+        }
+        JobAdmission queue = new JobAdmission(List.of(backup("x", "dbx", -1)), waiting);
+        assertThat(queue.decide(waiting.get(0), 1).ahead()).isZero();
+        assertThat(queue.decide(waiting.get(42), 1).ahead()).isEqualTo(42);
+        assertThat(queue.decide(backup("new", "db-new", 1000), 1).ahead()).as("not in the queue yet: at its end").isEqualTo(100);
+        assertThat(queue.decide(waiting.get(3), 10).admitted()).isTrue();
+        assertThat(queue.decide(waiting.get(9), 10).admitted()).as("9 ahead and 1 holder fill 10 slots").isFalse();
+    }
+
+    @Test
     void anEarlierWaiterThatCannotStartDoesNotHoldUpTheOthers() {
         Work running = backup("running", "db1", -10);
         Work blocked = backup("blocked", "db1", -5); // its database is busy
