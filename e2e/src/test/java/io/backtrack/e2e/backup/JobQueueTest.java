@@ -81,6 +81,16 @@ class JobQueueTest {
                 assertThat(ready(b).getMessage()).as("%s", b.getStatus()).contains("agent Job slot", "max-running-jobs=1");
             }
             assertThat(env.eventReasons(NS, order.get(1), "Queued")).contains("Queued");
+
+            // A crashed and restarted operator counts what runs from the cluster: the queue stays as it was.
+            env.operator().kill();
+            env.operator().start();
+            sleep(7000); // longer than a queued Backup's recheck
+            assertThat(phase(order.get(0))).isEqualTo(BackupPhase.Running);
+            for (String waiting : order.subList(1, 3)) {
+                assertThat(queued(waiting)).as("%s after the restart: %s", waiting, env.backup(NS, waiting).getStatus()).isTrue();
+                assertThat(env.backup(NS, waiting).getStatus().jobName()).isNull();
+            }
             lock.rollback();
         }
         for (String name : order) {
