@@ -7,6 +7,7 @@ import io.backtrack.api.backup.BackupStatus;
 import io.backtrack.api.restore.Restore;
 import io.backtrack.controller.concurrency.ConcurrencyGate;
 import io.backtrack.controller.concurrency.JobAdmission;
+import io.backtrack.controller.concurrency.QueuedStatus;
 import io.backtrack.controller.config.BacktrackConfig;
 import io.backtrack.controller.events.EventRecorder;
 import io.backtrack.controller.job.JobFailure;
@@ -125,13 +126,8 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
 
     /** Pending, reason Queued: said once (status and Event), then looked at again every few seconds. */
     private UpdateControl<Backup> queued(Backup backup, String message, Duration recheck, Instant now) {
-        BackupStatus s = backup.getStatus();
-        if (s != null && Conditions.says(s.conditions(), Conditions.READY, false, ConcurrencyGate.QUEUED, message)) {
+        if (!QueuedStatus.announce(events, backup, backup.getStatus() == null ? null : backup.getStatus().conditions(), message)) {
             return UpdateControl.<Backup>noUpdate().rescheduleAfter(recheck);
-        }
-        var ready = s == null ? null : Conditions.find(s.conditions(), Conditions.READY);
-        if (ready == null || !ConcurrencyGate.QUEUED.equals(ready.getReason())) {
-            events.normal(backup, ConcurrencyGate.QUEUED, message);
         }
         backup.setStatus(BackupStatuses.pending(backup, ConcurrencyGate.QUEUED, message, now));
         return UpdateControl.patchStatus(backup).rescheduleAfter(recheck);

@@ -11,6 +11,7 @@ import io.backtrack.api.restore.TableMismatch;
 import io.backtrack.api.restore.Verification;
 import io.backtrack.controller.concurrency.ConcurrencyGate;
 import io.backtrack.controller.concurrency.JobAdmission;
+import io.backtrack.controller.concurrency.QueuedStatus;
 import io.backtrack.controller.config.BacktrackConfig;
 import io.backtrack.controller.events.EventRecorder;
 import io.backtrack.controller.job.AgentResult;
@@ -327,13 +328,8 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
     /** Waiting, reason Queued, in its current phase: said once (status and Event), then looked at again. */
     private UpdateControl<Restore> queued(Restore restore, RestoreStatusDraft draft, String message, Duration recheck,
                                           Instant now) {
-        RestoreStatus s = restore.getStatus();
-        if (s != null && Conditions.says(s.conditions(), Conditions.READY, false, ConcurrencyGate.QUEUED, message)) {
+        if (!QueuedStatus.announce(events, restore, restore.getStatus() == null ? null : restore.getStatus().conditions(), message)) {
             return UpdateControl.<Restore>noUpdate().rescheduleAfter(recheck);
-        }
-        var ready = s == null ? null : Conditions.find(s.conditions(), Conditions.READY);
-        if (ready == null || !ConcurrencyGate.QUEUED.equals(ready.getReason())) {
-            events.normal(restore, ConcurrencyGate.QUEUED, message);
         }
         draft.progress(draft.phase == null ? RestorePhase.Pending : draft.phase, ConcurrencyGate.QUEUED, message, now);
         restore.setStatus(draft.build());
