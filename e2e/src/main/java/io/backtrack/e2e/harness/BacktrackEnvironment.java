@@ -111,6 +111,25 @@ public final class BacktrackEnvironment implements AutoCloseable {
         return operator;
     }
 
+    /**
+     * Restarts the operator with these operator settings (environment variables such as
+     * BACKTRACK_AGENT_MAX_RUNNING_JOBS) on top of the harness's own; an empty map goes back to the defaults.
+     */
+    public void restartOperator(Map<String, String> settings) {
+        operator.stop();
+        operator.settings(settings);
+        operator.start();
+    }
+
+    /**
+     * Whether the API server is a real kube-apiserver with kube-controller-manager (Job controller with
+     * podFailurePolicy, garbage collector, namespace lifecycle, label validation). This mock API server has none of
+     * them; tests of those behaviours are tagged {@code real-control-plane} and skipped here (issue 17).
+     */
+    public boolean isRealControlPlane() {
+        return false;
+    }
+
     /** The operator's clock, which scenarios move forward instead of waiting. */
     public OperatorClock operatorClock() {
         return clock;

@@ -30,6 +30,8 @@ public final class OperatorProcess implements AutoCloseable {
     private final Path logFile;
     private final Map<String, String> extraEnv;
     private final List<String> jvmOptions;
+    /** Settings on top of {@link #extraEnv} from the next start on, see {@link #settings(Map)}. */
+    private Map<String, String> settings = Map.of();
     private Process process;
     private int starts;
     private long startOffset;
@@ -70,6 +72,7 @@ public final class OperatorProcess implements AutoCloseable {
             // the first minute is over: a tenth of the operator's CPU in the scale benchmark.
             env.put("QUARKUS_KUBERNETES_CLIENT_TOKEN", MockCluster.TOKEN);
             env.putAll(extraEnv);
+            env.putAll(settings);
             process = pb.start();
             starts++;
             awaitStarted(offset);
@@ -77,6 +80,11 @@ public final class OperatorProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the operator: " + e.getMessage(), e);
         }
+    }
+
+    /** Environment variables for the operator's next start, on top of the harness's; an empty map: none. */
+    public synchronized void settings(Map<String, String> next) {
+        settings = Map.copyOf(next);
     }
 
     /** A crash: no shutdown hooks, nothing flushed, like a node losing power under the Pod. */

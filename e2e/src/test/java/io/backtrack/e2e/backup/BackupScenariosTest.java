@@ -234,9 +234,12 @@ class BackupScenariosTest {
         }
     }
 
+    /** The backup Jobs a Backup owns (its label holds the name shortened past 63 characters, so: by owner). */
     private static List<Job> jobsOf(String backup) {
-        return env.client().batch().v1().jobs().inNamespace(NS).withLabel(BacktrackApi.BACKUP_LABEL, backup).list().getItems()
-                .stream().filter(j -> "backup".equals(j.getMetadata().getLabels().get(BacktrackApi.ROLE_LABEL))).toList();
+        return env.client().batch().v1().jobs().inNamespace(NS).withLabel(BacktrackApi.BACKUP_LABEL).list().getItems()
+                .stream().filter(j -> "backup".equals(j.getMetadata().getLabels().get(BacktrackApi.ROLE_LABEL)))
+                .filter(j -> j.getMetadata().getOwnerReferences().stream().anyMatch(o -> backup.equals(o.getName())))
+                .toList();
     }
 
     /** The reasons of the resource's Events, once the awaited ones are there. */

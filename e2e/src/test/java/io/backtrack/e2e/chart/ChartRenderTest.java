@@ -105,7 +105,7 @@ class ChartRenderTest {
             assertThat((String) at(binding, "roleRef", "kind")).isEqualTo("Role");
         }
         assertThat(out.ofKind("Role")).extracting(r -> (String) at(r, "metadata", "namespace"))
-                .containsExactlyInAnyOrder("shop", "billing", NAMESPACE);
+                .containsExactlyInAnyOrder("shop", "billing", NAMESPACE, NAMESPACE); // leader election, Events
         // Nothing cluster-wide (OperatorRbacTest checks the exact rules).
         assertThat(out.ofKind("ClusterRole")).isEmpty();
         assertThat(out.ofKind("ClusterRoleBinding")).isEmpty();

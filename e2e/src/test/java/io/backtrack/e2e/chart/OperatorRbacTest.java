@@ -38,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OperatorRbacTest {
     private static final Path CALLS = Path.of("src/test/resources/chart/operator-api-calls.yaml");
     private static final Path SOURCES = Path.of("operator/controller/src/main/java/io/backtrack/controller");
-    private static final List<String> SCOPES = List.of("watched", "operatorNamespace", "clusterWide");
+    private static final List<String> SCOPES = List.of("watched", "operatorNamespace", "operatorEvents", "clusterWide");
 
     record Grant(String group, String resource, String verb) implements Comparable<Grant> {
         @Override
@@ -64,6 +64,8 @@ class OperatorRbacTest {
         assertThat(out.ofKind("ClusterRole")).hasSize(1);
         assertThat(grants(out.one("ClusterRole"))).as("ClusterRole = watched + clusterWide calls")
                 .isEqualTo(union(expected("watched"), expected("clusterWide")));
+        assertThat(grants(out.one("ClusterRole"))).as("the ClusterRole covers the operator's namespace's Events")
+                .containsAll(expected("operatorEvents"));
         assertThat(out.ofKind("Role")).hasSize(1);
         Map<String, Object> lease = out.find("Role", NAMESPACE, "backtrack-leader-election").orElseThrow();
         assertThat(grants(lease)).as("Role in the operator's namespace").isEqualTo(expected("operatorNamespace"));
@@ -79,9 +81,19 @@ class OperatorRbacTest {
         }
         assertThat(grants(out.find("Role", NAMESPACE, "backtrack-leader-election").orElseThrow()))
                 .isEqualTo(expected("operatorNamespace"));
-        assertThat(out.ofKind("Role")).hasSize(3);
+        assertThat(grants(out.find("Role", NAMESPACE, "backtrack-events").orElseThrow())).as("Role for Events in %s", NAMESPACE)
+                .isEqualTo(expected("operatorEvents"));
+        assertThat(out.ofKind("Role")).hasSize(4);
         assertThat(expected("clusterWide")).as("the operator needs nothing cluster-wide").isEmpty();
         assertThat(out.ofKind("ClusterRole")).as("nothing cluster-wide when watching a list of namespaces").isEmpty();
+        assertBindingsTargetTheOperator(out);
+    }
+
+    @Test
+    void aWatchedReleaseNamespaceNeedsNoRoleOfItsOwnForEvents() {
+        var out = ChartFixture.render(Map.of("watchNamespaces[0]", "shop", "watchNamespaces[1]", NAMESPACE));
+        assertThat(out.find("Role", NAMESPACE, "backtrack-events")).isEmpty();
+        assertThat(grants(out.find("Role", NAMESPACE, "backtrack").orElseThrow())).containsAll(expected("operatorEvents"));
         assertBindingsTargetTheOperator(out);
     }
 

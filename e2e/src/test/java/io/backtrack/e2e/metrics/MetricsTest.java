@@ -1,8 +1,5 @@
 package io.backtrack.e2e.metrics;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.backtrack.api.backup.Backup;
 import io.backtrack.api.backup.BackupPhase;
 import io.backtrack.api.restore.Restore;
@@ -15,10 +12,10 @@ import io.backtrack.e2e.harness.OperatorProcess;
 import io.backtrack.e2e.harness.RestoreFactory;
 import io.backtrack.e2e.harness.ScheduleFactory;
 import io.backtrack.e2e.postgres.SampleData;
+import io.backtrack.e2e.restore.Manifests;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -36,7 +33,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MetricsTest {
     static final Duration TIMEOUT = Duration.ofSeconds(120);
     static final String BUCKET = "metrics-backups";
-    static final ObjectMapper JSON = new ObjectMapper();
 
     static BacktrackEnvironment env;
 
@@ -81,7 +77,7 @@ class MetricsTest {
         Restore restored = createAndAwait(RestoreFactory.ofBackup("good").strategy(RestoreStrategy.newDatabase)
                 .target(env, "metrics_orders_copy", BacktrackEnvironment.DB_SECRET).build(ns, "copy"));
         assertThat(restored.getStatus().phase()).as("%s", restored.getStatus()).isEqualTo(RestorePhase.Completed);
-        addOneRowToTheManifest(good, "customers");
+        Manifests.addOneRow(env.s3(), BUCKET, good, "customers");
         Restore mismatched = createAndAwait(RestoreFactory.ofBackup("good").strategy(RestoreStrategy.newDatabase)
                 .target(env, "metrics_orders_mismatch", BacktrackEnvironment.DB_SECRET).build(ns, "mismatch"));
         assertThat(mismatched.getStatus().phase()).as("%s", mismatched.getStatus()).isEqualTo(RestorePhase.Failed);
@@ -150,7 +146,7 @@ class MetricsTest {
         awaitMetrics("the pruned Backup's archive series to go", t -> t.find("backtrack_backup_archive_bytes",
                 "namespace", ns, "name", first.getMetadata().getName()).isEmpty());
 
-        // Deleting the schedule (its Backups go with it) removes its gauges, so no alert fires for a schedule that is gone.
+        // Deleting the schedule removes its gauges (its Backups stay), so no alert fires for a schedule that is gone.
         env.client().resource(env.schedule(ns, "nightly")).delete();
         awaitMetrics("the deleted schedule's gauges to go", t -> t.find("backtrack_schedule_interval_seconds", "namespace", ns).isEmpty()
                 && t.find("backtrack_schedule_last_success_timestamp_seconds", "namespace", ns).isEmpty()
@@ -186,22 +182,6 @@ class MetricsTest {
             return r.phase() != null && r.phase().isTerminal();
         }
         return false;
-    }
-
-    /** Rewrites the backup's manifest so that a table is said to have one row more than the archive holds. */
-    private static void addOneRowToTheManifest(Backup backup, String table) throws Exception {
-        String key = backup.getStatus().archive().manifestKey();
-        JsonNode manifest = JSON.readTree(new String(env.s3().readObject(BUCKET, key), StandardCharsets.UTF_8));
-        boolean changed = false;
-        for (JsonNode t : manifest.get("tables")) {
-            if (t.get("name").asText().equals(table)) {
-                ((ObjectNode) t).put("rows", t.get("rows").asLong() + 1);
-                changed = true;
-            }
-        }
-        assertThat(changed).as("manifest lists table %s: %s", table, manifest).isTrue();
-        ((ObjectNode) manifest).put("rows", manifest.get("rows").asLong() + 1);
-        env.s3().writeObject(BUCKET, key, JSON.writeValueAsBytes(manifest));
     }
 
     /** Moves the operator's clock to the schedule's next run and waits for that run's Backup to finish. */

@@ -3,8 +3,10 @@ package io.backtrack.e2e.restore;
 import io.backtrack.api.BacktrackApi;
 import io.backtrack.api.backup.Backup;
 import io.backtrack.api.backup.BackupPhase;
+import io.backtrack.api.job.JobSettings;
 import io.backtrack.api.restore.Restore;
 import io.backtrack.api.restore.RestorePhase;
+import io.backtrack.api.restore.RestoreSpec;
 import io.backtrack.api.restore.RestoreStrategy;
 import io.backtrack.e2e.harness.BackupFactory;
 import io.backtrack.e2e.harness.BacktrackEnvironment;
@@ -14,8 +16,11 @@ import io.backtrack.e2e.postgres.SampleData;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.minio.RemoveObjectArgs;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -86,7 +91,7 @@ class RestoreScenariosTest {
         Deployment api = env.client().apps().deployments().inNamespace(NS).withName("orders-api").get();
         assertThat(api.getSpec().getReplicas()).isEqualTo(3);
         assertThat(api.getMetadata().getAnnotations()).doesNotContainKey(BacktrackApi.QUIESCED_BY_ANNOTATION);
-        String[] steps = {"Checking", "ArchiveVerified", "SafetyBackup", "Quiescing", "Restoring", "Verifying", "Resumed",
+        String[] steps = {"Checking", "ArchiveVerified", "Quiescing", "SafetyBackup", "Restoring", "Verifying", "Resumed",
                 "Completed"};
         assertThat(reasons("swap", steps)).containsSubsequence(steps);
         assertThat(env.backup(NS, "orders-swap").getMetadata().getFinalizers()).doesNotContain(BacktrackApi.RESTORE_PROTECTION_FINALIZER);
@@ -228,9 +233,7 @@ class RestoreScenariosTest {
         DatabaseFingerprint atBackup = databaseWithBackup("orders_busy", "orders-busy");
         changeData("orders_busy");
         // A workload whose Pods never go away holds the Restore in Quiescing.
-        Deployment stuck = deployment("busy-api", 2);
-        stuck.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder().withReplicas(2).build());
-        env.client().resource(stuck).updateStatus();
+        stuckDeployment("busy-api", 2);
 
         env.client().resource(RestoreFactory.ofBackup("orders-busy").quiesceDeployments("busy-api").build(NS, "busy")).create();
         env.awaitRestore(NS, "busy", r -> r.getStatus() != null && r.getStatus().phase() == RestorePhase.Quiescing, TIMEOUT);
@@ -245,9 +248,7 @@ class RestoreScenariosTest {
         assertThat(env.backup(NS, "orders-busy")).as("the Backup being restored survives its deletion").isNotNull();
         assertThat(env.client().apps().deployments().inNamespace(NS).withName("busy-api").get().getSpec().getReplicas()).isZero();
 
-        Deployment down = env.client().apps().deployments().inNamespace(NS).withName("busy-api").get();
-        down.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder().withReplicas(0).build());
-        env.client().resource(down).updateStatus();
+        scaledDown("busy-api");
 
         Restore done = env.awaitRestore(NS, "busy", r -> terminal(r), TIMEOUT);
         assertThat(done.getStatus().phase()).as(describe(done)).isEqualTo(RestorePhase.Completed);
@@ -261,7 +262,136 @@ class RestoreScenariosTest {
         assertThat(env.backup(NS, "orders-busy")).as("deleted once the Restore ended").isNull();
     }
 
+    @Test
+    void aFailedVerificationKeepsItsReasonAndMismatchesWhateverTheRetries() {
+        databaseWithBackup("orders_retry", "orders-retry");
+        DatabaseFingerprint changed = changeData("orders_retry");
+        Manifests.addOneRow(env.s3(), BUCKET, env.backup(NS, "orders-retry"), "customers");
+
+        Restore done = applyAndAwait(withBackoffLimit(RestoreFactory.ofBackup("orders-retry").safetyBackup(false)
+                .build(NS, "retried"), 2));
+
+        assertFailed(done, "VerificationFailed", "customers");
+        assertThat(done.getStatus().message()).as(describe(done)).doesNotContain("DatabaseNotFound");
+        assertThat(done.getStatus().verification().mismatches()).as(describe(done)).singleElement().satisfies(m -> {
+            assertThat(m.name()).isEqualTo("customers");
+            assertThat(m.actual()).isEqualTo(m.expected() - 1);
+        });
+        assertThat(DatabaseFingerprint.of(env.postgres(), "orders_retry")).isEqualTo(changed);
+        Job verify = stepJob("retried", "verify");
+        assertThat(verify.getSpec().getPodReplacementPolicy()).isEqualTo("Failed");
+        assertThat(verify.getSpec().getPodFailurePolicy().getRules()).as("the verify Job's podFailurePolicy")
+                .anySatisfy(rule -> {
+                    assertThat(rule.getAction()).isEqualTo("FailJob");
+                    assertThat(rule.getOnExitCodes().getContainerName()).isEqualTo("agent");
+                    assertThat(rule.getOnExitCodes().getOperator()).isEqualTo("In");
+                    assertThat(rule.getOnExitCodes().getValues()).contains(1, 2);
+                });
+    }
+
+    @Test
+    @Tag("real-control-plane")
+    void anAgentFailureWithAReasonIsNotRetried() {
+        Assumptions.assumeTrue(env.isRealControlPlane(),
+                "needs the Job controller's podFailurePolicy, which the mock API server does not have (issue 17)");
+        databaseWithBackup("orders_once", "orders-once");
+        Manifests.addOneRow(env.s3(), BUCKET, env.backup(NS, "orders-once"), "customers");
+        Restore done = applyAndAwait(withBackoffLimit(RestoreFactory.ofBackup("orders-once").safetyBackup(false)
+                .build(NS, "once"), 2));
+        assertFailed(done, "VerificationFailed", "customers");
+        Job verify = stepJob("once", "verify");
+        assertThat(verify.getStatus().getFailed()).as("Pods of the verify Job that failed").isEqualTo(1);
+        assertThat(verify.getStatus().getConditions()).anySatisfy(c -> {
+            assertThat(c.getType()).isEqualTo("Failed");
+            assertThat(c.getReason()).isEqualTo("PodFailurePolicy");
+        });
+        assertThat(env.client().pods().inNamespace(NS).withLabel("job-name", verify.getMetadata().getName()).list()
+                .getItems()).hasSize(1);
+    }
+
+    @Test
+    void theWorkloadsAreDownBeforeTheSafetyBackupIsTaken() {
+        DatabaseFingerprint atBackup = databaseWithBackup("orders_order", "orders-order");
+        changeData("orders_order");
+        stuckDeployment("order-api", 2);
+
+        env.client().resource(RestoreFactory.ofBackup("orders-order").quiesceDeployments("order-api").build(NS, "quiesce-first"))
+                .create();
+        env.awaitRestore(NS, "quiesce-first", r -> r.getStatus() != null && r.getStatus().phase() == RestorePhase.Quiescing, TIMEOUT);
+        sleep(3000); // the operator looks at the workloads every 2 s
+        Restore quiescing = env.restore(NS, "quiesce-first");
+        assertThat(quiescing.getStatus().phase()).as(describe(quiescing)).isEqualTo(RestorePhase.Quiescing);
+        assertThat(quiescing.getStatus().safetyBackupName()).as("no safety backup while the workloads still run").isNull();
+        assertThat(env.client().resources(Backup.class).inNamespace(NS).withLabel(BacktrackApi.ROLE_LABEL, "safety-backup")
+                .list().getItems()).noneMatch(b -> b.getSpec().database().database().equals("orders_order"));
+        assertThat(env.client().apps().deployments().inNamespace(NS).withName("order-api").get().getSpec().getReplicas()).isZero();
+
+        scaledDown("order-api");
+        Restore done = env.awaitRestore(NS, "quiesce-first", RestoreScenariosTest::terminal, TIMEOUT);
+        assertThat(done.getStatus().phase()).as(describe(done)).isEqualTo(RestorePhase.Completed);
+        assertThat(DatabaseFingerprint.of(env.postgres(), "orders_order")).isEqualTo(atBackup);
+        assertThat(env.backup(NS, done.getStatus().safetyBackupName()).getStatus().phase()).isEqualTo(BackupPhase.Completed);
+        String[] steps = {"Checking", "ArchiveVerified", "Quiescing", "SafetyBackup", "Restoring", "Verifying", "Resumed", "Completed"};
+        assertThat(reasons("quiesce-first", steps)).containsSubsequence(steps);
+        assertThat(env.client().apps().deployments().inNamespace(NS).withName("order-api").get().getSpec().getReplicas()).isEqualTo(2);
+    }
+
+    @Test
+    void deletingARunningRestoreBringsTheWorkloadsBackAndReleasesItsBackup() {
+        DatabaseFingerprint atBackup = databaseWithBackup("orders_abort", "orders-abort");
+        DatabaseFingerprint changed = changeData("orders_abort");
+        stuckDeployment("abort-api", 3);
+        env.client().resource(RestoreFactory.ofBackup("orders-abort").quiesceDeployments("abort-api").build(NS, "aborted")).create();
+        env.awaitRestore(NS, "aborted", r -> r.getStatus() != null && r.getStatus().phase() == RestorePhase.Quiescing, TIMEOUT);
+        // Quiescing records the replica counts first, then scales down.
+        env.await("abort-api scaled to 0", () -> env.client().apps().deployments().inNamespace(NS).withName("abort-api").get()
+                .getSpec().getReplicas() == 0, TIMEOUT);
+        assertThat(env.backup(NS, "orders-abort").getMetadata().getFinalizers()).contains(BacktrackApi.RESTORE_PROTECTION_FINALIZER);
+
+        env.client().resources(Restore.class).inNamespace(NS).withName("aborted").delete();
+
+        env.await("Restore aborted gone", () -> env.restore(NS, "aborted") == null, TIMEOUT);
+        Deployment api = env.client().apps().deployments().inNamespace(NS).withName("abort-api").get();
+        assertThat(api.getSpec().getReplicas()).as("replicas after the Restore was deleted").isEqualTo(3);
+        assertThat(api.getMetadata().getAnnotations()).doesNotContainKeys(BacktrackApi.QUIESCED_BY_ANNOTATION,
+                BacktrackApi.REPLICAS_BEFORE_ANNOTATION);
+        Backup released = env.backup(NS, "orders-abort");
+        assertThat(released.getMetadata().getFinalizers()).doesNotContain(BacktrackApi.RESTORE_PROTECTION_FINALIZER);
+        assertThat(released.getMetadata().getLabels()).doesNotContainKey(BacktrackApi.IN_USE_BY_RESTORE_LABEL);
+        assertThat(reasons("aborted", "Aborted")).contains("Aborted");
+        assertThat(DatabaseFingerprint.of(env.postgres(), "orders_abort")).isEqualTo(changed).isNotEqualTo(atBackup);
+    }
+
     // --- helpers ---
+
+    /** A Deployment whose Pods never go away (status.replicas stays), which holds a Restore in Quiescing. */
+    private static void stuckDeployment(String name, int replicas) {
+        Deployment stuck = deployment(name, replicas);
+        stuck.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder().withReplicas(replicas).build());
+        env.client().resource(stuck).updateStatus();
+    }
+
+    /** What the Deployment controller reports once the Pods of a Deployment scaled to 0 are gone. */
+    private static void scaledDown(String name) {
+        Deployment down = env.client().apps().deployments().inNamespace(NS).withName(name).get();
+        down.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder().withReplicas(0).build());
+        env.client().resource(down).updateStatus();
+    }
+
+    private static Restore withBackoffLimit(Restore restore, int backoffLimit) {
+        RestoreSpec s = restore.getSpec();
+        restore.setSpec(new RestoreSpec(s.backupName(), s.source(), s.target(), s.strategy(), s.scope(), s.safetyBackup(),
+                s.verify(), s.quiesce(), new JobSettings(120L, backoffLimit, null, null, null)));
+        return restore;
+    }
+
+    /** The Job of one step (check, restore, verify) of a Restore, found by its owner. */
+    private static Job stepJob(String restore, String step) {
+        return env.client().batch().v1().jobs().inNamespace(NS).withLabel(BacktrackApi.STEP_LABEL, step).list().getItems()
+                .stream().filter(j -> j.getMetadata().getOwnerReferences().stream().anyMatch(o -> o.getName().equals(restore)))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + step + " Job of Restore " + restore));
+    }
+
 
     private static Deployment deployment(String name, int replicas) {
         Deployment d = new DeploymentBuilder()

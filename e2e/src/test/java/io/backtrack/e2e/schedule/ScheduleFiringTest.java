@@ -90,11 +90,9 @@ class ScheduleFiringTest {
         assertThat(meta.getLabels()).doesNotContainKeys(ScheduleFactory.GITOPS_LABELS.keySet().toArray(String[]::new));
         assertThat(meta.getAnnotations()).doesNotContainKeys(ScheduleFactory.GITOPS_ANNOTATIONS.keySet().toArray(String[]::new))
                 .containsEntry(BacktrackApi.SCHEDULED_AT_ANNOTATION, due.toString());
-        assertThat(meta.getOwnerReferences()).singleElement().satisfies(o -> {
-            assertThat(o.getKind()).isEqualTo("BackupSchedule");
-            assertThat(o.getUid()).isEqualTo(applied.getMetadata().getUid());
-            assertThat(o.getController()).isTrue();
-        });
+        assertThat(meta.getAnnotations()).containsEntry(BacktrackApi.SCHEDULE_LABEL, "nightly");
+        assertThat(meta.getOwnerReferences()).as("linked by the label only: deleting the schedule never deletes its runs")
+                .isNullOrEmpty();
         assertThat(run.getSpec().deletionPolicy()).isEqualTo(DeletionPolicy.Delete);
         assertThat(run.getStatus().archive().key()).isEqualTo("e2e/" + NS + "/" + name);
 

@@ -48,11 +48,16 @@ final class ScheduleSteps {
         return due;
     }
 
-    /** Fires the next run and waits until its Backup has finished. */
+    /**
+     * Fires the next run and waits until its Backup has finished and the schedule has seen it finish (no longer in
+     * status.active): firing again before that would find the run still active and skip the next one (Forbid).
+     */
     Backup fireAndFinish(String schedule) {
         Instant due = fire(schedule);
         String name = runName(schedule, due);
-        return env.awaitBackup(ns, name, ScheduleSteps::terminal, TIMEOUT);
+        Backup done = env.awaitBackup(ns, name, ScheduleSteps::terminal, TIMEOUT);
+        env.awaitSchedule(ns, schedule, s -> s.getStatus().active() == null || !s.getStatus().active().contains(name), TIMEOUT);
+        return done;
     }
 
     static String runName(String schedule, Instant due) {
@@ -80,7 +85,7 @@ final class ScheduleSteps {
         return env.events(ns, name, reason).stream().filter(e -> reason.equals(e.getReason())).toList();
     }
 
-    /** Deletes the schedule and every Backup it created (the mock API server has no garbage collector for them). */
+    /** Deletes the schedule and every Backup it created (they are not its dependents: deleting it alone keeps them). */
     void delete(String schedule) {
         env.client().resources(BackupSchedule.class).inNamespace(ns).withName(schedule).delete();
         env.client().resources(Backup.class).inNamespace(ns).withLabel(BacktrackApi.SCHEDULE_LABEL, schedule).delete();

@@ -12,7 +12,12 @@ public final class BacktrackApi {
     public static final String BACKUP_LABEL = GROUP + "/backup";
     public static final String RESTORE_LABEL = GROUP + "/restore";
     public static final String ROLE_LABEL = GROUP + "/role";
-    /** On Backups a BackupSchedule created: the schedule's name (also passed to the agent as --schedule). */
+    /**
+     * On Backups a BackupSchedule created: the schedule's name, the only link between them (no owner reference). The
+     * label holds it shortened past 63 characters, an annotation of the same key in full (passed to the agent as
+     * --schedule). The same pair of label and annotation carries a name under {@link #RESTORE_LABEL} and
+     * {@link #IN_USE_BY_RESTORE_LABEL}.
+     */
     public static final String SCHEDULE_LABEL = GROUP + "/schedule";
     /** On Backups a BackupSchedule created: the instant the run was due. */
     public static final String SCHEDULED_AT_ANNOTATION = GROUP + "/scheduled-at";
@@ -23,8 +28,23 @@ public final class BacktrackApi {
      * Backup's folder when its deletionPolicy is Delete. Backups the operator creates carry it from the start.
      */
     public static final String BACKUP_FINALIZER = "backups." + GROUP + "/finalizer";
+    /**
+     * The BackupSchedule controller's finalizer: deleting a schedule drops its metrics and reports that its Backups
+     * are kept (a schedule owns nothing: its Backups are linked to it by {@link #SCHEDULE_LABEL} only).
+     */
+    public static final String SCHEDULE_FINALIZER = "backupschedules." + GROUP + "/finalizer";
+    /**
+     * The Restore controller's finalizer: deleting a running Restore stops its Job, scales its workloads back and
+     * releases its Backup before the Restore goes.
+     */
+    public static final String RESTORE_FINALIZER = "restores." + GROUP + "/finalizer";
     /** Held by a running Restore on the Backup it reads, so the Backup outlives the Restore's need of it. */
     public static final String RESTORE_PROTECTION_FINALIZER = GROUP + "/restore-protection";
+    /**
+     * On backup and restore Jobs: the database they read or write, host:port/database as a label value (shortened
+     * with a hash: ':' and '/' are not allowed in one). The operator runs one agent Job per database at a time.
+     */
+    public static final String DATABASE_LABEL = GROUP + "/database";
     /** On restore Jobs: check, restore or verify. */
     public static final String STEP_LABEL = GROUP + "/step";
     /** On a workload a Restore scaled to 0: the Restore's name and the replica count to go back to. */

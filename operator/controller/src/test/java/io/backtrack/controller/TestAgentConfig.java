@@ -31,4 +31,8 @@ public final class TestAgentConfig implements BacktrackConfig.Agent {
     public Optional<String> serviceAccountName() {
         return Optional.empty();
     }
+
+    public int maxRunningJobs() {
+        return 10;
+    }
 }

@@ -12,7 +12,7 @@ import java.util.Map;
 public record JobSettings(
         @Min(1) @JsonPropertyDescription("Seconds the Job may run before Kubernetes stops it. Default: 3600.")
         Long activeDeadlineSeconds,
-        @Min(0) @JsonPropertyDescription("Retries before the Job is marked failed. Each retry writes to the same folder. Default: 2.")
+        @Min(0) @JsonPropertyDescription("Retries of an attempt that was killed (a signal, out of memory) before the Job is marked failed; a failure the agent reports with a reason, or a usage error, is never retried. Each retry writes to the same folder. Default: 2.")
         Integer backoffLimit,
         @JsonPropertyDescription("CPU and memory requests and limits of the agent container.")
         ResourceRequirements resources,

@@ -7,7 +7,7 @@ import java.util.List;
 
 /** Observed state of a Restore. Written by the operator only. */
 public record RestoreStatus(
-        @JsonPropertyDescription("Pending, SafetyBackup, Quiescing, Restoring, Verifying, Completed or Failed.")
+        @JsonPropertyDescription("Pending (checking), Quiescing, SafetyBackup, Restoring, Verifying, then Completed or Failed.")
         RestorePhase phase,
         @JsonPropertyDescription("One line saying what happened last, for people.")
         String message,

@@ -14,10 +14,14 @@ import io.backtrack.controller.job.AgentJobBuilder;
 import io.backtrack.controller.job.StorageAccess;
 import io.backtrack.controller.job.EffectiveJobSettings;
 import io.backtrack.controller.job.JobNames;
+import io.backtrack.controller.naming.LabelValues;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 
+import io.backtrack.controller.restore.RestorePlan;
+
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -74,17 +78,23 @@ public final class BackupJobs {
             args.addAll(List.of("--description", spec.description()));
         }
         args.addAll(List.of("--namespace", backup.getMetadata().getNamespace(), "--backup-name", backup.getMetadata().getName()));
-        String schedule = backup.getMetadata().getLabels() == null ? null
-                : backup.getMetadata().getLabels().get(BacktrackApi.GROUP + "/schedule");
+        String schedule = LabelValues.nameIn(backup, BacktrackApi.SCHEDULE_LABEL);
         if (schedule != null) {
             args.addAll(List.of("--schedule", schedule));
         }
 
         List<EnvVar> env = new ArrayList<>(StorageAccess.databaseEnv(db.credentialsSecret()));
         env.addAll(StorageAccess.env(spec.storage().s3()));
-        return builder.build(new AgentJob(backup, backupJobName(backup),
-                Map.of(BacktrackApi.BACKUP_LABEL, backup.getMetadata().getName(), BacktrackApi.ROLE_LABEL, role(backup)),
-                args, env, EffectiveJobSettings.of(spec.job(), config)));
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(BacktrackApi.BACKUP_LABEL, LabelValues.of(backup.getMetadata().getName()));
+        labels.put(BacktrackApi.ROLE_LABEL, role(backup));
+        labels.put(BacktrackApi.DATABASE_LABEL, LabelValues.of(RestorePlan.address(db.host(), db.portOrDefault(), db.database())));
+        String restore = backup.getMetadata().getLabels() == null ? null : backup.getMetadata().getLabels().get(BacktrackApi.RESTORE_LABEL);
+        if (restore != null) {
+            labels.put(BacktrackApi.RESTORE_LABEL, restore); // a safety backup: it runs within its Restore's slot
+        }
+        return builder.build(new AgentJob(backup, backupJobName(backup), labels, args, env,
+                EffectiveJobSettings.of(spec.job(), config)));
     }
 
     /** Deletes the backup's folder: manifest first, so a half-deleted backup is never listed. */
@@ -93,7 +103,7 @@ public final class BackupJobs {
         List<String> args = new ArrayList<>(List.of("delete"));
         args.addAll(StorageAccess.args(s3, BackupFolder.of(backup)));
         return builder.build(new AgentJob(backup, cleanupJobName(backup),
-                Map.of(BacktrackApi.BACKUP_LABEL, backup.getMetadata().getName(), BacktrackApi.ROLE_LABEL, ROLE_CLEANUP),
+                Map.of(BacktrackApi.BACKUP_LABEL, LabelValues.of(backup.getMetadata().getName()), BacktrackApi.ROLE_LABEL, ROLE_CLEANUP),
                 args, StorageAccess.env(s3), EffectiveJobSettings.of(backup.getSpec().job(), config)));
     }
 }

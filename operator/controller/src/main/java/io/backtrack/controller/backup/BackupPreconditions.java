@@ -3,13 +3,13 @@ package io.backtrack.controller.backup;
 import io.backtrack.api.BacktrackApi;
 import io.backtrack.api.backup.Backup;
 import io.backtrack.api.restore.Restore;
+import io.backtrack.controller.naming.LabelValues;
 import io.backtrack.controller.restore.RestorePlan;
 import io.backtrack.controller.secrets.SecretCheck;
 import io.backtrack.controller.status.Precondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -43,11 +43,11 @@ final class BackupPreconditions {
     private static Optional<Precondition> restoreInProgress(Backup backup, Stream<Restore> restores) {
         var db = backup.getSpec().database();
         String address = RestorePlan.address(db.host(), db.portOrDefault(), db.database());
-        Map<String, String> labels = backup.getMetadata().getLabels() == null ? Map.of() : backup.getMetadata().getLabels();
+        String ownRestore = LabelValues.nameIn(backup, BacktrackApi.RESTORE_LABEL);
         return restores.filter(r -> r.getStatus() != null && r.getStatus().phase() != null && !r.getStatus().phase().isTerminal())
                 .filter(r -> address.equals(r.getStatus().target()))
                 .filter(r -> !(r.getMetadata().getNamespace().equals(backup.getMetadata().getNamespace())
-                        && r.getMetadata().getName().equals(labels.get(BacktrackApi.RESTORE_LABEL))))
+                        && r.getMetadata().getName().equals(ownRestore)))
                 .findFirst()
                 .map(r -> new Precondition("RestoreInProgress", "Restore " + r.getMetadata().getNamespace() + "/"
                         + r.getMetadata().getName() + " is restoring " + address + "; this backup starts when it finishes", true));

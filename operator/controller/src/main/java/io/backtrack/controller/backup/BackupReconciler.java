@@ -4,8 +4,10 @@ import io.backtrack.api.BacktrackApi;
 import io.backtrack.api.backup.Backup;
 import io.backtrack.api.backup.BackupPhase;
 import io.backtrack.api.backup.BackupStatus;
-import io.backtrack.api.backup.DeletionPolicy;
 import io.backtrack.api.restore.Restore;
+import io.backtrack.controller.concurrency.ConcurrencyGate;
+import io.backtrack.controller.concurrency.JobAdmission;
+import io.backtrack.controller.concurrency.QueuedStatus;
 import io.backtrack.controller.config.BacktrackConfig;
 import io.backtrack.controller.events.EventRecorder;
 import io.backtrack.controller.job.JobFailure;
@@ -25,6 +27,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
@@ -38,7 +41,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -49,9 +51,7 @@ import java.util.stream.Stream;
 public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
     private static final Logger LOG = Logger.getLogger(BackupReconciler.class);
     static final Duration SECRET_RECHECK = Duration.ofSeconds(15);
-    static final Duration PROTECTION_RECHECK = Duration.ofSeconds(3);
     private static final String RESTORES = "restores";
-    private final Set<String> announcedWaits = ConcurrentHashMap.newKeySet();
 
     private final KubernetesClient client;
     private final EventRecorder events;
@@ -60,32 +60,41 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
     private final BackupPreconditions preconditions;
     private final BackupPruner pruner;
     private final BacktrackMetrics metrics;
+    private final BackupDeletion deletion;
+    private final ConcurrencyGate gate;
 
     public BackupReconciler(KubernetesClient client, EventRecorder events, BacktrackConfig config, Clock clock,
-                            BackupPruner pruner, BacktrackMetrics metrics) {
+                            BackupPruner pruner, BacktrackMetrics metrics, ConcurrencyGate gate) {
         this.metrics = metrics;
+        this.gate = gate;
         this.client = client;
         this.events = events;
         this.pruner = pruner;
         this.jobs = new BackupJobs(config.agent());
         this.clock = clock;
         this.preconditions = new BackupPreconditions(client);
+        this.deletion = new BackupDeletion(client, events, metrics, jobs, preconditions, gate);
     }
 
     @Override
     public List<EventSource<?, Backup>> prepareEventSources(EventSourceContext<Backup> context) {
-        var jobsOfBackups = InformerEventSourceConfiguration.from(Job.class, Backup.class)
-                .withLabelSelector(BacktrackApi.BACKUP_LABEL)
+        // Every agent Job (restore steps too): the concurrency gate counts them; only a Backup's own map to it.
+        var agentJobs = InformerEventSourceConfiguration.from(Job.class, Backup.class)
+                .withLabelSelector(BacktrackApi.MANAGED_BY_LABEL + "=" + BacktrackApi.MANAGED_BY)
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Backup.class))
                 .withItemStore(JobCache.reduced())
                 .build();
         // Read, never reconciled from: a Backup checks it is not about to read a database a Restore is rewriting
-        // without a request to the API server per Backup. A Backup that waits rechecks on its own.
+        // without a request to the API server per Backup, and the gate sees the Restores in progress. A Backup that
+        // waits rechecks on its own.
         var restores = InformerEventSourceConfiguration.from(Restore.class, Backup.class)
                 .withName(RESTORES)
                 .withSecondaryToPrimaryMapper(restore -> Set.of())
                 .build();
-        return List.of(new InformerEventSource<>(jobsOfBackups, context), new InformerEventSource<>(restores, context));
+        var jobsSource = new InformerEventSource<>(agentJobs, context);
+        var restoresSource = new InformerEventSource<>(restores, context);
+        gate.watch(jobsSource, restoresSource);
+        return List.of(jobsSource, restoresSource);
     }
 
     @Override
@@ -107,7 +116,21 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
         if (problem.isPresent()) {
             return refuse(backup, problem.get(), now);
         }
+        IndexedResourceCache<Backup> backups = context.getPrimaryCache();
+        JobAdmission.Decision admission = gate.admitBackup(backup, backups::list);
+        if (!admission.admitted()) {
+            return queued(backup, admission.message(), gate.recheckAfter(admission), now);
+        }
         return start(backup, now);
+    }
+
+    /** Pending, reason Queued: said once (status and Event), then looked at again every few seconds. */
+    private UpdateControl<Backup> queued(Backup backup, String message, Duration recheck, Instant now) {
+        if (!QueuedStatus.announce(events, backup, backup.getStatus() == null ? null : backup.getStatus().conditions(), message)) {
+            return UpdateControl.<Backup>noUpdate().rescheduleAfter(recheck);
+        }
+        backup.setStatus(BackupStatuses.pending(backup, ConcurrencyGate.QUEUED, message, now));
+        return UpdateControl.patchStatus(backup).rescheduleAfter(recheck);
     }
 
     private UpdateControl<Backup> start(Backup backup, Instant now) {
@@ -203,52 +226,8 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
 
     @Override
     public DeleteControl cleanup(Backup backup, Context<Backup> context) {
-        if (backup.getMetadata().getFinalizers().contains(BacktrackApi.RESTORE_PROTECTION_FINALIZER)) {
-            // A Restore is reading this backup: its archive stays until the Restore ends and lifts the protection.
-            // Lifting it changes no generation, so look again rather than wait for an event; say so once.
-            if (announcedWaits.add(backup.getMetadata().getUid())) {
-                String restore = backup.getMetadata().getLabels() == null ? "?" : backup.getMetadata().getLabels().get(BacktrackApi.IN_USE_BY_RESTORE_LABEL);
-                events.normal(backup, "DeletionWaiting", "Restore " + restore + " is using this backup; it is deleted once the Restore ends");
-            }
-            return DeleteControl.noFinalizerRemoval().rescheduleAfter(PROTECTION_RECHECK);
-        }
-        announcedWaits.remove(backup.getMetadata().getUid());
-        metrics.backupDeleted(backup);
-        if (backup.getSpec() == null || backup.getSpec().deletionPolicyOrDefault() != DeletionPolicy.Delete
-                || backup.getStatus() == null || backup.getStatus().jobName() == null) {
-            return DeleteControl.defaultDelete();
-        }
-        String folder = "s3://" + backup.getSpec().storage().s3().bucket() + "/" + BackupFolder.of(backup);
-        Optional<Job> cleanup = job(context, BackupJobs.cleanupJobName(backup));
-        if (cleanup.isEmpty()) {
-            Optional<String> missing = preconditions.storageSecretMissing(backup);
-            if (missing.isPresent()) {
-                events.warning(backup, "ArchiveNotDeleted", missing.get() + ": " + folder
-                        + " was left in place; delete it with backtrack-agent delete");
-                metrics.pruneError(backup, "ArchiveNotDeleted");
-                return DeleteControl.defaultDelete();
-            }
-            // Stop a backup still writing to the folder before emptying it.
-            job(context, BackupJobs.backupJobName(backup)).ifPresent(j -> client.resource(j).delete());
-            CreateOnce.create(client, jobs.cleanup(backup));
-            events.normal(backup, "DeletingArchive", "deletionPolicy Delete: removing " + folder);
-            return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(30));
-        }
-        JobOutcome outcome = JobOutcome.of(cleanup.get(), client);
-        switch (outcome.state()) {
-            case RUNNING -> {
-                return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(30));
-            }
-            case SUCCEEDED -> events.normal(backup, "ArchiveDeleted", "removed " + folder);
-            default -> {
-                JobFailure cause = JobFailure.of(outcome, cleanup.get().getMetadata().getName(), cleanup.get());
-                // Never block the namespace forever on storage that may be gone: say what was left behind.
-                events.warning(backup, "ArchiveNotDeleted", cause.message() + "; " + folder
-                        + " was left in place, delete it with backtrack-agent delete");
-                metrics.pruneError(backup, "ArchiveNotDeleted");
-            }
-        }
-        return DeleteControl.defaultDelete();
+        return deletion.cleanup(backup, job(context, BackupJobs.backupJobName(backup)),
+                job(context, BackupJobs.cleanupJobName(backup)));
     }
 
     private static Stream<Restore> restores(Context<Backup> context) {

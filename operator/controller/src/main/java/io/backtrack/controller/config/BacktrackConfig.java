@@ -19,6 +19,13 @@ public interface BacktrackConfig {
 
     LeaderElectionSettings leaderElection();
 
+    /**
+     * The operator's own namespace (the Helm chart's Deployment sets POD_NAMESPACE, application.properties maps it
+     * here; default: "default"). Events about a namespace being deleted are written here.
+     */
+    @WithDefault("default")
+    String operatorNamespace();
+
     interface Schedule {
         /** Every schedule is reconciled at least this often (periodic retention and ttl expiry). */
         @WithDefault("PT1H")
@@ -65,5 +72,13 @@ public interface BacktrackConfig {
 
         /** Service account of agent Pods; its token is never mounted. */
         Optional<String> serviceAccountName();
+
+        /**
+         * Operator-wide cap on agent Job slots: running backup and cleanup Jobs, and Restores in progress (one slot
+         * each for all their steps). Work beyond it waits, phase Pending with reason Queued, and starts in creation
+         * order (Restores first). Independently, one agent Job per database at a time.
+         */
+        @WithDefault("10")
+        int maxRunningJobs();
     }
 }

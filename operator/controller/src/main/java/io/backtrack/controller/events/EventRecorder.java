@@ -1,8 +1,10 @@
 package io.backtrack.controller.events;
 
+import io.backtrack.controller.config.BacktrackConfig;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.MicroTime;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.annotation.PreDestroy;
@@ -12,6 +14,8 @@ import org.jboss.logging.Logger;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -28,21 +32,30 @@ public class EventRecorder {
     private static final Logger LOG = Logger.getLogger(EventRecorder.class);
     private static final String COMPONENT = "backtrack-operator";
     private static final int MAX_MESSAGE = 1024;
+    private static final int MAX_NAME = 253;
     /** Events waiting to be written; beyond it an Event is dropped with a log line (the API server is not keeping up). */
     private static final int QUEUE = 10_000;
+
+    private static final DateTimeFormatter MICRO_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
+            .withZone(ZoneOffset.UTC);
 
     private final ThreadPoolExecutor writer;
     private final KubernetesClient client;
     private final Clock clock;
+    private final String operatorNamespace;
+    private final String instance;
 
     @Inject
-    public EventRecorder(KubernetesClient client, Clock clock) {
-        this(client, clock, QUEUE);
+    public EventRecorder(KubernetesClient client, Clock clock, BacktrackConfig config) {
+        this(client, clock, QUEUE, config.operatorNamespace(),
+                config.leaderElection().identity().filter(n -> !n.isBlank()).orElse(COMPONENT));
     }
 
-    EventRecorder(KubernetesClient client, Clock clock, int queue) {
+    EventRecorder(KubernetesClient client, Clock clock, int queue, String operatorNamespace, String instance) {
         this.client = client;
         this.clock = clock;
+        this.operatorNamespace = operatorNamespace;
+        this.instance = instance;
         this.writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(queue), task -> {
             Thread t = new Thread(task, "event-writer");
             t.setDaemon(true);
@@ -58,13 +71,32 @@ public class EventRecorder {
         record(resource, "Warning", reason, message);
     }
 
+    /**
+     * A Warning about a resource whose namespace is being deleted: that namespace accepts no new Event (and its Events
+     * go with it), so this one is written in the operator's own namespace (kubectl get events -n &lt;operator
+     * namespace&gt;). An Event outside its object's namespace must be a new-style one: eventTime, reporting
+     * controller and instance, action.
+     */
+    public void warningInOperatorNamespace(HasMetadata resource, String reason, String message) {
+        Instant now = Instant.now(clock);
+        Event event = event(resource, operatorNamespace, "Warning", reason, message);
+        event.setEventTime(new MicroTime(MICRO_TIME.format(now)));
+        event.setReportingInstance(instance.length() > 128 ? instance.substring(0, 128) : instance);
+        event.setAction("Delete");
+        enqueue(event);
+    }
+
     private void record(HasMetadata resource, String type, String reason, String message) {
+        enqueue(event(resource, resource.getMetadata().getNamespace(), type, reason, message));
+    }
+
+    private Event event(HasMetadata resource, String namespace, String type, String reason, String message) {
         String now = Instant.now(clock).toString();
         String text = message == null ? "" : message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) : message;
-        var event = new EventBuilder()
+        return new EventBuilder()
                 .withNewMetadata()
-                .withName(resource.getMetadata().getName() + "." + UUID.randomUUID().toString().substring(0, 13).replace("-", ""))
-                .withNamespace(resource.getMetadata().getNamespace())
+                .withName(eventName(resource.getMetadata().getName()))
+                .withNamespace(namespace)
                 .endMetadata()
                 .withInvolvedObject(new ObjectReferenceBuilder()
                         .withApiVersion(resource.getApiVersion())
@@ -83,6 +115,10 @@ public class EventRecorder {
                 .withNewSource().withComponent(COMPONENT).endSource()
                 .withReportingComponent(COMPONENT)
                 .build();
+    }
+
+    private void enqueue(Event event) {
+        String reason = event.getReason();
         try {
             writer.execute(() -> write(event));
         } catch (RejectedExecutionException e) {
@@ -94,6 +130,12 @@ public class EventRecorder {
                         writer.getQueue().size());
             }
         }
+    }
+
+    /** The resource's name (cut to leave room: names may be 253 characters, as may the Event's) and a random suffix. */
+    static String eventName(String resourceName) {
+        String base = resourceName.length() > MAX_NAME - 13 ? resourceName.substring(0, MAX_NAME - 13) : resourceName;
+        return base.replaceAll("[-.]+$", "") + "." + UUID.randomUUID().toString().substring(0, 13).replace("-", "");
     }
 
     private void write(Event event) {

@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicy;
+import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyBuilder;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,6 +22,25 @@ import java.util.Map;
 public final class AgentJobBuilder {
     public static final String CONTAINER = "agent";
     public static final String TERMINATION_LOG = "/dev/termination-log";
+    /** Exit codes of the agent that no retry can change: 1, a failure with a reason in the result; 2, a usage error. */
+    static final List<Integer> FINAL_EXIT_CODES = List.of(1, 2);
+    /**
+     * Retry only what a retry can fix (DESIGN.md §7). Rules apply in order: a Pod disrupted by an eviction,
+     * preemption, node drain or node loss (condition DisruptionTarget) is replaced without counting against
+     * backoffLimit; an agent that reported a failure (exit 1) or a usage error (exit 2) fails the Job at once, so
+     * the first real reason stays the Job's outcome (a retried swap verification would otherwise find its side
+     * database dropped and report DatabaseNotFound); anything else (a signal, an OOM kill) counts and is retried.
+     */
+    private static PodFailurePolicy failurePolicy() {
+        return new PodFailurePolicyBuilder()
+                .addNewRule().withAction("Ignore")
+                .addNewOnPodCondition().withType("DisruptionTarget").withStatus("True").endOnPodCondition()
+                .endRule()
+                .addNewRule().withAction("FailJob")
+                .withNewOnExitCodes().withContainerName(CONTAINER).withOperator("In").withValues(FINAL_EXIT_CODES).endOnExitCodes()
+                .endRule()
+                .build();
+    }
 
     private final BacktrackConfig.Agent config;
 
@@ -52,6 +73,9 @@ public final class AgentJobBuilder {
                 .withNewSpec()
                 .withBackoffLimit(settings.backoffLimit())
                 .withActiveDeadlineSeconds(settings.activeDeadlineSeconds())
+                .withPodFailurePolicy(failurePolicy())
+                // A replacement Pod starts only once the failed one has stopped: never two agents on one folder.
+                .withPodReplacementPolicy("Failed")
                 .withNewTemplate()
                 .withNewMetadata().withLabels(labels).endMetadata()
                 .withNewSpec()

@@ -16,23 +16,30 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public record AgentResult(boolean ok, String reason, String message, JsonNode fields) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Parses a termination message; anything that is not the agent's JSON becomes a failure quoting it. */
+    /**
+     * Parses a termination message. Anything that is not the agent's JSON (the kubelet's fallback to the log's tail,
+     * which may quote rows or statements) becomes a failure without reason or message: it is never copied anywhere.
+     */
     public static AgentResult parse(String terminationMessage) {
-        if (terminationMessage == null || terminationMessage.isBlank()) {
-            return new AgentResult(false, null, null, JsonNodeFactory.instance.objectNode());
-        }
-        String text = terminationMessage.strip();
-        String lastLine = text.substring(text.lastIndexOf('\n') + 1);
-        try {
-            JsonNode node = JSON.readTree(lastLine);
-            if (node instanceof ObjectNode && node.has("ok")) {
-                return new AgentResult(node.path("ok").asBoolean(false), textOrNull(node, "reason"),
-                        textOrNull(node, "message"), node);
+        if (terminationMessage != null && !terminationMessage.isBlank()) {
+            String text = terminationMessage.strip();
+            String lastLine = text.substring(text.lastIndexOf('\n') + 1);
+            try {
+                JsonNode node = JSON.readTree(lastLine);
+                if (node instanceof ObjectNode && node.has("ok")) {
+                    return new AgentResult(node.path("ok").asBoolean(false), textOrNull(node, "reason"),
+                            textOrNull(node, "message"), node);
+                }
+            } catch (Exception e) {
+                // not JSON: the kubelet fell back to the container's log
             }
-        } catch (Exception e) {
-            // not JSON: the kubelet fell back to the container's log
         }
-        return new AgentResult(false, null, tail(text), JsonNodeFactory.instance.objectNode());
+        return new AgentResult(false, null, null, JsonNodeFactory.instance.objectNode());
+    }
+
+    /** Whether this is the agent's report of a failure with a reason (exit code 1), as opposed to no result at all. */
+    public boolean isReportedFailure() {
+        return !ok && reason != null;
     }
 
     public String text(String field) {
@@ -52,10 +59,5 @@ public record AgentResult(boolean ok, String reason, String message, JsonNode fi
     private static String textOrNull(JsonNode node, String field) {
         JsonNode n = node.get(field);
         return n == null || n.isNull() ? null : n.asText();
-    }
-
-    private static String tail(String log) {
-        String[] lines = log.split("\n");
-        return lines[lines.length - 1].strip();
     }
 }

@@ -16,9 +16,10 @@ public record JobFailure(String reason, String message) {
             return new JobFailure("DeadlineExceeded", "Job " + jobName + " ran longer than activeDeadlineSeconds="
                     + deadline + " and was stopped; raise spec.job.activeDeadlineSeconds if the database needs longer");
         }
-        String lastLog = result != null && result.message() != null ? ": " + result.message() : "";
+        // Never the termination message here: without the agent's result it is the log's tail (rows, statements).
+        String exit = outcome.agentExit() == null ? "" : "; the agent's container ended with " + outcome.agentExit();
         return new JobFailure("JobFailed", "Job " + jobName + " failed without a result ("
-                + (outcome.jobFailureReason() == null ? "unknown" : outcome.jobFailureReason()) + ")" + lastLog
+                + (outcome.jobFailureReason() == null ? "unknown" : outcome.jobFailureReason()) + ")" + exit
                 + "; see kubectl logs job/" + jobName);
     }
 }

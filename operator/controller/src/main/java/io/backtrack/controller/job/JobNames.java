@@ -1,9 +1,6 @@
 package io.backtrack.controller.job;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import io.backtrack.controller.naming.Digests;
 
 /**
  * Deterministic Job names: the owner's name, truncated to fit Kubernetes' 63-character limit, plus a short
@@ -26,11 +23,6 @@ public final class JobNames {
     }
 
     public static String shortHash(String text) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest).substring(0, HASH_LENGTH);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JVM", e);
-        }
+        return Digests.sha256Hex(text, HASH_LENGTH);
     }
 }

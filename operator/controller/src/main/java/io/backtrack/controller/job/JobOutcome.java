@@ -9,48 +9,88 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Where an agent Job stands, with the agent's result when it has finished. The result comes from the last
- * finished Pod's termination message, so the Job itself needs no API permission at all.
+ * Where an agent Job stands, with the agent's result when it has finished. The result comes from a finished Pod's
+ * termination message, so the Job itself needs no API permission at all.
+ *
+ * @param agentExit for a failed Job: how the chosen attempt's container ended ("exit code 137 (OOMKilled)"), a fixed
+ *                  description from the kubelet's fields, never its output; null when no attempt ended
  */
-public record JobOutcome(State state, AgentResult result, String jobFailureReason, String jobFailureMessage) {
+public record JobOutcome(State state, AgentResult result, String jobFailureReason, String jobFailureMessage,
+                         String agentExit) {
 
     public enum State { RUNNING, SUCCEEDED, FAILED }
 
+    private static final Comparator<ContainerStateTerminated> BY_END = Comparator
+            .comparing((ContainerStateTerminated t) -> Objects.requireNonNullElse(t.getFinishedAt(), ""))
+            .thenComparing(t -> Objects.requireNonNullElse(t.getStartedAt(), ""));
+
     public static JobOutcome of(Job job, KubernetesClient client) {
-        Optional<JobCondition> finished = conditions(job).stream()
+        if (finished(job).isEmpty()) {
+            return running();
+        }
+        return of(job, client.pods().inNamespace(job.getMetadata().getNamespace())
+                .withLabel("job-name", job.getMetadata().getName()).list().getItems());
+    }
+
+    /**
+     * The outcome from the Job and its Pods. A failed Job's result is the first attempt that ended with the agent's
+     * own report of a failure (a reason): later attempts of a Job without podFailurePolicy (or one the agent's report
+     * did not stop) can only report what the first one left behind, e.g. a swap's side database already dropped.
+     */
+    public static JobOutcome of(Job job, List<Pod> pods) {
+        Optional<JobCondition> finished = finished(job);
+        if (finished.isEmpty()) {
+            return running();
+        }
+        List<ContainerStateTerminated> ended = pods.stream().map(JobOutcome::terminated).flatMap(Optional::stream)
+                .sorted(BY_END).toList();
+        JobCondition c = finished.get();
+        if ("Complete".equals(c.getType())) {
+            Optional<ContainerStateTerminated> succeeded = ended.stream()
+                    .filter(t -> Integer.valueOf(0).equals(t.getExitCode())).reduce((a, b) -> b);
+            return new JobOutcome(State.SUCCEEDED, AgentResult.parse(succeeded.map(ContainerStateTerminated::getMessage)
+                    .orElse(null)), null, null, null);
+        }
+        Optional<ContainerStateTerminated> chosen = ended.stream()
+                .filter(t -> AgentResult.parse(t.getMessage()).isReportedFailure()).findFirst()
+                .or(() -> ended.stream().reduce((a, b) -> b));
+        return new JobOutcome(State.FAILED, AgentResult.parse(chosen.map(ContainerStateTerminated::getMessage).orElse(null)),
+                c.getReason(), c.getMessage(), chosen.map(JobOutcome::describe).orElse(null));
+    }
+
+    /** Whether the Job has ended (Complete or Failed); a Job being deleted has not until it is gone. */
+    public static boolean isFinished(Job job) {
+        return finished(job).isPresent();
+    }
+
+    private static JobOutcome running() {
+        return new JobOutcome(State.RUNNING, null, null, null, null);
+    }
+
+    private static Optional<JobCondition> finished(Job job) {
+        if (job.getStatus() == null || job.getStatus().getConditions() == null) {
+            return Optional.empty();
+        }
+        return job.getStatus().getConditions().stream()
                 .filter(c -> "True".equals(c.getStatus()))
                 .filter(c -> "Complete".equals(c.getType()) || "Failed".equals(c.getType()))
                 .findFirst();
-        if (finished.isEmpty()) {
-            return new JobOutcome(State.RUNNING, null, null, null);
-        }
-        AgentResult result = AgentResult.parse(lastTerminationMessage(job, client));
-        JobCondition c = finished.get();
-        if ("Complete".equals(c.getType())) {
-            return new JobOutcome(State.SUCCEEDED, result, null, null);
-        }
-        return new JobOutcome(State.FAILED, result, c.getReason(), c.getMessage());
     }
 
-    private static List<JobCondition> conditions(Job job) {
-        if (job.getStatus() == null || job.getStatus().getConditions() == null) {
-            return List.of();
+    /** The kubelet's exit code, signal and reason (OOMKilled, Error, …): fixed vocabulary, never the container's output. */
+    private static String describe(ContainerStateTerminated t) {
+        StringBuilder s = new StringBuilder("exit code ").append(t.getExitCode());
+        if (t.getSignal() != null && t.getSignal() != 0) {
+            s.append(", signal ").append(t.getSignal());
         }
-        return job.getStatus().getConditions();
-    }
-
-    private static String lastTerminationMessage(Job job, KubernetesClient client) {
-        List<Pod> pods = client.pods().inNamespace(job.getMetadata().getNamespace())
-                .withLabel("job-name", job.getMetadata().getName()).list().getItems();
-        return pods.stream()
-                .map(JobOutcome::terminated)
-                .flatMap(Optional::stream)
-                .max(Comparator.comparing(t -> t.getFinishedAt() == null ? "" : t.getFinishedAt()))
-                .map(ContainerStateTerminated::getMessage)
-                .orElse(null);
+        if (t.getReason() != null && !t.getReason().isBlank()) {
+            s.append(" (").append(t.getReason()).append(')');
+        }
+        return s.toString();
     }
 
     private static Optional<ContainerStateTerminated> terminated(Pod pod) {

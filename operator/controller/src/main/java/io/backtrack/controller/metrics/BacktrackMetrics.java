@@ -8,6 +8,7 @@ import io.backtrack.api.restore.Restore;
 import io.backtrack.api.restore.RestoreStatus;
 import io.backtrack.api.schedule.BackupSchedule;
 import io.backtrack.api.schedule.BackupScheduleStatus;
+import io.backtrack.controller.naming.LabelValues;
 import io.backtrack.controller.schedule.CronSchedule;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -52,6 +53,7 @@ public class BacktrackMetrics {
     public static final String PRUNED_BACKUPS = "backtrack.retention.pruned.backups";
     public static final String PRUNED_BYTES = "backtrack.retention.pruned.bytes";
     public static final String RETENTION_ERRORS = "backtrack.retention.errors";
+    public static final String ARCHIVES_KEPT_ON_NAMESPACE_DELETION = "backtrack.archives.kept.on.namespace.deletion";
 
     public static final String COMPLETED = "completed";
     public static final String FAILED = "failed";
@@ -151,6 +153,16 @@ public class BacktrackMetrics {
      */
     public void pruneError(Backup backup, String reason) {
         retentionErrors(backup.getMetadata().getNamespace(), scheduleOf(backup), reason).increment();
+    }
+
+    /**
+     * A Backup with deletionPolicy Delete went away with its namespace: its archive was kept (namespace teardown never
+     * deletes archives). Its Warning Event ArchiveKept, in the operator's namespace, names the folder.
+     */
+    public void archiveKeptOnNamespaceDeletion(Backup backup) {
+        Counter.builder(ARCHIVES_KEPT_ON_NAMESPACE_DELETION)
+                .description("Archives of deletionPolicy Delete Backups kept because their namespace was being deleted")
+                .tags("namespace", backup.getMetadata().getNamespace()).register(registry).increment();
     }
 
     // ---- Restore -----------------------------------------------------------------------------------------
@@ -279,8 +291,7 @@ public class BacktrackMetrics {
     }
 
     static String scheduleOf(Backup backup) {
-        Map<String, String> labels = backup.getMetadata().getLabels();
-        String schedule = labels == null ? null : labels.get(BacktrackApi.SCHEDULE_LABEL);
+        String schedule = LabelValues.nameIn(backup, BacktrackApi.SCHEDULE_LABEL);
         return schedule == null ? NO_SCHEDULE : schedule;
     }
 

@@ -3,6 +3,7 @@ package io.backtrack.controller.restore;
 import io.backtrack.api.BacktrackApi;
 import io.backtrack.api.backup.Backup;
 import io.backtrack.api.restore.Restore;
+import io.backtrack.controller.naming.LabelValues;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 import java.util.ArrayList;
@@ -24,9 +25,7 @@ final class BackupProtection {
 
     void protect(String namespace, String backupName, String restoreName) {
         client.resources(Backup.class).inNamespace(namespace).withName(backupName).edit(b -> {
-            var labels = new HashMap<>(b.getMetadata().getLabels() == null ? Map.<String, String>of() : b.getMetadata().getLabels());
-            labels.put(BacktrackApi.IN_USE_BY_RESTORE_LABEL, restoreName);
-            b.getMetadata().setLabels(labels);
+            markInUse(b, restoreName);
             List<String> finalizers = new ArrayList<>(b.getMetadata().getFinalizers());
             if (!finalizers.contains(BacktrackApi.RESTORE_PROTECTION_FINALIZER)) {
                 finalizers.add(BacktrackApi.RESTORE_PROTECTION_FINALIZER);
@@ -49,17 +48,27 @@ final class BackupProtection {
                 .map(r -> r.getMetadata().getName())
                 .findFirst();
         client.resources(Backup.class).inNamespace(namespace).withName(backupName).edit(b -> {
-            var labels = new HashMap<>(b.getMetadata().getLabels() == null ? Map.<String, String>of() : b.getMetadata().getLabels());
+            markInUse(b, other.orElse(null));
             List<String> finalizers = new ArrayList<>(b.getMetadata().getFinalizers());
-            if (other.isPresent()) {
-                labels.put(BacktrackApi.IN_USE_BY_RESTORE_LABEL, other.get());
-            } else {
-                labels.remove(BacktrackApi.IN_USE_BY_RESTORE_LABEL);
+            if (other.isEmpty()) {
                 finalizers.remove(BacktrackApi.RESTORE_PROTECTION_FINALIZER);
             }
-            b.getMetadata().setLabels(labels);
             b.getMetadata().setFinalizers(finalizers);
             return b;
         });
+    }
+
+    /** The in-use label (the Restore's name, shortened past 63 characters) and its annotation (in full); null: neither. */
+    private static void markInUse(Backup b, String restoreName) {
+        var labels = new HashMap<>(b.getMetadata().getLabels() == null ? Map.<String, String>of() : b.getMetadata().getLabels());
+        var annotations = new HashMap<>(b.getMetadata().getAnnotations() == null ? Map.<String, String>of() : b.getMetadata().getAnnotations());
+        if (restoreName == null) {
+            labels.remove(BacktrackApi.IN_USE_BY_RESTORE_LABEL);
+            annotations.remove(BacktrackApi.IN_USE_BY_RESTORE_LABEL);
+        } else {
+            LabelValues.put(labels, annotations, BacktrackApi.IN_USE_BY_RESTORE_LABEL, restoreName);
+        }
+        b.getMetadata().setLabels(labels);
+        b.getMetadata().setAnnotations(annotations);
     }
 }

@@ -10,6 +10,7 @@ import io.backtrack.controller.job.AgentJobBuilder;
 import io.backtrack.controller.job.EffectiveJobSettings;
 import io.backtrack.controller.job.JobNames;
 import io.backtrack.controller.job.StorageAccess;
+import io.backtrack.controller.naming.LabelValues;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 
@@ -64,9 +65,10 @@ final class RestoreJobs {
         List<EnvVar> env = new ArrayList<>(StorageAccess.databaseEnv(plan.credentials()));
         env.addAll(StorageAccess.env(plan.storage()));
         return builder.build(new AgentJob(restore, name(restore, step),
-                Map.of(BacktrackApi.RESTORE_LABEL, restore.getMetadata().getName(),
+                Map.of(BacktrackApi.RESTORE_LABEL, LabelValues.of(restore.getMetadata().getName()),
                         BacktrackApi.ROLE_LABEL, "restore",
-                        BacktrackApi.STEP_LABEL, step.name()),
+                        BacktrackApi.STEP_LABEL, step.name(),
+                        BacktrackApi.DATABASE_LABEL, LabelValues.of(plan.target())),
                 args, env, EffectiveJobSettings.of(plan.spec().job(), config)));
     }
 }

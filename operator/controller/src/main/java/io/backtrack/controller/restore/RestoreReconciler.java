@@ -9,6 +9,9 @@ import io.backtrack.api.restore.RestoreStatus;
 import io.backtrack.api.restore.RestoreStrategy;
 import io.backtrack.api.restore.TableMismatch;
 import io.backtrack.api.restore.Verification;
+import io.backtrack.controller.concurrency.ConcurrencyGate;
+import io.backtrack.controller.concurrency.JobAdmission;
+import io.backtrack.controller.concurrency.QueuedStatus;
 import io.backtrack.controller.config.BacktrackConfig;
 import io.backtrack.controller.events.EventRecorder;
 import io.backtrack.controller.job.AgentResult;
@@ -17,14 +20,17 @@ import io.backtrack.controller.job.JobFailure;
 import io.backtrack.controller.job.JobCache;
 import io.backtrack.controller.job.JobOutcome;
 import io.backtrack.controller.metrics.BacktrackMetrics;
+import io.backtrack.controller.naming.LabelValues;
 import io.backtrack.controller.secrets.SecretCheck;
 import io.backtrack.controller.status.Conditions;
 import io.backtrack.controller.status.Precondition;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -43,12 +49,13 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Restore: check the archive and target (touching nothing) → safety backup → quiesce → restore → verify (and for
+ * Restore: check the archive and target (touching nothing) → quiesce → safety backup → restore → verify (and for
  * swap, rename) → bring the workloads back. Every step is recorded in status before the next one acts, so a
- * restarted operator continues where it stopped; every failure still brings the workloads back.
+ * restarted operator continues where it stopped; every failure, and deleting a running Restore, still brings the
+ * workloads back and releases the Backup.
  */
-@ControllerConfiguration(name = "restore")
-public class RestoreReconciler implements Reconciler<Restore> {
+@ControllerConfiguration(name = "restore", finalizerName = BacktrackApi.RESTORE_FINALIZER)
+public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> {
     private static final Logger LOG = Logger.getLogger(RestoreReconciler.class);
     private static final Duration RECHECK = Duration.ofSeconds(10);
     private static final Duration SCALE_POLL = Duration.ofSeconds(2);
@@ -60,12 +67,16 @@ public class RestoreReconciler implements Reconciler<Restore> {
     private final RestoreJobs jobs;
     private final Quiescer quiescer;
     private final BackupProtection protection;
+    private final Resumption resumption;
+    private final RestoreDeletion deletion;
     private final SecretCheck secrets;
     private final BacktrackMetrics metrics;
+    private final ConcurrencyGate gate;
 
     public RestoreReconciler(KubernetesClient client, EventRecorder events, BacktrackConfig config, Clock clock,
-                             BacktrackMetrics metrics) {
+                             BacktrackMetrics metrics, ConcurrencyGate gate) {
         this.metrics = metrics;
+        this.gate = gate;
         this.client = client;
         this.events = events;
         this.clock = clock;
@@ -73,6 +84,8 @@ public class RestoreReconciler implements Reconciler<Restore> {
         this.jobs = new RestoreJobs(config.agent());
         this.quiescer = new Quiescer(client);
         this.protection = new BackupProtection(client);
+        this.resumption = new Resumption(quiescer, protection, events);
+        this.deletion = new RestoreDeletion(client, resumption, events);
         this.secrets = new SecretCheck(client);
     }
 
@@ -86,7 +99,7 @@ public class RestoreReconciler implements Reconciler<Restore> {
         var safetyBackups = InformerEventSourceConfiguration.from(Backup.class, Restore.class)
                 .withLabelSelector(BacktrackApi.RESTORE_LABEL)
                 .withSecondaryToPrimaryMapper(b -> Set.of(new ResourceID(
-                        b.getMetadata().getLabels().get(BacktrackApi.RESTORE_LABEL), b.getMetadata().getNamespace())))
+                        LabelValues.nameIn(b, BacktrackApi.RESTORE_LABEL), b.getMetadata().getNamespace())))
                 .build();
         return List.of(new InformerEventSource<>(restoreJobs, context), new InformerEventSource<>(safetyBackups, context));
     }
@@ -131,6 +144,13 @@ public class RestoreReconciler implements Reconciler<Restore> {
         if (missingWorkload.isPresent()) {
             return fail(restore, draft, "InvalidSpec", missingWorkload.get() + "; nothing was touched", now);
         }
+        JobAdmission.Decision admission = gate.admitRestore(restore, plan.target());
+        if (!admission.admitted()) {
+            // The target recorded: no new Backup of that database starts before this Restore has run.
+            draft.source = plan.source();
+            draft.target = plan.target();
+            return queued(restore, draft, admission.message(), gate.recheckAfter(admission), now);
+        }
         if (plan.backupName() != null) {
             protection.protect(ns, plan.backupName(), restore.getMetadata().getName());
         }
@@ -151,22 +171,55 @@ public class RestoreReconciler implements Reconciler<Restore> {
             return failFromJob(restore, draft, outcome.get(), RestoreJobs.Step.check, "; nothing was touched", now);
         }
         AgentResult result = outcome.get().result();
+        boolean firstLook = !Boolean.TRUE.equals(draft.archiveVerified);
         draft.archiveVerified = true;
         if (plan.database() == null && result.text("sourceDatabase") != null) {
             plan = plan.withDatabase(result.text("sourceDatabase"));
             draft.target = plan.target();
         }
-        events.normal(restore, "ArchiveVerified", "SHA-256 of " + plan.source() + " matches its manifest ("
-                + result.text("sha256") + "); target " + plan.target() + " is ready");
-        if (plan.spec().safetyBackupOrDefault()) {
+        if (firstLook) {
+            events.normal(restore, "ArchiveVerified", "SHA-256 of " + plan.source() + " matches its manifest ("
+                    + result.text("sha256") + "); target " + plan.target() + " is ready");
+        }
+        return next(restore, plan, draft, now);
+    }
+
+    /**
+     * The step after the check and after each step before the restore itself, always in this order: quiesce the
+     * workloads, then take the safety backup (so no write lands between the two), then restore. What status records
+     * as done is not done again, so a Restore an older operator started (safety backup first) still quiesces.
+     */
+    private UpdateControl<Restore> next(Restore restore, RestorePlan plan, RestoreStatusDraft draft, Instant now) {
+        var quiesce = plan.spec().quiesceOrEmpty();
+        boolean workloads = !quiesce.deploymentsOrEmpty().isEmpty() || !quiesce.statefulSetsOrEmpty().isEmpty();
+        RestoreStep step = RestoreStep.next(workloads, draft.quiesced != null, plan.spec().safetyBackupOrDefault(),
+                draft.safetyBackupName != null);
+        if (step == RestoreStep.QUIESCE) {
+            // Record the replica counts in status first; the next reconcile scales down.
+            draft.quiesced = quiescer.plan(restore.getMetadata().getNamespace(), restore.getMetadata().getName(), quiesce);
+            draft.jobName = null;
+            return progress(restore, draft, RestorePhase.Quiescing, "Quiescing", "scaling " + describe(draft) + " to 0", now)
+                    .rescheduleAfter(Duration.ZERO);
+        }
+        if (step == RestoreStep.RESTORE) {
+            // A Backup of the target admitted before the target was known (a restore from storage reads it from the
+            // manifest) finishes before anything is written.
+            Optional<String> busy = gate.otherWorkOn(restore, plan.target());
+            if (busy.isPresent()) {
+                return queued(restore, draft, "waiting for " + busy.get() + ", which is running on the same database,"
+                        + " before restoring", ConcurrencyGate.RECHECK, now);
+            }
+        }
+        if (step == RestoreStep.SAFETY_BACKUP) {
             Backup safety = SafetyBackups.of(restore, plan);
             CreateOnce.create(client, safety);
             draft.safetyBackupName = safety.getMetadata().getName();
             draft.jobName = null;
-            return progress(restore, draft, RestorePhase.SafetyBackup, "SafetyBackup",
-                    "backing up the target " + plan.target() + " as Backup " + draft.safetyBackupName + " before touching it", now);
+            return progress(restore, draft, RestorePhase.SafetyBackup, "SafetyBackup", "backing up the target " + plan.target()
+                    + " as Backup " + draft.safetyBackupName + (workloads ? ", with the workloads stopped," : "")
+                    + " before touching it", now);
         }
-        return quiesceOrRestore(restore, plan, draft, now);
+        return startRestore(restore, plan, draft, now);
     }
 
     private UpdateControl<Restore> afterSafetyBackup(Restore restore, RestorePlan plan, RestoreStatusDraft draft, Instant now) {
@@ -185,19 +238,7 @@ public class RestoreReconciler implements Reconciler<Restore> {
         if (phase != BackupPhase.Completed) {
             return UpdateControl.noUpdate();
         }
-        return quiesceOrRestore(restore, plan, draft, now);
-    }
-
-    private UpdateControl<Restore> quiesceOrRestore(Restore restore, RestorePlan plan, RestoreStatusDraft draft, Instant now) {
-        var quiesce = plan.spec().quiesceOrEmpty();
-        if (quiesce.deploymentsOrEmpty().isEmpty() && quiesce.statefulSetsOrEmpty().isEmpty()) {
-            return startRestore(restore, plan, draft, now);
-        }
-        // Record the replica counts in status first; the next reconcile scales down.
-        draft.quiesced = quiescer.plan(restore.getMetadata().getNamespace(), restore.getMetadata().getName(), quiesce);
-        draft.jobName = null;
-        return progress(restore, draft, RestorePhase.Quiescing, "Quiescing", "scaling " + describe(draft) + " to 0", now)
-                .rescheduleAfter(Duration.ZERO);
+        return next(restore, plan, draft, now);
     }
 
     private UpdateControl<Restore> quiesce(Restore restore, RestorePlan plan, RestoreStatusDraft draft, Instant now) {
@@ -205,7 +246,7 @@ public class RestoreReconciler implements Reconciler<Restore> {
         if (!down) {
             return UpdateControl.<Restore>noUpdate().rescheduleAfter(SCALE_POLL);
         }
-        return startRestore(restore, plan, draft, now);
+        return next(restore, plan, draft, now);
     }
 
     private UpdateControl<Restore> startRestore(Restore restore, RestorePlan plan, RestoreStatusDraft draft, Instant now) {
@@ -273,24 +314,26 @@ public class RestoreReconciler implements Reconciler<Restore> {
         return UpdateControl.patchStatus(restore);
     }
 
-    /**
-     * Brings quiesced workloads back and lifts the Backup's protection; safe to repeat. The protection exists once
-     * the Restore has started (start() protects the Backup before recording startedAt).
-     */
+    /** The protection exists once the Restore has started (start() protects the Backup before recording startedAt). */
     private void finishWorkloads(Restore restore, RestoreStatusDraft draft) {
-        String ns = restore.getMetadata().getNamespace();
-        if (draft.quiesced != null && !draft.quiesced.isEmpty()) {
-            List<String> problems = quiescer.scaleUp(ns, restore.getMetadata().getName(), draft.quiesced);
-            if (problems.isEmpty()) {
-                events.normal(restore, "Resumed", "scaled " + describe(draft) + " back");
-            } else {
-                events.warning(restore, "ResumeIncomplete", String.join("; ", problems));
-            }
+        resumption.run(restore, draft, draft.startedAt != null);
+    }
+
+    /** Deleted while it runs: stop its Job, bring the workloads back, release the Backup (see {@link RestoreDeletion}). */
+    @Override
+    public DeleteControl cleanup(Restore restore, Context<Restore> context) {
+        return deletion.cleanup(restore, context.getSecondaryResourcesAsStream(Job.class).toList());
+    }
+
+    /** Waiting, reason Queued, in its current phase: said once (status and Event), then looked at again. */
+    private UpdateControl<Restore> queued(Restore restore, RestoreStatusDraft draft, String message, Duration recheck,
+                                          Instant now) {
+        if (!QueuedStatus.announce(events, restore, restore.getStatus() == null ? null : restore.getStatus().conditions(), message)) {
+            return UpdateControl.<Restore>noUpdate().rescheduleAfter(recheck);
         }
-        String backupName = restore.getSpec() == null ? null : restore.getSpec().backupName();
-        if (draft.startedAt != null && backupName != null) {
-            protection.release(ns, backupName, restore.getMetadata().getName());
-        }
+        draft.progress(draft.phase == null ? RestorePhase.Pending : draft.phase, ConcurrencyGate.QUEUED, message, now);
+        restore.setStatus(draft.build());
+        return UpdateControl.patchStatus(restore).rescheduleAfter(recheck);
     }
 
     private UpdateControl<Restore> refuse(Restore restore, RestoreStatusDraft draft, Precondition problem, Instant now) {
@@ -341,6 +384,6 @@ public class RestoreReconciler implements Reconciler<Restore> {
     }
 
     private static String describe(RestoreStatusDraft draft) {
-        return draft.quiesced.stream().map(w -> w.kind() + " " + w.name() + " (" + w.replicas() + ")").toList().toString();
+        return RestoreStatusDraft.describe(draft.quiesced);
     }
 }

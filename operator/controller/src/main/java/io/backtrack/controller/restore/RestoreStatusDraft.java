@@ -86,6 +86,11 @@ final class RestoreStatusDraft {
         return this;
     }
 
+    /** The workloads for messages: {@code [Deployment orders-api (3)]}. */
+    static String describe(List<QuiescedWorkload> workloads) {
+        return workloads.stream().map(w -> w.kind() + " " + w.name() + " (" + w.replicas() + ")").toList().toString();
+    }
+
     RestoreStatus build() {
         return new RestoreStatus(phase, message, source, target, safetyBackupName, previousDatabase, archiveVerified,
                 verification, quiesced, jobName, startedAt, completedAt, durationSeconds, conditions, generation);

@@ -8,8 +8,10 @@ import io.backtrack.api.database.DatabaseSpec;
 import io.backtrack.api.restore.Restore;
 import io.backtrack.api.storage.StorageSpec;
 import io.backtrack.controller.job.JobNames;
+import io.backtrack.controller.naming.LabelValues;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -27,14 +29,17 @@ final class SafetyBackups {
     }
 
     static Backup of(Restore restore, RestorePlan plan) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        Map<String, String> annotations = new LinkedHashMap<>();
+        labels.put(BacktrackApi.MANAGED_BY_LABEL, BacktrackApi.MANAGED_BY);
+        labels.put(BacktrackApi.ROLE_LABEL, ROLE);
+        LabelValues.put(labels, annotations, BacktrackApi.RESTORE_LABEL, restore.getMetadata().getName());
         Backup backup = new Backup();
         backup.setMetadata(new ObjectMetaBuilder()
                 .withName(name(restore))
                 .withNamespace(restore.getMetadata().getNamespace())
-                .withLabels(Map.of(
-                        BacktrackApi.MANAGED_BY_LABEL, BacktrackApi.MANAGED_BY,
-                        BacktrackApi.ROLE_LABEL, ROLE,
-                        BacktrackApi.RESTORE_LABEL, restore.getMetadata().getName()))
+                .withLabels(labels)
+                .withAnnotations(annotations)
                 .build());
         backup.setSpec(new BackupSpec(
                 "Safety backup of " + plan.target() + " before Restore " + restore.getMetadata().getName(),

@@ -2,6 +2,7 @@ package io.backtrack.controller.retention;
 
 import io.backtrack.api.BacktrackApi;
 import io.backtrack.api.backup.Backup;
+import io.backtrack.controller.naming.LabelValues;
 
 import java.util.Optional;
 
@@ -13,7 +14,7 @@ public final class RestoreProtection {
     /** What protects the Backup, for the message ("in use by Restore x"), or empty when nothing does. */
     public static Optional<String> of(Backup backup) {
         var meta = backup.getMetadata();
-        String restore = meta.getLabels() == null ? null : meta.getLabels().get(BacktrackApi.IN_USE_BY_RESTORE_LABEL);
+        String restore = LabelValues.nameIn(backup, BacktrackApi.IN_USE_BY_RESTORE_LABEL);
         if (restore != null && !restore.isBlank()) {
             return Optional.of("in use by Restore " + restore);
         }

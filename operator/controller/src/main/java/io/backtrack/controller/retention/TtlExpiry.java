@@ -2,16 +2,14 @@ package io.backtrack.controller.retention;
 
 import io.backtrack.api.BacktrackApi;
 import io.backtrack.api.backup.Backup;
-import io.backtrack.api.schedule.BackupSchedule;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Backup ttl: when a Backup's status.expiresAt has passed, it is pruned. A Backup owned by a BackupSchedule
- * is left to that schedule's retention ({@link RetentionSelector}), which applies the schedule's guarantees;
+ * Backup ttl: when a Backup's status.expiresAt has passed, it is pruned. A Backup a BackupSchedule created
+ * (label backtrack.io/schedule) is left to that schedule's retention ({@link RetentionSelector}), which applies the schedule's guarantees;
  * a standalone Backup is pruned here, unless a Restore is using it.
  */
 public final class TtlExpiry {
@@ -45,12 +43,12 @@ public final class TtlExpiry {
         return new Decision(Optional.of("ttl " + backup.getSpec().ttl() + " expired at " + expiresAt), Optional.empty());
     }
 
+    /**
+     * A schedule's Backup (label backtrack.io/schedule): its schedule's retention decides. One whose schedule was
+     * deleted is kept as it is: deleting a schedule never deletes its Backups, not even later by their ttl.
+     */
     static boolean ownedBySchedule(Backup backup) {
         var labels = backup.getMetadata().getLabels();
-        var owners = backup.getMetadata().getOwnerReferences();
-        return labels != null && labels.containsKey(BacktrackApi.SCHEDULE_LABEL) && owners != null
-                && owners.stream().anyMatch(o -> SCHEDULE_KIND.equals(o.getKind()));
+        return labels != null && labels.containsKey(BacktrackApi.SCHEDULE_LABEL);
     }
-
-    private static final String SCHEDULE_KIND = HasMetadata.getKind(BackupSchedule.class);
 }

@@ -12,6 +12,7 @@ import io.backtrack.controller.backup.BackupJobs;
 import io.backtrack.controller.config.BacktrackConfig;
 import io.backtrack.controller.events.EventRecorder;
 import io.backtrack.controller.metrics.BacktrackMetrics;
+import io.backtrack.controller.naming.LabelValues;
 import io.backtrack.controller.retention.BackupPruner;
 import io.backtrack.controller.retention.RetentionCandidate;
 import io.backtrack.controller.retention.ScheduleRetention;
@@ -20,14 +21,16 @@ import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
@@ -48,8 +51,8 @@ import java.util.stream.Collectors;
  * sooner, at the next ttl expiry or after backtrack.schedule.max-requeue-interval for periodic retention); see
  * {@link NextWake}.
  */
-@ControllerConfiguration(name = "backupschedule")
-public class BackupScheduleReconciler implements Reconciler<BackupSchedule> {
+@ControllerConfiguration(name = "backupschedule", finalizerName = BacktrackApi.SCHEDULE_FINALIZER)
+public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cleaner<BackupSchedule> {
     private static final Logger LOG = Logger.getLogger(BackupScheduleReconciler.class);
 
     private final KubernetesClient client;
@@ -58,6 +61,7 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule> {
     private final ScheduleRetention retention;
     private final NextWake wake;
     private final BacktrackMetrics metrics;
+    private final FormerOwners formerOwners;
 
     public BackupScheduleReconciler(KubernetesClient client, EventRecorder events, Clock clock, BackupPruner pruner,
                                     BacktrackConfig config, BacktrackMetrics metrics) {
@@ -67,13 +71,16 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule> {
         this.clock = clock;
         this.retention = new ScheduleRetention(pruner);
         this.wake = new NextWake(config.schedule().maxRequeueInterval());
+        this.formerOwners = new FormerOwners(client);
     }
 
     @Override
     public List<EventSource<?, BackupSchedule>> prepareEventSources(EventSourceContext<BackupSchedule> context) {
         var backupsOfSchedules = InformerEventSourceConfiguration.from(Backup.class, BackupSchedule.class)
                 .withLabelSelector(BacktrackApi.SCHEDULE_LABEL)
-                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(BackupSchedule.class))
+                // Linked by the label, never by an owner reference (see ScheduledBackups).
+                .withSecondaryToPrimaryMapper(b -> Set.of(new ResourceID(
+                        LabelValues.nameIn(b, BacktrackApi.SCHEDULE_LABEL), b.getMetadata().getNamespace())))
                 // A Backup without a status is one its schedule has just created and already counts as active (at
                 // start-up every schedule is reconciled anyway); updates count when they change what the schedule
                 // sees of the run. Both halve the reconciles a firing costs.
@@ -86,6 +93,7 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule> {
     @Override
     public UpdateControl<BackupSchedule> reconcile(BackupSchedule schedule, Context<BackupSchedule> context) {
         Instant now = clock.instant();
+        formerOwners.release(context.getSecondaryResourcesAsStream(Backup.class).toList());
         ScheduleValidator.Result checked = ScheduleValidator.validate(schedule);
         if (checked.problem().isPresent()) {
             return refuse(schedule, checked.problem().get(), now);
@@ -171,6 +179,24 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule> {
         return UpdateControl.patchStatus(schedule).rescheduleAfter(wait);
     }
 
+    /**
+     * A deleted schedule owns nothing: its Backups and their archives stay (only retention deletes them). Its metrics
+     * go, so no alert fires for a schedule that is gone, and an Event says what was kept.
+     */
+    @Override
+    public DeleteControl cleanup(BackupSchedule schedule, Context<BackupSchedule> context) {
+        metrics.scheduleDeleted(ns(schedule), schedule.getMetadata().getName());
+        long kept = runs(schedule, context).size();
+        LOG.infof("schedule deleted namespace=%s schedule=%s backupsKept=%d", ns(schedule), schedule.getMetadata().getName(), kept);
+        if (kept > 0) {
+            events.normal(schedule, "BackupsKept", kept + " Backups of this schedule and their archives are kept: deleting a"
+                    + " schedule never deletes them. A schedule created under the same name takes them back; otherwise delete"
+                    + " the ones you do not need: kubectl delete dbbackup -n " + ns(schedule) + " -l " + BacktrackApi.SCHEDULE_LABEL
+                    + "=" + LabelValues.of(schedule.getMetadata().getName()));
+        }
+        return DeleteControl.defaultDelete();
+    }
+
     private void start(BackupSchedule schedule, Instant due) {
         Backup backup = ScheduledBackups.forRun(schedule, due);
         String name = backup.getMetadata().getName();
@@ -217,11 +243,11 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule> {
         return UpdateControl.patchStatus(schedule);
     }
 
+    /** The schedule's Backups: those labelled with its name (a schedule re-created under the same name finds them again). */
     private static List<ScheduleRun> runs(BackupSchedule schedule, Context<BackupSchedule> context) {
-        String uid = schedule.getMetadata().getUid();
+        String name = schedule.getMetadata().getName();
         return context.getSecondaryResourcesAsStream(Backup.class)
-                .filter(b -> b.getMetadata().getOwnerReferences() != null
-                        && b.getMetadata().getOwnerReferences().stream().anyMatch(o -> Objects.equals(o.getUid(), uid)))
+                .filter(b -> LabelValues.names(b, BacktrackApi.SCHEDULE_LABEL, name))
                 .map(ScheduleRun::of)
                 .toList();
     }

@@ -1,12 +1,10 @@
 package io.backtrack.controller.schedule;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.backtrack.controller.naming.Digests;
+
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.HexFormat;
 
 /**
  * Names of the Backups a schedule creates: {@code <schedule>-<yyyyMMdd-HHmmss>} of the due time in UTC (unique
@@ -27,17 +25,8 @@ public final class RunNames {
         String base = scheduleName;
         if (base.length() > room) {
             String cut = base.substring(0, room - HASH_LENGTH - 1).replaceAll("[-.]+$", "");
-            base = cut + "-" + hash(scheduleName);
+            base = cut + "-" + Digests.sha256Hex(scheduleName, HASH_LENGTH);
         }
         return base + "-" + STAMP.format(scheduledAt);
-    }
-
-    private static String hash(String text) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest).substring(0, HASH_LENGTH);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JVM", e);
-        }
     }
 }

@@ -5,6 +5,7 @@ import io.backtrack.api.backup.Backup;
 import io.backtrack.api.backup.BackupPhase;
 import io.backtrack.api.backup.BackupStatus;
 import io.backtrack.api.backup.DeletionPolicy;
+import io.backtrack.controller.concurrency.ConcurrencyGate;
 import io.backtrack.controller.retention.RestoreProtection;
 import io.backtrack.controller.retention.RetentionCandidate;
 import io.backtrack.controller.status.Conditions;
@@ -118,8 +119,10 @@ public record ScheduleRun(Backup backup, Instant scheduledAt, State state) {
         };
     }
 
+    /** Held back for a reason (SecretNotFound, …); waiting in the queue for a slot (reason Queued) is no failure. */
     private static boolean failureReasonPresent(BackupStatus s) {
         Condition ready = Conditions.find(s.conditions(), Conditions.READY);
-        return ready != null && "False".equals(ready.getStatus()) && ready.getReason() != null;
+        return ready != null && "False".equals(ready.getStatus()) && ready.getReason() != null
+                && !ConcurrencyGate.QUEUED.equals(ready.getReason());
     }
 }

@@ -2,6 +2,7 @@ package io.backtrack.controller.backup;
 
 import io.backtrack.api.BacktrackApi;
 import io.backtrack.api.backup.Backup;
+import io.backtrack.controller.naming.LabelValues;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -66,6 +67,24 @@ class BackupJobsTest {
     }
 
     @Test
+    void anAgentFailureWithAReasonOrAUsageErrorFailsTheJobAtOnceAndOnlyDisruptionsAndSignalsAreRetried() {
+        for (Job job : java.util.List.of(jobs.backup(TestBackups.backup()), jobs.cleanup(TestBackups.backup()))) {
+            assertThat(job.getSpec().getPodReplacementPolicy()).isEqualTo("Failed");
+            var rules = job.getSpec().getPodFailurePolicy().getRules();
+            assertThat(rules).hasSize(2);
+            assertThat(rules.get(0).getAction()).isEqualTo("Ignore");
+            assertThat(rules.get(0).getOnPodConditions()).singleElement().satisfies(c -> {
+                assertThat(c.getType()).isEqualTo("DisruptionTarget");
+                assertThat(c.getStatus()).isEqualTo("True");
+            });
+            assertThat(rules.get(1).getAction()).isEqualTo("FailJob");
+            assertThat(rules.get(1).getOnExitCodes().getContainerName()).isEqualTo("agent");
+            assertThat(rules.get(1).getOnExitCodes().getOperator()).isEqualTo("In");
+            assertThat(rules.get(1).getOnExitCodes().getValues()).containsExactly(1, 2);
+        }
+    }
+
+    @Test
     void jobIsOwnedAndLabelled() {
         Backup backup = TestBackups.backup();
         Job job = jobs.backup(backup);
@@ -80,6 +99,27 @@ class BackupJobsTest {
                 .containsEntry(BacktrackApi.BACKUP_LABEL, "orders-before-migration")
                 .containsEntry(BacktrackApi.ROLE_LABEL, "backup");
         assertThat(job.getSpec().getTemplate().getMetadata().getLabels()).containsAllEntriesOf(job.getMetadata().getLabels());
+    }
+
+    @Test
+    void aLongBackupNameIsShortenedInTheJobsLabels() {
+        String name = "orders-" + "x".repeat(200);
+        Backup backup = TestBackups.backup(name, TestBackups.spec(null, null, null));
+        for (Job job : java.util.List.of(jobs.backup(backup), jobs.cleanup(backup))) {
+            assertThat(job.getMetadata().getName()).hasSizeLessThanOrEqualTo(63);
+            assertThat(job.getMetadata().getLabels()).containsEntry(BacktrackApi.BACKUP_LABEL, LabelValues.of(name))
+                    .allSatisfy((k, v) -> assertThat(LabelValues.isValid(v)).as("label %s=%s", k, v).isTrue());
+        }
+    }
+
+    @Test
+    void aScheduledBackupTellsTheAgentItsSchedulesFullName() {
+        String schedule = "nightly-" + "s".repeat(100);
+        Backup backup = TestBackups.backup();
+        backup.getMetadata().setLabels(java.util.Map.of(BacktrackApi.SCHEDULE_LABEL, LabelValues.of(schedule)));
+        backup.getMetadata().setAnnotations(java.util.Map.of(BacktrackApi.SCHEDULE_LABEL, schedule));
+        Container c = jobs.backup(backup).getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(c.getArgs()).containsSubsequence("--schedule", schedule);
     }
 
     @Test

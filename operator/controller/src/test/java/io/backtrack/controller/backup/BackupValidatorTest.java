@@ -27,7 +27,8 @@ class BackupValidatorTest {
     @Test
     void aBadTtlIsNamed() {
         assertThat(BackupValidator.problems(TestBackups.spec(null, null, "30 days")))
-                .containsExactly("ttl \"30 days\" is not a duration like 720h, 90m or 1h30m");
+                .containsExactly("ttl \"30 days\" is not a duration like 720h, 90m or 1h30m (hours, minutes, seconds, "
+                        + "each once, in that order)");
     }
 
     @Test

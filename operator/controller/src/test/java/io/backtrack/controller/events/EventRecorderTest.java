@@ -81,8 +81,16 @@ class EventRecorderTest {
     }
 
     @Test
+    void anEventOfAResourceWithTheLongestNameStillHasAValidName() {
+        String name = EventRecorder.eventName("b".repeat(252) + "c");
+        assertThat(name).hasSizeLessThanOrEqualTo(253).matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+        assertThat(EventRecorder.eventName("orders-nightly")).startsWith("orders-nightly.");
+        assertThat(EventRecorder.eventName("a-" + "b".repeat(237) + "-.-x")).doesNotContain("-.");
+    }
+
+    @Test
     void recordingNeverWaitsForTheApiServerAndKeepsTheOrder() throws Exception {
-        EventRecorder recorder = new EventRecorder(client, Clock.systemUTC());
+        EventRecorder recorder = recorder();
         recorder.normal(backup(), "Started", "one");
         recorder.normal(backup(), "JobCreated", "two");
         recorder.warning(backup(), "Failed", "three");
@@ -96,7 +104,7 @@ class EventRecorderTest {
 
     @Test
     void aFullQueueDropsTheNewestEventInsteadOfBlocking() throws Exception {
-        EventRecorder recorder = new EventRecorder(client, Clock.systemUTC(), 2);
+        EventRecorder recorder = new EventRecorder(client, Clock.systemUTC(), 2, "backtrack-system", "operator-0");
         recorder.normal(backup(), "First", "written as soon as the API server answers");
         assertThat(arrived.poll(10, TimeUnit.SECONDS)).isEqualTo("First");
         recorder.normal(backup(), "Second", "queued");
@@ -110,7 +118,7 @@ class EventRecorderTest {
 
     @Test
     void shutdownWritesOutTheQueueAndLaterEventsAreWrittenDirectly() throws Exception {
-        EventRecorder recorder = new EventRecorder(client, Clock.systemUTC());
+        EventRecorder recorder = recorder();
         recorder.normal(backup(), "First", "held by the API server");
         recorder.normal(backup(), "Second", "queued when shutdown starts");
         assertThat(arrived.poll(10, TimeUnit.SECONDS)).isEqualTo("First");
@@ -134,13 +142,44 @@ class EventRecorderTest {
 
     @Test
     void anEventTheApiServerRefusesIsLoggedAndTheNextOneIsStillWritten() throws Exception {
-        EventRecorder recorder = new EventRecorder(client, Clock.systemUTC());
+        EventRecorder recorder = recorder();
         gate.countDown();
         recorder.warning(backup(), "Refused", "the API server answers 403");
         recorder.normal(backup(), "Accepted", "written");
         recorder.flush();
         assertThat(arrived).containsExactly("Refused", "Accepted");
         assertThat(written).containsExactly("Accepted");
+    }
+
+    @Test
+    void aWarningAboutADeletedNamespaceGoesToTheOperatorsNamespaceAsANewStyleEvent() throws Exception {
+        List<String> bodies = new CopyOnWriteArrayList<>();
+        server.createContext("/api/v1/namespaces/backtrack-system/events", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            bodies.add(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(201, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        EventRecorder recorder = recorder();
+        recorder.warningInOperatorNamespace(backup(), "ArchiveKept", "kept");
+        recorder.flush();
+        assertThat(bodies).hasSize(1);
+        var event = JSON.readTree(bodies.get(0));
+        assertThat(event.at("/metadata/namespace").asText()).isEqualTo("backtrack-system");
+        assertThat(event.at("/involvedObject/namespace").asText()).isEqualTo("team-a");
+        assertThat(event.at("/involvedObject/name").asText()).isEqualTo("nightly");
+        assertThat(event.at("/type").asText()).isEqualTo("Warning");
+        // What the API server requires of an Event outside its object's namespace (eventTime set: the new-style rules).
+        assertThat(event.at("/eventTime").asText()).matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{6}Z");
+        assertThat(event.at("/reportingComponent").asText()).matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+        assertThat(event.at("/reportingInstance").asText()).isEqualTo("operator-0");
+        assertThat(event.at("/action").asText()).isNotBlank();
+    }
+
+    private EventRecorder recorder() {
+        return new EventRecorder(client, Clock.systemUTC(), 100, "backtrack-system", "operator-0");
     }
 
     private static Backup backup() {

@@ -24,11 +24,20 @@ class AgentResultTest {
     }
 
     @Test
-    void aLogFallbackBecomesAFailureQuotingTheLastLine() {
-        AgentResult r = AgentResult.parse("starting\nException in thread main: OutOfMemoryError\n");
+    void aLogFallbackIsNeverQuoted() {
+        // FallbackToLogsOnError: the kubelet puts the log's tail where the result should be; it can carry row data.
+        AgentResult r = AgentResult.parse("starting\nERROR: duplicate key value violates unique constraint\n"
+                + "DETAIL: Key (email)=(alice@example.com) already exists.\n");
         assertThat(r.ok()).isFalse();
         assertThat(r.reason()).isNull();
-        assertThat(r.message()).contains("OutOfMemoryError");
+        assertThat(r.message()).isNull();
+        assertThat(r.fields().toString()).doesNotContain("alice");
+    }
+
+    @Test
+    void theAgentsResultOnTheLastLineOfALogFallbackIsRead() {
+        AgentResult r = AgentResult.parse("some log line\n{\"ok\":false,\"reason\":\"DumpFailed\",\"message\":\"pg_dump failed\"}\n");
+        assertThat(r.reason()).isEqualTo("DumpFailed");
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.backtrack.api.restore.RestoreStrategy;
 import io.backtrack.api.storage.S3Credentials;
 import io.backtrack.api.storage.S3Storage;
 import io.backtrack.controller.TestAgentConfig;
+import io.backtrack.controller.naming.LabelValues;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -78,9 +79,29 @@ class RestoreJobsTest {
         assertThat(backup.getMetadata().getName()).hasSizeLessThanOrEqualTo(63);
     }
 
+    @Test
+    void aLongRestoreNameIsShortenedInEveryLabelAndKeptInFullWhereItIsReadBack() {
+        String name = "rollback-" + "x".repeat(190);
+        Restore restore = restore(name, RestoreStrategy.swap, null);
+        for (RestoreJobs.Step step : RestoreJobs.Step.values()) {
+            Job job = new RestoreJobs(TestAgentConfig.INSTANCE).build(restore, plan(restore), step, STARTED);
+            assertThat(job.getMetadata().getLabels()).containsEntry(BacktrackApi.RESTORE_LABEL, LabelValues.of(name))
+                    .allSatisfy((k, v) -> assertThat(LabelValues.isValid(v)).as("label %s=%s", k, v).isTrue());
+            assertThat(job.getSpec().getTemplate().getMetadata().getLabels()).isEqualTo(job.getMetadata().getLabels());
+        }
+        var safety = SafetyBackups.of(restore, plan(restore));
+        assertThat(safety.getMetadata().getLabels()).containsEntry(BacktrackApi.RESTORE_LABEL, LabelValues.of(name))
+                .allSatisfy((k, v) -> assertThat(LabelValues.isValid(v)).as("label %s=%s", k, v).isTrue());
+        assertThat(LabelValues.nameIn(safety, BacktrackApi.RESTORE_LABEL)).isEqualTo(name);
+    }
+
     private static Restore restore(RestoreStrategy strategy, RestoreScope scope) {
+        return restore("rollback", strategy, scope);
+    }
+
+    private static Restore restore(String name, RestoreStrategy strategy, RestoreScope scope) {
         Restore r = new Restore();
-        r.setMetadata(new ObjectMetaBuilder().withName("rollback").withNamespace("shop").withUid("uid-1").withGeneration(1L).build());
+        r.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("shop").withUid("uid-1").withGeneration(1L).build());
         r.setSpec(new RestoreSpec("orders-nightly", null, null, strategy, scope, null, null, null, null));
         return r;
     }

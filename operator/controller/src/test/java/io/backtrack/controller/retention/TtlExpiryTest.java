@@ -6,7 +6,6 @@ import io.backtrack.api.backup.BackupPhase;
 import io.backtrack.api.backup.BackupSpec;
 import io.backtrack.api.backup.BackupStatus;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -51,11 +50,9 @@ class TtlExpiryTest {
     }
 
     @Test
-    void aScheduledBackupIsLeftToItsSchedulesRetention() {
+    void aScheduledBackupIsLeftToItsSchedulesRetentionEvenOnceTheScheduleIsGone() {
         Backup b = backup();
         b.getMetadata().setLabels(Map.of(BacktrackApi.SCHEDULE_LABEL, "nightly"));
-        b.getMetadata().setOwnerReferences(java.util.List.of(new OwnerReferenceBuilder().withKind("BackupSchedule")
-                .withName("nightly").withUid("u").build()));
         var d = TtlExpiry.decide(b, EXPIRES.plusSeconds(1));
         assertThat(d.prune()).isEmpty();
         assertThat(d.recheckAfter()).isEmpty();

@@ -48,6 +48,14 @@ class ScheduleRunTest {
     }
 
     @Test
+    void aBackupWaitingInTheQueueIsAnActiveRunNotAFailedOne() {
+        ScheduleRun run = ScheduleRun.of(backup(BackupPhase.Pending, null, "Queued"));
+        assertThat(run.state()).isEqualTo(ScheduleRun.State.ACTIVE);
+        assertThat(run.failed()).isFalse();
+        assertThat(run.candidate()).isEmpty();
+    }
+
+    @Test
     void aBackupBeingDeletedIsNeitherActiveNorACandidate() {
         Backup b = backup(BackupPhase.Completed, "j", null);
         b.getMetadata().setDeletionTimestamp("2026-11-22T03:00:00Z");

@@ -3,6 +3,7 @@ package io.backtrack.controller.schedule;
 import io.backtrack.api.BacktrackApi;
 import io.backtrack.api.backup.Backup;
 import io.backtrack.api.backup.DeletionPolicy;
+import io.backtrack.controller.naming.LabelValues;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -13,7 +14,7 @@ class ScheduledBackupsTest {
     static final Instant DUE = Instant.parse("2026-11-22T01:00:00Z");
 
     @Test
-    void aRunIsABackupLinkedToItsScheduleWithTheTemplatesMetadataOnly() {
+    void aRunIsABackupLinkedToItsScheduleByLabelOnlyWithTheTemplatesMetadata() {
         Backup b = ScheduledBackups.forRun(TestSchedules.schedule(), DUE);
         assertThat(b.getMetadata().getName()).isEqualTo("orders-nightly-20261122-010000");
         assertThat(b.getMetadata().getNamespace()).isEqualTo("shop");
@@ -24,12 +25,22 @@ class ScheduledBackupsTest {
         assertThat(b.getMetadata().getAnnotations()).containsEntry("note", "nightly")
                 .containsEntry(BacktrackApi.SCHEDULED_AT_ANNOTATION, "2026-11-22T01:00:00Z")
                 .doesNotContainKey("argocd.argoproj.io/tracking-id");
-        var owner = b.getMetadata().getOwnerReferences().get(0);
-        assertThat(owner.getKind()).isEqualTo("BackupSchedule");
-        assertThat(owner.getName()).isEqualTo("orders-nightly");
-        assertThat(owner.getUid()).isEqualTo("schedule-uid");
-        assertThat(owner.getController()).isTrue();
+        assertThat(b.getMetadata().getOwnerReferences())
+                .as("no owner: deleting or renaming the schedule must never garbage-collect its Backups").isNullOrEmpty();
         assertThat(b.getMetadata().getFinalizers()).containsExactly(BacktrackApi.BACKUP_FINALIZER);
+    }
+
+    @Test
+    void aLongScheduleNameIsShortenedInTheLabelAndKeptInFullInTheAnnotation() {
+        var s = TestSchedules.schedule();
+        String name = "orders-nightly-" + "n".repeat(200);
+        s.getMetadata().setName(name);
+        Backup b = ScheduledBackups.forRun(s, DUE);
+        assertThat(b.getMetadata().getName()).hasSizeLessThanOrEqualTo(63);
+        assertThat(b.getMetadata().getLabels()).containsEntry(BacktrackApi.SCHEDULE_LABEL, LabelValues.of(name));
+        assertThat(LabelValues.isValid(b.getMetadata().getLabels().get(BacktrackApi.SCHEDULE_LABEL))).isTrue();
+        assertThat(b.getMetadata().getAnnotations()).containsEntry(BacktrackApi.SCHEDULE_LABEL, name);
+        assertThat(LabelValues.names(b, BacktrackApi.SCHEDULE_LABEL, name)).isTrue();
     }
 
     @Test
