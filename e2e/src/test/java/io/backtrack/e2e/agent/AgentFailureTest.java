@@ -153,7 +153,7 @@ class AgentFailureTest {
     @Test
     void verifyAndRestoreRefuseACorruptArchive() {
         String folder = fx.backup("corrupt");
-        String archiveKey = folder + "/archive.pgdump.zst";
+        String archiveKey = fx.archiveKey(folder);
         fx.s3.corruptOneByte(AgentFixture.BUCKET, archiveKey);
 
         var verify = expectFailure(fx.agent(fx.storageCommand("verify", "--key", folder)), "ArchiveCorrupt", null);

@@ -1,10 +1,13 @@
 package io.backtrack.e2e.agent;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.backtrack.e2e.postgres.DatabaseFingerprint;
 import io.backtrack.e2e.postgres.PostgresServer;
 import io.backtrack.e2e.postgres.SampleData;
 import io.backtrack.e2e.s3.S3Server;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,6 +20,7 @@ import java.util.Map;
 final class AgentFixture {
     static final String BUCKET = "agent-e2e";
     static final String SOURCE_DB = "shop";
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static AgentFixture instance;
 
     final PostgresServer pg;
@@ -39,6 +43,39 @@ final class AgentFixture {
             instance = new AgentFixture();
         }
         return instance;
+    }
+
+    /**
+     * The "bigshop" database: ~45 MB of incompressible-ish text, so a backup with {@code --compression none} is a
+     * multipart upload of several parts that takes long enough to be caught mid-upload.
+     */
+    static final String BIG_DB = "bigshop";
+
+    /** Creates {@link #BIG_DB} once per JVM. */
+    synchronized void ensureBigDatabase() {
+        if (!pg.databaseExists(BIG_DB)) {
+            pg.createDatabase(BIG_DB);
+            pg.execute(BIG_DB, "CREATE TABLE blobs (id int PRIMARY KEY, a text, b text)",
+                    "INSERT INTO blobs SELECT i, md5(random()::text) || md5(random()::text), "
+                            + "md5(random()::text) || md5(random()::text) FROM generate_series(1, 320000) i");
+        }
+    }
+
+    /** Backup arguments for {@link #BIG_DB}, uncompressed: a multipart upload of several parts. */
+    List<String> bigBackupArgs(String folder) {
+        ensureBigDatabase();
+        List<String> args = new ArrayList<>(backupArgs(folder, "--compression", "none"));
+        args.set(args.indexOf("--dbname") + 1, BIG_DB);
+        return args;
+    }
+
+    /** The archive a completed backup's manifest names (archive names are unique per attempt). */
+    String archiveKey(String folder) {
+        try {
+            return JSON.readTree(s3.readObject(BUCKET, folder + "/manifest.json")).get("archiveKey").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A fresh folder name per test, so tests never see each other's objects. */

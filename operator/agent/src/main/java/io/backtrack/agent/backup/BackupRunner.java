@@ -13,7 +13,6 @@ import io.backtrack.agent.engine.postgres.TableRef;
 import io.backtrack.agent.log.StructuredLog;
 import io.backtrack.agent.manifest.CompressionSpec;
 import io.backtrack.agent.manifest.Manifest;
-import io.backtrack.agent.manifest.ManifestCodec;
 import io.backtrack.agent.manifest.TableRows;
 import io.backtrack.agent.result.AgentFailure;
 import io.backtrack.agent.result.Reason;
@@ -45,7 +44,7 @@ public final class BackupRunner {
     public Map<String, Object> run() {
         Instant startedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         PgTarget db = request.database();
-        String archiveKey = request.folder().archiveKey(request.compression());
+        String archiveKey = request.folder().newArchiveKey(request.compression(), startedAt);
         StructuredLog.info("backup.started", "database", db.database(), "server", db.address(),
                 "bucket", request.storage().bucket(), "key", request.folder().key(),
                 "compression", request.compression().id(), "level", request.level());
@@ -107,12 +106,8 @@ public final class BackupRunner {
                     request.schedule(), request.description(), request.scope(), archiveKey, "custom",
                     new CompressionSpec(request.compression().id(), request.level()), archive.sizeBytes(),
                     archive.sha256(), counts, rows, startedAt, completedAt);
-            try {
-                store.putSmall(request.folder().manifestKey(), ManifestCodec.toBytes(manifest), "application/json");
-            } catch (RuntimeException e) {
-                removeArchive(store, archiveKey);
-                throw e;
-            }
+            // Removes this run's archive itself when another run's manifest is the folder's.
+            new ManifestPublisher(store, request.folder()).publish(manifest);
             double seconds = Duration.between(startedAt, completedAt).toMillis() / 1000.0;
             StructuredLog.info("backup.completed", "key", request.folder().key(), "sizeBytes", archive.sizeBytes(),
                     "sha256", archive.sha256(), "tables", counts.size(), "rows", rows, "seconds", seconds);

@@ -33,6 +33,7 @@ final class StreamingDump {
     private final MultipartWriter writer;
     private final Thread pump;
     private final ObjectStore store;
+    private final String key;
 
     private volatile Integer exitCode;
     private volatile IOException pumpError;
@@ -43,6 +44,7 @@ final class StreamingDump {
     private StreamingDump(Process process, Compression compression, Integer level, ObjectStore store, String key) {
         this.process = process;
         this.store = store;
+        this.key = key;
         this.stderr = BoundedTail.collect(process.getErrorStream(), 16 * 1024, "pg_dump-stderr");
         this.writer = store.openUpload(key, contentType(compression));
         int workers = zstdWorkers();
@@ -163,6 +165,12 @@ final class StreamingDump {
             throw new AgentFailure(Reason.DumpFailed, "backup aborted: " + abortedBecause);
         }
         // A genuine upload failure comes first: it is also why pg_dump was killed.
+        if (uploadError != null && StorageErrors.isNoSuchUpload(uploadError)) {
+            throw new AgentFailure(Reason.InvalidArguments, "the multipart upload of " + key + " was aborted by "
+                    + "another client while this backup was writing it: most likely another backup into the same "
+                    + "folder (a backup aborts the incomplete uploads it finds in its folder). Run one backup per "
+                    + "folder at a time, or choose another --key", uploadError);
+        }
         if (uploadError != null) {
             throw StorageErrors.classify(asException(uploadError), store.location(), "uploading the archive");
         }

@@ -17,7 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-@Command(name = "backup", description = "Dump a PostgreSQL database into FOLDER/archive.pgdump.zst and FOLDER/manifest.json")
+@Command(name = "backup", description = "Dump a PostgreSQL database into FOLDER/archive-<UTC time>-<random>.pgdump.zst "
+        + "and FOLDER/manifest.json (which names the archive)")
 public final class BackupCommand extends ResultCommand {
     @ParentCommand
     AgentMain root;

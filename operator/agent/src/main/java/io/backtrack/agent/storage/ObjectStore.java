@@ -24,6 +24,7 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -121,11 +122,22 @@ public final class ObjectStore implements AutoCloseable {
         }
     }
 
-    public void putSmall(String key, byte[] content, String contentType) {
+    /**
+     * Writes a small object only if there is none under the key: a conditional put ({@code If-None-Match: *},
+     * honoured by AWS S3, MinIO and S3Proxy), so of two writers exactly one creates it. Returns false when an
+     * object was already there. A store that ignores the condition overwrites instead; callers read the object
+     * back to find out whose it is.
+     */
+    public boolean putIfAbsent(String key, byte[] content, String contentType) {
         try {
             client.putObject(PutObjectArgs.builder().bucket(location.bucket()).object(key)
+                    .headers(Map.of("If-None-Match", "*"))
                     .stream(new ByteArrayInputStream(content), content.length, -1).contentType(contentType).build());
+            return true;
         } catch (Exception e) {
+            if (StorageErrors.isPreconditionFailed(e)) {
+                return false;
+            }
             throw StorageErrors.classify(e, location, "writing " + key);
         }
     }

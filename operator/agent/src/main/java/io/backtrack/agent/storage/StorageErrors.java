@@ -62,6 +62,27 @@ public final class StorageErrors {
                 + location.endpoint() + "; create it or fix storage.s3.bucket");
     }
 
+    /** True when the multipart upload is gone: someone aborted it (another run, a lifecycle rule). */
+    public static boolean isNoSuchUpload(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof ErrorResponseException e) {
+                return "NoSuchUpload".equals(e.errorResponse().code());
+            }
+        }
+        return false;
+    }
+
+    /** True when a conditional request's precondition did not hold (412: e.g. the object already exists). */
+    public static boolean isPreconditionFailed(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof ErrorResponseException e) {
+                return "PreconditionFailed".equals(e.errorResponse().code())
+                        || (e.response() != null && e.response().code() == 412);
+            }
+        }
+        return false;
+    }
+
     /** True for a 404 on an object (the object is simply not there). */
     public static boolean isNoSuchKey(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
