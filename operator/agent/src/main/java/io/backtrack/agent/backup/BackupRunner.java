@@ -140,6 +140,13 @@ public final class BackupRunner {
                     + request.storage().bucket() + " already holds a completed backup (manifest.json); "
                     + "choose another --key or delete that backup first");
         }
+        // An incomplete upload in a folder without a manifest is left by an attempt that was killed (OOM, node
+        // loss): nothing can complete it any more, and storage bills its parts until it is aborted. (Were another
+        // backup still writing here, it fails now instead of later at the manifest: one folder, one backup.)
+        int aborted = store.abortIncompleteUploads(request.folder().prefix());
+        if (aborted > 0) {
+            StructuredLog.info("backup.stale-uploads-aborted", "key", request.folder().key(), "aborted", aborted);
+        }
     }
 
     private SnapshotSession openSnapshot(PgTarget db) {
