@@ -143,7 +143,7 @@ public final class BackupRunner {
         // An incomplete upload in a folder without a manifest is left by an attempt that was killed (OOM, node
         // loss): nothing can complete it any more, and storage bills its parts until it is aborted. (Were another
         // backup still writing here, it fails now instead of later at the manifest: one folder, one backup.)
-        int aborted = store.abortIncompleteUploads(request.folder().prefix());
+        int aborted = store.abortIncompleteUploadsOrFail(request.folder().prefix());
         if (aborted > 0) {
             StructuredLog.info("backup.stale-uploads-aborted", "key", request.folder().key(), "aborted", aborted);
         }
@@ -206,10 +206,14 @@ public final class BackupRunner {
         return env;
     }
 
-    /** Leaves nothing under the archive key: aborts stray multipart uploads and removes any completed object. */
+    /**
+     * Leaves nothing under the archive key: aborts stray multipart uploads and removes any completed object. One
+     * short attempt each: the store may be why the backup failed, and a stalled one must not hold up the report.
+     */
     private static void removeArchive(ObjectStore store, String archiveKey) {
-        int aborted = store.abortIncompleteUploads(archiveKey);
-        store.removeQuietly(archiveKey);
+        ObjectStore cleanup = store.forCleanup();
+        int aborted = cleanup.abortIncompleteUploads(archiveKey);
+        cleanup.removeQuietly(archiveKey);
         StructuredLog.info("backup.cleaned-up", "archiveKey", archiveKey, "abortedUploads", aborted);
     }
 }

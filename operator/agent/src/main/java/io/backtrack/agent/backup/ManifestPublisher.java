@@ -37,7 +37,13 @@ final class ManifestPublisher {
     /** Returns only when the folder's manifest names {@code manifest.archiveKey()}; otherwise throws. */
     void publish(Manifest manifest) {
         String archiveKey = manifest.archiveKey();
-        Optional<String> before = namedArchive();
+        Optional<String> before;
+        try {
+            before = namedArchive();
+        } catch (AgentFailure e) {
+            store.forCleanup().removeQuietly(archiveKey); // no manifest of this run can exist yet
+            throw e;
+        }
         if (before.isPresent()) {
             throw lostTo(before.get(), archiveKey);
         }
