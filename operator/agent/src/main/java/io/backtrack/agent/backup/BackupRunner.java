@@ -36,6 +36,8 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class BackupRunner {
     private final BackupRequest request;
+    /** The snapshot session's connection, for the archive size estimate. */
+    private java.sql.Connection snapshotConnection;
 
     public BackupRunner(BackupRequest request) {
         this.request = request;
@@ -74,8 +76,10 @@ public final class BackupRunner {
             StructuredLog.info("backup.snapshot", "serverVersion", server.text(), "tool", pgDump.path().toString(),
                     "snapshot", session.snapshotId(), "tables", scope.countedTables().size());
 
+            long estimate = ArchiveSizeEstimate.of(snapshotConnection, scope.countedTables(), request.scope(),
+                    request.compression());
             StreamingDump dump = StreamingDump.start(pgDumpCommand(pgDump, session.snapshotId(), scope),
-                    childEnv(db), request.compression(), request.level(), store, archiveKey);
+                    childEnv(db), request.compression(), request.level(), store, archiveKey, estimate);
             ArchiveStats archive;
             List<TableRows> counts;
             try {
@@ -151,6 +155,7 @@ public final class BackupRunner {
 
     private SnapshotSession openSnapshot(PgTarget db) {
         var connection = PgConnections.open(db);
+        snapshotConnection = connection;
         try {
             return SnapshotSession.begin(connection);
         } catch (SQLException e) {

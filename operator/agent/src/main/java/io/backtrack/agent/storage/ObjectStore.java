@@ -21,6 +21,7 @@ import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -182,13 +183,19 @@ public final class ObjectStore implements AutoCloseable {
     }
 
     /**
-     * An output stream that becomes the object {@code key} when closed: a multipart upload of
-     * {@link UploadTuning#partSize()} parts, {@link UploadTuning#partsInFlight()} of them uploading at once, from a
-     * fixed pool of part buffers. {@link MultipartWriter#abort} ends it without an object.
+     * An output stream that becomes the object {@code key} when closed: a multipart upload whose parts are sized
+     * from {@code sizeEstimate} (bytes, 0 when unknown) and grown as needed, uploaded a few at once from part
+     * buffers within a fixed heap budget ({@link UploadTuning}). {@link MultipartWriter#abort} ends it without an
+     * object.
      */
-    public MultipartWriter openUpload(String key, String contentType) {
+    public MultipartWriter openUpload(String key, String contentType, long sizeEstimate) {
         UploadTuning tuning = UploadTuning.fromEnvironment();
-        return new MultipartWriter(this, key, contentType, tuning.partSize(), tuning.partsInFlight());
+        try {
+            return new MultipartWriter(this, key, contentType, tuning, sizeEstimate);
+        } catch (IOException e) {
+            throw new AgentFailure(Reason.DumpFailed, "cannot set up the upload of " + key + ": part buffer in "
+                    + tuning.spoolDir() + ": " + e.getMessage(), e);
+        }
     }
 
     /** All objects under a prefix, recursively. */
