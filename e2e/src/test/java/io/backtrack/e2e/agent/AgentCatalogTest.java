@@ -66,6 +66,7 @@ class AgentCatalogTest {
         assertThat(out.reason()).isEqualTo("InvalidArguments");
         assertThat(out.message()).contains("already holds a completed backup");
         assertThat(fx.s3.sha256Of(AgentFixture.BUCKET, archiveKey)).isEqualTo(sha);
-        assertThat(fx.s3.listKeys(AgentFixture.BUCKET, folder + "/")).containsExactly(archiveKey, folder + "/manifest.json");
+        assertThat(fx.s3.listKeys(AgentFixture.BUCKET, folder + "/"))
+                .containsExactly(archiveKey, folder + "/manifest.json");
     }
 }

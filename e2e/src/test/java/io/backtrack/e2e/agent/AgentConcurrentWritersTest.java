@@ -29,8 +29,9 @@ class AgentConcurrentWritersTest {
     @RepeatedTest(3)
     void twoBackupsStartedTogether() throws Exception {
         String folder = AgentFixture.folder("race");
-        CompletableFuture<AgentProcess.Outcome> a = CompletableFuture.supplyAsync(() -> fx.agent(fx.backupArgs(folder)));
-        CompletableFuture<AgentProcess.Outcome> b = CompletableFuture.supplyAsync(() -> fx.agent(fx.backupArgs(folder)));
+        List<String> args = fx.backupArgs(folder);
+        CompletableFuture<AgentProcess.Outcome> a = CompletableFuture.supplyAsync(() -> fx.agent(args));
+        CompletableFuture<AgentProcess.Outcome> b = CompletableFuture.supplyAsync(() -> fx.agent(args));
         expectOneWinner(folder, a.get(180, TimeUnit.SECONDS), b.get(180, TimeUnit.SECONDS));
     }
 
@@ -40,12 +41,7 @@ class AgentConcurrentWritersTest {
         String folder = AgentFixture.folder("race-big");
         List<String> args = fx.bigBackupArgs(folder);
         CompletableFuture<AgentProcess.Outcome> first = CompletableFuture.supplyAsync(() -> fx.agent(args));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (fx.s3.incompleteUploads(AgentFixture.BUCKET, folder + "/").isEmpty() && !first.isDone()
-                && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(first.isDone()).as("the first backup was still uploading").isFalse();
+        AgentFixture.awaitUpload(fx.s3, folder, () -> !first.isDone());
         CompletableFuture<AgentProcess.Outcome> second = CompletableFuture.supplyAsync(() -> fx.agent(args));
         expectOneWinner(folder, first.get(180, TimeUnit.SECONDS), second.get(180, TimeUnit.SECONDS));
     }
@@ -60,7 +56,8 @@ class AgentConcurrentWritersTest {
         assertThat(loser.reason()).as(loser.message()).isEqualTo("InvalidArguments");
         assertThat(loser.message()).contains(folder).contains("another backup");
 
-        JsonNode manifest = new ObjectMapper().readTree(fx.s3.readObject(AgentFixture.BUCKET, folder + "/manifest.json"));
+        JsonNode manifest = new ObjectMapper().readTree(fx.s3.readObject(AgentFixture.BUCKET,
+                folder + "/manifest.json"));
         String archiveKey = manifest.get("archiveKey").asText();
         String stored = fx.s3.sha256Of(AgentFixture.BUCKET, archiveKey);
         assertThat(manifest.get("sha256").asText()).isEqualTo(stored);

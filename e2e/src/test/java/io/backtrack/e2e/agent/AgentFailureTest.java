@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static io.backtrack.e2e.agent.AgentFixture.replace;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -200,12 +201,6 @@ class AgentFailureTest {
         String newDb = fx.pg.uniqueDatabaseName("auth");
         expectFailure(fx.agent(fx.restoreArgs(folder, newDb), Map.of("PGPASSWORD", "nope")), reason, null);
         assertThat(fx.pg.databaseExists(newDb)).isFalse();
-    }
-
-    private static List<String> replace(List<String> args, String flag, String value) {
-        List<String> copy = new ArrayList<>(args);
-        copy.set(copy.indexOf(flag) + 1, value);
-        return copy;
     }
 
     private static int closedPort() throws Exception {

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * What the agent e2e tests share in one JVM: one PostgreSQL with the sample "shop" database, one S3Proxy with
@@ -75,6 +77,28 @@ final class AgentFixture {
             return JSON.readTree(s3.readObject(BUCKET, folder + "/manifest.json")).get("archiveKey").asText();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A copy of {@code args} with the value after {@code flag} replaced. */
+    static List<String> replace(List<String> args, String flag, String value) {
+        List<String> copy = new ArrayList<>(args);
+        copy.set(copy.indexOf(flag) + 1, value);
+        return copy;
+    }
+
+    /**
+     * Waits (up to 60 s) until a multipart upload is under way in the folder of {@code s3}'s bucket, for a test to
+     * interfere with it; fails if the backup ended first.
+     */
+    static void awaitUpload(S3Server s3, String folder, BooleanSupplier running) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (s3.incompleteUploads(BUCKET, folder + "/").isEmpty() && running.getAsBoolean()
+                && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        if (!running.getAsBoolean()) {
+            throw new AssertionError("the backup into " + folder + " ended before it was seen uploading");
         }
     }
 

@@ -6,6 +6,7 @@ import io.backtrack.e2e.bench.DataPathBench;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -81,7 +82,7 @@ class AgentHugeArchiveTest {
                 .toString()));
         command.addAll(DataPathBench.AGENT_IMAGE_JVM);
         command.addAll(List.of("-Djava.io.tmpdir=" + spool, "-cp",
-                AgentProcess.agentJar() + java.io.File.pathSeparator + testClasses, HugeUploadMain.class.getName(),
+                AgentProcess.agentJar() + File.pathSeparator + testClasses, HugeUploadMain.class.getName(),
                 stub.endpoint(), String.valueOf(bytes), String.valueOf(estimate), String.valueOf(hash)));
         ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(tmp.resolve("out").toFile())
                 .redirectError(tmp.resolve("err").toFile());

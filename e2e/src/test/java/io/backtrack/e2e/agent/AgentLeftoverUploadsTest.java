@@ -5,8 +5,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,15 +48,9 @@ class AgentLeftoverUploadsTest {
 
     /** Starts a multipart backup into the folder and SIGKILLs the agent once its upload is under way. */
     private static void killMidUpload(String folder, Path tmp) throws Exception {
-        List<String> args = new ArrayList<>(fx.bigBackupArgs(folder));
-        Process agent = AgentProcess.start(args, fx.env(), tmp);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        Process agent = AgentProcess.start(fx.bigBackupArgs(folder), fx.env(), tmp);
         try {
-            while (fx.s3.incompleteUploads(AgentFixture.BUCKET, folder + "/").isEmpty() && agent.isAlive()
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            assertThat(agent.isAlive()).as("the agent was still uploading").isTrue();
+            AgentFixture.awaitUpload(fx.s3, folder, agent::isAlive);
         } finally {
             agent.destroyForcibly(); // SIGKILL: no shutdown hook, no abort
             agent.waitFor(30, TimeUnit.SECONDS);

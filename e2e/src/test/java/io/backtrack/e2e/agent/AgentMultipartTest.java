@@ -42,7 +42,8 @@ class AgentMultipartTest {
     @Test
     void dumpKilledMidStreamLeavesNothing() throws Exception {
         String folder = AgentFixture.folder("killed");
-        CompletableFuture<AgentProcess.Outcome> backup = CompletableFuture.supplyAsync(() -> fx.agent(fx.bigBackupArgs(folder)));
+        CompletableFuture<AgentProcess.Outcome> backup =
+                CompletableFuture.supplyAsync(() -> fx.agent(fx.bigBackupArgs(folder)));
         boolean killed = false;
         boolean sawUpload = false;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import static io.backtrack.e2e.agent.AgentFixture.replace;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -78,12 +79,7 @@ class AgentStorageFaultsTest {
             List<String> args = new ArrayList<>(fx.bigBackupArgs(folder));
             args.addAll(List.of("--storage-timeout", TIMEOUT_SECONDS + "s"));
             Process agent = AgentProcess.start(replace(args, "--endpoint", s3.endpoint()), fx.env(), tmp);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (s3.incompleteUploads(AgentFixture.BUCKET, folder + "/").isEmpty() && agent.isAlive()
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
-            assertThat(agent.isAlive()).as("the agent was still uploading").isTrue();
+            AgentFixture.awaitUpload(s3, folder, agent::isAlive);
             signal(s3, "STOP");
             try {
                 long stopped = System.nanoTime();
@@ -182,11 +178,5 @@ class AgentStorageFaultsTest {
                 .orElseThrow(() -> new IllegalStateException("no S3Proxy process for " + properties)).pid();
         Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(pid)).inheritIO().start();
         assertThat(kill.waitFor()).isZero();
-    }
-
-    private static List<String> replace(List<String> args, String flag, String value) {
-        List<String> copy = new ArrayList<>(args);
-        copy.set(copy.indexOf(flag) + 1, value);
-        return copy;
     }
 }

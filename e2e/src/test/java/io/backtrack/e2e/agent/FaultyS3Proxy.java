@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -102,7 +104,7 @@ final class FaultyS3Proxy implements AutoCloseable {
 
     /** A rule that answers 503 to the first attempt of every part upload and forwards everything else. */
     static Function<Request, Action> slowDownOncePerPart() {
-        java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Set<String> seen = ConcurrentHashMap.newKeySet();
         return r -> r.method().equals("PUT") && r.param("partNumber") != null
                 && seen.add(r.param("uploadId") + "#" + r.param("partNumber")) ? new SlowDown() : Forward.ALL;
     }
@@ -157,7 +159,8 @@ final class FaultyS3Proxy implements AutoCloseable {
                 faults.incrementAndGet();
                 in.readNBytes(Math.toIntExact(length));
                 byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SlowDown</Code>"
-                        + "<Message>Please reduce your request rate.</Message></Error>").getBytes(StandardCharsets.UTF_8);
+                        + "<Message>Please reduce your request rate.</Message></Error>")
+                        .getBytes(StandardCharsets.UTF_8);
                 out.write(("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/xml\r\n"
                         + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n")
                         .getBytes(StandardCharsets.US_ASCII));
@@ -220,16 +223,14 @@ final class FaultyS3Proxy implements AutoCloseable {
         }
     }
 
+    /** The request line and headers, up to the blank line that ends them; null at the end of the stream. */
     private static String readHead(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int state = 0;
         int b;
         while ((b = in.read()) >= 0) {
             head.write(b);
-            state = (b == '\r' && (state == 0 || state == 2)) ? state + 1 : (b == '\n' && (state == 1 || state == 3))
-                    ? state + 1 : 0;
-            if (state == 4) {
-                String text = head.toString(StandardCharsets.ISO_8859_1);
+            String text = b == '\n' ? head.toString(StandardCharsets.ISO_8859_1) : "";
+            if (text.endsWith("\r\n\r\n")) {
                 return text.substring(0, text.length() - 4);
             }
         }

@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -110,7 +112,7 @@ final class StubS3Server implements AutoCloseable {
                     error(ex, 404, "NoSuchUpload");
                     return;
                 }
-                List<Long> sizes = new java.util.ArrayList<>();
+                List<Long> sizes = new ArrayList<>();
                 MessageDigest sha = sha256();
                 long total = 0;
                 Matcher m = PART_NUMBER.matcher(body);
@@ -128,7 +130,8 @@ final class StubS3Server implements AutoCloseable {
                 objects.put(path, new Completed(total, List.copyOf(sizes),
                         keepDir == null ? null : HexFormat.of().formatHex(sha.digest())));
                 xml(ex, "<CompleteMultipartUploadResult><Location>" + path + "</Location><Bucket>b</Bucket><Key>"
-                        + path + "</Key><ETag>\"" + id + "-" + sizes.size() + "\"</ETag></CompleteMultipartUploadResult>");
+                        + path + "</Key><ETag>\"" + id + "-" + sizes.size() + "\"</ETag>"
+                        + "</CompleteMultipartUploadResult>");
             } else if (method.equals("DELETE") && params.containsKey("uploadId")) {
                 uploads.remove(params.get("uploadId"));
                 ex.sendResponseHeaders(204, -1);
@@ -181,7 +184,7 @@ final class StubS3Server implements AutoCloseable {
     }
 
     private static Map<String, String> params(String query) {
-        Map<String, String> params = new java.util.HashMap<>();
+        Map<String, String> params = new HashMap<>();
         for (String kv : query.split("&")) {
             int eq = kv.indexOf('=');
             params.put(eq < 0 ? kv : kv.substring(0, eq), eq < 0 ? "" : kv.substring(eq + 1));

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -262,14 +261,12 @@ public final class MultipartWriter extends OutputStream {
 
     private Part await(CompletableFuture<Part> future) throws IOException {
         try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted during upload");
-        } catch (ExecutionException e) {
-            Throwable cause = StorageRetry.unwrap(e);
-            fail(cause);
-            throw new IOException("upload failed: " + cause.getMessage(), cause);
+            return StorageRetry.await(future);
+        } catch (InterruptedIOException e) {
+            throw e;
+        } catch (Exception e) {
+            fail(e);
+            throw new IOException("upload failed: " + e.getMessage(), e);
         }
     }
 

@@ -94,7 +94,8 @@ final class PartBuffers implements AutoCloseable {
         boolean heap = onHeap(size);
         PartBuffer match = null;
         for (PartBuffer b : free.toArray(new PartBuffer[0])) {
-            boolean fits = heap ? b instanceof PartBuffer.Heap && b.capacity() == size : b instanceof PartBuffer.Spooled;
+            boolean fits = heap ? b instanceof PartBuffer.Heap && b.capacity() == size
+                    : b instanceof PartBuffer.Spooled;
             if (fits && match == null) {
                 match = b;
             } else if (!fits) {

@@ -2,6 +2,7 @@ package io.backtrack.agent.storage;
 
 import io.backtrack.agent.log.StructuredLog;
 import io.backtrack.agent.result.AgentFailure;
+import io.backtrack.agent.stream.BlockInputStream;
 import io.minio.GetObjectResponse;
 
 import java.io.IOException;
@@ -14,7 +15,7 @@ import java.io.InputStream;
  * does not answer within the retry budget ends it with an IOException whose cause is the StorageUnreachable
  * failure; the reader sees no byte twice and none missing.
  */
-final class ResumableDownload extends InputStream {
+final class ResumableDownload extends BlockInputStream {
     private final ObjectStore store;
     private final String key;
     private InputStream current;
@@ -37,13 +38,6 @@ final class ResumableDownload extends InputStream {
         if (current instanceof GetObjectResponse response) {
             etag = response.headers().get("ETag");
         }
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
