@@ -50,17 +50,8 @@ public final class AgentProcess {
     }
 
     public static Outcome run(List<String> args, Map<String, String> env, int timeoutSeconds) {
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Xshare:auto", "-jar", agentJar().toString()));
-        command.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(command);
-        Map<String, String> childEnv = pb.environment();
-        childEnv.keySet().removeIf(k -> !k.equals("PATH") && !k.equals("HOME") && !k.equals("JAVA_HOME")
-                && !k.equals("LANG"));
-        childEnv.putAll(env);
         try {
-            Process p = pb.start();
-            p.getOutputStream().close();
+            Process p = start(args, env);
             CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
             CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
@@ -76,6 +67,48 @@ public final class AgentProcess {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Starts the agent and returns at once, for tests that stop or kill it mid-run; its stdout and stderr go to
+     * files under {@code outputDir} ({@code agent.out}, {@code agent.err}) so it never blocks on a full pipe.
+     */
+    public static Process start(List<String> args, Map<String, String> env, Path outputDir) throws IOException {
+        Process p = builder(args, env).redirectOutput(outputDir.resolve("agent.out").toFile())
+                .redirectError(outputDir.resolve("agent.err").toFile()).start();
+        p.getOutputStream().close();
+        return p;
+    }
+
+    /** Waits for an agent {@link #start(List, Map, Path) started} with its output in files, and collects it. */
+    public static Outcome await(Process p, Path outputDir, int timeoutSeconds) throws IOException,
+            InterruptedException {
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("agent timed out after " + timeoutSeconds + " s: "
+                    + Files.readString(outputDir.resolve("agent.err")));
+        }
+        String stdout = Files.readString(outputDir.resolve("agent.out"));
+        return new Outcome(p.exitValue(), stdout, Files.readString(outputDir.resolve("agent.err")),
+                parseLastLine(stdout));
+    }
+
+    private static Process start(List<String> args, Map<String, String> env) throws IOException {
+        Process p = builder(args, env).start();
+        p.getOutputStream().close();
+        return p;
+    }
+
+    private static ProcessBuilder builder(List<String> args, Map<String, String> env) {
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Xshare:auto", "-jar", agentJar().toString()));
+        command.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(command);
+        Map<String, String> childEnv = pb.environment();
+        childEnv.keySet().removeIf(k -> !k.equals("PATH") && !k.equals("HOME") && !k.equals("JAVA_HOME")
+                && !k.equals("LANG"));
+        childEnv.putAll(env);
+        return pb;
     }
 
     private static JsonNode parseLastLine(String stdout) {

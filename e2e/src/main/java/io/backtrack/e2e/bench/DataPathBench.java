@@ -44,8 +44,11 @@ public final class DataPathBench {
     static final String PIPE_CAT = "pg_dump -Fc -Z0 | cat > /dev/null";
     static final String PIPE_ZSTD = "pg_dump -Fc -Z0 | zstd -3 -T2 > /dev/null";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    /** The agent's JVM options as its image's entrypoint sets them (operator/agent/Dockerfile). */
-    static final List<String> AGENT_IMAGE_JVM = List.of("-XX:MaxRAM=512m", "-XX:+UseSerialGC",
+    /**
+     * The agent's JVM options as its image's entrypoint sets them (operator/agent/Dockerfile; ImageJvmOptionsTest
+     * holds them equal). Also the memory the agent's large-archive test runs in.
+     */
+    public static final List<String> AGENT_IMAGE_JVM = List.of("-XX:MaxRAM=512m", "-XX:+UseSerialGC",
             "-XX:+ExitOnOutOfMemoryError");
 
     private final PostgresServer pg;

@@ -33,14 +33,14 @@ class AgentCatalogTest {
         assertThat(lines.get(1)).contains(newer).contains("second one").contains("shop").contains("KiB");
         assertThat(lines.get(2)).contains(older).contains("first one");
         assertThat(out.stdout()).doesNotContain("incomplete");
-        String sha = fx.s3.sha256Of(AgentFixture.BUCKET, newer + "/archive.pgdump.zst");
+        String sha = fx.s3.sha256Of(AgentFixture.BUCKET, fx.archiveKey(newer));
         assertThat(lines.get(1)).contains(sha.substring(0, 12)).doesNotContain(sha.substring(0, 13));
     }
 
     @Test
     void deleteRemovesManifestAndArchiveAndIsIdempotent() {
         String folder = fx.backup("delete");
-        long archiveSize = fx.s3.readObject(AgentFixture.BUCKET, folder + "/archive.pgdump.zst").length;
+        long archiveSize = fx.s3.readObject(AgentFixture.BUCKET, fx.archiveKey(folder)).length;
         long manifestSize = fx.s3.readObject(AgentFixture.BUCKET, folder + "/manifest.json").length;
 
         var out = fx.agent(fx.storageCommand("delete", "--key", folder));
@@ -59,11 +59,14 @@ class AgentCatalogTest {
     @Test
     void backupRefusesToOverwriteACompletedBackup() {
         String folder = fx.backup("twice");
-        String sha = fx.s3.sha256Of(AgentFixture.BUCKET, folder + "/archive.pgdump.zst");
+        String archiveKey = fx.archiveKey(folder);
+        String sha = fx.s3.sha256Of(AgentFixture.BUCKET, archiveKey);
         var out = fx.agent(fx.backupArgs(folder));
         assertThat(out.exitCode()).isEqualTo(1);
         assertThat(out.reason()).isEqualTo("InvalidArguments");
         assertThat(out.message()).contains("already holds a completed backup");
-        assertThat(fx.s3.sha256Of(AgentFixture.BUCKET, folder + "/archive.pgdump.zst")).isEqualTo(sha);
+        assertThat(fx.s3.sha256Of(AgentFixture.BUCKET, archiveKey)).isEqualTo(sha);
+        assertThat(fx.s3.listKeys(AgentFixture.BUCKET, folder + "/"))
+                .containsExactly(archiveKey, folder + "/manifest.json");
     }
 }

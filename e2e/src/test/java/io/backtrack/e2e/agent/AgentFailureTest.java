@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static io.backtrack.e2e.agent.AgentFixture.replace;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -153,7 +154,7 @@ class AgentFailureTest {
     @Test
     void verifyAndRestoreRefuseACorruptArchive() {
         String folder = fx.backup("corrupt");
-        String archiveKey = folder + "/archive.pgdump.zst";
+        String archiveKey = fx.archiveKey(folder);
         fx.s3.corruptOneByte(AgentFixture.BUCKET, archiveKey);
 
         var verify = expectFailure(fx.agent(fx.storageCommand("verify", "--key", folder)), "ArchiveCorrupt", null);
@@ -200,12 +201,6 @@ class AgentFailureTest {
         String newDb = fx.pg.uniqueDatabaseName("auth");
         expectFailure(fx.agent(fx.restoreArgs(folder, newDb), Map.of("PGPASSWORD", "nope")), reason, null);
         assertThat(fx.pg.databaseExists(newDb)).isFalse();
-    }
-
-    private static List<String> replace(List<String> args, String flag, String value) {
-        List<String> copy = new ArrayList<>(args);
-        copy.set(copy.indexOf(flag) + 1, value);
-        return copy;
     }
 
     private static int closedPort() throws Exception {

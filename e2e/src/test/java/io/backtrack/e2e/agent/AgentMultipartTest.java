@@ -6,7 +6,6 @@ import org.junit.jupiter.api.Test;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -17,35 +16,24 @@ import static org.assertj.core.api.Assertions.assertThat;
  * killed mid-stream leaves neither an object nor an incomplete upload behind.
  */
 class AgentMultipartTest {
-    private static final String BIG_DB = "bigshop";
+    private static final String BIG_DB = AgentFixture.BIG_DB;
     private static AgentFixture fx;
 
     @BeforeAll
     static void setUp() {
         fx = AgentFixture.get();
-        if (!fx.pg.databaseExists(BIG_DB)) {
-            fx.pg.createDatabase(BIG_DB);
-            // ~45 MB of incompressible-ish text: several parts with --compression none.
-            fx.pg.execute(BIG_DB, "CREATE TABLE blobs (id int PRIMARY KEY, a text, b text)",
-                    "INSERT INTO blobs SELECT i, md5(random()::text) || md5(random()::text), "
-                            + "md5(random()::text) || md5(random()::text) FROM generate_series(1, 320000) i");
-        }
-    }
-
-    private List<String> bigBackupArgs(String folder) {
-        List<String> args = new java.util.ArrayList<>(fx.backupArgs(folder, "--compression", "none"));
-        args.set(args.indexOf("--dbname") + 1, BIG_DB);
-        return args;
+        fx.ensureBigDatabase();
     }
 
     @Test
     void multipartArchiveCompletesAndVerifies() {
         String folder = AgentFixture.folder("big");
-        AgentProcess.Outcome out = fx.agent(bigBackupArgs(folder));
+        AgentProcess.Outcome out = fx.agent(fx.bigBackupArgs(folder));
         assertThat(out.exitCode()).as(out.stdout() + out.stderr()).isZero();
         assertThat(out.result().get("sizeBytes").asLong()).isGreaterThan(32L * 1024 * 1024);
         assertThat(out.result().get("rows").asLong()).isEqualTo(320_000);
-        assertThat(fx.s3.sha256Of(AgentFixture.BUCKET, folder + "/archive.pgdump"))
+        assertThat(out.result().get("archiveKey").asText()).isEqualTo(fx.archiveKey(folder));
+        assertThat(fx.s3.sha256Of(AgentFixture.BUCKET, fx.archiveKey(folder)))
                 .isEqualTo(out.result().get("sha256").asText());
         AgentProcess.Outcome verify = fx.agent(fx.storageCommand("verify", "--key", folder));
         assertThat(verify.exitCode()).as(verify.stdout() + verify.stderr()).isZero();
@@ -54,7 +42,8 @@ class AgentMultipartTest {
     @Test
     void dumpKilledMidStreamLeavesNothing() throws Exception {
         String folder = AgentFixture.folder("killed");
-        CompletableFuture<AgentProcess.Outcome> backup = CompletableFuture.supplyAsync(() -> fx.agent(bigBackupArgs(folder)));
+        CompletableFuture<AgentProcess.Outcome> backup =
+                CompletableFuture.supplyAsync(() -> fx.agent(fx.bigBackupArgs(folder)));
         boolean killed = false;
         boolean sawUpload = false;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

@@ -234,7 +234,7 @@ class AgentRestoreStrategiesTest {
     void aCorruptArchiveIsRefusedAndLeavesEverythingAsItWas() {
         Live live = live("corrupt");
         DatabaseFingerprint changed = change(live.db());
-        fx.s3.corruptOneByte(AgentFixture.BUCKET, live.folder() + "/archive.pgdump.zst");
+        fx.s3.corruptOneByte(AgentFixture.BUCKET, fx.archiveKey(live.folder()));
 
         AgentProcess.Outcome check = failed(restore(live.folder(), live.db(), "--strategy", "inPlace", "--phase",
                 "check"), "ArchiveCorrupt");

@@ -41,7 +41,8 @@ class AgentRoundTripTest {
         assertThat(Files.readString(terminationLog).strip()).isEqualTo(backup.stdout().strip());
         assertThat(r.get("ok").asBoolean()).isTrue();
         assertThat(r.get("key").asText()).isEqualTo(folder);
-        assertThat(r.get("archiveKey").asText()).isEqualTo(folder + "/archive.pgdump.zst");
+        String archiveKey = r.get("archiveKey").asText();
+        assertThat(archiveKey).matches(folder + "/archive-\\d{8}T\\d{6}Z-[0-9a-f]{8}\\.pgdump\\.zst");
         assertThat(r.get("manifestKey").asText()).isEqualTo(folder + "/manifest.json");
         assertThat(r.get("bucket").asText()).isEqualTo(AgentFixture.BUCKET);
         assertThat(r.get("compression").asText()).isEqualTo("zstd");
@@ -57,14 +58,15 @@ class AgentRoundTripTest {
 
         // The stored bytes are what the result and the manifest say.
         assertThat(fx.s3.listKeys(AgentFixture.BUCKET, folder + "/"))
-                .containsExactly(folder + "/archive.pgdump.zst", folder + "/manifest.json");
-        String storedSha = fx.s3.sha256Of(AgentFixture.BUCKET, folder + "/archive.pgdump.zst");
-        byte[] archive = fx.s3.readObject(AgentFixture.BUCKET, folder + "/archive.pgdump.zst");
+                .containsExactly(archiveKey, folder + "/manifest.json");
+        String storedSha = fx.s3.sha256Of(AgentFixture.BUCKET, archiveKey);
+        byte[] archive = fx.s3.readObject(AgentFixture.BUCKET, archiveKey);
         assertThat(r.get("sha256").asText()).isEqualTo(storedSha);
         assertThat(r.get("sizeBytes").asLong()).isEqualTo(archive.length);
         JsonNode manifest = new ObjectMapper().readTree(fx.s3.readObject(AgentFixture.BUCKET, folder + "/manifest.json"));
         assertThat(manifest.get("formatVersion").asInt()).isEqualTo(1);
         assertThat(manifest.get("engine").asText()).isEqualTo("postgresql");
+        assertThat(manifest.get("archiveKey").asText()).isEqualTo(archiveKey);
         assertThat(manifest.get("sha256").asText()).isEqualTo(storedSha);
         assertThat(manifest.get("sizeBytes").asLong()).isEqualTo(archive.length);
         assertThat(manifest.get("database").asText()).isEqualTo(AgentFixture.SOURCE_DB);
@@ -110,18 +112,20 @@ class AgentRoundTripTest {
         assertThat(verify.result().get("archiveVerified").asBoolean()).isTrue();
         assertThat(verify.result().get("sha256").asText()).isEqualTo(storedSha);
         assertThat(verify.result().get("sizeBytes").asLong()).isEqualTo(archive.length);
-        assertThat(verify.result().get("archiveKey").asText()).isEqualTo(folder + "/archive.pgdump.zst");
+        assertThat(verify.result().get("archiveKey").asText()).isEqualTo(archiveKey);
     }
 
     @ParameterizedTest
-    @CsvSource({"gzip,archive.pgdump.gz,gzip -d -c", "none,archive.pgdump,cat"})
-    void otherCompressionsRoundTrip(String compression, String archiveName, String decompress, @TempDir Path tmp)
+    @CsvSource({"gzip,.pgdump.gz,gzip -d -c", "none,.pgdump,cat"})
+    void otherCompressionsRoundTrip(String compression, String suffix, String decompress, @TempDir Path tmp)
             throws Exception {
         String folder = fx.backup(compression, "--compression", compression);
+        String archiveKey = fx.archiveKey(folder);
+        assertThat(archiveKey).endsWith(suffix);
         assertThat(fx.s3.listKeys(AgentFixture.BUCKET, folder + "/"))
-                .containsExactly(folder + "/" + archiveName, folder + "/manifest.json");
-        Path file = tmp.resolve(archiveName);
-        Files.write(file, fx.s3.readObject(AgentFixture.BUCKET, folder + "/" + archiveName));
+                .containsExactly(archiveKey, folder + "/manifest.json");
+        Path file = tmp.resolve("archive" + suffix);
+        Files.write(file, fx.s3.readObject(AgentFixture.BUCKET, archiveKey));
         assertThat(shell(decompress + " " + file + " | pg_restore -l")).contains("TABLE DATA public orders");
 
         String newDb = fx.pg.uniqueDatabaseName(compression);

@@ -46,7 +46,7 @@ class BackupScenariosTest {
         assertThat(done.getStatus().phase()).as(describe(done)).isEqualTo(BackupPhase.Completed);
         var archive = done.getStatus().archive();
         assertThat(archive.key()).isEqualTo("e2e/shop/full");
-        assertThat(archive.archiveKey()).isEqualTo("e2e/shop/full/archive.pgdump.zst");
+        assertThat(archive.archiveKey()).matches("e2e/shop/full/archive-\\d{8}T\\d{6}Z-[0-9a-f]{8}\\.pgdump\\.zst");
         assertThat(env.s3().sha256Of(BUCKET, archive.archiveKey())).isEqualTo(archive.sha256());
         assertThat(env.s3().listKeys(BUCKET, "e2e/shop/full/")).contains(archive.manifestKey());
         assertThat(done.getStatus().database().tables()).isGreaterThan(3);
@@ -86,7 +86,7 @@ class BackupScenariosTest {
     void gzipArchivesCarryTheirOwnExtension() {
         Backup done = applyAndAwaitTerminal(backups.withCompression(new Compression(CompressionAlgorithm.gzip, 1)).build(NS, "gzip"));
         assertThat(done.getStatus().phase()).as(describe(done)).isEqualTo(BackupPhase.Completed);
-        assertThat(done.getStatus().archive().archiveKey()).endsWith("archive.pgdump.gz");
+        assertThat(done.getStatus().archive().archiveKey()).endsWith(".pgdump.gz");
         assertThat(env.s3().sha256Of(BUCKET, done.getStatus().archive().archiveKey())).isEqualTo(done.getStatus().archive().sha256());
     }
 

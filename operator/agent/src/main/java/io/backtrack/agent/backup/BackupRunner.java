@@ -13,7 +13,6 @@ import io.backtrack.agent.engine.postgres.Relation;
 import io.backtrack.agent.log.StructuredLog;
 import io.backtrack.agent.manifest.CompressionSpec;
 import io.backtrack.agent.manifest.Manifest;
-import io.backtrack.agent.manifest.ManifestCodec;
 import io.backtrack.agent.manifest.TableRows;
 import io.backtrack.agent.result.AgentFailure;
 import io.backtrack.agent.result.Reason;
@@ -37,6 +36,8 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class BackupRunner {
     private final BackupRequest request;
+    /** The snapshot session's connection, for the archive size estimate. */
+    private java.sql.Connection snapshotConnection;
 
     public BackupRunner(BackupRequest request) {
         this.request = request;
@@ -45,7 +46,7 @@ public final class BackupRunner {
     public Map<String, Object> run() {
         Instant startedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         PgTarget db = request.database();
-        String archiveKey = request.folder().archiveKey(request.compression());
+        String archiveKey = request.folder().newArchiveKey(request.compression(), startedAt);
         StructuredLog.info("backup.started", "database", db.database(), "server", db.address(),
                 "bucket", request.storage().bucket(), "key", request.folder().key(),
                 "compression", request.compression().id(), "level", request.level());
@@ -75,8 +76,10 @@ public final class BackupRunner {
             StructuredLog.info("backup.snapshot", "serverVersion", server.text(), "tool", pgDump.path().toString(),
                     "snapshot", session.snapshotId(), "tables", scope.countedTables().size());
 
+            long estimate = ArchiveSizeEstimate.of(snapshotConnection, scope.countedTables(), request.scope(),
+                    request.compression());
             StreamingDump dump = StreamingDump.start(pgDumpCommand(pgDump, session.snapshotId(), scope),
-                    childEnv(db), request.compression(), request.level(), store, archiveKey);
+                    childEnv(db), request.compression(), request.level(), store, archiveKey, estimate);
             ArchiveStats archive;
             List<TableRows> counts;
             Long largeObjects;
@@ -110,12 +113,8 @@ public final class BackupRunner {
                     new CompressionSpec(request.compression().id(), request.level()), archive.sizeBytes(),
                     archive.sha256(), counts, rows, largeObjects,
                     scope.uncounted().stream().map(Relation::unverified).toList(), startedAt, completedAt);
-            try {
-                store.putSmall(request.folder().manifestKey(), ManifestCodec.toBytes(manifest), "application/json");
-            } catch (RuntimeException e) {
-                removeArchive(store, archiveKey);
-                throw e;
-            }
+            // Removes this run's archive itself when another run's manifest is the folder's.
+            new ManifestPublisher(store, request.folder()).publish(manifest);
             double seconds = Duration.between(startedAt, completedAt).toMillis() / 1000.0;
             StructuredLog.info("backup.completed", "key", request.folder().key(), "sizeBytes", archive.sizeBytes(),
                     "sha256", archive.sha256(), "tables", counts.size(), "rows", rows, "seconds", seconds);
@@ -154,10 +153,18 @@ public final class BackupRunner {
                     + request.storage().bucket() + " already holds a completed backup (manifest.json); "
                     + "choose another --key or delete that backup first");
         }
+        // An incomplete upload in a folder without a manifest is left by an attempt that was killed (OOM, node
+        // loss): nothing can complete it any more, and storage bills its parts until it is aborted. (Were another
+        // backup still writing here, it fails now instead of later at the manifest: one folder, one backup.)
+        int aborted = store.abortIncompleteUploadsOrFail(request.folder().prefix());
+        if (aborted > 0) {
+            StructuredLog.info("backup.stale-uploads-aborted", "key", request.folder().key(), "aborted", aborted);
+        }
     }
 
     private SnapshotSession openSnapshot(PgTarget db) {
         var connection = PgConnections.open(db);
+        snapshotConnection = connection;
         try {
             return SnapshotSession.begin(connection);
         } catch (SQLException e) {
@@ -211,10 +218,14 @@ public final class BackupRunner {
         return env;
     }
 
-    /** Leaves nothing under the archive key: aborts stray multipart uploads and removes any completed object. */
+    /**
+     * Leaves nothing under the archive key: aborts stray multipart uploads and removes any completed object. One
+     * short attempt each: the store may be why the backup failed, and a stalled one must not hold up the report.
+     */
     private static void removeArchive(ObjectStore store, String archiveKey) {
-        int aborted = store.abortIncompleteUploads(archiveKey);
-        store.removeQuietly(archiveKey);
+        ObjectStore cleanup = store.forCleanup();
+        int aborted = cleanup.abortIncompleteUploads(archiveKey);
+        cleanup.removeQuietly(archiveKey);
         StructuredLog.info("backup.cleaned-up", "archiveKey", archiveKey, "abortedUploads", aborted);
     }
 }

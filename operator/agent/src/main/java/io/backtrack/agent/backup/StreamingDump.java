@@ -33,6 +33,7 @@ final class StreamingDump {
     private final MultipartWriter writer;
     private final Thread pump;
     private final ObjectStore store;
+    private final String key;
 
     private volatile Integer exitCode;
     private volatile IOException pumpError;
@@ -40,11 +41,13 @@ final class StreamingDump {
     private volatile ArchiveStats stats;
     private volatile String abortedBecause;
 
-    private StreamingDump(Process process, Compression compression, Integer level, ObjectStore store, String key) {
+    private StreamingDump(Process process, Compression compression, Integer level, ObjectStore store, String key,
+                          long sizeEstimate) {
         this.process = process;
         this.store = store;
+        this.key = key;
         this.stderr = BoundedTail.collect(process.getErrorStream(), 16 * 1024, "pg_dump-stderr");
-        this.writer = store.openUpload(key, contentType(compression));
+        this.writer = store.openUpload(key, contentType(compression), sizeEstimate);
         int workers = zstdWorkers();
         this.pump = new Thread(() -> pump(compression, level, workers, zstdJobSize()), "dump-pump");
     }
@@ -71,8 +74,9 @@ final class StreamingDump {
         return defaultValue;
     }
 
+    /** {@code sizeEstimate}: the archive's likely size in bytes (0: unknown), for sizing the upload's parts. */
     static StreamingDump start(List<String> command, Map<String, String> env, Compression compression,
-                               Integer level, ObjectStore store, String key) {
+                               Integer level, ObjectStore store, String key, long sizeEstimate) {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(env);
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
@@ -82,7 +86,13 @@ final class StreamingDump {
         } catch (IOException e) {
             throw new AgentFailure(Reason.ToolMissing, "cannot start " + command.get(0) + ": " + e.getMessage(), e);
         }
-        StreamingDump dump = new StreamingDump(process, compression, level, store, key);
+        StreamingDump dump;
+        try {
+            dump = new StreamingDump(process, compression, level, store, key, sizeEstimate);
+        } catch (RuntimeException e) {
+            process.destroyForcibly();
+            throw e;
+        }
         dump.pump.start();
         return dump;
     }
@@ -163,6 +173,12 @@ final class StreamingDump {
             throw new AgentFailure(Reason.DumpFailed, "backup aborted: " + abortedBecause);
         }
         // A genuine upload failure comes first: it is also why pg_dump was killed.
+        if (uploadError != null && StorageErrors.isNoSuchUpload(uploadError)) {
+            throw new AgentFailure(Reason.InvalidArguments, "the multipart upload of " + key + " was aborted by "
+                    + "another client while this backup was writing it: most likely another backup into the same "
+                    + "folder (a backup aborts the incomplete uploads it finds in its folder). Run one backup per "
+                    + "folder at a time, or choose another --key", uploadError);
+        }
         if (uploadError != null) {
             throw StorageErrors.classify(asException(uploadError), store.location(), "uploading the archive");
         }

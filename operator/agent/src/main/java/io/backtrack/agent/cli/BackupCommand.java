@@ -18,7 +18,8 @@ import java.util.List;
 import java.util.Map;
 
 @Command(name = "backup", mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
-        description = "Dump a PostgreSQL database into FOLDER/archive.pgdump.zst and FOLDER/manifest.json")
+        description = "Dump a PostgreSQL database into FOLDER/archive-<UTC time>-<random>.pgdump.zst and "
+                + "FOLDER/manifest.json (which names the archive)")
 public final class BackupCommand extends ResultCommand {
     @ParentCommand
     AgentMain root;

@@ -3,6 +3,7 @@ package io.backtrack.agent.cli;
 import io.backtrack.agent.result.AgentFailure;
 import io.backtrack.agent.result.Reason;
 import io.backtrack.agent.storage.S3Location;
+import io.backtrack.agent.storage.StorageTimeouts;
 import picocli.CommandLine.Option;
 
 /** S3 flags shared by every command; credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY only. */
@@ -18,6 +19,13 @@ public final class StorageOptions {
             description = "S3 region (default: ${DEFAULT-VALUE})")
     String region;
 
+    @Option(names = "--storage-timeout", paramLabel = "DURATION",
+            defaultValue = "${env:" + StorageTimeouts.ENV + ":-" + StorageTimeouts.DEFAULT + "}",
+            description = "Longest wait on an object store that does not answer before failing with "
+                    + "StorageUnreachable, retries and cleanup included, e.g. 2m, 90s, 1m30s (default: "
+                    + StorageTimeouts.DEFAULT + ", env " + StorageTimeouts.ENV + ")")
+    String storageTimeout;
+
     S3Location toLocation() {
         String accessKey = System.getenv("AWS_ACCESS_KEY_ID");
         String secretKey = System.getenv("AWS_SECRET_ACCESS_KEY");
@@ -29,7 +37,13 @@ public final class StorageOptions {
             throw new AgentFailure(Reason.InvalidArguments, "--endpoint must be an http:// or https:// URL, got '"
                     + endpoint + "'");
         }
-        return new S3Location(endpoint, bucket, region, accessKey, secretKey);
+        StorageTimeouts timeouts;
+        try {
+            timeouts = StorageTimeouts.parse(storageTimeout);
+        } catch (IllegalArgumentException e) {
+            throw new AgentFailure(Reason.InvalidArguments, e.getMessage(), e);
+        }
+        return new S3Location(endpoint, bucket, region, accessKey, secretKey, timeouts);
     }
 
     static boolean blank(String s) {

@@ -7,6 +7,7 @@ import io.backtrack.agent.result.AgentFailure;
 import io.backtrack.agent.result.Reason;
 import io.backtrack.agent.storage.BackupFolder;
 import io.backtrack.agent.storage.ObjectStore;
+import io.backtrack.agent.storage.StorageErrors;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -49,6 +50,10 @@ public final class ArchiveSource {
              InputStream plain = BackupFolder.compressionOf(manifest.archiveKey()).decompress(stored)) {
             return ArchiveToc.read(new BufferedInputStream(plain, 64 * 1024));
         } catch (IOException e) {
+            AgentFailure storage = StorageErrors.failureBehind(e);
+            if (storage != null) {
+                throw storage;
+            }
             throw new AgentFailure(Reason.ArchiveCorrupt, "the table of contents of archive " + manifest.archiveKey()
                     + " cannot be read: " + e.getMessage() + "; restore from another backup", e);
         }

@@ -9,6 +9,7 @@ import io.backtrack.agent.result.AgentFailure;
 import io.backtrack.agent.result.Reason;
 import io.backtrack.agent.storage.BackupFolder;
 import io.backtrack.agent.storage.ObjectStore;
+import io.backtrack.agent.storage.StorageErrors;
 import io.backtrack.agent.stream.BoundedTail;
 import io.backtrack.agent.stream.DigestingInputStream;
 import io.backtrack.agent.stream.HoldBackInputStream;
@@ -57,6 +58,9 @@ final class ArchiveStreamer {
         BoundedTail stderr = BoundedTail.collect(restore.getErrorStream(), 16 * 1024, "pg_restore-stderr");
         Feed feed = feed(restore);
         int exit = waitFor(restore);
+        if (feed.storageFailure != null) {
+            throw feed.storageFailure;
+        }
         if (feed.corruption != null) {
             throw corrupt(feed.corruption, feed.readError);
         }
@@ -75,6 +79,8 @@ final class ArchiveStreamer {
     static final class Feed {
         IOException readError;
         String corruption;
+        /** The store stopped answering (within its retry budget): not a corrupt archive. */
+        AgentFailure storageFailure;
     }
 
     /**
@@ -123,20 +129,31 @@ final class ArchiveStreamer {
         closeQuietly(stdin);
         if (feed.readError instanceof ArchiveCorruptException) {
             feed.corruption = feed.readError.getMessage();
+        } else if (feed.readError != null && StorageErrors.failureBehind(feed.readError) != null) {
+            feed.storageFailure = StorageErrors.failureBehind(feed.readError);
         } else {
-            feed.corruption = remainingCorruption(stored, sha256);
+            try {
+                feed.corruption = remainingCorruption(stored, sha256);
+            } catch (AgentFailure storage) {
+                feed.storageFailure = storage;
+            }
         }
         closeQuietly(held);
         return feed;
     }
 
-    /** Reads what pg_restore did not need, then compares the digest; null if the archive matches. */
+    /**
+     * Reads what pg_restore did not need, then compares the digest; null if the archive matches. Throws the
+     * storage failure when the store cannot deliver the rest: that says nothing about the archive's bytes.
+     */
     private String remainingCorruption(DigestingInputStream stored, Sha256 sha256) {
         try {
             stored.drain();
         } catch (IOException e) {
-            return "archive " + manifest.archiveKey() + " could not be read to its end to check its SHA-256: "
-                    + e.getMessage();
+            AgentFailure storage = StorageErrors.failureBehind(e);
+            throw storage != null ? storage : new AgentFailure(Reason.StorageUnreachable,
+                    "archive " + manifest.archiveKey() + " could not be read to its end to check its SHA-256: "
+                            + e.getMessage(), e);
         } catch (IllegalStateException alreadyComputed) {
             // the digest was final already (the hold-back check ran and accepted it)
         }

@@ -114,7 +114,10 @@ final class InPlaceRestore {
         ArchiveStreamer.join(relay);
         String problem = null;
         Reason reason = Reason.RestoreFailed;
-        if (feed.corruption != null) {
+        if (feed.storageFailure != null) {
+            problem = feed.storageFailure.getMessage();
+            reason = feed.storageFailure.reason();
+        } else if (feed.corruption != null) {
             problem = feed.corruption;
             reason = Reason.ArchiveCorrupt;
         } else if (!sql.isAlive()) {

@@ -4,23 +4,30 @@ import io.minio.MinioAsyncClient;
 import io.minio.PutObjectArgs;
 import io.minio.messages.Part;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An {@link OutputStream} that becomes one S3 object through a multipart upload with up to {@code partsInFlight}
- * parts uploading at once, written from a fixed pool of {@code partsInFlight + 1} part buffers allocated once:
- * memory is bounded by that pool whatever the object's size, and no per-byte garbage is made.
+ * An {@link OutputStream} that becomes one S3 object through a multipart upload, in fixed memory whatever the
+ * object's size (up to S3's 5 TiB): part sizes follow a {@link PartPlan} (the base size, grown by doubling as the
+ * object turns out large, never more than 10,000 parts), and parts live in {@link PartBuffers} within a fixed heap
+ * budget, fewer of them uploading at once as they grow, and in unlinked temporary files beyond half the budget.
+ * Buffers are reused; no per-byte garbage is made.
+ *
+ * <p>Each part is uploaded by one of {@code partsInFlight} upload threads (which also hash it for the request
+ * signature, so the writer goes straight back to its caller) and re-sent from its buffer when a request fails in a
+ * way a retry can cure (a 503, no answer in time): one slow answer never fails the object. Requests are bounded by
+ * the store's {@link StorageTimeouts}.
  *
  * <p>Only {@link #close()} completes the object. {@link #abort} (or any failed part) aborts the multipart upload,
  * so nothing is ever completed from a stream that ended with an error. An object smaller than one part is written
@@ -28,44 +35,41 @@ import java.util.concurrent.TimeUnit;
  * returns the storage exception for classification.
  */
 public final class MultipartWriter extends OutputStream {
+    private final ObjectStore store;
     private final MinioAsyncClient client;
     private final String bucket;
     private final String key;
     private final String contentType;
-    private final BlockingQueue<byte[]> free;
-    private final int basePartSize;
+    private final PartPlan plan;
+    private final PartBuffers buffers;
     private final List<CompletableFuture<Part>> uploads = new ArrayList<>();
-    private final Object lock = new Object();
-    private final java.util.concurrent.ExecutorService hasher = java.util.concurrent.Executors.newSingleThreadExecutor(
-            r -> {
-                Thread t = new Thread(r, "part-hasher");
-                t.setDaemon(true);
-                return t;
-            });
+    private final ExecutorService uploaders;
 
-    private byte[] buffer;
-    private int used;
+    private PartBuffer buffer;
+    private long written;
     private int nextPart = 1;
     private String uploadId;
     private volatile Throwable failure;
+    private volatile boolean aborted;
     private boolean closed;
-    private boolean aborted;
 
-    MultipartWriter(MinioAsyncClient client, String bucket, String key, String contentType, int partSize,
-                    int partsInFlight) {
-        if (partSize < 5 * 1024 * 1024) {
-            throw new IllegalArgumentException("S3 parts must be at least 5 MiB");
-        }
-        this.client = client;
-        this.bucket = bucket;
+    /** {@code sizeEstimate}: the expected size of the object in bytes, 0 when unknown (sizes parts, nothing else). */
+    MultipartWriter(ObjectStore store, String key, String contentType, UploadTuning tuning, long sizeEstimate)
+            throws IOException {
+        this.store = store;
+        this.client = store.async();
+        this.bucket = store.location().bucket();
         this.key = key;
         this.contentType = contentType;
-        this.basePartSize = partSize;
-        this.free = new ArrayBlockingQueue<>(partsInFlight + 1);
-        for (int i = 0; i < partsInFlight + 1; i++) {
-            free.add(new byte[partSize]);
-        }
-        this.buffer = free.poll();
+        this.plan = new PartPlan(tuning.partSize(), sizeEstimate);
+        this.buffers = new PartBuffers(tuning.heapBudget(), tuning.partsInFlight(), tuning.spoolDir());
+        AtomicInteger threads = new AtomicInteger();
+        this.uploaders = Executors.newFixedThreadPool(tuning.partsInFlight(), r -> {
+            Thread t = new Thread(r, "part-upload-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.buffer = buffers.take(plan.sizeOf(1, 0), () -> { });
     }
 
     @Override
@@ -80,69 +84,59 @@ public final class MultipartWriter extends OutputStream {
             throw new IOException("writer closed");
         }
         while (len > 0) {
-            int n = Math.min(len, buffer.length - used);
-            System.arraycopy(b, off, buffer, used, n);
-            used += n;
+            int n = buffer.write(b, off, len);
+            written += n;
             off += n;
             len -= n;
-            if (used == buffer.length) {
-                sendPart();
+            if (buffer.full()) {
+                sendPart(false);
             }
-        }
-    }
-
-    /** Starts uploading the full buffer as the next part and takes a free buffer (waiting while all are busy). */
-    private void sendPart() throws IOException {
-        if (uploadId == null) {
-            uploadId = join(() -> client.createMultipartUploadAsync(bucket, null, key, headers(), null)).result().uploadId();
-        }
-        byte[] part = buffer;
-        int length = used;
-        int number = nextPart++;
-        // The client hashes the part (MD5 and SHA-256, for the request signature) before sending it: do that on
-        // the hashing thread so the writer goes back to reading pg_dump at once.
-        String id = uploadId;
-        CompletableFuture<Part> upload = CompletableFuture.supplyAsync(() -> {
-            try {
-                return client.uploadPartAsync(bucket, null, key, part, length, id, number, null, null);
-            } catch (Exception e) {
-                throw new java.util.concurrent.CompletionException(e);
-            }
-        }, hasher).thenCompose(f -> f).thenApply(r -> new Part(number, r.etag()));
-        upload.whenComplete((p, e) -> {
-            if (e != null) {
-                fail(unwrap(e));
-            }
-            free.offer(part); // back to the pool either way: the request is over
-        });
-        synchronized (lock) {
-            uploads.add(upload);
-        }
-        buffer = null;
-        used = 0;
-        try {
-            while (buffer == null) {
-                checkFailure();
-                buffer = free.poll(200, TimeUnit.MILLISECONDS);
-            }
-            int size = partSize(nextPart);
-            if (buffer.length < size) {
-                buffer = new byte[size]; // a very large archive: fewer, larger parts (S3 allows 10,000)
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for a part upload");
         }
     }
 
     /**
-     * The size of part {@code n}: the base size for the first 1,000 parts, doubling every 1,000 parts after that
-     * (S3 allows 10,000 parts), so an archive of any size fits while memory stays at the base size for all but
-     * huge archives (8 MiB parts: the first 8 GB of archive).
+     * Starts uploading the buffer as the next part and, unless it is the {@code last}, takes a free buffer for the
+     * one after (waiting while the budget is in use).
      */
-    int partSize(int n) {
-        long size = (long) basePartSize << Math.min(10, (n - 1) / 1000);
-        return (int) Math.min(size, 1L << 30);
+    private void sendPart(boolean last) throws IOException {
+        checkFailure();
+        if (nextPart > PartPlan.MAX_PARTS) {
+            throw new IOException("the archive needs more than " + PartPlan.MAX_PARTS + " parts: it is larger than "
+                    + "S3's largest object (5 TiB)");
+        }
+        if (uploadId == null) {
+            uploadId = request("starting the multipart upload of " + key, () -> StorageRetry.await(
+                    client.createMultipartUploadAsync(bucket, null, key, headers(), null)).result().uploadId());
+        }
+        PartBuffer part = buffer;
+        int number = nextPart++;
+        String id = uploadId;
+        CompletableFuture<Part> upload = CompletableFuture.supplyAsync(() -> uploadPart(id, number, part),
+                uploaders);
+        upload.whenComplete((p, e) -> {
+            if (e != null) {
+                fail(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+            }
+            buffers.giveBack(part); // no request uses it any more
+        });
+        synchronized (uploads) {
+            uploads.add(upload);
+        }
+        buffer = null;
+        if (!last) {
+            buffer = buffers.take(plan.sizeOf(nextPart, written), this::checkFailure);
+        }
+    }
+
+    /** One part, re-sent from its buffer while failures are ones a retry can cure (on an upload thread). */
+    private Part uploadPart(String id, int number, PartBuffer part) {
+        try {
+            return store.retry().run("uploading part " + number + " of " + key, () -> new Part(number,
+                    StorageRetry.await(client.uploadPartAsync(bucket, null, key, part.body(), part.length(), id,
+                            number, null, null)).etag()), () -> failure != null || aborted);
+        } catch (Exception e) {
+            throw new CompletionException(e);
+        }
     }
 
     /** Uploads what is left and completes the object; the object exists only if this returns normally. */
@@ -153,39 +147,76 @@ public final class MultipartWriter extends OutputStream {
         }
         closed = true;
         checkFailure();
+        if (buffer == null) {
+            throw new IOException("the upload of " + key + " was interrupted");
+        }
         try {
-            if (uploadId == null) {
+            if (uploadId == null && buffer instanceof PartBuffer.Heap whole) {
                 // Smaller than one part: a single PUT.
-                join(() -> client.putObject(PutObjectArgs.builder().bucket(bucket).object(key).contentType(contentType)
-                        .stream(new ByteArrayInputStream(buffer, 0, used), used, -1).build()));
+                request("writing " + key, () -> StorageRetry.await(client.putObject(PutObjectArgs.builder()
+                        .bucket(bucket).object(key).contentType(contentType)
+                        .stream(whole.stream(), whole.length(), -1).build())));
                 return;
             }
-            if (used > 0) {
-                sendPart();
+            if (buffer.length() > 0 || uploadId == null) {
+                sendPart(true); // the last part (or the only one, of a spooled first part)
             }
             List<Part> parts = new ArrayList<>();
             List<CompletableFuture<Part>> all;
-            synchronized (lock) {
+            synchronized (uploads) {
                 all = List.copyOf(uploads);
             }
             for (CompletableFuture<Part> f : all) {
-                parts.add(join(f));
+                parts.add(await(f));
             }
             parts.sort(Comparator.comparingInt(Part::partNumber));
-            Part[] sorted = parts.toArray(new Part[0]);
-            join(() -> client.completeMultipartUploadAsync(bucket, null, key, uploadId, sorted, null, null));
-            hasher.shutdown();
+            complete(parts.toArray(new Part[0]));
         } catch (IOException e) {
             abort(e);
             throw e;
-        } catch (Exception e) {
+        } catch (RuntimeException e) {
             fail(e);
             abort(e);
-            throw new IOException("completing " + key + " failed: " + e.getMessage(), e);
+            throw new IOException("upload failed: " + e.getMessage(), e);
+        } finally {
+            uploaders.shutdown();
+            if (buffer != null) {
+                buffers.giveBack(buffer); // taken for a part that never came: the object ended on a part boundary
+                buffer = null;
+            }
+            buffers.close();
         }
     }
 
-    /** Ends without an object: waits for parts in flight, then aborts the multipart upload (best effort). */
+    /**
+     * Completes the upload. A retry after an answer that was lost on the way back finds the upload gone
+     * (NoSuchUpload): then the object must be there, with every byte written.
+     */
+    private void complete(Part[] parts) throws IOException {
+        AtomicInteger attempts = new AtomicInteger();
+        String doing = "completing the upload of " + key;
+        try {
+            store.retry().run(doing, () -> {
+                attempts.incrementAndGet();
+                return StorageRetry.await(client.completeMultipartUploadAsync(bucket, null, key, uploadId, parts,
+                        null, null));
+            });
+        } catch (Exception e) {
+            Optional<Long> size = attempts.get() > 1 && StorageErrors.isNoSuchUpload(e) ? store.sizeOf(key)
+                    : Optional.empty();
+            if (size.isPresent() && size.get() == written) {
+                return;
+            }
+            fail(e);
+            throw new IOException("upload failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Ends without an object: stops the part uploads and aborts the multipart upload with one short request (best
+     * effort: the caller also cleans up incomplete uploads under the key, and the next backup into the folder
+     * aborts what is left).
+     */
     public void abort(Throwable cause) {
         closed = true;
         if (failure == null) {
@@ -195,21 +226,15 @@ public final class MultipartWriter extends OutputStream {
             return;
         }
         aborted = true;
-        List<CompletableFuture<Part>> all;
-        synchronized (lock) {
-            all = List.copyOf(uploads);
+        uploaders.shutdownNow();
+        if (buffer != null) {
+            buffers.giveBack(buffer);
+            buffer = null;
         }
-        for (CompletableFuture<Part> f : all) {
-            try {
-                f.get(60, TimeUnit.SECONDS);
-            } catch (Exception ignored) {
-                // failed or cancelled: either way it is over
-            }
-        }
-        hasher.shutdown();
+        buffers.close();
         if (uploadId != null) {
             try {
-                client.abortMultipartUploadAsync(bucket, null, key, uploadId, null, null).get(60, TimeUnit.SECONDS);
+                store.forCleanup().abortUpload(key, uploadId);
             } catch (Exception ignored) {
                 // the caller also cleans up incomplete uploads under the key
             }
@@ -234,23 +259,21 @@ public final class MultipartWriter extends OutputStream {
         }
     }
 
-    private <T> T join(CompletableFuture<T> future) throws IOException {
+    private Part await(CompletableFuture<Part> future) throws IOException {
         try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted during upload");
-        } catch (ExecutionException e) {
-            Throwable cause = unwrap(e);
-            fail(cause);
-            throw new IOException("upload failed: " + cause.getMessage(), cause);
+            return StorageRetry.await(future);
+        } catch (InterruptedIOException e) {
+            throw e;
+        } catch (Exception e) {
+            fail(e);
+            throw new IOException("upload failed: " + e.getMessage(), e);
         }
     }
 
-    private <T> T join(Callable<CompletableFuture<T>> call) throws IOException {
-        CompletableFuture<T> f;
+    /** One request with retries on the calling thread; a failure fails the upload. */
+    private <T> T request(String doing, StorageRetry.Request<T> request) throws IOException {
         try {
-            f = call.call();
+            return store.retry().run(doing, request, () -> aborted);
         } catch (IOException e) {
             fail(e);
             throw e;
@@ -258,25 +281,11 @@ public final class MultipartWriter extends OutputStream {
             fail(e);
             throw new IOException("upload failed: " + e.getMessage(), e);
         }
-        return join(f);
-    }
-
-    @FunctionalInterface
-    private interface Callable<T> {
-        T call() throws Exception;
     }
 
     private com.google.common.collect.Multimap<String, String> headers() {
         com.google.common.collect.Multimap<String, String> h = com.google.common.collect.HashMultimap.create();
         h.put("Content-Type", contentType);
         return h;
-    }
-
-    private static Throwable unwrap(Throwable e) {
-        while ((e instanceof ExecutionException || e instanceof java.util.concurrent.CompletionException)
-                && e.getCause() != null) {
-            e = e.getCause();
-        }
-        return e;
     }
 }

@@ -21,17 +21,23 @@ import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The agent's view of one bucket: the few S3 operations backups need, each failure turned into an
  * {@link io.backtrack.agent.result.AgentFailure} naming the endpoint and bucket. Path-style addressing, so
  * MinIO, S3Proxy, Ceph and AWS all work with a plain endpoint URL.
+ *
+ * <p>Every request is bounded by the location's {@link StorageTimeouts}: no progress for
+ * {@link StorageTimeouts#attempt()} fails it, and a failure a retry can cure is retried within
+ * {@link StorageTimeouts#retryBudget()}. {@link #forCleanup()} is the same bucket for the cleanup after a failure:
+ * one short attempt per request.
  */
 public final class ObjectStore implements AutoCloseable {
     private final S3Location location;
@@ -39,20 +45,19 @@ public final class ObjectStore implements AutoCloseable {
     // Listing and aborting multipart uploads is only public on the async client.
     private final MinioAsyncClient asyncClient;
     private final OkHttpClient http;
+    private final StorageRetry retry;
+    private final boolean ownsHttpClient;
+    private ObjectStore cleanup;
 
     public ObjectStore(S3Location location) {
+        this(location, httpClient(location), StorageRetry.retrying(location, location.timeouts()), true);
+    }
+
+    private ObjectStore(S3Location location, OkHttpClient http, StorageRetry retry, boolean ownsHttpClient) {
         this.location = location;
-        // One HTTP client for both: building one loads and parses the JVM's CA certificates, which costs a
-        // noticeable part of a second of CPU at startup.
-        long connect = 15_000;
-        long transfer = 10 * 60_000;
-        this.http = location.endpoint().startsWith("http://")
-                // Plain HTTP: no TLS set-up at all (building a TLS-capable client parses the CA certificates).
-                ? new OkHttpClient.Builder().connectTimeout(connect, TimeUnit.MILLISECONDS)
-                        .writeTimeout(transfer, TimeUnit.MILLISECONDS).readTimeout(transfer, TimeUnit.MILLISECONDS)
-                        .protocols(List.of(Protocol.HTTP_1_1)).connectionSpecs(List.of(ConnectionSpec.CLEARTEXT))
-                        .build()
-                : HttpUtils.newDefaultHttpClient(connect, transfer, transfer);
+        this.http = http;
+        this.retry = retry;
+        this.ownsHttpClient = ownsHttpClient;
         try {
             this.client = MinioClient.builder().endpoint(location.endpoint()).region(location.region())
                     .credentials(location.accessKey(), location.secretKey()).httpClient(http).build();
@@ -66,18 +71,52 @@ public final class ObjectStore implements AutoCloseable {
         asyncClient.disableVirtualStyleEndpoint();
     }
 
+    /**
+     * One HTTP client for both MinIO clients: building one loads and parses the JVM's CA certificates, which costs
+     * a noticeable part of a second of CPU at startup. Connect, each read and each write time out after
+     * {@link StorageTimeouts#attempt()} without progress.
+     */
+    private static OkHttpClient httpClient(S3Location location) {
+        long millis = location.timeouts().attempt().toMillis();
+        return location.endpoint().startsWith("http://")
+                // Plain HTTP: no TLS set-up at all (building a TLS-capable client parses the CA certificates).
+                ? new OkHttpClient.Builder().connectTimeout(Duration.ofMillis(millis))
+                        .writeTimeout(Duration.ofMillis(millis)).readTimeout(Duration.ofMillis(millis))
+                        .protocols(List.of(Protocol.HTTP_1_1)).connectionSpecs(List.of(ConnectionSpec.CLEARTEXT))
+                        .build()
+                : HttpUtils.newDefaultHttpClient(millis, millis, millis);
+    }
+
     public S3Location location() {
         return location;
     }
 
+    /**
+     * The same bucket for cleaning up after a failure, when the store may be the reason: one attempt per request,
+     * no progress for {@link StorageTimeouts#cleanup()} fails it. Closed with this store.
+     */
+    public synchronized ObjectStore forCleanup() {
+        if (cleanup == null) {
+            Duration quick = location.timeouts().cleanup();
+            OkHttpClient h = http.newBuilder().connectTimeout(quick).readTimeout(quick).writeTimeout(quick).build();
+            cleanup = new ObjectStore(location, h, StorageRetry.once(location, location.timeouts()), false);
+        }
+        return cleanup;
+    }
+
+    MinioAsyncClient async() {
+        return asyncClient;
+    }
+
+    StorageRetry retry() {
+        return retry;
+    }
+
     /** Fails with BucketNotFound (or the storage reason) unless the bucket exists: checked before any work. */
     public void requireBucket() {
-        boolean exists;
-        try {
-            exists = client.bucketExists(BucketExistsArgs.builder().bucket(location.bucket()).build());
-        } catch (Exception e) {
-            throw StorageErrors.classify(e, location, "checking bucket " + location.bucket());
-        }
+        String doing = "checking bucket " + location.bucket();
+        boolean exists = call(doing, () -> client.bucketExists(BucketExistsArgs.builder().bucket(location.bucket())
+                .build()));
         if (!exists) {
             throw StorageErrors.bucketNotFound(location);
         }
@@ -85,66 +124,84 @@ public final class ObjectStore implements AutoCloseable {
 
     /** Size of an object, or empty if there is none under that key. */
     public Optional<Long> sizeOf(String key) {
-        try {
-            return Optional.of(client.statObject(StatObjectArgs.builder().bucket(location.bucket()).object(key)
-                    .build()).size());
-        } catch (Exception e) {
-            if (StorageErrors.isNoSuchKey(e)) {
-                return Optional.empty();
-            }
-            throw StorageErrors.classify(e, location, "reading " + key);
-        }
+        return callUnlessMissing("reading " + key, () -> client.statObject(StatObjectArgs.builder()
+                .bucket(location.bucket()).object(key).build()).size());
     }
 
     /** The whole (small) object, or empty if missing. */
     public Optional<byte[]> readSmall(String key) {
-        try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(location.bucket()).object(key).build())) {
-            return Optional.of(in.readAllBytes());
-        } catch (Exception e) {
-            if (StorageErrors.isNoSuchKey(e)) {
-                return Optional.empty();
+        return callUnlessMissing("reading " + key, () -> {
+            try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(location.bucket()).object(key)
+                    .build())) {
+                return in.readAllBytes();
             }
-            throw StorageErrors.classify(e, location, "reading " + key);
-        }
+        });
     }
 
     /**
      * The object's bytes, downloaded ahead of the reader on a background thread into a fixed pool of buffers
-     * (4 × 1 MiB), so the download overlaps decompression and the restore.
+     * (4 × 1 MiB), so the download overlaps decompression and the restore. A download that breaks off (no progress,
+     * a reset connection) resumes where it stopped, from the same object version.
      */
     public InputStream open(String key) {
-        try {
-            return new ReadAheadInputStream(client.getObject(GetObjectArgs.builder().bucket(location.bucket())
-                    .object(key).build()), 1024 * 1024, 4, "archive-download");
-        } catch (Exception e) {
-            throw StorageErrors.classify(e, location, "downloading " + key);
-        }
+        ResumableDownload download = new ResumableDownload(this, key);
+        download.start();
+        return new ReadAheadInputStream(download, 1024 * 1024, 4, "archive-download");
     }
 
-    public void putSmall(String key, byte[] content, String contentType) {
+    /** A download of {@code key} from byte {@code offset} on; {@code etag}, when given, must still match. */
+    InputStream get(String key, long offset, String etag) throws Exception {
+        GetObjectArgs.Builder args = GetObjectArgs.builder().bucket(location.bucket()).object(key);
+        if (offset > 0) {
+            args.offset(offset);
+        }
+        if (etag != null) {
+            args.matchETag(etag);
+        }
+        return client.getObject(args.build());
+    }
+
+    /**
+     * Writes a small object only if there is none under the key: a conditional put ({@code If-None-Match: *},
+     * honoured by AWS S3, MinIO and S3Proxy), so of two writers exactly one creates it. Returns false when an
+     * object was already there. A store that ignores the condition overwrites instead; callers read the object
+     * back to find out whose it is.
+     */
+    public boolean putIfAbsent(String key, byte[] content, String contentType) {
+        String doing = "writing " + key;
         try {
-            client.putObject(PutObjectArgs.builder().bucket(location.bucket()).object(key)
-                    .stream(new ByteArrayInputStream(content), content.length, -1).contentType(contentType).build());
+            retry.run(doing, () -> client.putObject(PutObjectArgs.builder().bucket(location.bucket()).object(key)
+                    .headers(Map.of("If-None-Match", "*")).contentType(contentType)
+                    .stream(new ByteArrayInputStream(content), content.length, -1).build()));
+            return true;
         } catch (Exception e) {
-            throw StorageErrors.classify(e, location, "writing " + key);
+            if (StorageErrors.isPreconditionFailed(e)) {
+                return false;
+            }
+            throw StorageErrors.classify(e, location, doing);
         }
     }
 
     /**
-     * An output stream that becomes the object {@code key} when closed: a multipart upload of
-     * {@link UploadTuning#partSize()} parts, {@link UploadTuning#partsInFlight()} of them uploading at once, from a
-     * fixed pool of part buffers. {@link MultipartWriter#abort} ends it without an object.
+     * An output stream that becomes the object {@code key} when closed: a multipart upload whose parts are sized
+     * from {@code sizeEstimate} (bytes, 0 when unknown) and grown as needed, uploaded a few at once from part
+     * buffers within a fixed heap budget ({@link UploadTuning}). {@link MultipartWriter#abort} ends it without an
+     * object.
      */
-    public MultipartWriter openUpload(String key, String contentType) {
+    public MultipartWriter openUpload(String key, String contentType, long sizeEstimate) {
         UploadTuning tuning = UploadTuning.fromEnvironment();
-        return new MultipartWriter(asyncClient, location.bucket(), key, contentType, tuning.partSize(),
-                tuning.partsInFlight());
+        try {
+            return new MultipartWriter(this, key, contentType, tuning, sizeEstimate);
+        } catch (IOException e) {
+            throw new AgentFailure(Reason.DumpFailed, "cannot set up the upload of " + key + ": part buffer in "
+                    + tuning.spoolDir() + ": " + e.getMessage(), e);
+        }
     }
 
     /** All objects under a prefix, recursively. */
     public List<StoredObject> list(String prefix) {
-        List<StoredObject> objects = new ArrayList<>();
-        try {
+        return call("listing " + prefix, () -> {
+            List<StoredObject> objects = new ArrayList<>();
             for (Result<Item> r : client.listObjects(ListObjectsArgs.builder().bucket(location.bucket())
                     .prefix(prefix).recursive(true).build())) {
                 Item item = r.get();
@@ -152,20 +209,15 @@ public final class ObjectStore implements AutoCloseable {
                     objects.add(new StoredObject(item.objectName(), item.size()));
                 }
             }
-        } catch (Exception e) {
-            throw StorageErrors.classify(e, location, "listing " + prefix);
-        }
-        return objects;
+            return objects;
+        });
     }
 
     public void remove(String key) {
-        try {
+        callUnlessMissing("deleting " + key, () -> {
             client.removeObject(RemoveObjectArgs.builder().bucket(location.bucket()).object(key).build());
-        } catch (Exception e) {
-            if (!StorageErrors.isNoSuchKey(e)) {
-                throw StorageErrors.classify(e, location, "deleting " + key);
-            }
-        }
+            return true;
+        });
     }
 
     /** Best-effort removal during cleanup after another failure: logs instead of throwing. */
@@ -177,18 +229,46 @@ public final class ObjectStore implements AutoCloseable {
         }
     }
 
-    /** Aborts every incomplete multipart upload whose key starts with the prefix; returns how many. */
+    /** Aborts every incomplete multipart upload whose key starts with the prefix; returns how many (best effort). */
     public int abortIncompleteUploads(String prefix) {
+        try {
+            return abortUploadsUnder(prefix);
+        } catch (AgentFailure e) {
+            StructuredLog.warn("storage.abort-uploads-failed", "prefix", prefix, "error", e.getMessage());
+            return 0;
+        }
+    }
+
+    /**
+     * As {@link #abortIncompleteUploads}, but a store that does not answer fails it (so a stalled store is not
+     * waited on twice); only a refused listing (no {@code s3:ListBucketMultipartUploads}) is logged and ignored.
+     */
+    public int abortIncompleteUploadsOrFail(String prefix) {
+        try {
+            return abortUploadsUnder(prefix);
+        } catch (AgentFailure e) {
+            if (e.reason() != Reason.StorageAuthFailed) {
+                throw e;
+            }
+            StructuredLog.warn("storage.abort-uploads-failed", "prefix", prefix, "error", e.getMessage());
+            return 0;
+        }
+    }
+
+    private int abortUploadsUnder(String prefix) {
+        String doing = "aborting incomplete uploads under " + prefix;
         int aborted = 0;
         try {
             String keyMarker = null;
             String uploadIdMarker = null;
             while (true) {
-                var result = asyncClient.listMultipartUploadsAsync(location.bucket(), null, null, null, keyMarker,
-                        1000, prefix, uploadIdMarker, null, null).get().result();
+                String km = keyMarker;
+                String um = uploadIdMarker;
+                var result = retry.run("listing incomplete uploads under " + prefix, () -> StorageRetry.await(
+                        asyncClient.listMultipartUploadsAsync(location.bucket(), null, null, null, km, 1000, prefix,
+                                um, null, null))).result();
                 for (Upload upload : result.uploads()) {
-                    asyncClient.abortMultipartUploadAsync(location.bucket(), null, upload.objectName(),
-                            upload.uploadId(), null, null).get();
+                    abortUpload(upload.objectName(), upload.uploadId());
                     aborted++;
                 }
                 if (!result.isTruncated()) {
@@ -197,19 +277,48 @@ public final class ObjectStore implements AutoCloseable {
                 keyMarker = result.nextKeyMarker();
                 uploadIdMarker = result.nextUploadIdMarker();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return aborted;
-        } catch (ExecutionException | RuntimeException | java.io.IOException | java.security.GeneralSecurityException
-                 | io.minio.errors.MinioException e) {
-            StructuredLog.warn("storage.abort-uploads-failed", "prefix", prefix, "error", String.valueOf(e.getMessage()));
-            return aborted;
+        } catch (Exception e) {
+            throw StorageErrors.classify(e, location, doing);
+        }
+    }
+
+    /** Aborts one multipart upload; one that is gone already is fine. */
+    void abortUpload(String key, String uploadId) throws Exception {
+        try {
+            retry.run("aborting the upload of " + key, () -> StorageRetry.await(asyncClient.abortMultipartUploadAsync(
+                    location.bucket(), null, key, uploadId, null, null)));
+        } catch (Exception e) {
+            if (!StorageErrors.isNoSuchUpload(e)) {
+                throw e;
+            }
+        }
+    }
+
+    private <T> T call(String doing, StorageRetry.Request<T> request) {
+        try {
+            return retry.run(doing, request);
+        } catch (Exception e) {
+            throw StorageErrors.classify(e, location, doing);
+        }
+    }
+
+    /** The request's result, or empty when the object is not there. */
+    private <T> Optional<T> callUnlessMissing(String doing, StorageRetry.Request<T> request) {
+        try {
+            return Optional.of(retry.run(doing, request));
+        } catch (Exception e) {
+            if (StorageErrors.isNoSuchKey(e)) {
+                return Optional.empty();
+            }
+            throw StorageErrors.classify(e, location, doing);
         }
     }
 
     @Override
     public void close() {
-        http.dispatcher().executorService().shutdown();
-        http.connectionPool().evictAll();
+        if (ownsHttpClient) {
+            http.dispatcher().executorService().shutdown();
+            http.connectionPool().evictAll();
+        }
     }
 }

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /** An InputStream whose logic lives in the block read; the single-byte read goes through it, never around it. */
-abstract class BlockInputStream extends InputStream {
+public abstract class BlockInputStream extends InputStream {
 
     @Override
     public final int read() throws IOException {

@@ -3,6 +3,10 @@ package io.backtrack.agent.storage;
 import io.backtrack.agent.stream.Compression;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,9 +17,32 @@ class BackupFolderTest {
         BackupFolder folder = new BackupFolder("/prod/shop/orders-nightly/");
         assertThat(folder.key()).isEqualTo("prod/shop/orders-nightly");
         assertThat(folder.manifestKey()).isEqualTo("prod/shop/orders-nightly/manifest.json");
-        assertThat(folder.archiveKey(Compression.ZSTD)).isEqualTo("prod/shop/orders-nightly/archive.pgdump.zst");
-        assertThat(folder.archiveKey(Compression.GZIP)).isEqualTo("prod/shop/orders-nightly/archive.pgdump.gz");
-        assertThat(folder.archiveKey(Compression.NONE)).isEqualTo("prod/shop/orders-nightly/archive.pgdump");
+        Instant at = Instant.parse("2026-11-22T02:00:07.123Z");
+        assertThat(folder.newArchiveKey(Compression.ZSTD, at))
+                .matches("prod/shop/orders-nightly/archive-20261122T020007Z-[0-9a-f]{8}\\.pgdump\\.zst");
+        assertThat(folder.newArchiveKey(Compression.GZIP, at)).endsWith(".pgdump.gz");
+        assertThat(folder.newArchiveKey(Compression.NONE, at)).matches(".*Z-[0-9a-f]{8}\\.pgdump");
+    }
+
+    @Test
+    void everyAttemptGetsItsOwnArchiveName() {
+        BackupFolder folder = new BackupFolder("prod/shop/orders");
+        Instant at = Instant.now();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < 1000; i++) {
+            names.add(folder.newArchiveKey(Compression.ZSTD, at));
+        }
+        assertThat(names).hasSize(1000);
+    }
+
+    @Test
+    void recognisesTheArchivesOfItsFolder() {
+        BackupFolder folder = new BackupFolder("prod/shop/orders");
+        assertThat(folder.holdsArchive(folder.newArchiveKey(Compression.GZIP, Instant.now()))).isTrue();
+        assertThat(folder.holdsArchive("prod/shop/orders/archive.pgdump.zst")).isTrue();
+        assertThat(folder.holdsArchive("prod/shop/orders/manifest.json")).isFalse();
+        assertThat(folder.holdsArchive("prod/shop/orders/sub/archive-x.pgdump.zst")).isFalse();
+        assertThat(folder.holdsArchive("prod/shop/orders-2/archive-x.pgdump.zst")).isFalse();
     }
 
     @Test
@@ -23,6 +50,8 @@ class BackupFolderTest {
         assertThat(BackupFolder.compressionOf("a/archive.pgdump.zst")).isEqualTo(Compression.ZSTD);
         assertThat(BackupFolder.compressionOf("a/archive.pgdump.gz")).isEqualTo(Compression.GZIP);
         assertThat(BackupFolder.compressionOf("a/archive.pgdump")).isEqualTo(Compression.NONE);
+        assertThat(BackupFolder.compressionOf("a/archive-20261122T020007Z-1a2b3c4d.pgdump.zst"))
+                .isEqualTo(Compression.ZSTD);
     }
 
     @Test
