@@ -7,8 +7,9 @@ import io.backtrack.api.backup.Backup;
 import io.backtrack.api.backup.DeletionPolicy;
 import io.backtrack.api.schedule.BackupSchedule;
 import io.backtrack.api.schedule.ConcurrencyPolicy;
-import io.backtrack.e2e.cluster.MockCluster;
+import io.backtrack.e2e.cluster.ControlPlane;
 import io.backtrack.e2e.harness.BackupFactory;
+import io.backtrack.e2e.harness.OperatorInstall;
 import io.backtrack.e2e.harness.OperatorProcess;
 import io.backtrack.e2e.harness.RepoPaths;
 import io.backtrack.e2e.harness.ScheduleFactory;
@@ -124,10 +125,12 @@ public final class ScaleBench {
             out = RepoPaths.root().resolve("bench/results/scale.json");
         }
         Path work = Files.createTempDirectory("backtrack-scale-");
-        try (MockCluster cluster = MockCluster.start()) {
+        try (ControlPlane cluster = ControlPlane.start(work.resolve("controlplane"))) {
             cluster.applyCrds(RepoPaths.crds());
-            OperatorProcess operator = new OperatorProcess(cluster.url(), work,
-                    operatorEnv(), operatorJvm).start();
+            OperatorInstall install = OperatorInstall.apply(cluster, work, Map.of());
+            Map<String, String> env = new TreeMap<>(install.env());
+            env.putAll(operatorEnv());
+            OperatorProcess operator = new OperatorProcess(install.kubeconfig(), work, env, operatorJvm).start();
             try {
                 ScaleBench bench = new ScaleBench(cluster.client(), operator, operatorJvm);
                 bench.steadyRate = steadyRate;

@@ -1,7 +1,10 @@
 package io.backtrack.e2e.cluster;
 
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Taint;
+import io.fabric8.kubernetes.api.model.TaintBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.IOException;
@@ -9,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,58 +19,61 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * "Nothing faked but the kubelet": watches the {@code batch/v1} Jobs of a (mock) cluster in all
- * namespaces and runs each Job's single container as a local process, with the command, arguments
- * (as a list, never through a shell) and environment (Secrets and ConfigMaps resolved from the API) the
- * Pod spec declares. Pod and Job status are written back as the kubelet and the Job controller would:
- * phases, container states, termination messages, retries up to {@code backoffLimit},
- * {@code activeDeadlineSeconds}, {@code Complete}/{@code Failed} conditions.
+ * What stands in for the kubelet and the container runtime on a real control plane: registers this machine as a
+ * {@link LocalNode Node}, watches the Pods the scheduler binds to it, and runs each Pod's container as a local
+ * process ({@link PodRun}). Everything else is the real cluster's: the Job controller creates the Pods (backoffLimit,
+ * activeDeadlineSeconds, podFailurePolicy, Job conditions), the scheduler places them, admission (Pod Security)
+ * decides whether they may exist at all, the garbage collector removes them.
  *
- * <p>Not modelled: more than one container, init containers, volumes other than the scratch space
- * ({@code HOME}, {@code TMPDIR} and the working directory are fresh per Pod), {@code completions} or
- * {@code parallelism} above 1, {@code podFailurePolicy}, restartPolicy {@code OnFailure} (every retry is
- * a new Pod), backoff delays (see {@link Builder#retryDelay}), resource limits.
+ * <p>A container's image is mapped to a local command ({@link ImageMapping}): the agent image runs the agent jar.
+ * A Pod whose image maps to nothing stays Pending with its container waiting in ErrImagePull/ImagePullBackOff, as
+ * on a node that cannot pull it. Not modelled: volumes (the container gets fresh HOME, TMPDIR and working
+ * directories instead), resource limits (no cgroups: OOMKilled is never reported), probes, restartPolicy other than
+ * Never (a failed container is not restarted), more than one container or init containers (refused with
+ * CreateContainerError), logs and exec through the API.
  */
-public final class LocalJobRunner implements AutoCloseable {
+public final class NodeRunner implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(LocalJobRunner.class);
+    private static final Logger LOG = LoggerFactory.getLogger(NodeRunner.class);
+    public static final String DEFAULT_NODE_NAME = "backtrack-node";
 
     private final KubernetesClient client;
     private final RunnerSettings settings;
-    private final ThreadPoolExecutor workers;
-    private final ScheduledExecutorService timers;
-    private final Map<String, JobRun> running = new ConcurrentHashMap<>(); // by Job uid
-    private final Set<String> done = ConcurrentHashMap.newKeySet(); // Job uids this runner finished
-    private final SharedIndexInformer<Job> informer;
+    private final LocalNode node;
+    private final ExecutorService workers;
+    private final Map<String, PodRun> running = new ConcurrentHashMap<>(); // by Pod uid
+    private final Set<String> ended = ConcurrentHashMap.newKeySet(); // Pod uids whose run has ended
+    private final Set<String> removing = ConcurrentHashMap.newKeySet();
+    private final SharedIndexInformer<Pod> informer;
 
-    private LocalJobRunner(KubernetesClient client, RunnerSettings settings, int maxConcurrentJobs) {
+    private NodeRunner(KubernetesClient client, RunnerSettings settings, String nodeName, Map<String, String> labels,
+                       List<Taint> taints) {
         this.client = client;
         this.settings = settings;
-        this.workers = new ThreadPoolExecutor(maxConcurrentJobs, maxConcurrentJobs, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), threads("local-job-runner-"));
-        this.workers.allowCoreThreadTimeOut(true);
-        this.timers = Executors.newSingleThreadScheduledExecutor(threads("local-job-runner-ttl-"));
+        this.workers = Executors.newCachedThreadPool(threads("node-runner-"));
+        this.node = LocalNode.register(client, nodeName, labels, taints);
         // An informer, not a bare watch: it re-lists and re-watches after a dropped connection.
-        this.informer = client.batch().v1().jobs().inAnyNamespace().inform(new Handler(), 0);
+        this.informer = client.pods().inAnyNamespace().withField("spec.nodeName", nodeName).inform(new Handler(), 0);
     }
 
     public static Builder builder(KubernetesClient client) {
         return new Builder(client);
     }
 
-    /** The combined stdout and stderr of a Pod run by this runner; empty if there is none. */
+    /** The Node's name. */
+    public String nodeName() {
+        return node.name();
+    }
+
+    /** The combined stdout and stderr of a Pod run on this node; empty if there is none. */
     public String logs(String namespace, String pod) {
         Path file = logFile(namespace, pod);
         try {
@@ -87,84 +92,90 @@ public final class LocalJobRunner implements AutoCloseable {
         return settings.logDir();
     }
 
-    /** How many Jobs this runner is running or about to run. */
-    public int activeJobs() {
+    /** How many Pods this node is running (or preparing to run). */
+    public int activePods() {
         return running.size();
     }
 
-    /** Stops watching and kills every running process; Jobs and Pods stay as they are. */
+    /**
+     * Stops watching, stops every running container as a graceful node shutdown would (its Pod fails with a
+     * DisruptionTarget condition) and stops renewing the Node's Lease.
+     */
     @Override
     public void close() {
         informer.close();
-        running.values().forEach(JobRun::shutdown);
-        workers.shutdownNow();
-        timers.shutdownNow();
+        running.values().forEach(PodRun::nodeShutdown);
+        workers.shutdown();
         try {
             if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
-                LOG.warn("local job runner workers did not stop within 10 s");
+                LOG.warn("node runner: Pods still stopping after 10 s");
+                workers.shutdownNow();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        node.close();
     }
 
-    private void consider(Job job) {
-        String uid = job.getMetadata().getUid();
-        if (uid == null || done.contains(uid) || running.containsKey(uid) || JobRun.isFinished(job)
-                || Boolean.TRUE.equals(job.getSpec().getSuspend()) || job.getMetadata().getDeletionTimestamp() != null) {
+    private void consider(Pod pod) {
+        String uid = pod.getMetadata().getUid();
+        PodRun run = running.get(uid);
+        if (pod.getMetadata().getDeletionTimestamp() != null) {
+            if (run != null) {
+                run.delete(pod.getMetadata().getDeletionGracePeriodSeconds());
+            } else if (!workers.isShutdown() && removing.add(uid)) {
+                workers.execute(() -> remove(pod));
+            }
             return;
         }
-        JobRun run = new JobRun(client, settings, job, finished -> finished(uid, finished));
-        if (running.putIfAbsent(uid, run) == null) {
-            LOG.info("running Job {}/{}", job.getMetadata().getNamespace(), job.getMetadata().getName());
-            workers.execute(run);
+        String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+        if (run != null || ended.contains(uid) || "Succeeded".equals(phase) || "Failed".equals(phase)
+                || workers.isShutdown()) {
+            return;
+        }
+        PodRun fresh = new PodRun(client, settings, pod, () -> {
+            ended.add(uid);
+            running.remove(uid);
+        });
+        if (running.putIfAbsent(uid, fresh) == null) {
+            LOG.info("running pod {}/{}", pod.getMetadata().getNamespace(), pod.getMetadata().getName());
+            workers.execute(fresh);
         }
     }
 
-    private void finished(String uid, Job job) {
-        done.add(uid);
-        running.remove(uid);
-        Integer ttl = job == null ? null : job.getSpec().getTtlSecondsAfterFinished();
-        if (ttl != null && !timers.isShutdown()) {
-            // The TTL-after-finished controller's job: delete the finished Job (and so its Pods).
-            timers.schedule(() -> deleteFinished(job), ttl, TimeUnit.SECONDS);
-        }
-    }
-
-    private void deleteFinished(Job job) {
+    /** A deleted Pod with nothing (any more) running here: the kubelet removes its object at once. */
+    private void remove(Pod pod) {
         try {
-            client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace())
-                    .withName(job.getMetadata().getName()).withPropagationPolicy(
-                            io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete();
-            client.pods().inNamespace(job.getMetadata().getNamespace())
-                    .withLabel("batch.kubernetes.io/controller-uid", job.getMetadata().getUid()).delete();
-        } catch (RuntimeException e) {
-            LOG.warn("cannot delete finished Job {}: {}", job.getMetadata().getName(), e.toString());
+            client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+                    .withGracePeriod(0).delete();
+        } catch (KubernetesClientException e) {
+            LOG.warn("cannot remove deleted pod {}/{}: {}", pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
+                    e.toString());
         }
     }
 
-    private final class Handler implements ResourceEventHandler<Job> {
+    private final class Handler implements ResourceEventHandler<Pod> {
         @Override
-        public void onAdd(Job job) {
-            consider(job);
+        public void onAdd(Pod pod) {
+            consider(pod);
         }
 
         @Override
-        public void onUpdate(Job old, Job job) {
-            consider(job);
+        public void onUpdate(Pod old, Pod pod) {
+            consider(pod);
         }
 
         @Override
-        public void onDelete(Job job, boolean finalStateUnknown) {
-            JobRun run = running.get(job.getMetadata().getUid());
+        public void onDelete(Pod pod, boolean finalStateUnknown) {
+            PodRun run = running.get(pod.getMetadata().getUid());
             if (run != null) {
-                LOG.info("Job {}/{} deleted: stopping it", job.getMetadata().getNamespace(), job.getMetadata().getName());
-                run.jobDeleted();
+                run.delete(0L); // the object is gone: nothing waits for a graceful stop any more
             }
+            removing.remove(pod.getMetadata().getUid());
         }
     }
 
-    private static ThreadFactory threads(String prefix) {
+    private static java.util.concurrent.ThreadFactory threads(String prefix) {
         AtomicInteger count = new AtomicInteger();
         return r -> {
             Thread t = new Thread(r, prefix + count.incrementAndGet());
@@ -173,15 +184,17 @@ public final class LocalJobRunner implements AutoCloseable {
         };
     }
 
-    /** Configures and starts a {@link LocalJobRunner}. */
+    /** Configures and starts a {@link NodeRunner}. */
     public static final class Builder {
         private final KubernetesClient client;
         private final List<ImageMapping> images = new ArrayList<>();
         private final Map<String, String> env = new LinkedHashMap<>();
+        private final Map<String, String> labels = new LinkedHashMap<>();
+        private final List<Taint> taints = new ArrayList<>();
+        private String nodeName = DEFAULT_NODE_NAME;
         private Path logDir;
         private Path workDir;
-        private Duration retryDelay = Duration.ZERO;
-        private int maxConcurrentJobs = 8;
+        private boolean runAsPodUser = true;
 
         private Builder(KubernetesClient client) {
             this.client = Objects.requireNonNull(client, "client");
@@ -190,10 +203,6 @@ public final class LocalJobRunner implements AutoCloseable {
         /** Runs images whose repository ends with {@code repositorySuffix} with {@code commandPrefix}. */
         public Builder image(String repositorySuffix, List<String> commandPrefix) {
             return image(ImageMapping.repositoryEndsWith(repositorySuffix, commandPrefix));
-        }
-
-        public Builder image(Predicate<String> repositoryMatcher, List<String> commandPrefix) {
-            return image(new ImageMapping(repositoryMatcher, commandPrefix, "custom matcher"));
         }
 
         /** Mappings are tried in the order added; the first match wins. */
@@ -208,8 +217,21 @@ public final class LocalJobRunner implements AutoCloseable {
             return this;
         }
 
-        public Builder env(Map<String, String> variables) {
-            env.putAll(variables);
+        /** The Node's name (default {@value #DEFAULT_NODE_NAME}). */
+        public Builder nodeName(String name) {
+            this.nodeName = name;
+            return this;
+        }
+
+        /** Extra labels of the Node (a nodeSelector that names others leaves Pods unscheduled). */
+        public Builder nodeLabel(String key, String value) {
+            labels.put(key, value);
+            return this;
+        }
+
+        /** A NoSchedule taint on the Node: only Pods that tolerate it are scheduled there. */
+        public Builder noScheduleTaint(String key, String value) {
+            taints.add(new TaintBuilder().withKey(key).withValue(value).withEffect("NoSchedule").build());
             return this;
         }
 
@@ -225,26 +247,20 @@ public final class LocalJobRunner implements AutoCloseable {
             return this;
         }
 
-        /** Pause between a failed Pod and its retry (Kubernetes starts at 10 s); default none. */
-        public Builder retryDelay(Duration delay) {
-            this.retryDelay = delay;
+        /** Whether containers run as the UID their security context names (default: yes, when this JVM is root). */
+        public Builder runAsPodUser(boolean runAsPodUser) {
+            this.runAsPodUser = runAsPodUser;
             return this;
         }
 
-        /** Jobs run at the same time; more wait their turn. Default 8. */
-        public Builder maxConcurrentJobs(int max) {
-            this.maxConcurrentJobs = max;
-            return this;
-        }
-
-        public LocalJobRunner start() {
+        public NodeRunner start() {
             try {
-                Path logs = Files.createDirectories(logDir != null ? logDir
-                        : Files.createTempDirectory("backtrack-job-logs-"));
-                Path work = Files.createDirectories(workDir != null ? workDir
-                        : Files.createTempDirectory("backtrack-pods-"));
-                return new LocalJobRunner(client, new RunnerSettings(images, env, logs, work, retryDelay),
-                        maxConcurrentJobs);
+                Path logs = Files.createDirectories(logDir != null ? logDir : Files.createTempDirectory("backtrack-pod-logs-"));
+                Path work = Files.createDirectories(workDir != null ? workDir : Files.createTempDirectory("backtrack-pods-"));
+                // Containers may run as their Pod's non-root UID: they must reach their own directories below this.
+                Files.setPosixFilePermissions(work, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+                return new NodeRunner(client, new RunnerSettings(images, env, logs, work, runAsPodUser), nodeName, labels,
+                        taints);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

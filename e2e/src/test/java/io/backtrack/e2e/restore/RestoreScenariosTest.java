@@ -8,12 +8,14 @@ import io.backtrack.api.restore.RestorePhase;
 import io.backtrack.api.restore.RestoreStrategy;
 import io.backtrack.e2e.harness.BackupFactory;
 import io.backtrack.e2e.harness.BacktrackEnvironment;
+import io.backtrack.e2e.harness.PodsStay;
 import io.backtrack.e2e.harness.RestoreFactory;
 import io.backtrack.e2e.postgres.DatabaseFingerprint;
 import io.backtrack.e2e.postgres.SampleData;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.minio.RemoveObjectArgs;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Restores through the operator: each strategy brings back exactly the backed-up content after the data was
@@ -187,10 +190,14 @@ class RestoreScenariosTest {
     }
 
     @Test
-    void bothOrNeitherSourceIsInvalid() {
-        assertFailed(applyAndAwait(RestoreFactory.ofBackup(null).build(NS, "neither")), "InvalidSpec", "exactly one of backupName");
-        assertFailed(applyAndAwait(RestoreFactory.ofBackup("x").both(env, BUCKET, "a/b").build(NS, "both")), "InvalidSpec",
-                "exactly one of backupName");
+    void bothOrNeitherSourceIsRefusedAtApply() {
+        // The CRD's CEL rule refuses both before the operator sees them (the operator's own check is unit-tested).
+        for (Restore restore : List.of(RestoreFactory.ofBackup(null).build(NS, "neither"),
+                RestoreFactory.ofBackup("x").both(env, BUCKET, "a/b").build(NS, "both"))) {
+            assertThatThrownBy(() -> env.client().resource(restore).create()).isInstanceOf(KubernetesClientException.class)
+                    .hasMessageContaining("set exactly one of backupName (a Backup in this namespace) and source");
+            assertThat(env.restore(NS, restore.getMetadata().getName())).isNull();
+        }
     }
 
     @Test
@@ -227,10 +234,11 @@ class RestoreScenariosTest {
     void whileARestoreRunsItsDatabaseIsNotBackedUpAndItsBackupNotDeletedEvenAcrossAnOperatorRestart() {
         DatabaseFingerprint atBackup = databaseWithBackup("orders_busy", "orders-busy");
         changeData("orders_busy");
-        // A workload whose Pods never go away holds the Restore in Quiescing.
-        Deployment stuck = deployment("busy-api", 2);
-        stuck.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder().withReplicas(2).build());
-        env.client().resource(stuck).updateStatus();
+        // A workload whose Pods cannot go away holds the Restore in Quiescing: its two Pods run on the node, and an
+        // admission policy refuses their deletion (the real ReplicaSet controller keeps trying).
+        env.workload(NS, "busy-api", 2);
+        env.await("busy-api's 2 Pods running", () -> readyReplicas("busy-api") == 2, TIMEOUT);
+        PodsStay stay = PodsStay.of(env, NS, "busy-api");
 
         env.client().resource(RestoreFactory.ofBackup("orders-busy").quiesceDeployments("busy-api").build(NS, "busy")).create();
         env.awaitRestore(NS, "busy", r -> r.getStatus() != null && r.getStatus().phase() == RestorePhase.Quiescing, TIMEOUT);
@@ -245,9 +253,8 @@ class RestoreScenariosTest {
         assertThat(env.backup(NS, "orders-busy")).as("the Backup being restored survives its deletion").isNotNull();
         assertThat(env.client().apps().deployments().inNamespace(NS).withName("busy-api").get().getSpec().getReplicas()).isZero();
 
-        Deployment down = env.client().apps().deployments().inNamespace(NS).withName("busy-api").get();
-        down.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder().withReplicas(0).build());
-        env.client().resource(down).updateStatus();
+        assertThat(env.restore(NS, "busy").getStatus().phase()).isEqualTo(RestorePhase.Quiescing);
+        stay.release();
 
         Restore done = env.awaitRestore(NS, "busy", r -> terminal(r), TIMEOUT);
         assertThat(done.getStatus().phase()).as(describe(done)).isEqualTo(RestorePhase.Completed);
@@ -262,6 +269,11 @@ class RestoreScenariosTest {
     }
 
     // --- helpers ---
+
+    private static int readyReplicas(String deployment) {
+        Deployment d = env.client().apps().deployments().inNamespace(NS).withName(deployment).get();
+        return d.getStatus() == null || d.getStatus().getReadyReplicas() == null ? 0 : d.getStatus().getReadyReplicas();
+    }
 
     private static Deployment deployment(String name, int replicas) {
         Deployment d = new DeploymentBuilder()

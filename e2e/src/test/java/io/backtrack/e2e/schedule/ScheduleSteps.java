@@ -80,7 +80,7 @@ final class ScheduleSteps {
         return env.events(ns, name, reason).stream().filter(e -> reason.equals(e.getReason())).toList();
     }
 
-    /** Deletes the schedule and every Backup it created (the mock API server has no garbage collector for them). */
+    /** Deletes the schedule and every Backup it created (without waiting for the garbage collector to get to them). */
     void delete(String schedule) {
         env.client().resources(BackupSchedule.class).inNamespace(ns).withName(schedule).delete();
         env.client().resources(Backup.class).inNamespace(ns).withLabel(BacktrackApi.SCHEDULE_LABEL, schedule).delete();
