@@ -50,13 +50,9 @@ public final class OperatorInstall {
     }
 
     /** Renders the chart (extra {@code --set} values allowed), applies its RBAC and writes the operator's kubeconfig. */
-    public static OperatorInstall apply(ControlPlane cluster, Path workDir, Map<String, Object> values) {
+    public static OperatorInstall apply(ControlPlane cluster, Path workDir, Map<String, String> values) {
         KubernetesClient client = cluster.client();
-        var template = new Helm(RepoPaths.root().resolve("helm/backtrack")).template().withName(RELEASE)
-                .withNamespace(NAMESPACE).withKubeVersion(client.getKubernetesVersion().getGitVersion())
-                .set("createNamespace", true);
-        values.forEach(template::set);
-        String rendered = template.call();
+        String rendered = render(client.getKubernetesVersion().getGitVersion(), values);
         List<HasMetadata> objects = client.load(new ByteArrayInputStream(rendered.getBytes(StandardCharsets.UTF_8))).items();
         for (HasMetadata o : objects) {
             if (APPLIED_KINDS.contains(o.getKind())) {
@@ -71,6 +67,42 @@ public final class OperatorInstall {
                 .getStatus().getToken();
         Path kubeconfig = writeKubeconfig(cluster, workDir.resolve("operator.kubeconfig"), serviceAccount, token);
         return new OperatorInstall(kubeconfig, containerEnv(deployment), serviceAccount);
+    }
+
+    /**
+     * {@code helm template} of the chart, in a child JVM: the embedded Helm is a Go library, and the Go runtime takes
+     * over SIGTERM, SIGINT and SIGQUIT in the process that loads it, so this JVM (the sandbox: Ctrl-C) would no
+     * longer run its shutdown hooks.
+     */
+    static String render(String kubeVersion, Map<String, String> values) {
+        List<String> command = new java.util.ArrayList<>(List.of(OperatorProcess.javaBinary(), "-cp",
+                System.getProperty("java.class.path"), OperatorInstall.class.getName(), kubeVersion));
+        values.forEach((k, v) -> command.add(k + "=" + v));
+        try {
+            Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("helm template helm/backtrack failed (exit " + p.exitValue() + ")");
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot render the chart", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Child process of {@link #render}: {@code KUBE_VERSION [KEY=VALUE]...}; prints the rendered chart. */
+    public static void main(String[] args) {
+        var template = new Helm(RepoPaths.root().resolve("helm/backtrack")).template().withName(RELEASE)
+                .withNamespace(NAMESPACE).withKubeVersion(args[0]).set("createNamespace", true);
+        for (int i = 1; i < args.length; i++) {
+            template.set(args[i].substring(0, args[i].indexOf('=')), args[i].substring(args[i].indexOf('=') + 1));
+        }
+        System.out.print(template.call());
+        System.out.flush();
+        System.exit(0);
     }
 
     /** A kubeconfig with the ServiceAccount's token, as the operator's Pod would have it mounted. */
