@@ -33,7 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
@@ -122,7 +121,7 @@ public final class BacktrackEnvironment implements AutoCloseable {
             for (int i = started.size() - 1; i >= 0; i--) {
                 closeQuietly(started.get(i));
             }
-            deleteRecursively(workDir);
+            PostgresServer.deleteRecursively(workDir);
             throw e;
         }
     }
@@ -393,19 +392,7 @@ public final class BacktrackEnvironment implements AutoCloseable {
             }
         }
         if (System.getenv("BACKTRACK_KEEP_WORK_DIR") == null) {
-            deleteRecursively(workDir);
-        }
-    }
-
-    /** Removes a directory tree, quietly (what cannot be removed stays). */
-    static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            System.err.println("cannot remove " + dir + ": " + e.getMessage());
+            PostgresServer.deleteRecursively(workDir);
         }
     }
 

@@ -32,10 +32,7 @@ class NamespaceDeletionTest {
     @Test
     void aNamespaceWithARetainBackupIsDeletedAndTheArchiveKept() {
         String ns = "teardown-retain";
-        Backup done = completedBackup(ns, DeletionPolicy.Retain);
-        env.client().namespaces().withName(ns).delete();
-        env.await("namespace " + ns + " gone", () -> env.client().namespaces().withName(ns).get() == null, TIMEOUT);
-        assertThat(env.s3().listKeys(BUCKET, done.getStatus().archive().key() + "/")).contains(done.getStatus().archive().manifestKey());
+        assertArchiveKeptAfterDeleting(ns, completedBackup(ns, DeletionPolicy.Retain));
     }
 
     @Test
@@ -43,7 +40,11 @@ class NamespaceDeletionTest {
         // The operator's cleanup Job cannot be created in a terminating namespace, and the namespace controller has
         // deleted the S3 Secret: today the finalizer is dropped and the archive stays.
         String ns = "teardown-delete";
-        Backup done = completedBackup(ns, DeletionPolicy.Delete);
+        assertArchiveKeptAfterDeleting(ns, completedBackup(ns, DeletionPolicy.Delete));
+    }
+
+    /** Deletes the namespace, waits until it is gone, and finds the Backup's archive still in the bucket. */
+    private static void assertArchiveKeptAfterDeleting(String ns, Backup done) {
         env.client().namespaces().withName(ns).delete();
         env.await("namespace " + ns + " gone", () -> env.client().namespaces().withName(ns).get() == null, TIMEOUT);
         assertThat(env.s3().listKeys(BUCKET, done.getStatus().archive().key() + "/")).contains(done.getStatus().archive().manifestKey());
