@@ -260,6 +260,11 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
         if (outcome.isEmpty() || outcome.get().state() == JobOutcome.State.RUNNING) {
             return UpdateControl.noUpdate();
         }
+        if (plan.spec().strategyOrDefault() == RestoreStrategy.inPlace) {
+            // The agent compared every table's row count inside the restore's transaction, before it committed: its
+            // result is the verification, and there is no verify step (the agent refuses one for inPlace).
+            return finish(restore, plan, draft, outcome.get(), RestoreJobs.Step.restore, now);
+        }
         if (outcome.get().state() == JobOutcome.State.FAILED) {
             return failFromJob(restore, draft, outcome.get(), RestoreJobs.Step.restore, "", now);
         }
@@ -274,12 +279,18 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
         if (outcome.isEmpty() || outcome.get().state() == JobOutcome.State.RUNNING) {
             return UpdateControl.noUpdate();
         }
-        AgentResult result = outcome.get().result();
+        return finish(restore, plan, draft, outcome.get(), RestoreJobs.Step.verify, now);
+    }
+
+    /** Completes or fails the Restore from the finished step that verified the row counts. */
+    private UpdateControl<Restore> finish(Restore restore, RestorePlan plan, RestoreStatusDraft draft, JobOutcome outcome,
+                                          RestoreJobs.Step step, Instant now) {
+        AgentResult result = outcome.result();
         if (result != null && result.fields().has("rowsExpected")) {
             draft.verification = verification(result);
         }
-        if (outcome.get().state() == JobOutcome.State.FAILED) {
-            return failFromJob(restore, draft, outcome.get(), RestoreJobs.Step.verify, "", now);
+        if (outcome.state() == JobOutcome.State.FAILED) {
+            return failFromJob(restore, draft, outcome, step, "", now);
         }
         draft.previousDatabase = result.text("previousDatabase");
         String text = "restored " + plan.source() + " into " + plan.target()
