@@ -234,6 +234,12 @@ public final class BacktrackEnvironment implements AutoCloseable {
 
     /** Waits until a condition over anything holds; fails with the description and the operator log. */
     public void await(String what, java.util.function.BooleanSupplier condition, Duration timeout) {
+        await(what, condition, timeout, () -> "");
+    }
+
+    /** As {@link #await(String, java.util.function.BooleanSupplier, Duration)}, saying {@code state} on a timeout. */
+    public void await(String what, java.util.function.BooleanSupplier condition, Duration timeout,
+                      java.util.function.Supplier<String> state) {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             if (condition.getAsBoolean()) {
@@ -241,8 +247,8 @@ public final class BacktrackEnvironment implements AutoCloseable {
             }
             sleep(100);
         }
-        throw new AssertionError(what + " did not happen within " + timeout + "\n--- operator log (tail) ---\n"
-                + tail(operator.log(), 6000));
+        throw new AssertionError(what + " did not happen within " + timeout + "\n" + state.get()
+                + "\n--- operator log (tail) ---\n" + tail(operator.log(), 6000));
     }
 
     /**

@@ -9,6 +9,7 @@ import io.backtrack.e2e.harness.BacktrackEnvironment;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +42,18 @@ class UnrunnableJobPodTest {
         // A second node that can pull (run) no image at all; tainted, so only Pods that ask for it land there.
         noImages = NodeRunner.builder(env.cluster().client()).nodeName(NO_IMAGES)
                 .nodeLabel("backtrack.test/node", NO_IMAGES).noScheduleTaint("backtrack.test/no-images", "true").start();
+    }
+
+    /**
+     * A stuck Backup holds its database's agent Job slot (one agent Job per database): delete it, and wait until its
+     * Job is gone, so the next scenario's Backup of the same database is not queued behind it.
+     */
+    @AfterEach
+    void deleteStuckBackups() {
+        env.client().resources(Backup.class).inNamespace(NS).delete();
+        env.await("the stuck Backups and their Jobs gone", () -> env.client().resources(Backup.class).inNamespace(NS)
+                .list().getItems().isEmpty() && env.client().batch().v1().jobs().inNamespace(NS).list().getItems()
+                .isEmpty(), TIMEOUT);
     }
 
     @AfterAll
@@ -83,7 +96,11 @@ class UnrunnableJobPodTest {
             List<Pod> pods = env.client().pods().inNamespace(NS).withLabel("job-name", status.jobName()).list().getItems();
             found[0] = pods.stream().filter(p -> p.getStatus() != null && condition.test(p)).findFirst().orElse(null);
             return found[0] != null;
-        }, TIMEOUT);
+        }, TIMEOUT, () -> "Backup status: " + env.backup(NS, backup).getStatus() + "\nJobs: "
+                + env.client().batch().v1().jobs().inAnyNamespace().list().getItems().stream()
+                .map(j -> j.getMetadata().getNamespace() + "/" + j.getMetadata().getName() + " " + j.getStatus()).toList()
+                + "\nmetrics: " + env.operator().get("/q/metrics").body().lines()
+                .filter(l -> l.startsWith("backtrack_agent_jobs")).toList());
         return found[0];
     }
 }
