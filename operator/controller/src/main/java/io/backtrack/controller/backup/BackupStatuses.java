@@ -5,6 +5,7 @@ import io.backtrack.api.backup.Backup;
 import io.backtrack.api.backup.BackupPhase;
 import io.backtrack.api.backup.BackupStatus;
 import io.backtrack.api.backup.DatabaseStatus;
+import io.backtrack.contract.durations.Durations;
 import io.backtrack.controller.job.AgentResult;
 import io.backtrack.controller.status.ByteSize;
 import io.backtrack.controller.status.Conditions;
@@ -63,7 +64,7 @@ public final class BackupStatuses {
         Long tables = result.longValue("tables");
         DatabaseStatus database = new DatabaseStatus(result.text("serverVersion"),
                 tables == null ? null : tables.intValue(), result.longValue("rows"));
-        String expiresAt = Ttl.parse(backup.getSpec().ttl())
+        String expiresAt = Durations.parseOptional(backup.getSpec().ttl(), "ttl")
                 .map(ttl -> Instant.parse(completedAt).plus(ttl).toString())
                 .orElse(null);
         String message = "archive of " + ByteSize.human(size) + " written to s3://" + archive.bucket() + "/" + archive.archiveKey();

@@ -1,8 +1,9 @@
-package io.backtrack.controller.backup;
+package io.backtrack.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.backtrack.contract.durations.Durations;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -17,8 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * One duration format for ttl and maxAge: the CRD schema (crds/, as users apply it) and the controller accept and
- * refuse exactly the same values, so nothing the API server lets through leaves a resource without status.
+ * One duration format for ttl and maxAge: the CRD schema (crds/, as users apply it) and the contract's parser, which the
+ * operator and the agent read durations with, accept and refuse exactly the same values, so nothing the API server
+ * lets through leaves a resource without status.
  */
 class DurationFormatTest {
     private static final Map<String, Duration> VALID = Map.of("720h", Duration.ofHours(720), "90m",
@@ -28,16 +30,16 @@ class DurationFormatTest {
             "1h 30m", "5ms", "1H", "PT1H", " 1h", "1s1m");
 
     @Test
-    void theControllerReadsExactlyTheValidOnes() {
-        VALID.forEach((text, duration) -> assertThat(Ttl.parse(text)).as(text).contains(duration));
+    void theParserReadsExactlyTheValidOnes() {
+        VALID.forEach((text, duration) -> assertThat(Durations.parseOptional(text, "ttl")).as(text).contains(duration));
         for (String bad : INVALID) {
-            assertThatThrownBy(() -> Ttl.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> Durations.parse(bad, "ttl")).as(bad).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("720h");
         }
     }
 
     @Test
-    void theCrdSchemaAcceptsExactlyWhatTheControllerReads() throws IOException {
+    void theCrdSchemaAcceptsExactlyWhatTheParserReads() throws IOException {
         List<Pattern> patterns = new ArrayList<>();
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
         for (String crd : List.of("backups.backtrack.io-v1.yml", "backupschedules.backtrack.io-v1.yml")) {
