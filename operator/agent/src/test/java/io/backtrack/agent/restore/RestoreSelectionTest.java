@@ -1,28 +1,28 @@
 package io.backtrack.agent.restore;
 
-import io.backtrack.agent.engine.postgres.ArchiveToc;
 import io.backtrack.agent.engine.postgres.ArchiveToc.Entry;
+import io.backtrack.agent.engine.postgres.ArchiveToc;
 import io.backtrack.agent.engine.postgres.TableRef;
-import io.backtrack.agent.manifest.BackupScope;
 import io.backtrack.agent.manifest.CompressionSpec;
 import io.backtrack.agent.manifest.Manifest;
+import io.backtrack.agent.manifest.ManifestScope;
 import io.backtrack.agent.manifest.TableRows;
 import io.backtrack.agent.result.AgentFailure;
-import io.backtrack.agent.result.Reason;
+import io.backtrack.contract.result.Reason;
+import io.backtrack.contract.wire.RestoreStrategy;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * Scope rules and the TOC selection, on a table of contents shaped like pg_dump 15's for the sample shop schema
  * (entry types, tags and dependencies as `pg_restore -l` and the archive show them).
  */
-class RestoreScopeTest {
+class RestoreSelectionTest {
     static final ArchiveToc TOC = new ArchiveToc("1.14-0", "shop", "15", "15", List.of(
             e(221, "FUNCTION", "public", "audit()"),
             e(300, "SCHEMA", "", "billing"),
@@ -56,13 +56,13 @@ class RestoreScopeTest {
             e(3226, "FK CONSTRAINT", "public", "order_items order_items_order_id_fkey", 217, 3222, 219),
             e(3225, "FK CONSTRAINT", "public", "orders orders_customer_id_fkey", 215, 3219, 217)));
 
-    private static final Manifest WHOLE = manifest(BackupScope.wholeDatabase());
+    private static final Manifest WHOLE = manifest(ManifestScope.wholeDatabase());
 
     private static Entry e(int id, String desc, String namespace, String tag, Integer... deps) {
         return new Entry(id, desc, namespace, tag, "postgres", desc.equals("TABLE DATA"), "", List.of(deps));
     }
 
-    private static Manifest manifest(BackupScope scope) {
+    private static Manifest manifest(ManifestScope scope) {
         return new Manifest(1, "0.1.0", "postgresql", "15.18", "pg_dump (PostgreSQL) 15.18", "shop", null, "nightly",
                 null, null, scope, "f/archive.pgdump.zst", "custom", new CompressionSpec("zstd", 1), 10, "ab",
                 List.of(new TableRows("billing", "orders", 7), new TableRows("public", "customers", 10),
@@ -70,17 +70,17 @@ class RestoreScopeTest {
                 67, 1L, null, null, null);
     }
 
-    private static RestoreScope scope(List<String> tables, List<String> schemas, boolean schemaOnly, boolean dataOnly) {
-        return new RestoreScope(tables, schemas, schemaOnly, dataOnly);
+    private static RestoreSelection scope(List<String> tables, List<String> schemas, boolean schemaOnly, boolean dataOnly) {
+        return new RestoreSelection(tables, schemas, schemaOnly, dataOnly);
     }
 
-    private static AgentFailure refused(RestoreScope scope, Manifest manifest, RestoreStrategy strategy) {
+    private static AgentFailure refused(RestoreSelection scope, Manifest manifest, RestoreStrategy strategy) {
         Throwable t = catchThrowable(() -> scope.resolve(manifest, TOC, strategy, "nightly"));
         assertThat(t).isInstanceOf(AgentFailure.class);
         return (AgentFailure) t;
     }
 
-    private static List<String> selected(RestoreScope.Resolved resolved) {
+    private static List<String> selected(RestoreSelection.Resolved resolved) {
         List<String> out = new ArrayList<>();
         var byId = TOC.byId();
         resolved.entries().forEach(id -> out.add(byId.get(id).desc() + " " + byId.get(id).tag()));
@@ -89,14 +89,14 @@ class RestoreScopeTest {
 
     @Test
     void wholeScopeRestoresTheWholeArchive() {
-        RestoreScope.Resolved whole = RestoreScope.whole().resolve(WHOLE, TOC, RestoreStrategy.SWAP, "nightly");
+        RestoreSelection.Resolved whole = RestoreSelection.whole().resolve(WHOLE, TOC, RestoreStrategy.SWAP, "nightly");
         assertThat(whole.wholeArchive()).isTrue();
         assertThat(whole.expected()).hasSize(4);
     }
 
     @Test
     void aNamedTableComesBackWithEverythingAttachedToItAndNothingOfOtherTables() {
-        RestoreScope.Resolved r = scope(List.of("public.orders"), List.of(), false, false)
+        RestoreSelection.Resolved r = scope(List.of("public.orders"), List.of(), false, false)
                 .resolve(WHOLE, TOC, RestoreStrategy.IN_PLACE, "nightly");
         assertThat(selected(r)).containsExactly("TABLE orders", "COMMENT TABLE orders", "COMMENT COLUMN orders.total",
                 "ACL TABLE orders", "SEQUENCE orders_id_seq", "TABLE DATA orders", "SEQUENCE SET orders_id_seq",
@@ -109,7 +109,7 @@ class RestoreScopeTest {
 
     @Test
     void serialSequencesAndDefaultsComeWithTheirTable() {
-        RestoreScope.Resolved r = scope(List.of("customers"), List.of(), false, false)
+        RestoreSelection.Resolved r = scope(List.of("customers"), List.of(), false, false)
                 .resolve(WHOLE, TOC, RestoreStrategy.IN_PLACE, "nightly");
         assertThat(selected(r)).containsExactly("TABLE customers", "SEQUENCE customers_id_seq",
                 "SEQUENCE OWNED BY customers_id_seq", "DEFAULT customers id", "TABLE DATA customers",
@@ -118,7 +118,7 @@ class RestoreScopeTest {
 
     @Test
     void tablesAndSchemasAreAUnionNotACrossProduct() {
-        RestoreScope.Resolved r = scope(List.of("public.customers"), List.of("billing"), false, false)
+        RestoreSelection.Resolved r = scope(List.of("public.customers"), List.of("billing"), false, false)
                 .resolve(WHOLE, TOC, RestoreStrategy.IN_PLACE, "nightly");
         assertThat(r.expected()).extracting(t -> t.schema() + "." + t.name())
                 .containsExactly("billing.orders", "public.customers");
@@ -139,7 +139,7 @@ class RestoreScopeTest {
         AgentFailure f = refused(scope(List.of("public.orders"), List.of(), false, false), WHOLE,
                 RestoreStrategy.NEW_DATABASE);
         assertThat(f.getMessage()).contains("public.customers").contains("orders_customer_id_fkey");
-        RestoreScope.Resolved r = scope(List.of("public.orders", "public.customers"), List.of(), false, false)
+        RestoreSelection.Resolved r = scope(List.of("public.orders", "public.customers"), List.of(), false, false)
                 .resolve(WHOLE, TOC, RestoreStrategy.NEW_DATABASE, "nightly");
         assertThat(selected(r)).contains("FUNCTION audit()", "TRIGGER orders orders_audit",
                 "FK CONSTRAINT orders orders_customer_id_fkey");
@@ -147,25 +147,25 @@ class RestoreScopeTest {
 
     @Test
     void aPartialArchiveNeverReplacesAWholeDatabase() {
-        Manifest oneSchema = manifest(new BackupScope(List.of(), List.of(), List.of("tenant_b"), false));
+        Manifest oneSchema = manifest(new ManifestScope(List.of(), List.of(), List.of("tenant_b"), false));
         for (RestoreStrategy strategy : List.of(RestoreStrategy.SWAP, RestoreStrategy.IN_PLACE)) {
-            AgentFailure f = refused(RestoreScope.whole(), oneSchema, strategy);
+            AgentFailure f = refused(RestoreSelection.whole(), oneSchema, strategy);
             assertThat(f.reason()).isEqualTo(Reason.InvalidArguments);
             assertThat(f.getMessage()).contains("backup nightly holds only the schema(s) tenant_b")
                     .contains("scope.schemas: [tenant_b]").contains("newDatabase");
         }
-        Manifest oneTable = manifest(new BackupScope(List.of("public.orders"), List.of(), List.of(), false));
-        assertThat(refused(RestoreScope.whole(), oneTable, RestoreStrategy.IN_PLACE).getMessage())
+        Manifest oneTable = manifest(new ManifestScope(List.of("public.orders"), List.of(), List.of(), false));
+        assertThat(refused(RestoreSelection.whole(), oneTable, RestoreStrategy.IN_PLACE).getMessage())
                 .contains("only the table(s) public.orders");
-        assertThat(RestoreScope.whole().resolve(oneTable, TOC, RestoreStrategy.NEW_DATABASE, "nightly")
+        assertThat(RestoreSelection.whole().resolve(oneTable, TOC, RestoreStrategy.NEW_DATABASE, "nightly")
                 .wholeArchive()).isTrue();
     }
 
     @Test
     void aSchemaOnlyArchiveEmptiesNothingUnlessAskedTo() {
-        Manifest schemaOnly = manifest(new BackupScope(List.of(), List.of(), List.of(), true));
+        Manifest schemaOnly = manifest(new ManifestScope(List.of(), List.of(), List.of(), true));
         for (RestoreStrategy strategy : List.of(RestoreStrategy.SWAP, RestoreStrategy.IN_PLACE)) {
-            assertThat(refused(RestoreScope.whole(), schemaOnly, strategy).getMessage())
+            assertThat(refused(RestoreSelection.whole(), schemaOnly, strategy).getMessage())
                     .contains("definitions only").contains("empty every table").contains("scope.schemaOnly");
         }
         assertThat(scope(List.of(), List.of(), true, false)
@@ -174,8 +174,8 @@ class RestoreScopeTest {
 
     @Test
     void dataOnlyInPlaceEmptiesOnlyTheScopedTablesFirst() {
-        RestoreScope s = scope(List.of("public.orders"), List.of(), false, true);
-        RestoreScope.Resolved r = s.resolve(WHOLE, TOC, RestoreStrategy.IN_PLACE, "nightly");
+        RestoreSelection s = scope(List.of("public.orders"), List.of(), false, true);
+        RestoreSelection.Resolved r = s.resolve(WHOLE, TOC, RestoreStrategy.IN_PLACE, "nightly");
         assertThat(s.pgRestoreSwitches()).contains("--data-only", "--disable-triggers");
         assertThat(s.truncateSql(r)).containsExactly("TRUNCATE TABLE ONLY \"public\".\"orders\"");
     }
@@ -192,7 +192,7 @@ class RestoreScopeTest {
 
     @Test
     void swapNeedsAFullScope() {
-        for (RestoreScope partial : List.of(scope(List.of("customers"), List.of(), false, false),
+        for (RestoreSelection partial : List.of(scope(List.of("customers"), List.of(), false, false),
                 scope(List.of(), List.of("public"), false, false), scope(List.of(), List.of(), true, false),
                 scope(List.of(), List.of(), false, true))) {
             AgentFailure f = refused(partial, WHOLE, RestoreStrategy.SWAP);
@@ -207,6 +207,5 @@ class RestoreScopeTest {
                 .contains("exclude each other");
         assertThat(refused(scope(List.of(), List.of(), false, true), WHOLE, RestoreStrategy.NEW_DATABASE)
                 .getMessage()).contains("inPlace");
-        assertThatThrownBy(() -> RestoreStrategy.parse("replace")).hasMessageContaining("newDatabase, swap, inPlace");
     }
 }

@@ -1,19 +1,20 @@
-package io.backtrack.agent.restore;
+package io.backtrack.agent.archive;
 
 import io.backtrack.agent.engine.postgres.ArchiveToc;
 import io.backtrack.agent.manifest.Manifest;
 import io.backtrack.agent.manifest.ManifestCodec;
 import io.backtrack.agent.result.AgentFailure;
-import io.backtrack.agent.result.Reason;
-import io.backtrack.agent.storage.BackupFolder;
 import io.backtrack.agent.storage.ObjectStore;
 import io.backtrack.agent.storage.StorageErrors;
+import io.backtrack.agent.stream.Compressors;
+import io.backtrack.contract.layout.BackupFolder;
+import io.backtrack.contract.result.Reason;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Reads a backup folder's manifest and checks its archive is there with the recorded size. */
+/** Reads a backup folder's manifest and checks, before anything is touched, that its archive is there at its size. */
 public final class ArchiveSource {
     private ArchiveSource() {
     }
@@ -47,7 +48,7 @@ public final class ArchiveSource {
      */
     public static ArchiveToc readToc(ObjectStore store, Manifest manifest) {
         try (InputStream stored = store.open(manifest.archiveKey());
-             InputStream plain = BackupFolder.compressionOf(manifest.archiveKey()).decompress(stored)) {
+             InputStream plain = Compressors.decompressArchive(manifest.archiveKey(), stored)) {
             return ArchiveToc.read(new BufferedInputStream(plain, 64 * 1024));
         } catch (IOException e) {
             AgentFailure storage = StorageErrors.failureBehind(e);

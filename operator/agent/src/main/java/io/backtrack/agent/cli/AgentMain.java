@@ -1,16 +1,10 @@
-package io.backtrack.agent;
+package io.backtrack.agent.cli;
 
-import io.backtrack.agent.cli.BackupCommand;
-import io.backtrack.agent.cli.DeleteCommand;
-import io.backtrack.agent.cli.DrillCommand;
-import io.backtrack.agent.cli.ListCommand;
-import io.backtrack.agent.cli.PgBinRootOption;
-import io.backtrack.agent.cli.RestoreCommand;
-import io.backtrack.agent.cli.UsageErrors;
-import io.backtrack.agent.cli.VerifyCommand;
-import picocli.CommandLine;
+import io.backtrack.agent.AgentVersion;
+import io.backtrack.contract.args.AgentFlags;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code backtrack-agent}: the entrypoint of backup/restore Jobs and the SRE's break-glass CLI.
@@ -21,12 +15,12 @@ import picocli.CommandLine.Option;
         subcommands = {BackupCommand.class, RestoreCommand.class, VerifyCommand.class, DrillCommand.class,
                 ListCommand.class, DeleteCommand.class, CommandLine.HelpCommand.class})
 public final class AgentMain implements Runnable {
-    @Option(names = "--pg-bin-root", paramLabel = "DIR",
+    @Option(names = AgentFlags.PG_BIN_ROOT, paramLabel = "DIR",
             description = "Root of <major>/bin/pg_dump trees (env BACKTRACK_PG_BIN_ROOT, default /usr/lib/postgresql)")
     String pgBinRoot;
 
     /** The root command's --pg-bin-root, for subcommands (which also accept it themselves). */
-    public PgBinRootOption pgBinRoot() {
+    PgBinRootOption pgBinRoot() {
         return PgBinRootOption.of(pgBinRoot);
     }
 
@@ -39,6 +33,7 @@ public final class AgentMain implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
+    /** The agent's command line: what a Job's arguments are parsed with. */
     public static CommandLine commandLine() {
         return new CommandLine(new AgentMain()).setParameterExceptionHandler(UsageErrors::handle);
     }

@@ -5,7 +5,8 @@ import io.backtrack.agent.engine.postgres.TableRef;
 import io.backtrack.agent.manifest.Manifest;
 import io.backtrack.agent.manifest.TableRows;
 import io.backtrack.agent.result.AgentFailure;
-import io.backtrack.agent.result.Reason;
+import io.backtrack.contract.result.Reason;
+import io.backtrack.contract.wire.RestoreStrategy;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -20,14 +21,14 @@ import java.util.Set;
  * <p>{@link #resolve} checks the request against the backup before anything is touched: names must be in it, and
  * a restore that replaces a whole database (swap, inPlace) needs a whole-database archive that holds rows.
  */
-public record RestoreScope(List<String> tables, List<String> schemas, boolean schemaOnly, boolean dataOnly) {
-    public RestoreScope {
+public record RestoreSelection(List<String> tables, List<String> schemas, boolean schemaOnly, boolean dataOnly) {
+    public RestoreSelection {
         tables = List.copyOf(tables);
         schemas = List.copyOf(schemas);
     }
 
-    public static RestoreScope whole() {
-        return new RestoreScope(List.of(), List.of(), false, false);
+    public static RestoreSelection whole() {
+        return new RestoreSelection(List.of(), List.of(), false, false);
     }
 
     /** True unless the whole backup is restored (definitions and rows of everything). */
