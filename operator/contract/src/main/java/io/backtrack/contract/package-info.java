@@ -9,6 +9,6 @@
  * {@link io.backtrack.contract.durations.Durations}.
  *
  * <p>Plain Java and Jackson only: no Kubernetes client, no Quarkus, no picocli. Packages depend on each other one
- * way (args → wire; layout → wire; result → wire), never in a loop.
+ * way (args → layout → wire; result → wire), never in a loop.
  */
 package io.backtrack.contract;

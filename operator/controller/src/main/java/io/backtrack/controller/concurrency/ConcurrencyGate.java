@@ -1,6 +1,7 @@
 package io.backtrack.controller.concurrency;
 
 import io.backtrack.api.BacktrackApi;
+import io.backtrack.api.ConditionReason;
 import io.backtrack.api.backup.Backup;
 import io.backtrack.api.backup.BackupPhase;
 import io.backtrack.api.backup.BackupStatus;
@@ -10,7 +11,6 @@ import io.backtrack.api.restore.RestoreStatus;
 import io.backtrack.controller.config.BacktrackConfig;
 import io.backtrack.controller.job.JobOutcome;
 import io.backtrack.controller.naming.LabelValues;
-import io.backtrack.controller.restore.RestorePlan;
 import io.backtrack.controller.status.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -43,8 +43,6 @@ import java.util.stream.Stream;
  */
 @ApplicationScoped
 public class ConcurrencyGate {
-    /** The Ready condition's reason of a Backup or Restore waiting for a slot or for its database (phase Pending). */
-    public static final String QUEUED = "Queued";
     static final String CONTROLLER_NOT_READY = "waiting for the operator's caches of Jobs and Restores to start";
     /** How old a view of the caches may be: a queue of a thousand Backups looks at them once per second, not per Backup. */
     private static final Duration SNAPSHOT_AGE = Duration.ofSeconds(1);
@@ -217,8 +215,8 @@ public class ConcurrencyGate {
         if (phase != BackupPhase.Pending && phase != RestorePhase.Pending) {
             return false;
         }
-        Condition ready = Conditions.find(conditions, Conditions.READY);
-        return ready == null || ready.getReason() == null || QUEUED.equals(ready.getReason());
+        String reason = Conditions.readyReason(conditions);
+        return reason == null || ConditionReason.Queued.name().equals(reason);
     }
 
     /** What a running agent Job holds: its Backup's or Restore's slot and database, or a cleanup's slot. */
@@ -244,7 +242,7 @@ public class ConcurrencyGate {
 
     static Work backupWork(Backup b) {
         var db = b.getSpec().database();
-        return new Work(id("Backup", b), LabelValues.of(RestorePlan.address(db.host(), db.portOrDefault(), db.database())),
+        return new Work(id("Backup", b), LabelValues.of(db.address()),
                 false, created(b), describe("Backup", b));
     }
 
