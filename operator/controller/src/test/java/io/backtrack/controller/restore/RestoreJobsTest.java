@@ -108,18 +108,18 @@ class RestoreJobsTest {
         assertThat(LabelValues.nameIn(safety, BacktrackApi.RESTORE_LABEL)).isEqualTo(name);
     }
 
-    private static Restore restore(RestoreStrategy strategy, RestoreScope scope) {
+    static Restore restore(RestoreStrategy strategy, RestoreScope scope) {
         return restore("rollback", strategy, scope);
     }
 
-    private static Restore restore(String name, RestoreStrategy strategy, RestoreScope scope) {
+    static Restore restore(String name, RestoreStrategy strategy, RestoreScope scope) {
         Restore r = new Restore();
         r.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("shop").withUid("uid-1").withGeneration(1L).build());
         r.setSpec(new RestoreSpec("orders-nightly", null, null, strategy, scope, null, null, null, null));
         return r;
     }
 
-    private static RestorePlan plan(Restore r) {
+    static RestorePlan plan(Restore r) {
         return new RestorePlan("orders-nightly", new S3Storage("http://minio:9000", "db-backups", null, "prod", true,
                 new S3Credentials("s3", null, null)), "prod/shop/orders-nightly", "orders-db", 5432, "orders",
                 new DatabaseCredentials("orders-db", null, null), r.getSpec());
