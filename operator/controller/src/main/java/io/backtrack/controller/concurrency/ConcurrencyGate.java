@@ -15,7 +15,8 @@ import io.backtrack.controller.status.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.Cache;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -51,8 +53,8 @@ public class ConcurrencyGate {
     private static final long MAX_RECHECK_ROUNDS = 12;
 
     private final int cap;
-    private volatile InformerEventSource<Job, ?> jobs;
-    private volatile InformerEventSource<Restore, ?> restores;
+    private volatile Watched<Job> jobs;
+    private volatile Watched<Restore> restores;
     private volatile Supplier<Stream<Backup>> backups = Stream::empty;
     private final Map<String, Reservation> reservations = new HashMap<>();
     private Snapshot snapshot;
@@ -81,9 +83,17 @@ public class ConcurrencyGate {
     }
 
     /** The Backup controller hands over its informers of all agent Jobs and of Restores. */
-    public void watch(InformerEventSource<Job, ?> agentJobs, InformerEventSource<Restore, ?> allRestores) {
-        this.jobs = agentJobs;
-        this.restores = allRestores;
+    public <J extends AbstractEventSource<Job, ?> & Cache<Job>, R extends AbstractEventSource<Restore, ?> & Cache<Restore>>
+    void watch(J agentJobs, R allRestores) {
+        this.jobs = new Watched<>(agentJobs::isRunning, agentJobs);
+        this.restores = new Watched<>(allRestores::isRunning, allRestores);
+    }
+
+    /** An informer's cache, and whether it runs (has synced and is watching). */
+    private record Watched<T>(BooleanSupplier running, Cache<T> cache) {
+        Stream<T> list() {
+            return cache.list();
+        }
     }
 
     /** @param allBackups the Backup controller's cache (the waiting Backups are read from it) */
@@ -144,7 +154,7 @@ public class ConcurrencyGate {
     }
 
     private boolean ready() {
-        return jobs != null && restores != null && jobs.isRunning() && restores.isRunning();
+        return jobs != null && restores != null && jobs.running().getAsBoolean() && restores.running().getAsBoolean();
     }
 
     /** The caches as of at most {@link #SNAPSHOT_AGE} ago, with this operator's recent admissions on top. */
@@ -171,7 +181,7 @@ public class ConcurrencyGate {
         List<Work> waiting = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         Set<String> restoresInProgress = new HashSet<>();
-        restores.list(r -> true).forEach(r -> {
+        restores.list().forEach(r -> {
             RestoreStatus s = r.getStatus();
             if (s != null && s.startedAt() != null) {
                 seen.add(id("Restore", r));
@@ -184,7 +194,7 @@ public class ConcurrencyGate {
                 waiting.add(restoreWork(r, s == null ? null : s.target()));
             }
         });
-        jobs.list(j -> true).forEach(j -> {
+        jobs.list().forEach(j -> {
             Optional<Work> work = jobWork(j);
             work.ifPresent(w -> seen.add(w.id()));
             String restore = labels(j).get(BacktrackApi.RESTORE_LABEL);
