@@ -31,6 +31,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -104,10 +106,7 @@ class RestoreReconcilerTest {
 
     @Test
     void theCheckStepRunsFirstAndTheBackupIsProtected() {
-        cluster.withSecrets();
-        cluster.create(completedBackup());
-
-        Restore restore = reconcile(cluster.create(restore("orders-nightly", RestoreStrategy.swap, null, null)));
+        Restore restore = started(RestoreStrategy.swap, null, null);
 
         assertThat(restore.getStatus().phase()).isEqualTo(RestorePhase.Pending);
         assertThat(ready(restore).getReason()).isEqualTo("Checking");
@@ -116,15 +115,12 @@ class RestoreReconcilerTest {
         assertThat(check.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
                 .containsSubsequence("--step", "check");
         assertThat(restore.getStatus().jobName()).isEqualTo(check.getMetadata().getName());
-        assertThat(cluster.reread(backup()).getMetadata().getFinalizers())
-                .contains(BacktrackApi.RESTORE_PROTECTION_FINALIZER);
+        assertThat(backupProtected()).isTrue();
     }
 
     @Test
     void argumentsTheCheckRefusesAreAnInvalidSpecAndTheBackupIsReleased() {
-        cluster.withSecrets();
-        cluster.create(completedBackup());
-        Restore restore = reconcile(cluster.create(restore("orders-nightly", RestoreStrategy.swap, null, null)));
+        Restore restore = started(RestoreStrategy.swap, null, null);
         cluster.finish(job(restore, RestoreStep.CHECK), false, 1, ResultLine.failure(Reason.InvalidArguments,
                 "--table public.nope is not in the backup", null).toJson());
 
@@ -133,25 +129,16 @@ class RestoreReconcilerTest {
         assertThat(restore.getStatus().phase()).isEqualTo(RestorePhase.Failed);
         assertThat(ready(restore).getReason()).isEqualTo("InvalidSpec");
         assertThat(restore.getStatus().message()).contains("public.nope").endsWith("; nothing was touched");
-        assertThat(cluster.reread(backup()).getMetadata().getFinalizers())
-                .doesNotContain(BacktrackApi.RESTORE_PROTECTION_FINALIZER);
+        assertThat(backupProtected()).isFalse();
     }
 
     @Test
     void anInPlaceRestoreEndsWithItsRestoreStepWhichComparedTheRowCountsInsideItsTransaction() {
-        cluster.withSecrets();
-        cluster.create(completedBackup());
-        Restore restore = reconcile(cluster.create(restore("orders-nightly", RestoreStrategy.inPlace, false, null)));
-        cluster.finish(job(restore, RestoreStep.CHECK), true, 0, ResultLine.success(
-                stepResult(RestoreStep.CHECK, io.backtrack.contract.wire.RestoreStrategy.IN_PLACE)
-                        .archiveVerified(4000L).inScope(2, 30).build()).toJson());
-
-        restore = reconcile(restore);
+        Restore restore = checked(started(RestoreStrategy.inPlace, false, null));
         assertThat(restore.getStatus().phase()).isEqualTo(RestorePhase.Restoring);
         assertThat(restore.getStatus().archiveVerified()).isTrue();
-        cluster.finish(job(restore, RestoreStep.RESTORE), true, 0, ResultLine.success(
-                stepResult(RestoreStep.RESTORE, io.backtrack.contract.wire.RestoreStrategy.IN_PLACE)
-                        .archiveVerified(null).counts(2, 30, 30L, List.of()).verified(true, true).build()).toJson());
+        succeeded(restore, RestoreStep.RESTORE, r -> r.archiveVerified(null).counts(2, 30, 30L, List.of())
+                .verified(true, true));
 
         restore = reconcile(restore);
 
@@ -160,36 +147,25 @@ class RestoreReconcilerTest {
         assertThat(restore.getStatus().verification().rowsRestored()).isEqualTo(30L);
         assertThat(restore.getStatus().verification().mismatches()).isEmpty();
         assertThat(job(restore, RestoreStep.COMPARE)).as("no compare Job for inPlace").isNull();
-        assertThat(cluster.reread(backup()).getMetadata().getFinalizers())
-                .doesNotContain(BacktrackApi.RESTORE_PROTECTION_FINALIZER);
+        assertThat(backupProtected()).isFalse();
     }
 
     @Test
     void aSwapComparesInItsOwnStepAndAMismatchFailsWithTheCountsAndBringsTheWorkloadsBack() {
-        cluster.withSecrets();
-        cluster.create(completedBackup());
         deployment("orders-api", 3);
-        Restore restore = reconcile(cluster.create(restore("orders-nightly", RestoreStrategy.swap, false,
-                new Quiesce(List.of("orders-api"), null))));
-        cluster.finish(job(restore, RestoreStep.CHECK), true, 0, ResultLine.success(
-                stepResult(RestoreStep.CHECK, io.backtrack.contract.wire.RestoreStrategy.SWAP)
-                        .archiveVerified(4000L).build()).toJson());
-        restore = reconcile(restore);
+        Restore restore = checked(started(RestoreStrategy.swap, false, new Quiesce(List.of("orders-api"), null)));
         assertThat(restore.getStatus().phase()).isEqualTo(RestorePhase.Quiescing);
-        scaledDown("orders-api");
-        restore = reconcile(restore);
+        restore = quiesced(restore, "orders-api");
         assertThat(restore.getStatus().phase()).isEqualTo(RestorePhase.Restoring);
-        assertThat(replicas("orders-api")).isZero();
-        cluster.finish(job(restore, RestoreStep.RESTORE), true, 0, ResultLine.success(
-                stepResult(RestoreStep.RESTORE, io.backtrack.contract.wire.RestoreStrategy.SWAP).build()).toJson());
+        succeeded(restore, RestoreStep.RESTORE, r -> r);
         restore = reconcile(restore);
         assertThat(restore.getStatus().phase()).isEqualTo(RestorePhase.Verifying);
-        assertThat(job(restore, RestoreStep.COMPARE).getMetadata().getLabels()).containsEntry(BacktrackApi.STEP_LABEL,
-                "compare");
+        assertThat(job(restore, RestoreStep.COMPARE).getMetadata().getLabels())
+                .containsEntry(BacktrackApi.STEP_LABEL, "compare");
         cluster.finish(job(restore, RestoreStep.COMPARE), false, 1, ResultLine.failure(Reason.VerificationFailed,
-                "1 table(s) have different row counts", stepResult(RestoreStep.COMPARE,
-                        io.backtrack.contract.wire.RestoreStrategy.SWAP).counts(2, 30, 29L, List.of(
-                        new RowCountMismatch("public", "customers", 11L, 10L))).verified(false, null).build()).toJson());
+                "1 table(s) have different row counts", stepResult(restore, RestoreStep.COMPARE).counts(2, 30, 29L,
+                        List.of(new RowCountMismatch("public", "customers", 11L, 10L))).verified(false, null).build())
+                .toJson());
 
         restore = reconcile(restore);
 
@@ -202,16 +178,9 @@ class RestoreReconcilerTest {
 
     @Test
     void deletingARunningRestoreStopsItsJobThenBringsTheWorkloadsBackAndReleasesTheBackup() {
-        cluster.withSecrets();
-        cluster.create(completedBackup());
         deployment("orders-api", 2);
-        Restore restore = reconcile(cluster.create(restore("orders-nightly", RestoreStrategy.newDatabase, false,
-                new Quiesce(List.of("orders-api"), null))));
-        cluster.finish(job(restore, RestoreStep.CHECK), true, 0, ResultLine.success(
-                stepResult(RestoreStep.CHECK, io.backtrack.contract.wire.RestoreStrategy.NEW_DATABASE).build()).toJson());
-        restore = reconcile(restore);
-        scaledDown("orders-api");
-        restore = reconcile(restore);
+        Restore restore = quiesced(checked(started(RestoreStrategy.newDatabase, false,
+                new Quiesce(List.of("orders-api"), null))), "orders-api");
         assertThat(restore.getStatus().phase()).isEqualTo(RestorePhase.Restoring);
 
         DeleteControl stopping = reconciler.cleanup(restore, new TestContext<>(client, restore));
@@ -222,13 +191,44 @@ class RestoreReconcilerTest {
 
         assertThat(resumed.isRemoveFinalizer()).isTrue();
         assertThat(replicas("orders-api")).isEqualTo(2);
-        assertThat(cluster.reread(backup()).getMetadata().getFinalizers())
-                .doesNotContain(BacktrackApi.RESTORE_PROTECTION_FINALIZER);
+        assertThat(backupProtected()).isFalse();
         assertThat(cluster.events.withReason("Aborted")).singleElement().asString().contains("deleted during Restoring");
     }
 
-    private static RestoreResult.Builder stepResult(RestoreStep step, io.backtrack.contract.wire.RestoreStrategy strategy) {
-        return new RestoreResult.Builder(step, strategy).archive(FOLDER, FOLDER + "/archive.pgdump.zst", "db-backups",
+    /** A Restore of the completed Backup, its Secrets in place, after its first reconcile (the check Job runs). */
+    private Restore started(RestoreStrategy strategy, Boolean safetyBackup, Quiesce quiesce) {
+        cluster.withSecrets();
+        cluster.create(completedBackup());
+        return reconcile(cluster.create(restore("orders-nightly", strategy, safetyBackup, quiesce)));
+    }
+
+    /** Its check step succeeded, and the reconcile after it. */
+    private Restore checked(Restore restore) {
+        succeeded(restore, RestoreStep.CHECK, r -> r.archiveVerified(4000L).inScope(2, 30));
+        return reconcile(restore);
+    }
+
+    /** The workload's Pods are gone (the Deployment controller's part), and the reconcile after it. */
+    private Restore quiesced(Restore restore, String deployment) {
+        Deployment d = client.apps().deployments().inNamespace(TestCluster.NS).withName(deployment).get();
+        d.setStatus(new DeploymentStatusBuilder().withReplicas(0).build());
+        client.resource(d).updateStatus();
+        return reconcile(restore);
+    }
+
+    private void succeeded(Restore restore, RestoreStep step, UnaryOperator<RestoreResult.Builder> fields) {
+        cluster.finish(job(restore, step), true, 0,
+                ResultLine.success(fields.apply(stepResult(restore, step)).build()).toJson());
+    }
+
+    private boolean backupProtected() {
+        return cluster.reread(backup()).getMetadata().getFinalizers().contains(BacktrackApi.RESTORE_PROTECTION_FINALIZER);
+    }
+
+    /** The agent's result of a step of this Restore, as far as every step fills it. */
+    private static RestoreResult.Builder stepResult(Restore restore, RestoreStep step) {
+        return new RestoreResult.Builder(step, io.backtrack.contract.wire.RestoreStrategy.parse(
+                restore.getSpec().strategyOrDefault().name())).archive(FOLDER, FOLDER + "/archive.pgdump.zst", "db-backups",
                 "9f86d081884c7d659a2feaa0c55ad015", 4000).database("orders").source("orders", "16.4");
     }
 
@@ -264,13 +264,6 @@ class RestoreReconcilerTest {
     private void deployment(String name, int replicas) {
         client.apps().deployments().inNamespace(TestCluster.NS).resource(new DeploymentBuilder().withNewMetadata()
                 .withName(name).endMetadata().withNewSpec().withReplicas(replicas).endSpec().build()).create();
-    }
-
-    /** The Deployment controller's part: no Pods left. */
-    private void scaledDown(String name) {
-        Deployment d = client.apps().deployments().inNamespace(TestCluster.NS).withName(name).get();
-        d.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder().withReplicas(0).build());
-        client.resource(d).updateStatus();
     }
 
     private int replicas(String name) {
