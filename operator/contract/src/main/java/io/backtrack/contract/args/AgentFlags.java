@@ -59,7 +59,7 @@ public final class AgentFlags {
     /** The database port when none is given (a Backup's database.port, the agent's --port). */
     public static final int DEFAULT_PORT = 5432;
     /** {@link #DEFAULT_PORT} as the agent's option default. */
-    public static final String DEFAULT_PORT_VALUE = "5432";
+    public static final String DEFAULT_PORT_VALUE = "" + DEFAULT_PORT;
 
     private AgentFlags() {
     }
