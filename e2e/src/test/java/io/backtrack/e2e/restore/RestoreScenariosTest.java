@@ -287,7 +287,7 @@ class RestoreScenariosTest {
             assertThat(m.actual()).isEqualTo(m.expected() - 1);
         });
         assertThat(DatabaseFingerprint.of(env.postgres(), "orders_retry")).isEqualTo(changed);
-        Job verify = stepJob("retried", "verify");
+        Job verify = stepJob("retried", "compare");
         assertThat(verify.getSpec().getPodReplacementPolicy()).isEqualTo("Failed");
         assertThat(verify.getSpec().getPodFailurePolicy().getRules()).as("the verify Job's podFailurePolicy")
                 .anySatisfy(rule -> {
@@ -305,7 +305,7 @@ class RestoreScenariosTest {
         Restore done = applyAndAwait(withBackoffLimit(RestoreFactory.ofBackup("orders-once").safetyBackup(false)
                 .build(NS, "once"), 2));
         assertFailed(done, "VerificationFailed", "customers");
-        Job verify = stepJob("once", "verify");
+        Job verify = stepJob("once", "compare");
         assertThat(verify.getStatus().getFailed()).as("Pods of the verify Job that failed").isEqualTo(1);
         assertThat(verify.getStatus().getConditions()).anySatisfy(c -> {
             assertThat(c.getType()).isEqualTo("Failed");
