@@ -56,6 +56,8 @@ public class ConcurrencyGate {
     private volatile Watched<Job> jobs;
     private volatile Watched<Restore> restores;
     private volatile Supplier<Stream<Backup>> backups = Stream::empty;
+    /** Whether {@link #backups} is the Backup controller's cache yet (it is handed over with the first admission). */
+    private volatile boolean backupsKnown;
     private final Map<String, Reservation> reservations = new HashMap<>();
     private Snapshot snapshot;
     /** The view and the admission built on it, until the snapshot or the reservations change. */
@@ -99,6 +101,7 @@ public class ConcurrencyGate {
     /** @param allBackups the Backup controller's cache (the waiting Backups are read from it) */
     public synchronized JobAdmission.Decision admitBackup(Backup backup, Supplier<Stream<Backup>> allBackups) {
         this.backups = allBackups;
+        this.backupsKnown = true;
         if (!ready()) {
             return JobAdmission.Decision.waiting(CONTROLLER_NOT_READY);
         }
@@ -161,13 +164,16 @@ public class ConcurrencyGate {
     synchronized View view() {
         long now = System.nanoTime();
         if (snapshot == null || now - snapshot.takenAt() > SNAPSHOT_AGE.toNanos()) {
-            snapshot = ready() ? take(now) : new Snapshot(List.of(), List.of(), Set.of(), now);
+            snapshot = ready() ? take(now) : new Snapshot(List.of(), List.of(), Set.of(), Set.of(), now);
             view = null;
             admission = null;
         }
         if (view == null) {
             Instant wall = Instant.now();
-            reservations.values().removeIf(r -> snapshot.seen().contains(r.work().id()) || r.expires().isBefore(wall));
+            // Dropped once the caches show the work started, or show its Backup or Restore gone (deleted before a
+            // snapshot saw its Job: it holds nothing any more), or after its lifetime.
+            reservations.values().removeIf(r -> snapshot.seen().contains(r.work().id())
+                    || snapshot.gone(r.work().id()) || r.expires().isBefore(wall));
             List<Work> holders = new ArrayList<>(snapshot.holders());
             reservations.values().forEach(r -> holders.add(r.work()));
             List<Work> waiting = snapshot.waiting().stream().filter(w -> !reservations.containsKey(w.id())).toList();
@@ -180,8 +186,10 @@ public class ConcurrencyGate {
         List<Work> holders = new ArrayList<>();
         List<Work> waiting = new ArrayList<>();
         Set<String> seen = new HashSet<>();
+        Set<String> present = new HashSet<>();
         Set<String> restoresInProgress = new HashSet<>();
         restores.list().forEach(r -> {
+            present.add(id("Restore", r));
             RestoreStatus s = r.getStatus();
             if (s != null && s.startedAt() != null) {
                 seen.add(id("Restore", r));
@@ -206,6 +214,11 @@ public class ConcurrencyGate {
         });
         backups.get().forEach(b -> {
             BackupStatus s = b.getStatus();
+            present.add(id("Backup", b));
+            present.add(id("Cleanup", b));
+            if (s != null && s.jobName() != null) {
+                seen.add(id("Backup", b));
+            }
             Optional<String> restore = ownRestore(b);
             boolean coveredByItsRestore = restore.isPresent() && restoresInProgress.contains(restore.get());
             if (b.getMetadata().getDeletionTimestamp() == null && b.getSpec() != null && b.getSpec().database() != null
@@ -214,7 +227,7 @@ public class ConcurrencyGate {
                 waiting.add(backupWork(b));
             }
         });
-        return new Snapshot(holders, waiting, seen, now);
+        return new Snapshot(holders, waiting, seen, backupsKnown ? present : null, now);
     }
 
     /** Not started and not held back for another reason (SecretNotFound, RestoreInProgress): new, or Queued. */
@@ -286,7 +299,13 @@ public class ConcurrencyGate {
     private record Reservation(Work work, Instant expires) {
     }
 
-    private record Snapshot(List<Work> holders, List<Work> waiting, Set<String> seen, long takenAt) {
+    /** @param present ids of the Backups (and their cleanups) and Restores in the caches; null: Backups not known yet */
+    private record Snapshot(List<Work> holders, List<Work> waiting, Set<String> seen, Set<String> present,
+                            long takenAt) {
+        /** Whether the caches show that the work's Backup or Restore no longer exists. */
+        boolean gone(String id) {
+            return present != null && !present.contains(id);
+        }
     }
 
     /** @param seen ids the caches show as started (their Job exists, or the Restore recorded its start) */
