@@ -1,5 +1,6 @@
 package io.backtrack.contract.args;
 
+import io.backtrack.contract.durations.Durations;
 import io.backtrack.contract.layout.BackupFolder;
 import io.backtrack.contract.wire.ArchiveCompression;
 import io.backtrack.contract.wire.RestoreStep;
@@ -109,6 +110,15 @@ public final class AgentArgs {
     /** {@code --verify}, spelled as {@link VerifyMode} spells it (as the Restore resource does). */
     public AgentArgs verify(String mode) {
         return add(AgentFlags.VERIFY, VerifyMode.parse(mode).wireName());
+    }
+
+    /** {@code --lock-timeout}: how long an in-place restore's statements wait for a lock (a duration, or none). */
+    public AgentArgs lockTimeout(String duration) {
+        if (duration == null || duration.isBlank()) {
+            return this;
+        }
+        Durations.parse(duration, AgentFlags.LOCK_TIMEOUT);
+        return add(AgentFlags.LOCK_TIMEOUT, duration);
     }
 
     /** {@code --side-database --previous-database}: a swap's names, the same for every step of one restore. */

@@ -64,6 +64,9 @@ final class RestoreJobs {
                 .strategy(strategy.wireName())
                 .step(step)
                 .verify(plan.spec().verifyOrDefault().name());
+        if (strategy == RestoreStrategy.IN_PLACE) {
+            args.lockTimeout(plan.spec().lockTimeoutOrDefault());
+        }
         if (strategy == RestoreStrategy.SWAP && plan.database() != null) {
             // Every step of one Restore (and a restarted operator) arrives at the same two names.
             args.swapDatabases(DatabaseNames.side(plan.database(), JobNames.shortHash(restore.getMetadata().getUid())),

@@ -180,6 +180,13 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
         if (firstLook) {
             events.normal(restore, "ArchiveVerified", "SHA-256 of " + plan.source() + " matches its manifest ("
                     + checked.sha256() + "); target " + plan.target() + " is ready");
+            if (checked.keptObjectCount() != null && checked.keptObjectCount() > 0) {
+                // An in-place restore replaces what the backup has and leaves the rest: say what it leaves.
+                events.warning(restore, "ObjectsKept", checked.keptObjectCount() + " object(s) in " + plan.target()
+                        + " are not in the backup and stay as they are after the in-place restore (e.g. "
+                        + String.join(", ", checked.keptObjects()) + "); use strategy swap for a database that is "
+                        + "exactly the backup");
+            }
         }
         return next(restore, plan, draft, now);
     }
@@ -385,6 +392,7 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
     private static Verification verification(RestoreResult result) {
         List<TableMismatch> mismatches = result.mismatches() == null ? List.of() : result.mismatches().stream()
                 .map(m -> new TableMismatch(m.schema(), m.name(), m.expected(), m.actual())).toList();
-        return new Verification(result.tables(), result.rowsExpected(), result.rowsRestored(), mismatches);
+        return new Verification(result.tables(), result.rowsExpected(), result.rowsRestored(), mismatches,
+                result.unverified());
     }
 }

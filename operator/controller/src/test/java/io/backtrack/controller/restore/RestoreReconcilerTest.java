@@ -151,6 +151,17 @@ class RestoreReconcilerTest {
     }
 
     @Test
+    void whatAnInPlaceRestoreLeavesInTheTargetIsAWarningBeforeAnythingIsTouched() {
+        Restore restore = started(RestoreStrategy.inPlace, false, null);
+        succeeded(restore, RestoreStep.CHECK, r -> r.archiveVerified(4000L).inScope(2, 30)
+                .inPlaceCheck(120, List.of("public.made_later", "public.notes"), 2));
+        restore = reconcile(restore);
+        assertThat(restore.getStatus().phase()).isEqualTo(RestorePhase.Restoring);
+        assertThat(cluster.events.withReason("ObjectsKept")).singleElement().asString()
+                .contains("2 object(s)").contains("public.made_later").contains("strategy swap");
+    }
+
+    @Test
     void aSwapComparesInItsOwnStepAndAMismatchFailsWithTheCountsAndBringsTheWorkloadsBack() {
         deployment("orders-api", 3);
         Restore restore = checked(started(RestoreStrategy.swap, false, new Quiesce(List.of("orders-api"), null)));
@@ -236,7 +247,7 @@ class RestoreReconcilerTest {
         Restore r = new Restore();
         r.setMetadata(new ObjectMetaBuilder().withName("rollback").withNamespace(TestCluster.NS).withUid("restore-uid")
                 .withGeneration(1L).withFinalizers(BacktrackApi.RESTORE_FINALIZER).build());
-        r.setSpec(new RestoreSpec(backupName, null, null, strategy, null, safetyBackup, null, quiesce, null));
+        r.setSpec(new RestoreSpec(backupName, null, null, strategy, null, safetyBackup, null, quiesce, null, null));
         return r;
     }
 
