@@ -1,6 +1,7 @@
 package io.backtrack.api.restore;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.backtrack.api.drill.RestoreDrill;
 import io.backtrack.api.job.JobSettings;
 import io.fabric8.generator.annotation.ValidationRule;
 
@@ -8,6 +9,17 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(value = "self == oldSelf", message = "a Restore's spec is immutable: create a new Restore instead")
 @ValidationRule(value = "has(self.backupName) != has(self.source)",
         message = "set exactly one of backupName (a Backup in this namespace) and source (a backup folder in storage)")
+@ValidationRule(value = "!has(self.drill) || has(self.backupName)",
+        message = "a drill restores a Backup of this namespace: set backupName")
+@ValidationRule(value = "!has(self.drill) || (has(self.target) && has(self.target.host) && has(self.target.database)"
+        + " && has(self.target.credentialsSecret))",
+        message = "a drill needs target.host, target.credentialsSecret and target.database (the scratch database, "
+                + "which must not exist)")
+@ValidationRule(value = "!has(self.drill) || ((!has(self.strategy) || self.strategy == 'newDatabase') && !has(self.scope)"
+        + " && !has(self.quiesce) && (!has(self.safetyBackup) || !self.safetyBackup)"
+        + " && (!has(self.verify) || self.verify == 'rowCounts'))",
+        message = "a drill restores the whole backup into a new scratch database and verifies it: leave strategy "
+                + "(newDatabase), scope, quiesce, safetyBackup and verify unset")
 public record RestoreSpec(
         @JsonPropertyDescription("A Completed Backup in this namespace.")
         String backupName,
@@ -26,7 +38,11 @@ public record RestoreSpec(
         @JsonPropertyDescription("Workloads scaled to 0 during the restore and back afterwards.")
         Quiesce quiesce,
         @JsonPropertyDescription("Settings of the restore Jobs.")
-        JobSettings job) {
+        JobSettings job,
+        @JsonPropertyDescription("Make this Restore a drill: restore the Backup into target.database, a new scratch "
+                + "database on target.host, verify it, run the checks read-only, drop it. Set by a BackupSchedule's "
+                + "drill; never the backed-up database's server.")
+        RestoreDrill drill) {
 
     public RestoreStrategy strategyOrDefault() {
         return strategy == null ? RestoreStrategy.swap : strategy;

@@ -2,6 +2,7 @@ package io.backtrack.controller.restore;
 
 import io.backtrack.api.ConditionReason;
 import io.backtrack.api.ConditionType;
+import io.backtrack.api.drill.RestoreDrillStatus;
 import io.backtrack.api.restore.QuiescedWorkload;
 import io.backtrack.api.restore.Restore;
 import io.backtrack.api.restore.RestorePhase;
@@ -32,6 +33,7 @@ final class RestoreStatusDraft extends StatusDraft<RestoreStatus> {
     private String startedAt;
     private String completedAt;
     private Double durationSeconds;
+    private RestoreDrillStatus drill;
 
     RestoreStatusDraft(Restore restore) {
         super(restore, restore.getStatus() == null ? null : restore.getStatus().conditions());
@@ -50,6 +52,7 @@ final class RestoreStatusDraft extends StatusDraft<RestoreStatus> {
             startedAt = s.startedAt();
             completedAt = s.completedAt();
             durationSeconds = s.durationSeconds();
+            drill = s.drill();
         }
     }
 
@@ -92,6 +95,12 @@ final class RestoreStatusDraft extends StatusDraft<RestoreStatus> {
     /** The compared row counts (also of a failed comparison). */
     RestoreStatusDraft verification(Verification counts) {
         verification = counts;
+        return this;
+    }
+
+    /** A drill's scratch database, recovery time and checks. */
+    RestoreStatusDraft drill(RestoreDrillStatus status) {
+        drill = status;
         return this;
     }
 
@@ -163,7 +172,7 @@ final class RestoreStatusDraft extends StatusDraft<RestoreStatus> {
     @Override
     public RestoreStatus build() {
         return new RestoreStatus(phase, message, source, target, safetyBackupName, previousDatabase, archiveVerified,
-                verification, quiesced, jobName, startedAt, completedAt, durationSeconds, conditions(), generation());
+                verification, quiesced, jobName, startedAt, completedAt, durationSeconds, conditions(), generation(), drill);
     }
 
     private RestoreStatusDraft end(RestorePhase last, boolean ready, String reason, String text, Instant now) {

@@ -115,7 +115,7 @@ class RestoreJobsTest {
     static Restore restore(String name, RestoreStrategy strategy, RestoreScope scope) {
         Restore r = new Restore();
         r.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("shop").withUid("uid-1").withGeneration(1L).build());
-        r.setSpec(new RestoreSpec("orders-nightly", null, null, strategy, scope, null, null, null, null));
+        r.setSpec(new RestoreSpec("orders-nightly", null, null, strategy, scope, null, null, null, null, null));
         return r;
     }
 

@@ -91,7 +91,7 @@ class RestoreReconcilerTest {
         cluster.withSecrets();
         Backup running = backup();
         running.setStatus(new BackupStatus(BackupPhase.Running, "running", NOW.toString(), null, null, "job", null,
-                null, null, null, 1L));
+                null, null, null, 1L, null));
         cluster.create(running);
         Restore created = cluster.create(restore("orders-nightly", RestoreStrategy.swap, null, null));
 
@@ -236,7 +236,7 @@ class RestoreReconcilerTest {
         Restore r = new Restore();
         r.setMetadata(new ObjectMetaBuilder().withName("rollback").withNamespace(TestCluster.NS).withUid("restore-uid")
                 .withGeneration(1L).withFinalizers(BacktrackApi.RESTORE_FINALIZER).build());
-        r.setSpec(new RestoreSpec(backupName, null, null, strategy, null, safetyBackup, null, quiesce, null));
+        r.setSpec(new RestoreSpec(backupName, null, null, strategy, null, safetyBackup, null, quiesce, null, null));
         return r;
     }
 
@@ -257,7 +257,7 @@ class RestoreReconcilerTest {
         b.setStatus(new BackupStatus(BackupPhase.Completed, "done", NOW.toString(), NOW.toString(), 1.0, "job",
                 new ArchiveStatus("db-backups", FOLDER, FOLDER + "/archive.pgdump.zst", FOLDER + "/manifest.json",
                         4000L, "3.9 KiB", "9f86d081884c", "9f86d081884c", "zstd", "custom"),
-                null, null, null, 1L));
+                null, null, null, 1L, null));
         return b;
     }
 

@@ -122,7 +122,7 @@ class BackupScheduleReconcilerTest {
             Instant due = Instant.parse("2026-11-" + day + "T02:00:00Z");
             Backup b = ScheduledBackups.forRun(schedule, due);
             b.setStatus(new BackupStatus(BackupPhase.Completed, "done", due.toString(), due.plusSeconds(60).toString(),
-                    60.0, "job", null, null, null, null, 1L));
+                    60.0, "job", null, null, null, null, 1L, null));
             cluster.create(b);
         }
 
