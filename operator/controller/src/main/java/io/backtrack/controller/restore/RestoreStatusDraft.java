@@ -7,7 +7,9 @@ import io.backtrack.api.restore.QuiescedWorkload;
 import io.backtrack.api.restore.Restore;
 import io.backtrack.api.restore.RestorePhase;
 import io.backtrack.api.restore.RestoreStatus;
+import io.backtrack.api.restore.TableMismatch;
 import io.backtrack.api.restore.Verification;
+import io.backtrack.contract.result.RowCountMismatch;
 import io.backtrack.controller.status.StatusDraft;
 
 import java.time.Duration;
@@ -162,6 +164,12 @@ final class RestoreStatusDraft extends StatusDraft<RestoreStatus> {
 
     Double durationSeconds() {
         return durationSeconds;
+    }
+
+    /** The agent's row counts as status shows them. */
+    static Verification counts(Integer tables, Long expected, Long restored, List<RowCountMismatch> mismatches) {
+        return new Verification(tables, expected, restored, mismatches == null ? List.of() : mismatches.stream()
+                .map(m -> new TableMismatch(m.schema(), m.name(), m.expected(), m.actual())).toList());
     }
 
     /** The workloads for messages: {@code [Deployment orders-api (3)]}. */
