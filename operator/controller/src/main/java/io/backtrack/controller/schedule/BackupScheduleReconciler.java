@@ -171,7 +171,8 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
                 || r.state() == ScheduleRun.State.DELETING).toList();
 
         draft.active(active).retention(retained).valid(valid.cron(), decision.next(), left, now);
-        Optional<Instant> nextDrill = drills.reconcile(schedule, valid, left, drillRestores(schedule, context), draft, now);
+        Optional<Instant> nextDrill = drills.reconcile(schedule, valid, left, drillRestores(schedule, context), sameSpec,
+                draft, now);
         BackupScheduleStatus after = draft.build();
         metrics.scheduleObserved(schedule, after.lastSuccessTime(),
                 schedule.getSpec().suspended() ? Optional.empty() : valid.cron().longestGap(now));

@@ -67,10 +67,11 @@ final class ScheduleDrills {
     /**
      * @param drills the schedule's drill Restores
      * @param runs   the schedule's Backups
+     * @param sameSpec whether the status describes this generation (else drill.schedule may have changed)
      * @return when the next drill is due (to wake then), if it is on a clock
      */
     Optional<Instant> reconcile(BackupSchedule schedule, ValidSchedule valid, List<ScheduleRun> runs,
-                                List<Restore> drills, ScheduleStatusDraft draft, Instant now) {
+                                List<Restore> drills, boolean sameSpec, ScheduleStatusDraft draft, Instant now) {
         DrillSpec spec = schedule.getSpec().drill();
         DrillState state = draft.drills();
         if (spec == null) {
@@ -122,7 +123,7 @@ final class ScheduleDrills {
                     .filter(r -> r.finishedAt().isAfter(Instant.parse(countFrom))).count();
         } else {
             CronSchedule cron = plan.cron().orElseThrow();
-            Instant recorded = state.nextDrillTime() == null ? null : Instant.parse(state.nextDrillTime());
+            Instant recorded = !sameSpec || state.nextDrillTime() == null ? null : Instant.parse(state.nextDrillTime());
             Instant next = recorded != null ? recorded : cron.nextAfter(now).orElse(null);
             nextDrillTime = next == null ? null : next.toString();
         }
