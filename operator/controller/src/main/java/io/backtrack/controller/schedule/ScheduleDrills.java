@@ -2,6 +2,7 @@ package io.backtrack.controller.schedule;
 
 import io.backtrack.api.BacktrackApi;
 import io.backtrack.api.ConditionReason;
+import io.backtrack.api.ConditionType;
 import io.backtrack.api.drill.DrillCheckRecord;
 import io.backtrack.api.drill.DrillOutcome;
 import io.backtrack.api.drill.DrillRecord;
@@ -84,7 +85,7 @@ final class ScheduleDrills {
         if (plan.problem().isPresent()) {
             String message = "drills cannot run: " + plan.problem().get();
             if (!Conditions.says(schedule.getStatus() == null ? null : schedule.getStatus().conditions(),
-                    io.backtrack.api.ConditionType.DrillFailed, true, ConditionReason.InvalidSpec.name(), message)) {
+                    ConditionType.DrillFailed, true, ConditionReason.InvalidSpec.name(), message)) {
                 events.warning(schedule, "DrillFailed", message);
             }
             draft.drills(new DrillState(null, null, since, state.activeDrill(), state.lastDrill(), state.history()))
