@@ -291,6 +291,12 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
                     ? "; the scratch database " + result.scratchDatabase() + " was left in place" : ""), now);
         }
         Verification counts = draft.verification();
+        if (result == null || !Boolean.TRUE.equals(result.archiveVerified()) || counts == null
+                || !counts.mismatches().isEmpty() || result.recoverySeconds() == null) {
+            // A drill proves nothing unless the agent says what it verified: never a success by exit code alone.
+            return fail(restore, draft, ConditionReason.JobFailed.name(), "drill Job " + jobName + " ended without "
+                    + "reporting a verified restore (SHA-256 and row counts); see kubectl logs job/" + jobName, now);
+        }
         String text = "drill of " + plan.source() + " succeeded: recovered in " + result.recoverySeconds() + " s into "
                 + plan.target() + (counts == null ? "" : " (" + counts.tables() + " tables, " + counts.rowsRestored()
                 + " rows match the manifest)") + ", " + (result.checks() == null ? 0 : result.checks().size())

@@ -257,6 +257,21 @@ class RestoreReconcilerTest {
     }
 
     @Test
+    void aDrillJobThatExitsZeroWithoutAVerifiedResultIsAFailureNotAProof() {
+        cluster.withSecrets();
+        cluster.create(completedBackup());
+        Restore drill = reconcile(cluster.create(drill("scratch-db.ops.svc", "orders_drill_1", null)));
+        cluster.finish(client.batch().v1().jobs().inNamespace(TestCluster.NS).withName(DrillJobs.name(drill)).get(),
+                true, 0, ResultLine.success(new DrillResult.Builder("orders_drill_1").recoverySeconds(1.0)
+                        .scratchKept(false).build()).toJson());
+        drill = reconcile(drill);
+
+        assertThat(drill.getStatus().phase()).isEqualTo(RestorePhase.Failed);
+        assertThat(ready(drill).getReason()).isEqualTo("JobFailed");
+        assertThat(cluster.reread(backup()).getStatus().lastVerified()).isNull();
+    }
+
+    @Test
     void aDrillWhoseTargetIsTheLiveDatabaseIsRefusedBeforeAnyJob() {
         cluster.withSecrets();
         cluster.create(completedBackup());
