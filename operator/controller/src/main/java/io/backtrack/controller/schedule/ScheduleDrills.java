@@ -118,7 +118,7 @@ final class ScheduleDrills {
         boolean suspended = schedule.getSpec().suspended();
         String nextDrillTime = null;
         Long sinceLast = null;
-        String countFrom = last != null ? last.startedAt() : since;
+        String countFrom = active != null ? active.startedAt() : last != null ? last.startedAt() : since;
         if (spec.everyBackups() != null) {
             sinceLast = runs.stream().filter(r -> r.state() == ScheduleRun.State.COMPLETED)
                     .filter(r -> r.finishedAt().isAfter(Instant.parse(countFrom))).count();
@@ -128,10 +128,18 @@ final class ScheduleDrills {
             Instant next = recorded != null ? recorded : cron.nextAfter(now).orElse(null);
             nextDrillTime = next == null ? null : next.toString();
         }
-        boolean due = !suspended && active == null && (spec.everyBackups() != null
+        boolean due = !suspended && (spec.everyBackups() != null
                 ? sinceLast >= spec.everyBackups()
                 : nextDrillTime != null && !now.isBefore(Instant.parse(nextDrillTime)));
-        if (due) {
+        if (due && active != null) {
+            // Never two drills of one schedule at a time: this one waits for the next due time.
+            LOG.infof("drill skipped namespace=%s schedule=%s reason=DrillRunning restore=%s", ns(schedule),
+                    schedule.getMetadata().getName(), active.restore());
+            if (spec.everyBackups() == null) {
+                events.normal(schedule, "DrillSkipped", "a drill was due, but drill " + active.restore()
+                        + " still runs; the next one is due at the next drill time");
+            }
+        } else if (due) {
             Optional<ScheduleRun> newest = runs.stream().filter(r -> r.state() == ScheduleRun.State.COMPLETED)
                     .max(Comparator.comparing(ScheduleRun::finishedAt));
             if (newest.isPresent()) {
@@ -142,9 +150,9 @@ final class ScheduleDrills {
                         schedule.getMetadata().getName());
                 events.normal(schedule, "DrillSkipped", "a drill was due, but the schedule has no completed backup yet");
             }
-            if (spec.everyBackups() == null) {
-                nextDrillTime = plan.cron().orElseThrow().nextAfter(now).map(Instant::toString).orElse(null);
-            }
+        }
+        if (due && spec.everyBackups() == null) {
+            nextDrillTime = plan.cron().orElseThrow().nextAfter(now).map(Instant::toString).orElse(null);
         }
         pruneFinished(schedule, drills, active, spec.historyLimitOrDefault());
         DrillState after = new DrillState(suspended ? null : nextDrillTime, sinceLast, since, active, last, history);

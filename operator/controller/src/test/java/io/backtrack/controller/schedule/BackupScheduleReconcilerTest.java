@@ -228,6 +228,25 @@ class BackupScheduleReconcilerTest {
         assertThat(invalid.getStatus().nextScheduleTime()).isEqualTo(TWO_AM.toString());
     }
 
+    @Test
+    void aDrillDueWhileTheLastStillRunsIsSkippedAndTheNextTimeComesUp() {
+        BackupSchedule schedule = reconcile(withDrill(nightly(null), "30 * * * *", null, "> 0"));
+        completedRun(schedule, ONE_AM.minusSeconds(3600));
+        cluster.clock.set(Instant.parse("2026-11-22T01:30:05Z"));
+        schedule = reconcile(schedule);
+        assertThat(drills()).hasSize(1);
+        assertThat(schedule.getStatus().nextDrillTime()).isEqualTo("2026-11-22T02:30:00Z");
+
+        cluster.clock.set(Instant.parse("2026-11-22T02:30:05Z"));
+        UpdateControl<BackupSchedule> control = reconcileOnce(schedule);
+        schedule = control.isPatchStatus() ? cluster.writeStatus(control.getResource().orElseThrow()) : schedule;
+
+        assertThat(drills()).as("never two drills of one schedule at a time").hasSize(1);
+        assertThat(schedule.getStatus().nextDrillTime()).isEqualTo("2026-11-22T03:30:00Z");
+        assertThat(control.getScheduleDelay()).hasValueSatisfying(d -> assertThat(d).isPositive());
+        assertThat(cluster.events.withReason("DrillSkipped")).singleElement().asString().contains("still runs");
+    }
+
     private BackupSchedule withDrill(BackupSchedule schedule, String cron, Integer everyBackups, String expect) {
         var spec = schedule.getSpec();
         schedule.setSpec(new BackupScheduleSpec(spec.schedule(), spec.timeZone(), spec.suspend(), spec.concurrencyPolicy(),
