@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * A BackupSchedule's restore drills: on a clock or after every N backups, the newest completed backup is restored
- * into a fresh scratch database on another server, its SHA-256 and row counts verified, the checks run read-only, the
+ * into a fresh scratch database (best on another server), its SHA-256 and row counts verified, the checks run read-only, the
  * result recorded, and the scratch database dropped.
  */
 @ValidationRule(value = "has(self.schedule) != has(self.everyBackups)",
@@ -26,7 +26,7 @@ public record DrillSpec(
         String schedule,
         @Min(1) @JsonPropertyDescription("Or: drill after every N completed backups of this schedule.")
         Integer everyBackups,
-        @Required @JsonPropertyDescription("The server drills restore into; never the backed-up database's server.")
+        @Required @JsonPropertyDescription("The server drills restore into, best a scratch server; a drill never restores into the backed-up database itself.")
         DrillTarget target,
         @Pattern("^[^\\x00]{1,63}$")
         @JsonPropertyDescription("Prefix of each drill's scratch database, named <prefix>_<UTC time> (it must not exist). "

@@ -8,8 +8,9 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 
 /**
- * The database server drills restore into: a scratch server, never the server of the backed-up database (the
- * operator refuses a target that resolves to it). The user needs CREATEDB there.
+ * The database server drills restore into, under a new scratch name: best a scratch server, so a drill puts no load on
+ * production. The operator refuses a drill whose target resolves to the backed-up database itself (the same server
+ * and database name). The user needs CREATEDB there.
  */
 public record DrillTarget(
         @Required @JsonPropertyDescription("Host name or Service of the scratch server, e.g. scratch-db.ops.svc.")

@@ -41,7 +41,7 @@ public record RestoreSpec(
         JobSettings job,
         @JsonPropertyDescription("Make this Restore a drill: restore the Backup into target.database, a new scratch "
                 + "database on target.host, verify it, run the checks read-only, drop it. Set by a BackupSchedule's "
-                + "drill; never the backed-up database's server.")
+                + "drill; never the backed-up database itself.")
         RestoreDrill drill) {
 
     public RestoreStrategy strategyOrDefault() {

@@ -28,7 +28,7 @@ public record BackupScheduleSpec(
         @Min(0) @JsonPropertyDescription("Failed backups kept for inspection (newest first). Default: 3.")
         Integer failedBackupsHistoryLimit,
         @JsonPropertyDescription("Restore drills: prove on a clock (or every N backups) that the newest backup restores, "
-                + "verified, into a scratch database on another server, and measure the recovery time.")
+                + "verified, into a scratch database, and measure the recovery time.")
         DrillSpec drill) {
 
     public static final int DEFAULT_FAILED_HISTORY = 3;
