@@ -38,9 +38,18 @@ public final class AgentArgs {
         return new AgentArgs(AgentCommands.DELETE);
     }
 
+    public static AgentArgs probe() {
+        return new AgentArgs(AgentCommands.PROBE);
+    }
+
     /** {@code --endpoint --bucket --region}: the object store. */
     public AgentArgs storage(String endpoint, String bucket, String region) {
         return add(AgentFlags.ENDPOINT, endpoint).add(AgentFlags.BUCKET, bucket).add(AgentFlags.REGION, region);
+    }
+
+    /** {@code --prefix}, left out when blank (the whole bucket): where a probe looks and writes. */
+    public AgentArgs prefix(String prefix) {
+        return prefix == null || prefix.isBlank() ? this : add(AgentFlags.PREFIX, prefix);
     }
 
     /** {@code --key}: the backup's folder. */

@@ -50,4 +50,13 @@ class AgentArgsTest {
         assertThatThrownBy(() -> AgentArgs.backup().compression("lz4", null)).hasMessageContaining("unknown compression");
         assertThatThrownBy(() -> AgentArgs.delete().storage(null, "b", "r")).hasMessage("--endpoint needs a value");
     }
+
+    @Test
+    void aProbeLooksUnderItsPrefixOrTheWholeBucket() {
+        assertThat(AgentArgs.probe().storage("https://s3.example", "b", "eu-central-1").prefix("prod").build())
+                .containsExactly("probe", "--endpoint", "https://s3.example", "--bucket", "b", "--region",
+                        "eu-central-1", "--prefix", "prod");
+        assertThat(AgentArgs.probe().prefix(" ").build()).containsExactly("probe");
+        assertThat(AgentArgs.probe().prefix(null).build()).containsExactly("probe");
+    }
 }
