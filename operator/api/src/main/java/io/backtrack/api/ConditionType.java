@@ -5,5 +5,7 @@ public enum ConditionType {
     /** Every resource: True only when it is what it should be (a completed Backup or Restore, a running schedule). */
     Ready,
     /** BackupSchedule: how the newest finished run ended. */
-    LastBackupSucceeded
+    LastBackupSucceeded,
+    /** BackupStorage: whether its last probe could list, write, read back and delete under its prefix. */
+    Available
 }
