@@ -78,8 +78,8 @@ public class BackupStorageReconciler implements Reconciler<BackupStorage> {
         BackupStorageStatusDraft draft = new BackupStorageStatusDraft(storage);
         Condition before = draft.available();
         List<Job> probes = context.getSecondaryResourcesAsStream(Job.class)
-                .sorted(Comparator.comparing((Job j) -> Objects.requireNonNullElse(j.getMetadata().getCreationTimestamp(), ""))
-                        .thenComparing(j -> j.getMetadata().getName()))
+                .sorted(Comparator.comparingLong((Job j) -> ProbeJobs.number(j, ProbeJobs.GENERATION_LABEL))
+                        .thenComparingLong(j -> ProbeJobs.number(j, ProbeJobs.STARTED_LABEL)))
                 .toList();
         boolean changed = recordFinished(probes, draft, now);
         boolean running = probes.stream().anyMatch(j -> !JobOutcome.isFinished(j));
@@ -131,7 +131,7 @@ public class BackupStorageReconciler implements Reconciler<BackupStorage> {
         }
         Job newest = finished.get(finished.size() - 1);
         String name = newest.getMetadata().getName();
-        long generation = generationOf(newest);
+        long generation = ProbeJobs.number(newest, ProbeJobs.GENERATION_LABEL);
         JobOutcome outcome = JobOutcome.of(newest, client);
         if (outcome.state() == JobOutcome.State.SUCCEEDED && outcome.result().ok()) {
             draft.probed(outcome.result().as(ProbeResult.class), generation, now);
@@ -145,16 +145,6 @@ public class BackupStorageReconciler implements Reconciler<BackupStorage> {
         // Its result is in the status now; the next probe is a new Job.
         finished.forEach(j -> client.resource(j).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete());
         return true;
-    }
-
-    private static long generationOf(Job job) {
-        String recorded = job.getMetadata().getAnnotations() == null ? null
-                : job.getMetadata().getAnnotations().get(ProbeJobs.GENERATION_ANNOTATION);
-        try {
-            return Long.parseLong(recorded);
-        } catch (NumberFormatException e) {
-            return 0; // not ours to trust: probe this generation again
-        }
     }
 
     /** Empty when a probe is due now: a spec not probed yet, or probeInterval since the last one. */

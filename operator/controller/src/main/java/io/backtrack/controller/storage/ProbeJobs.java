@@ -21,12 +21,15 @@ import java.util.Map;
 
 /**
  * A BackupStorage's probe Job: {@code backtrack-agent probe} under its prefix. A new Job (and name) per probe; the
- * generation it checks is in an annotation, so a result that arrives after the spec changed is known as an old one.
+ * generation it checks and when it started are labels (the operator's Job cache keeps labels, not annotations or
+ * creation times), so a result that arrives after the spec changed is known as an old one.
  */
 final class ProbeJobs {
     static final String ROLE_PROBE = "probe";
     /** On a probe Job: the BackupStorage's metadata.generation it checks. */
-    static final String GENERATION_ANNOTATION = BacktrackApi.GROUP + "/generation";
+    static final String GENERATION_LABEL = BacktrackApi.GROUP + "/generation";
+    /** On a probe Job: when it was created, in epoch seconds. */
+    static final String STARTED_LABEL = BacktrackApi.GROUP + "/probe-started";
     /** A probe is a handful of small requests: a store that takes longer than this is not usable for backups. */
     static final long ACTIVE_DEADLINE_SECONDS = 300;
 
@@ -36,6 +39,16 @@ final class ProbeJobs {
     ProbeJobs(BacktrackConfig.Agent config) {
         this.config = config;
         this.builder = new AgentJobBuilder(config);
+    }
+
+    /** A label of a probe Job read as a number; 0 when it is missing or not one (never the newest, never current). */
+    static long number(Job job, String label) {
+        String value = job.getMetadata().getLabels() == null ? null : job.getMetadata().getLabels().get(label);
+        try {
+            return value == null ? 0 : Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /**
@@ -53,10 +66,9 @@ final class ProbeJobs {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(BacktrackApi.STORAGE_LABEL, LabelValues.of(storage.getMetadata().getName()));
         labels.put(BacktrackApi.ROLE_LABEL, ROLE_PROBE);
-        Job job = builder.build(new AgentJob(storage, name(storage, at), labels, args, StorageAccess.env(s3),
+        labels.put(GENERATION_LABEL, String.valueOf(storage.getMetadata().getGeneration()));
+        labels.put(STARTED_LABEL, String.valueOf(at.getEpochSecond()));
+        return builder.build(new AgentJob(storage, name(storage, at), labels, args, StorageAccess.env(s3),
                 EffectiveJobSettings.of(new JobSettings(ACTIVE_DEADLINE_SECONDS, 0, null, null, null), config)));
-        job.getMetadata().setAnnotations(Map.of(GENERATION_ANNOTATION,
-                String.valueOf(storage.getMetadata().getGeneration())));
-        return job;
     }
 }

@@ -71,7 +71,10 @@ class BackupStorageReconcilerTest {
 
         assertThat(jobs()).singleElement().satisfies(j -> {
             assertThat(j.getMetadata().getLabels()).containsEntry(BacktrackApi.STORAGE_LABEL, "prod-backups")
-                    .containsEntry(BacktrackApi.ROLE_LABEL, "probe");
+                    .containsEntry(BacktrackApi.ROLE_LABEL, "probe")
+                    // Labels, not annotations: the operator's Job cache keeps only labels (JobCache).
+                    .containsEntry(ProbeJobs.GENERATION_LABEL, "1")
+                    .containsEntry(ProbeJobs.STARTED_LABEL, String.valueOf(NOW.getEpochSecond()));
             assertThat(j.getMetadata().getOwnerReferences()).singleElement()
                     .satisfies(o -> assertThat(o.getKind()).isEqualTo("BackupStorage"));
             assertThat(j.getSpec().getActiveDeadlineSeconds()).isEqualTo(ProbeJobs.ACTIVE_DEADLINE_SECONDS);
