@@ -2,6 +2,7 @@ package io.backtrack.e2e.kubectl;
 
 import io.backtrack.api.backup.BackupSpec;
 import io.backtrack.api.restore.RestoreSource;
+import io.backtrack.api.storage.ServerSideEncryptionSpec;
 import io.backtrack.e2e.cluster.ControlPlane.KubectlResult;
 import io.backtrack.e2e.harness.BacktrackEnvironment;
 import org.junit.jupiter.api.BeforeAll;
@@ -145,6 +146,10 @@ class CrdValidationTest {
                         "spec.s3.endpoint in body should match '^https?://.+'"),
                 Arguments.of("no bucket", "s3: {endpoint: 'http://s3:9000', credentialsSecret: {name: s3}}",
                         "spec.s3.bucket: Required value"),
+                Arguments.of("a KMS key for SSE-S3", "s3: {endpoint: 'http://s3:9000', bucket: b, credentialsSecret: "
+                        + "{name: s3}, sse: {type: S3, kmsKeyId: k}}", ServerSideEncryptionSpec.KEY_ONLY_FOR_KMS),
+                Arguments.of("an unknown SSE type", "s3: {endpoint: 'http://s3:9000', bucket: b, credentialsSecret: "
+                        + "{name: s3}, sse: {type: aws:kms}}", "spec.s3.sse.type: Unsupported value: \"aws:kms\""),
                 Arguments.of("a probeInterval in days", "s3: {endpoint: 'http://s3:9000', bucket: b, credentialsSecret: "
                         + "{name: s3}}\n  probeInterval: 1d", "spec.probeInterval in body should match"));
     }
@@ -158,7 +163,8 @@ class CrdValidationTest {
     @Test
     void aBackupStorageAndABackupThatNamesItAreAccepted() {
         apply(doc("BackupStorage", "named-storage", "s3: {endpoint: 'http://s3:9000', bucket: b, prefix: prod, "
-                + "credentialsSecret: {name: s3}}\n  probeInterval: 30m")).ok();
+                + "credentialsSecret: {name: s3}, sse: {type: KMS, kmsKeyId: 'arn:aws:kms:eu-central-1:1:key/k'}}"
+                + "\n  probeInterval: 30m")).ok();
         apply(doc("Backup", "by-storage-ref", DATABASE + "\n  storageRef: {name: named-storage}")).ok();
         apply(doc("Restore", "by-source-storage-ref", "source: {key: prod/shop/x, storageRef: {name: named-storage}}")).ok();
     }

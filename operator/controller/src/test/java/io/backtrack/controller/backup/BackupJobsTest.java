@@ -151,4 +151,25 @@ class BackupJobsTest {
         assertThat(c.getEnv()).extracting(EnvVar::getName).doesNotContain("PGPASSWORD");
         assertThat(job.getMetadata().getLabels()).containsEntry(BacktrackApi.ROLE_LABEL, "cleanup");
     }
+
+    @Test
+    void serverSideEncryptionIsPassedToTheAgentAsTheStorageSaysIt() {
+        var spec = TestBackups.spec(null, null, null);
+        var s3 = spec.storage().s3();
+        var kms = new io.backtrack.api.storage.S3Storage(s3.endpoint(), s3.bucket(), s3.region(), s3.prefix(),
+                s3.forcePathStyle(), s3.credentialsSecret(), new io.backtrack.api.storage.ServerSideEncryptionSpec(
+                io.backtrack.api.storage.ServerSideEncryptionType.KMS, "arn:aws:kms:eu-central-1:1:key/k"));
+        var sseS3 = new io.backtrack.api.storage.S3Storage(s3.endpoint(), s3.bucket(), s3.region(), s3.prefix(),
+                s3.forcePathStyle(), s3.credentialsSecret(), new io.backtrack.api.storage.ServerSideEncryptionSpec(
+                io.backtrack.api.storage.ServerSideEncryptionType.S3, null));
+        Backup backup = TestBackups.backup();
+
+        assertThat(jobs.backup(backup, kms).getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+                .containsSubsequence("--region", "us-east-1", "--sse", "KMS", "--sse-kms-key-id",
+                        "arn:aws:kms:eu-central-1:1:key/k");
+        assertThat(jobs.cleanup(backup, sseS3).getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+                .containsSubsequence("--sse", "S3").doesNotContain("--sse-kms-key-id");
+        assertThat(backupJob(backup).getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+                .doesNotContain("--sse");
+    }
 }

@@ -144,7 +144,8 @@ class AgentCommandLineTest {
         b.setSpec(new BackupSpec("before v42",
                 new DatabaseSpec(null, "orders-db.shop.svc", null, "orders", new DatabaseCredentials("orders-db", null, null)),
                 new StorageSpec(new S3Storage("http://minio.storage.svc:9000", "db-backups", null, "prod", true,
-                        new S3Credentials("s3-creds", null, null))), null,
+                        new S3Credentials("s3-creds", null, null), new io.backtrack.api.storage.ServerSideEncryptionSpec(
+                        io.backtrack.api.storage.ServerSideEncryptionType.KMS, "arn:aws:kms:eu-central-1:1:key/k"))), null,
                 compression, scope, DeletionPolicy.Delete, "720h", null));
         return b;
     }
