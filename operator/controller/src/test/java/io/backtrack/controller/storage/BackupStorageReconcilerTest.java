@@ -41,7 +41,8 @@ class BackupStorageReconcilerTest {
     }
 
     private UpdateControl<BackupStorage> reconcile(BackupStorage storage) {
-        UpdateControl<BackupStorage> control = reconciler.reconcile(storage, new TestContext<>(client, storage));
+        UpdateControl<BackupStorage> control = reconciler.reconcile(storage,
+                new TestContext<>(client, storage).withReducedJobs());
         control.getResource().ifPresent(cluster::writeStatus);
         return control;
     }
