@@ -29,7 +29,7 @@ public final class HugeUploadMain {
         long estimate = Long.parseLong(args[2]);
         MessageDigest sha = Boolean.parseBoolean(args[3]) ? MessageDigest.getInstance("SHA-256") : null;
         S3Location location = new S3Location(endpoint, "huge", "us-east-1", "stub-access", "stub-secret",
-                StorageTimeouts.defaults());
+                StorageTimeouts.defaults(), null, null);
         byte[] chunk = new byte[1024 * 1024];
         new SplittableRandom(16).nextBytes(chunk);
         long start = System.nanoTime();

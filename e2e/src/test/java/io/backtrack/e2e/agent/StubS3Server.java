@@ -44,6 +44,7 @@ final class StubS3Server implements AutoCloseable {
     private final Map<String, ConcurrentSkipListMap<Integer, Long>> uploads = new ConcurrentHashMap<>();
     private final Map<String, Completed> objects = new ConcurrentHashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
+    private final Map<String, String> encryption = new ConcurrentHashMap<>();
 
     private StubS3Server(HttpServer server, Path keepDir) {
         this.server = server;
@@ -77,6 +78,14 @@ final class StubS3Server implements AutoCloseable {
         return objects.get(path);
     }
 
+    /**
+     * The server-side encryption headers ({@code x-amz-server-side-encryption} and its KMS key id, joined by a space)
+     * the request that started the object {@code path} carried: the multipart upload's start or the single PUT.
+     */
+    String encryptionOf(String path) {
+        return encryption.get(path);
+    }
+
     /** Multipart uploads started and neither completed nor aborted. */
     int incompleteUploads() {
         return uploads.size();
@@ -88,6 +97,13 @@ final class StubS3Server implements AutoCloseable {
             String query = ex.getRequestURI().getRawQuery() == null ? "" : ex.getRequestURI().getRawQuery();
             Map<String, String> params = params(query);
             String method = ex.getRequestMethod();
+            boolean starts = (method.equals("POST") && query.startsWith("uploads"))
+                    || (method.equals("PUT") && !params.containsKey("partNumber"));
+            String sse = ex.getRequestHeaders().getFirst("x-amz-server-side-encryption");
+            if (starts && sse != null) {
+                String key = ex.getRequestHeaders().getFirst("x-amz-server-side-encryption-aws-kms-key-id");
+                encryption.put(path, key == null ? sse : sse + " " + key);
+            }
             if (method.equals("POST") && query.startsWith("uploads")) {
                 String id = "upload-" + ids.incrementAndGet();
                 uploads.put(id, new ConcurrentSkipListMap<>());

@@ -29,7 +29,7 @@ class ApiReferenceTest {
         try (Stream<Path> files = Files.list(RepoPaths.crds())) {
             crds = files.filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml")).sorted().toList();
         }
-        assertThat(crds).hasSize(3);
+        assertThat(crds).hasSize(4);
         for (Path crd : crds) {
             CustomResourceDefinition definition;
             try (InputStream in = Files.newInputStream(crd)) {

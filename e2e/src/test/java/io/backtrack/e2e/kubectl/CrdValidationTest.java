@@ -1,5 +1,8 @@
 package io.backtrack.e2e.kubectl;
 
+import io.backtrack.api.backup.BackupSpec;
+import io.backtrack.api.restore.RestoreSource;
+import io.backtrack.api.storage.ServerSideEncryptionSpec;
 import io.backtrack.e2e.cluster.ControlPlane.KubectlResult;
 import io.backtrack.e2e.harness.BacktrackEnvironment;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,7 +55,10 @@ class CrdValidationTest {
                         "spec.database.port: Invalid value: 0: spec.database.port in body should be greater than or equal to 1"),
                 Arguments.of("port 70000", "database: {host: h, port: 70000, database: app, credentialsSecret: {name: db}}\n  " + STORAGE,
                         "spec.database.port: Invalid value: 70000: spec.database.port in body should be less than or equal to 65535"),
-                Arguments.of("no storage", DATABASE, "spec.storage: Required value"),
+                Arguments.of("no storage", DATABASE, BackupSpec.ONE_STORAGE),
+                Arguments.of("both storage and storageRef", DATABASE + "\n  " + STORAGE + "\n  storageRef: {name: prod}",
+                        BackupSpec.ONE_STORAGE),
+                Arguments.of("a storageRef without a name", DATABASE + "\n  storageRef: {}", "spec.storageRef.name: Required value"),
                 Arguments.of("storage without s3", DATABASE + "\n  storage: {}", "spec.storage.s3: Required value"),
                 Arguments.of("an endpoint without a scheme", DATABASE
                                 + "\n  storage: {s3: {endpoint: 'minio:9000', bucket: b, credentialsSecret: {name: s3}}}",
@@ -83,7 +89,9 @@ class CrdValidationTest {
                 Arguments.of("neither backupName nor source", "strategy: swap", exactlyOne),
                 Arguments.of("both backupName and source", "backupName: x\n  source: {key: a/b, " + STORAGE + "}", exactlyOne),
                 Arguments.of("a source without a key", "source: {" + STORAGE + "}", "spec.source.key: Required value"),
-                Arguments.of("a source without storage", "source: {key: a/b}", "spec.source.storage: Required value"),
+                Arguments.of("a source without storage", "source: {key: a/b}", RestoreSource.ONE_STORAGE),
+                Arguments.of("a source with storage and storageRef", "source: {key: a/b, storageRef: {name: prod}, "
+                        + STORAGE + "}", RestoreSource.ONE_STORAGE),
                 Arguments.of("an unknown strategy", "backupName: x\n  strategy: rename",
                         "spec.strategy: Unsupported value: \"rename\": supported values: \"inPlace\", \"newDatabase\", \"swap\""),
                 Arguments.of("target port 0", "backupName: x\n  target: {port: 0}",
@@ -110,6 +118,8 @@ class CrdValidationTest {
                 Arguments.of("a template with zstd level 99", "schedule: '@daily'\n  backupTemplate: {spec: {" + DATABASE
                                 + ", " + STORAGE + ", compression: {algorithm: zstd, level: 99}}}",
                         "compression level must be 1-22 for zstd, 1-9 for gzip, and absent for none"),
+                Arguments.of("a template without storage", "schedule: '@daily'\n  backupTemplate: {spec: {" + DATABASE
+                        + "}}", BackupSpec.ONE_STORAGE),
                 Arguments.of("a negative keepLast", "schedule: '@daily'\n  " + template + "\n  retention: {keepLast: -1}",
                         "spec.retention.keepLast: Invalid value: -1: spec.retention.keepLast in body should be greater than or equal to 0"),
                 Arguments.of("a negative keepDaily", "schedule: '@daily'\n  " + template + "\n  retention: {keepDaily: -3}",
@@ -129,6 +139,36 @@ class CrdValidationTest {
     @MethodSource("badSchedules")
     void aBadScheduleIsRefusedAtApply(String what, String spec, String message) {
         assertRefused("BackupSchedule", "bad-schedule", spec, message);
+    }
+
+    static Stream<Arguments> badStorages() {
+        return Stream.of(
+                Arguments.of("no s3", "probeInterval: 1h", "spec.s3: Required value"),
+                Arguments.of("an endpoint without a scheme", "s3: {endpoint: 'minio:9000', bucket: b, credentialsSecret: {name: s3}}",
+                        "spec.s3.endpoint in body should match '^https?://.+'"),
+                Arguments.of("no bucket", "s3: {endpoint: 'http://s3:9000', credentialsSecret: {name: s3}}",
+                        "spec.s3.bucket: Required value"),
+                Arguments.of("a KMS key for SSE-S3", "s3: {endpoint: 'http://s3:9000', bucket: b, credentialsSecret: "
+                        + "{name: s3}, sse: {type: S3, kmsKeyId: k}}", ServerSideEncryptionSpec.KEY_ONLY_FOR_KMS),
+                Arguments.of("an unknown SSE type", "s3: {endpoint: 'http://s3:9000', bucket: b, credentialsSecret: "
+                        + "{name: s3}, sse: {type: aws:kms}}", "spec.s3.sse.type: Unsupported value: \"aws:kms\""),
+                Arguments.of("a probeInterval in days", "s3: {endpoint: 'http://s3:9000', bucket: b, credentialsSecret: "
+                        + "{name: s3}}\n  probeInterval: 1d", "spec.probeInterval in body should match"));
+    }
+
+    @ParameterizedTest(name = "a BackupStorage with {0}")
+    @MethodSource("badStorages")
+    void aBadBackupStorageIsRefusedAtApply(String what, String spec, String message) {
+        assertRefused("BackupStorage", "bad-storage", spec, message);
+    }
+
+    @Test
+    void aBackupStorageAndABackupThatNamesItAreAccepted() {
+        apply(doc("BackupStorage", "named-storage", "s3: {endpoint: 'http://s3:9000', bucket: b, prefix: prod, "
+                + "credentialsSecret: {name: s3}, sse: {type: KMS, kmsKeyId: 'arn:aws:kms:eu-central-1:1:key/k'}}"
+                + "\n  probeInterval: 30m")).ok();
+        apply(doc("Backup", "by-storage-ref", DATABASE + "\n  storageRef: {name: named-storage}")).ok();
+        apply(doc("Restore", "by-source-storage-ref", "source: {key: prod/shop/x, storageRef: {name: named-storage}}")).ok();
     }
 
     @Test

@@ -12,6 +12,8 @@ public final class BacktrackApi {
     public static final String BACKUP_LABEL = GROUP + "/backup";
     public static final String RESTORE_LABEL = GROUP + "/restore";
     public static final String ROLE_LABEL = GROUP + "/role";
+    /** On a BackupStorage's probe Jobs: the BackupStorage's name. */
+    public static final String STORAGE_LABEL = GROUP + "/storage";
     /**
      * On Backups a BackupSchedule created: the schedule's name, the only link between them (no owner reference). The
      * label holds it shortened past 63 characters, an annotation of the same key in full (passed to the agent as

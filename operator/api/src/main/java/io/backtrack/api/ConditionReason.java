@@ -12,6 +12,8 @@ public enum ConditionReason {
     InvalidSpec,
     /** A referenced Secret or one of its keys is missing; the work starts once it exists. */
     SecretNotFound,
+    /** storageRef (or source.storageRef) names no BackupStorage in the namespace; the work starts once it exists. */
+    StorageNotFound,
 
     // ---- Backup and Restore
     /** Waiting (phase Pending) for an agent Job slot or for its database, in creation order, Restores first. */
@@ -70,5 +72,11 @@ public enum ConditionReason {
     /** spec.timeZone is not an IANA time zone. */
     UnknownTimeZone,
     /** LastBackupSucceeded: the newest finished run failed, and its Backup named no reason. */
-    Failed
+    Failed,
+
+    // ---- BackupStorage (Available and Ready; a failed probe carries the agent's reason: BucketNotFound, ...)
+    /** The first probe of this generation of the spec runs. */
+    Probing,
+    /** The last probe listed, wrote, read back and deleted under the prefix. */
+    ProbeSucceeded
 }

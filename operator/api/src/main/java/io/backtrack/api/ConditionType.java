@@ -10,5 +10,7 @@ public enum ConditionType {
      * BackupSchedule with a drill: True when the newest drill failed or a drill cannot run (the reason says why), False
      * once a drill succeeded; absent before the first drill.
      */
-    DrillFailed
+    DrillFailed,
+    /** BackupStorage: whether its last probe could list, write, read back and delete under its prefix. */
+    Available
 }

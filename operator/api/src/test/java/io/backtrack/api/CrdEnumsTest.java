@@ -4,7 +4,9 @@ import io.backtrack.api.backup.CompressionAlgorithm;
 import io.backtrack.api.restore.RestoreStrategy;
 import io.backtrack.api.restore.RolesPolicy;
 import io.backtrack.api.restore.VerifyMode;
+import io.backtrack.api.storage.ServerSideEncryptionType;
 import io.backtrack.contract.wire.ArchiveCompression;
+import io.backtrack.contract.wire.ServerSideEncryption;
 import io.backtrack.contract.wire.WireValue;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The CRDs' enums are the resource's spelling of values the operator passes to the agent as they are: each holds
- * exactly the values of its contract counterpart (the agent's --compression, --strategy, --verify and --roles), so neither
+ * exactly the values of its contract counterpart (the agent's --compression, --strategy, --verify, --roles and --sse), so neither
  * side can gain a value the other refuses.
  */
 class CrdEnumsTest {
@@ -25,6 +27,7 @@ class CrdEnumsTest {
         assertSameValues(RestoreStrategy.values(), io.backtrack.contract.wire.RestoreStrategy.values());
         assertSameValues(VerifyMode.values(), io.backtrack.contract.wire.VerifyMode.values());
         assertSameValues(RolesPolicy.values(), io.backtrack.contract.wire.RolesPolicy.values());
+        assertSameValues(ServerSideEncryptionType.values(), ServerSideEncryption.values());
     }
 
     private static void assertSameValues(Enum<?>[] crd, WireValue[] wire) {

@@ -1,7 +1,10 @@
 package io.backtrack.controller;
 
+import io.backtrack.controller.job.JobCache;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.javaoperatorsdk.operator.api.config.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -32,6 +35,7 @@ public final class TestContext<P extends HasMetadata> implements Context<P> {
     private final KubernetesClient client;
     private final P primary;
     private final Map<String, EventSource<?, P>> sources = new HashMap<>();
+    private boolean reducedJobs;
 
     public TestContext(KubernetesClient client, P primary) {
         this.client = client;
@@ -44,11 +48,28 @@ public final class TestContext<P extends HasMetadata> implements Context<P> {
         return this;
     }
 
+    /**
+     * Secondary Jobs as the operator's informers keep them ({@link JobCache#reduced}: status, owner, labels, deadline;
+     * no annotations, no creation time), so a reconciler that reads more of a Job than its cache keeps fails here.
+     */
+    public TestContext<P> withReducedJobs() {
+        this.reducedJobs = true;
+        return this;
+    }
+
     @Override
     @SuppressWarnings("unchecked")
     public <R> Set<R> getSecondaryResources(Class<R> type) {
         List<? extends HasMetadata> items = client.resources((Class<? extends HasMetadata>) type)
                 .inNamespace(primary.getMetadata().getNamespace()).list().getItems();
+        if (reducedJobs && type == Job.class) {
+            ItemStore<Job> cache = JobCache.reduced();
+            items = items.stream().map(j -> {
+                String key = cache.getKey((Job) j);
+                cache.put(key, (Job) j);
+                return cache.get(key);
+            }).toList();
+        }
         return new LinkedHashSet<>((List<R>) items);
     }
 

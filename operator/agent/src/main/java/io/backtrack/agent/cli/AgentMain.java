@@ -13,7 +13,7 @@ import picocli.CommandLine;
 @Command(name = "backtrack-agent", mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
         description = "Back up PostgreSQL databases to S3-compatible storage and restore them with proof.",
         subcommands = {BackupCommand.class, RestoreCommand.class, VerifyCommand.class, DrillCommand.class,
-                ListCommand.class, DeleteCommand.class, CommandLine.HelpCommand.class})
+                ListCommand.class, DeleteCommand.class, ProbeCommand.class, CommandLine.HelpCommand.class})
 public final class AgentMain implements Runnable {
     @Option(names = AgentFlags.PG_BIN_ROOT, paramLabel = "DIR",
             description = "Root of <major>/bin/pg_dump trees (env BACKTRACK_PG_BIN_ROOT, default /usr/lib/postgresql)")

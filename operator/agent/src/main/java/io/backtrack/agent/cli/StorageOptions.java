@@ -6,6 +6,7 @@ import io.backtrack.agent.storage.StorageTimeouts;
 import io.backtrack.contract.args.AgentEnv;
 import io.backtrack.contract.args.AgentFlags;
 import io.backtrack.contract.result.Reason;
+import io.backtrack.contract.wire.ServerSideEncryption;
 import picocli.CommandLine.Option;
 
 /** S3 flags shared by every command; credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY only. */
@@ -28,6 +29,14 @@ public final class StorageOptions {
                     + StorageTimeouts.DEFAULT + ", env " + StorageTimeouts.ENV + ")")
     String storageTimeout;
 
+    @Option(names = AgentFlags.SSE, paramLabel = "TYPE",
+            description = "Ask the store to encrypt every object written: S3 (keys it manages) or KMS")
+    String sse;
+
+    @Option(names = AgentFlags.SSE_KMS_KEY_ID, paramLabel = "KEY",
+            description = "The KMS key of --sse KMS (default: the bucket's default KMS key)")
+    String sseKmsKeyId;
+
     S3Location toLocation() {
         String accessKey = System.getenv(AgentEnv.AWS_ACCESS_KEY_ID);
         String secretKey = System.getenv(AgentEnv.AWS_SECRET_ACCESS_KEY);
@@ -45,7 +54,19 @@ public final class StorageOptions {
         } catch (IllegalArgumentException e) {
             throw new AgentFailure(Reason.InvalidArguments, e.getMessage(), e);
         }
-        return new S3Location(endpoint, bucket, region, accessKey, secretKey, timeouts);
+        ServerSideEncryption encryption = null;
+        if (sse != null) {
+            try {
+                encryption = ServerSideEncryption.parse(sse);
+            } catch (IllegalArgumentException e) {
+                throw new AgentFailure(Reason.InvalidArguments, e.getMessage(), e);
+            }
+        }
+        if (!blank(sseKmsKeyId) && encryption != ServerSideEncryption.KMS) {
+            throw new AgentFailure(Reason.InvalidArguments, AgentFlags.SSE_KMS_KEY_ID + " needs " + AgentFlags.SSE
+                    + " KMS");
+        }
+        return new S3Location(endpoint, bucket, region, accessKey, secretKey, timeouts, encryption, sseKmsKeyId);
     }
 
     static boolean blank(String s) {

@@ -154,7 +154,7 @@ public final class MultipartWriter extends OutputStream {
             if (uploadId == null && buffer instanceof PartBuffer.Heap whole) {
                 // Smaller than one part: a single PUT.
                 request("writing " + key, () -> StorageRetry.await(client.putObject(PutObjectArgs.builder()
-                        .bucket(bucket).object(key).contentType(contentType)
+                        .bucket(bucket).object(key).contentType(contentType).headers(store.location().writeHeaders())
                         .stream(whole.stream(), whole.length(), -1).build())));
                 return;
             }
@@ -286,6 +286,7 @@ public final class MultipartWriter extends OutputStream {
     private com.google.common.collect.Multimap<String, String> headers() {
         com.google.common.collect.Multimap<String, String> h = com.google.common.collect.HashMultimap.create();
         h.put("Content-Type", contentType);
+        store.location().writeHeaders().forEach(h::put);
         return h;
     }
 }

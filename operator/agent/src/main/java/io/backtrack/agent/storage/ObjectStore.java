@@ -171,7 +171,7 @@ public final class ObjectStore implements AutoCloseable {
         String doing = "writing " + key;
         try {
             retry.run(doing, () -> client.putObject(PutObjectArgs.builder().bucket(location.bucket()).object(key)
-                    .headers(Map.of("If-None-Match", "*")).contentType(contentType)
+                    .headers(conditionalWrite()).contentType(contentType)
                     .stream(new ByteArrayInputStream(content), content.length, -1).build()));
             return true;
         } catch (Exception e) {
@@ -180,6 +180,13 @@ public final class ObjectStore implements AutoCloseable {
             }
             throw StorageErrors.classify(e, location, doing);
         }
+    }
+
+    /** {@code If-None-Match: *} and the server-side encryption headers, if any. */
+    private Map<String, String> conditionalWrite() {
+        Map<String, String> headers = new java.util.LinkedHashMap<>(location.writeHeaders());
+        headers.put("If-None-Match", "*");
+        return headers;
     }
 
     /**

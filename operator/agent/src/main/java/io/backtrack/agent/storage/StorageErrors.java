@@ -27,6 +27,7 @@ public final class StorageErrors {
     /** Error codes a retry can cure (the store is busy, restarting, or lost a request). */
     private static final Set<String> TRANSIENT_CODES = Set.of("InternalError", "ServiceUnavailable", "SlowDown",
             "RequestTimeout", "OperationAborted", "ConditionalRequestConflict", "XMinioServerNotInitialized");
+    private static final String NOT_IMPLEMENTED = "NotImplemented";
     private static final Pattern RESPONSE_CODE = Pattern.compile("Response code: (\\d+)");
 
     private StorageErrors() {
@@ -66,6 +67,14 @@ public final class StorageErrors {
         if ("NoSuchBucket".equals(code)) {
             return bucketNotFound(location);
         }
+        if (NOT_IMPLEMENTED.equals(code) || (e.response() != null && e.response().code() == 501)) {
+            // No retry cures this; with server-side encryption asked for, that is the likely cause.
+            return new AgentFailure(Reason.InvalidArguments, "S3 endpoint " + location.endpoint()
+                    + " does not implement what was asked while " + doing + " (" + code + ": "
+                    + e.errorResponse().message() + ")" + (location.sse() == null ? ""
+                    : "; server-side encryption (" + location.sse() + ") was asked for and this store may not support"
+                    + " it: remove storage.s3.sse (--sse) or use a store that supports it"), e);
+        }
         if (AUTH_CODES.contains(code)) {
             return new AgentFailure(Reason.StorageAuthFailed, "S3 endpoint " + location.endpoint()
                     + " refused the credentials for bucket " + location.bucket() + " (" + code
@@ -87,6 +96,9 @@ public final class StorageErrors {
             }
             if (t instanceof ErrorResponseException e) {
                 int status = e.response() == null ? 0 : e.response().code();
+                if (NOT_IMPLEMENTED.equals(e.errorResponse().code()) || status == 501) {
+                    return false;
+                }
                 return TRANSIENT_CODES.contains(e.errorResponse().code()) || transientStatus(status);
             }
             if (t instanceof ServerException e) {

@@ -4,19 +4,24 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.backtrack.contract.durations.Durations;
 import io.backtrack.api.database.DatabaseSpec;
 import io.backtrack.api.job.JobSettings;
+import io.backtrack.api.storage.StorageRef;
 import io.backtrack.api.storage.StorageSpec;
 import io.backtrack.contract.wire.ArchiveCompression;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** One archive of one database. Immutable once created: to back up again, create another Backup. */
+@ValidationRule(value = "has(self.storage) != has(self.storageRef)", message = BackupSpec.ONE_STORAGE)
 public record BackupSpec(
         @JsonPropertyDescription("Free text kept in the manifest, e.g. \"Before the v42 schema migration\".")
         String description,
         @Required @JsonPropertyDescription("The database to back up.")
         DatabaseSpec database,
-        @Required @JsonPropertyDescription("Where the archive is written.")
+        @JsonPropertyDescription("Where the archive is written. Or: storageRef.")
         StorageSpec storage,
+        @JsonPropertyDescription("Or: a BackupStorage in this namespace that says where the archive is written.")
+        StorageRef storageRef,
         @JsonPropertyDescription("Compression of the archive. Default: " + ArchiveCompression.DEFAULT_VALUE + " level "
                 + ArchiveCompression.ZSTD_DEFAULT_LEVEL + ".")
         Compression compression,
@@ -32,6 +37,9 @@ public record BackupSpec(
         @JsonPropertyDescription("What the roles script beside the archive records (it always lists the roles the "
                 + "database's objects are owned by or granted to, without passwords).")
         BackupRoles roles) {
+
+    public static final String ONE_STORAGE =
+            "set exactly one of storage (a bucket, inline) and storageRef (a BackupStorage in this namespace)";
 
     public Compression compressionOrDefault() {
         if (compression == null) {

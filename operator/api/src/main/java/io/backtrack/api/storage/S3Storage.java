@@ -18,7 +18,9 @@ public record S3Storage(
         @JsonPropertyDescription("Address the bucket in the path (http://host/bucket) rather than as a sub-domain. Default: true.")
         Boolean forcePathStyle,
         @Required @JsonPropertyDescription("Secret with the S3 access key.")
-        S3Credentials credentialsSecret) {
+        S3Credentials credentialsSecret,
+        @JsonPropertyDescription("Server-side encryption of every object written (S3 or KMS), passed through as S3 request headers. Default: none requested (the bucket's own default applies).")
+        ServerSideEncryptionSpec sse) {
 
     public String regionOrDefault() {
         return region == null || region.isBlank() ? AgentFlags.DEFAULT_REGION : region;

@@ -7,6 +7,7 @@ import io.backtrack.contract.wire.ArchiveCompression;
 import io.backtrack.contract.wire.RestoreStep;
 import io.backtrack.contract.wire.RestoreStrategy;
 import io.backtrack.contract.wire.RolesPolicy;
+import io.backtrack.contract.wire.ServerSideEncryption;
 import io.backtrack.contract.wire.VerifyMode;
 
 import java.util.ArrayList;
@@ -46,9 +47,30 @@ public final class AgentArgs {
         return new AgentArgs(AgentCommands.DRILL);
     }
 
+    public static AgentArgs probe() {
+        return new AgentArgs(AgentCommands.PROBE);
+    }
+
     /** {@code --endpoint --bucket --region}: the object store. */
     public AgentArgs storage(String endpoint, String bucket, String region) {
         return add(AgentFlags.ENDPOINT, endpoint).add(AgentFlags.BUCKET, bucket).add(AgentFlags.REGION, region);
+    }
+
+    /**
+     * {@code --sse} (spelled as {@link ServerSideEncryption} spells it) and {@code --sse-kms-key-id}; nothing when
+     * {@code type} is null.
+     */
+    public AgentArgs sse(String type, String kmsKeyId) {
+        if (type == null) {
+            return this;
+        }
+        add(AgentFlags.SSE, ServerSideEncryption.parse(type).wireName());
+        return kmsKeyId == null || kmsKeyId.isBlank() ? this : add(AgentFlags.SSE_KMS_KEY_ID, kmsKeyId);
+    }
+
+    /** {@code --prefix}, left out when blank (the whole bucket): where a probe looks and writes. */
+    public AgentArgs prefix(String prefix) {
+        return prefix == null || prefix.isBlank() ? this : add(AgentFlags.PREFIX, prefix);
     }
 
     /** {@code --key}: the backup's folder. */

@@ -12,6 +12,11 @@ public final class AgentCommands {
     public static final String DRILL = "drill";
     /** List the completed backups under a prefix (plain text for people, no result line). */
     public static final String LIST = "list";
+    /**
+     * Check a storage location (list, then write, read and delete a probe object) and count the backups under a
+     * prefix: a BackupStorage's Available condition.
+     */
+    public static final String PROBE = "probe";
     /** Delete a backup folder, manifest first. */
     public static final String DELETE = "delete";
 

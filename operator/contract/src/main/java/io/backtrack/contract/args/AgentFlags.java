@@ -16,6 +16,10 @@ public final class AgentFlags {
     public static final String STORAGE_TIMEOUT = "--storage-timeout";
     public static final String KEY = "--key";
     public static final String PREFIX = "--prefix";
+    /** Server-side encryption of every object written: S3 or KMS (see ServerSideEncryption). */
+    public static final String SSE = "--sse";
+    /** The KMS key of --sse KMS; without it the bucket's default KMS key. */
+    public static final String SSE_KMS_KEY_ID = "--sse-kms-key-id";
 
     // The database server (backup, restore, drill); the password only in the environment, see AgentEnv.
     public static final String HOST = "--host";

@@ -2,6 +2,7 @@ package io.backtrack.contract.args;
 
 import io.backtrack.contract.layout.BackupFolder;
 import io.backtrack.contract.wire.RestoreStep;
+import io.backtrack.contract.wire.ServerSideEncryption;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -62,5 +63,26 @@ class AgentArgsTest {
         assertThatThrownBy(() -> AgentArgs.restore().verify("rows")).hasMessageContaining("unknown verify mode");
         assertThatThrownBy(() -> AgentArgs.backup().compression("lz4", null)).hasMessageContaining("unknown compression");
         assertThatThrownBy(() -> AgentArgs.delete().storage(null, "b", "r")).hasMessage("--endpoint needs a value");
+    }
+
+    @Test
+    void aProbeLooksUnderItsPrefixOrTheWholeBucket() {
+        assertThat(AgentArgs.probe().storage("https://s3.example", "b", "eu-central-1").prefix("prod").build())
+                .containsExactly("probe", "--endpoint", "https://s3.example", "--bucket", "b", "--region",
+                        "eu-central-1", "--prefix", "prod");
+        assertThat(AgentArgs.probe().prefix(" ").build()).containsExactly("probe");
+        assertThat(AgentArgs.probe().prefix(null).build()).containsExactly("probe");
+    }
+
+    @Test
+    void serverSideEncryptionIsSpelledAsTheContractSpellsIt() {
+        assertThat(AgentArgs.backup().sse("KMS", "arn:aws:kms:eu-central-1:1:key/k").build())
+                .containsExactly("backup", "--sse", "KMS", "--sse-kms-key-id", "arn:aws:kms:eu-central-1:1:key/k");
+        assertThat(AgentArgs.backup().sse("S3", " ").build()).containsExactly("backup", "--sse", "S3");
+        assertThat(AgentArgs.backup().sse(null, "k").build()).containsExactly("backup");
+        assertThatThrownBy(() -> AgentArgs.backup().sse("aws:kms", null))
+                .hasMessage("unknown server-side encryption 'aws:kms': use S3 or KMS");
+        assertThat(ServerSideEncryption.KMS.headerValue()).isEqualTo("aws:kms");
+        assertThat(ServerSideEncryption.S3.headerValue()).isEqualTo("AES256");
     }
 }

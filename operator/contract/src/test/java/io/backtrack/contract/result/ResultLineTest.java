@@ -130,7 +130,8 @@ class ResultLineTest {
                         .archive("k", "k/a.pgdump.zst", "b", "9f86", 10).database("orders")
                         .source("orders", "16.4").versions("16.4", "pg_restore (PostgreSQL) 16.4")
                         .inPlaceCheck(120, List.of("public.audit_log"), 1).archiveVerified(40L).inScope(3, 30)
-                        .times("2026-11-22T03:15:00Z", "2026-11-22T03:15:05Z", 5.0).build());
+                        .times("2026-11-22T03:15:00Z", "2026-11-22T03:15:05Z", 5.0).build(),
+                new ProbeResult("db-backups", "prod", 412, 89234567890L, 1240, 1.2));
         for (Object result : results) {
             assertThat(ResultLine.parse(ResultLine.success(result).toJson()).as(result.getClass()))
                     .as(result.getClass().getSimpleName()).isEqualTo(result);

@@ -1,7 +1,9 @@
 package io.backtrack.controller.backup;
 
 import io.backtrack.api.BacktrackApi;
+import io.backtrack.api.backup.ArchiveStatus;
 import io.backtrack.api.backup.Backup;
+import io.backtrack.api.storage.S3Storage;
 import io.backtrack.controller.concurrency.ConcurrencyGate;
 import io.backtrack.controller.events.EventRecorder;
 import io.backtrack.controller.job.CreateOnce;
@@ -9,6 +11,7 @@ import io.backtrack.controller.job.JobFailure;
 import io.backtrack.controller.job.JobOutcome;
 import io.backtrack.controller.metrics.BacktrackMetrics;
 import io.backtrack.controller.naming.LabelValues;
+import io.backtrack.controller.storage.StorageLocations;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
@@ -65,8 +68,9 @@ final class BackupDeletion {
         Optional<JobOutcome> outcome = cleanupJob.map(j -> JobOutcome.of(j, client));
         ArchiveFate fate = ArchiveFate.of(backup, outcome.map(JobOutcome::state),
                 () -> namespaces.isGoing(backup.getMetadata().getNamespace()));
-        String folder = fate == ArchiveFate.NOTHING_TO_DELETE ? null
-                : "s3://" + backup.getSpec().storage().s3().bucket() + "/" + BackupJobs.folder(backup).key();
+        StorageLocations.Resolution storage = fate == ArchiveFate.NOTHING_TO_DELETE ? null
+                : preconditions.storage(backup, "its archive cannot be deleted without it");
+        String folder = storage == null ? null : folder(backup, storage);
         switch (fate) {
             case KEPT_NAMESPACE_DELETED -> {
                 // Its namespace accepts no Event (and takes its Events with it): this one goes to the operator's.
@@ -79,7 +83,11 @@ final class BackupDeletion {
                 metrics.archiveKeptOnNamespaceDeletion(backup);
             }
             case DELETE -> {
-                Optional<String> missing = preconditions.storageSecretMissing(backup);
+                Optional<String> missing = storage.problem() != null ? Optional.of(storage.problem().message())
+                        : movedBucket(backup, storage.s3());
+                if (missing.isEmpty()) {
+                    missing = preconditions.storageSecretMissing(backup, storage.s3());
+                }
                 if (missing.isPresent()) {
                     notDeleted(backup, missing.get() + ": " + folder + " was left in place; delete it with backtrack-agent delete");
                     break;
@@ -90,7 +98,7 @@ final class BackupDeletion {
                 if (!gate.admitCleanup(backup)) {
                     return DeleteControl.noFinalizerRemoval().rescheduleAfter(ConcurrencyGate.RECHECK); // every slot is in use
                 }
-                CreateOnce.create(client, jobs.cleanup(backup));
+                CreateOnce.create(client, jobs.cleanup(backup, storage.s3()));
                 events.normal(backup, "DeletingArchive", "deletionPolicy Delete: removing " + folder);
                 return DeleteControl.noFinalizerRemoval().rescheduleAfter(CLEANUP_RECHECK);
             }
@@ -109,6 +117,33 @@ final class BackupDeletion {
         }
         metrics.backupDeleted(backup);
         return DeleteControl.defaultDelete();
+    }
+
+    /** Where the archive is, for messages: as the status names it, else where the backup was writing it. */
+    private static String folder(Backup backup, StorageLocations.Resolution storage) {
+        ArchiveStatus archive = backup.getStatus() == null ? null : backup.getStatus().archive();
+        if (archive != null && archive.bucket() != null && archive.key() != null) {
+            return "s3://" + archive.bucket() + "/" + archive.key();
+        }
+        if (storage.s3() != null) {
+            return "s3://" + storage.s3().bucket() + "/" + BackupJobs.folder(backup, storage.s3()).key();
+        }
+        return "the folder of Backup " + backup.getMetadata().getNamespace() + "/" + backup.getMetadata().getName();
+    }
+
+    /**
+     * A BackupStorage changed to another bucket since the backup completed: its archive stays where it is, and a
+     * cleanup in the new bucket would delete whatever lies under the same key there.
+     */
+    private static Optional<String> movedBucket(Backup backup, S3Storage storage) {
+        ArchiveStatus archive = backup.getStatus() == null ? null : backup.getStatus().archive();
+        if (archive == null || archive.bucket() == null || archive.bucket().equals(storage.bucket())) {
+            return Optional.empty();
+        }
+        String named = backup.getSpec().storageRef() == null ? "its storage" : "BackupStorage "
+                + backup.getMetadata().getNamespace() + "/" + backup.getSpec().storageRef().name();
+        return Optional.of("the archive is in bucket " + archive.bucket() + " but " + named + " now names bucket "
+                + storage.bucket());
     }
 
     private void notDeleted(Backup backup, String message) {

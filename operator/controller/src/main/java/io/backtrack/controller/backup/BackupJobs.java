@@ -1,6 +1,7 @@
 package io.backtrack.controller.backup;
 
 import io.backtrack.api.BacktrackApi;
+import io.backtrack.api.backup.ArchiveStatus;
 import io.backtrack.api.backup.Backup;
 import io.backtrack.api.backup.BackupScope;
 import io.backtrack.api.backup.BackupSpec;
@@ -52,20 +53,26 @@ public final class BackupJobs {
         return role == null ? ROLE_BACKUP : role;
     }
 
-    /** The Backup's folder in its bucket: {@code <prefix>/<namespace>/<name>}, stable for the Backup's lifetime. */
-    public static BackupFolder folder(Backup backup) {
-        return BackupFolder.of(backup.getSpec().storage().s3().prefix(), backup.getMetadata().getNamespace(),
-                backup.getMetadata().getName());
+    /**
+     * The Backup's folder in its bucket: the one its status names once it completed (a BackupStorage whose prefix
+     * changed since moves nothing), else {@code <prefix>/<namespace>/<name>} under the storage's prefix.
+     */
+    public static BackupFolder folder(Backup backup, S3Storage storage) {
+        ArchiveStatus archive = backup.getStatus() == null ? null : backup.getStatus().archive();
+        if (archive != null && archive.key() != null) {
+            return new BackupFolder(archive.key());
+        }
+        return BackupFolder.of(storage.prefix(), backup.getMetadata().getNamespace(), backup.getMetadata().getName());
     }
 
-    public Job backup(Backup backup) {
+    public Job backup(Backup backup, S3Storage storage) {
         BackupSpec spec = backup.getSpec();
         DatabaseSpec db = spec.database();
         Compression compression = spec.compressionOrDefault();
         BackupScope scope = spec.scopeOrEmpty();
         List<String> args = StorageAccess.args(AgentArgs.backup().database(db.host(), db.portOrDefault(), db.database()),
-                        spec.storage().s3())
-                .folder(folder(backup))
+                        storage)
+                .folder(folder(backup, storage))
                 .compression(compression.algorithmOrDefault().name(), compression.level())
                 .tables(scope.tablesOrEmpty())
                 .excludeTables(scope.excludeTablesOrEmpty())
@@ -78,7 +85,7 @@ public final class BackupJobs {
                 .build();
 
         List<EnvVar> env = new ArrayList<>(DatabaseAccess.env(db.credentialsSecret()));
-        env.addAll(StorageAccess.env(spec.storage().s3()));
+        env.addAll(StorageAccess.env(storage));
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(BacktrackApi.BACKUP_LABEL, LabelValues.of(backup.getMetadata().getName()));
         labels.put(BacktrackApi.ROLE_LABEL, role(backup));
@@ -92,9 +99,8 @@ public final class BackupJobs {
     }
 
     /** Deletes the backup's folder: manifest first, so a half-deleted backup is never listed. */
-    public Job cleanup(Backup backup) {
-        S3Storage s3 = backup.getSpec().storage().s3();
-        List<String> args = StorageAccess.args(AgentArgs.delete(), s3).folder(folder(backup)).build();
+    public Job cleanup(Backup backup, S3Storage s3) {
+        List<String> args = StorageAccess.args(AgentArgs.delete(), s3).folder(folder(backup, s3)).build();
         return builder.build(new AgentJob(backup, cleanupJobName(backup),
                 Map.of(BacktrackApi.BACKUP_LABEL, LabelValues.of(backup.getMetadata().getName()), BacktrackApi.ROLE_LABEL, ROLE_CLEANUP),
                 args, StorageAccess.env(s3), EffectiveJobSettings.of(backup.getSpec().job(), config)));

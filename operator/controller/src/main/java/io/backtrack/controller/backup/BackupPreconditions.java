@@ -4,40 +4,64 @@ import io.backtrack.api.BacktrackApi;
 import io.backtrack.api.ConditionReason;
 import io.backtrack.api.backup.Backup;
 import io.backtrack.api.restore.Restore;
+import io.backtrack.api.storage.S3Storage;
 import io.backtrack.controller.naming.LabelValues;
 import io.backtrack.controller.secrets.SecretCheck;
 import io.backtrack.controller.status.Precondition;
+import io.backtrack.controller.storage.StorageLocations;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-/** What must hold before a backup Job is created: a valid spec, the Secrets it references, no Restore of its database. */
+/**
+ * What must hold before a backup Job is created: a valid spec, its bucket (inline or its BackupStorage), the Secrets
+ * it references, no Restore of its database.
+ */
 final class BackupPreconditions {
     private final SecretCheck secrets;
+    private final StorageLocations storages;
 
     BackupPreconditions(KubernetesClient client) {
         this.secrets = new SecretCheck(client);
+        this.storages = new StorageLocations(client);
+    }
+
+    /** Either the bucket the backup writes to, when nothing stops it, or what does. */
+    record Checked(S3Storage storage, Optional<Precondition> problem) {
+        static Checked refused(Precondition problem) {
+            return new Checked(null, Optional.of(problem));
+        }
     }
 
     /** {@code restores}: the Restores in the watched namespaces, from the Backup controller's informer cache. */
-    Optional<Precondition> check(Backup backup, Stream<Restore> restores) {
+    Checked check(Backup backup, Stream<Restore> restores) {
         List<String> problems = BackupValidator.problems(backup.getSpec());
         if (!problems.isEmpty()) {
-            return Optional.of(new Precondition(ConditionReason.InvalidSpec, String.join("; ", problems), false));
+            return Checked.refused(new Precondition(ConditionReason.InvalidSpec, String.join("; ", problems), false));
+        }
+        StorageLocations.Resolution storage = storage(backup, "the backup starts once it exists");
+        if (storage.problem() != null) {
+            return Checked.refused(storage.problem());
         }
         var db = backup.getSpec().database().credentialsSecret();
         Optional<String> missing = secrets.missing(backup.getMetadata().getNamespace(), db.name(), "database credentials",
                 db.usernameKeyOrDefault(), db.passwordKeyOrDefault());
         if (missing.isEmpty()) {
-            missing = storageSecretMissing(backup);
+            missing = storageSecretMissing(backup, storage.s3());
         }
         if (missing.isPresent()) {
-            return missing.map(m -> new Precondition(ConditionReason.SecretNotFound, m + "; the backup starts once it exists",
-                    true));
+            return Checked.refused(new Precondition(ConditionReason.SecretNotFound,
+                    missing.get() + "; the backup starts once it exists", true));
         }
-        return restoreInProgress(backup, restores);
+        return new Checked(storage.s3(), restoreInProgress(backup, restores));
+    }
+
+    /** The bucket of the Backup: its inline storage, or its BackupStorage's as it is now. */
+    StorageLocations.Resolution storage(Backup backup, String waiting) {
+        return storages.resolve(backup.getMetadata().getNamespace(), backup.getSpec().storage(),
+                backup.getSpec().storageRef(), "storage", waiting);
     }
 
     /** A backup never reads a database while a Restore rewrites it; the Restore's own safety backup excepted. */
@@ -53,8 +77,8 @@ final class BackupPreconditions {
                         + r.getMetadata().getName() + " is restoring " + address + "; this backup starts when it finishes", true));
     }
 
-    Optional<String> storageSecretMissing(Backup backup) {
-        var s3 = backup.getSpec().storage().s3().credentialsSecret();
+    Optional<String> storageSecretMissing(Backup backup, S3Storage storage) {
+        var s3 = storage.credentialsSecret();
         return secrets.missing(backup.getMetadata().getNamespace(), s3.name(), "S3 credentials",
                 s3.accessKeyIdKeyOrDefault(), s3.secretAccessKeyKeyOrDefault());
     }

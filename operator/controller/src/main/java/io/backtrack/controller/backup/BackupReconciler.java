@@ -6,6 +6,7 @@ import io.backtrack.api.backup.Backup;
 import io.backtrack.api.backup.BackupPhase;
 import io.backtrack.api.backup.BackupStatus;
 import io.backtrack.api.restore.Restore;
+import io.backtrack.api.storage.S3Storage;
 import io.backtrack.contract.result.BackupResult;
 import io.backtrack.controller.concurrency.ConcurrencyGate;
 import io.backtrack.controller.concurrency.JobAdmission;
@@ -114,16 +115,16 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
         if (status != null && status.phase() == BackupPhase.Running) {
             return jobVanished(backup, status, now);
         }
-        Optional<Precondition> problem = preconditions.check(backup, restores(context));
-        if (problem.isPresent()) {
-            return refuse(backup, problem.get(), now);
+        BackupPreconditions.Checked checked = preconditions.check(backup, restores(context));
+        if (checked.problem().isPresent()) {
+            return refuse(backup, checked.problem().get(), now);
         }
         IndexedResourceCache<Backup> backups = context.getPrimaryCache();
         JobAdmission.Decision admission = gate.admitBackup(backup, backups::list);
         if (!admission.admitted()) {
             return queued(backup, admission.message(), gate.recheckAfter(admission), now);
         }
-        return start(backup, now);
+        return start(backup, checked.storage(), now);
     }
 
     /** Pending, reason Queued: said once (status and Event), then looked at again every few seconds. */
@@ -136,8 +137,8 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
         return UpdateControl.patchStatus(backup).rescheduleAfter(recheck);
     }
 
-    private UpdateControl<Backup> start(Backup backup, Instant now) {
-        Job job = jobs.backup(backup);
+    private UpdateControl<Backup> start(Backup backup, S3Storage storage, Instant now) {
+        Job job = jobs.backup(backup, storage);
         CreateOnce.create(client, job);
         LOG.infof("backup started namespace=%s backup=%s job=%s", backup.getMetadata().getNamespace(),
                 backup.getMetadata().getName(), job.getMetadata().getName());

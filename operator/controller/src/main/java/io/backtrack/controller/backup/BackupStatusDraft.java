@@ -84,7 +84,10 @@ public final class BackupStatusDraft extends StatusDraft<BackupStatus> {
         completedAt = result.completedAt() != null ? result.completedAt() : now.toString();
         long size = result.sizeBytes() == null ? 0 : result.sizeBytes();
         String sha = result.sha256();
-        archive = new ArchiveStatus(backup.getSpec().storage().s3().bucket(), result.key(), result.archiveKey(),
+        // The bucket the agent wrote to (a BackupStorage may name another one later); an agent's result always has it.
+        String bucket = result.bucket() != null ? result.bucket()
+                : backup.getSpec().storage() == null ? null : backup.getSpec().storage().s3().bucket();
+        archive = new ArchiveStatus(bucket, result.key(), result.archiveKey(),
                 result.manifestKey(), size, ByteSize.human(size), sha,
                 sha == null ? null : sha.substring(0, Math.min(12, sha.length())), result.compression(),
                 result.format());

@@ -3,9 +3,9 @@ package io.backtrack.controller.backup;
 import io.backtrack.api.backup.BackupSpec;
 import io.backtrack.api.backup.Compression;
 import io.backtrack.api.database.DatabaseSpec;
-import io.backtrack.api.storage.S3Storage;
 import io.backtrack.contract.durations.Durations;
 import io.backtrack.contract.wire.ArchiveCompression;
+import io.backtrack.controller.storage.S3Checks;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +25,7 @@ public final class BackupValidator {
             return List.of("spec is missing");
         }
         database(spec.database(), problems);
-        storage(spec.storage() == null ? null : spec.storage().s3(), problems);
+        storage(spec, problems);
         compression(spec.compressionOrDefault(), problems);
         try {
             Durations.parseOptional(spec.ttl(), "ttl");
@@ -62,19 +62,14 @@ public final class BackupValidator {
         }
     }
 
-    private static void storage(S3Storage s3, List<String> problems) {
-        if (s3 == null) {
-            problems.add("spec.storage.s3 is required");
-            return;
-        }
-        if (blank(s3.endpoint()) || !s3.endpoint().matches("^https?://.+")) {
-            problems.add("storage.s3.endpoint must be an http:// or https:// URL, got \"" + s3.endpoint() + "\"");
-        }
-        if (blank(s3.bucket())) {
-            problems.add("storage.s3.bucket is required");
-        }
-        if (s3.credentialsSecret() == null || blank(s3.credentialsSecret().name())) {
-            problems.add("storage.s3.credentialsSecret.name is required");
+    /** Exactly one of inline storage and storageRef; the BackupStorage itself is checked when it is read. */
+    private static void storage(BackupSpec spec, List<String> problems) {
+        if ((spec.storage() == null) == (spec.storageRef() == null)) {
+            problems.add(BackupSpec.ONE_STORAGE);
+        } else if (spec.storage() != null) {
+            problems.addAll(S3Checks.problems(spec.storage().s3(), "storage.s3"));
+        } else if (blank(spec.storageRef().name())) {
+            problems.add("storageRef.name is required");
         }
     }
 

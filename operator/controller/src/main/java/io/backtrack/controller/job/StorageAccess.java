@@ -12,9 +12,11 @@ public final class StorageAccess {
     private StorageAccess() {
     }
 
-    /** {@code --endpoint --bucket --region}. */
+    /** {@code --endpoint --bucket --region}, and {@code --sse} when the storage asks for server-side encryption. */
     public static AgentArgs args(AgentArgs args, S3Storage s3) {
-        return args.storage(s3.endpoint(), s3.bucket(), s3.regionOrDefault());
+        args.storage(s3.endpoint(), s3.bucket(), s3.regionOrDefault());
+        return s3.sse() == null || s3.sse().type() == null ? args
+                : args.sse(s3.sse().type().name(), s3.sse().kmsKeyId());
     }
 
     public static List<EnvVar> env(S3Storage s3) {

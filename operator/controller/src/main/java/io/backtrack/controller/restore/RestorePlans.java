@@ -4,15 +4,17 @@ import io.backtrack.api.ConditionReason;
 import io.backtrack.api.backup.Backup;
 import io.backtrack.api.backup.BackupPhase;
 import io.backtrack.api.restore.Restore;
+import io.backtrack.api.restore.RestoreSource;
 import io.backtrack.api.restore.RestoreSpec;
 import io.backtrack.api.restore.RestoreStrategy;
 import io.backtrack.api.restore.RestoreTarget;
 import io.backtrack.api.restore.VerifyMode;
-import io.backtrack.api.storage.S3Storage;
 import io.backtrack.contract.args.AgentFlags;
 import io.backtrack.controller.drill.DrillChecks;
 import io.backtrack.controller.drill.ServerIdentity;
 import io.backtrack.controller.status.Precondition;
+import io.backtrack.controller.storage.S3Checks;
+import io.backtrack.controller.storage.StorageLocations;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 import java.util.ArrayList;
@@ -22,10 +24,12 @@ import java.util.List;
 final class RestorePlans {
     private final KubernetesClient client;
     private final ServerIdentity servers;
+    private final StorageLocations storages;
 
     RestorePlans(KubernetesClient client, ServerIdentity servers) {
         this.client = client;
         this.servers = servers;
+        this.storages = new StorageLocations(client);
     }
 
     /** Either a plan or the precondition that stops it (never both). */
@@ -55,6 +59,18 @@ final class RestorePlans {
                 return refuse(ConditionReason.BackupNotCompleted, "Backup " + ns + "/" + spec.backupName() + " is "
                         + (phase == null ? "not started" : phase) + ", not Completed; the restore waits for it", true);
             }
+            StorageLocations.Resolution storage = storages.resolve(ns, backup.getSpec().storage(),
+                    backup.getSpec().storageRef(), "storage", "the restore starts once it exists");
+            if (storage.problem() != null) {
+                return new Resolution(null, storage.problem());
+            }
+            String archiveBucket = backup.getStatus().archive().bucket();
+            if (archiveBucket != null && !archiveBucket.equals(storage.s3().bucket())) {
+                return refuse(ConditionReason.InvalidSpec, "Backup " + ns + "/" + spec.backupName() + " is in bucket "
+                        + archiveBucket + " but its BackupStorage now names bucket " + storage.s3().bucket()
+                        + " (changing a BackupStorage moves no archive); restore it with source.storage naming bucket "
+                        + archiveBucket + " and source.key " + backup.getStatus().archive().key(), false);
+            }
             var db = backup.getSpec().database();
             if (spec.drill() != null && target.database().equals(db.database()) && servers.same(ns, target.host(),
                     target.port() != null ? target.port() : AgentFlags.DEFAULT_PORT, db.host(), db.portOrDefault())) {
@@ -62,7 +78,7 @@ final class RestorePlans {
                         + target.database() + " is the backed-up database " + db.address() + " itself; a drill "
                         + "restores into a new scratch database: name another database or another server", false);
             }
-            return new Resolution(new RestorePlan(spec.backupName(), backup.getSpec().storage().s3(),
+            return new Resolution(new RestorePlan(spec.backupName(), storage.s3(),
                     backup.getStatus().archive().key(),
                     or(target.host(), db.host()),
                     target.port() != null ? target.port() : db.portOrDefault(),
@@ -74,7 +90,12 @@ final class RestorePlans {
             return refuse(ConditionReason.InvalidSpec, "a restore from source needs target.host and target.credentialsSecret:"
                     + " there is no Backup resource to take them from", false);
         }
-        return new Resolution(new RestorePlan(null, spec.source().storage().s3(), trimSlashes(spec.source().key()),
+        StorageLocations.Resolution storage = storages.resolve(restore.getMetadata().getNamespace(),
+                spec.source().storage(), spec.source().storageRef(), "source.storage", "the restore starts once it exists");
+        if (storage.problem() != null) {
+            return new Resolution(null, storage.problem());
+        }
+        return new Resolution(new RestorePlan(null, storage.s3(), trimSlashes(spec.source().key()),
                 target.host(), target.port() != null ? target.port() : AgentFlags.DEFAULT_PORT, target.database(),
                 target.credentialsSecret(), spec), null);
     }
@@ -89,9 +110,10 @@ final class RestorePlans {
             problems.add("set exactly one of backupName (a Backup in this namespace) and source (a backup folder in storage)");
         }
         if (spec.source() != null) {
-            S3Storage s3 = spec.source().storage() == null ? null : spec.source().storage().s3();
-            if (s3 == null || s3.endpoint() == null || s3.bucket() == null || s3.credentialsSecret() == null) {
-                problems.add("source.storage.s3 needs endpoint, bucket and credentialsSecret");
+            if ((spec.source().storage() == null) == (spec.source().storageRef() == null)) {
+                problems.add(RestoreSource.ONE_STORAGE);
+            } else if (spec.source().storage() != null) {
+                problems.addAll(S3Checks.problems(spec.source().storage().s3(), "source.storage.s3"));
             }
             if (spec.source().key() == null || trimSlashes(spec.source().key()).isEmpty()) {
                 problems.add("source.key must name the backup's folder in the bucket");

@@ -122,8 +122,19 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
         Instant now = clock.instant();
         RestoreStatusDraft draft = new RestoreStatusDraft(restore);
         RestorePlans.Resolution resolution = plans.resolve(restore);
+        boolean started = status != null && status.startedAt() != null;
         if (resolution.problem() != null) {
+            if (started) {
+                // Waiting would put a running Restore back to Pending: its next step cannot run, so it ends here.
+                return fail(restore, draft, resolution.problem().reason().name(), resolution.problem().message()
+                        + "; the restore stopped after it had started", now);
+            }
             return refuse(restore, draft, resolution.problem(), now);
+        }
+        if (started && status.source() != null && !status.source().equals(resolution.plan().source())) {
+            return fail(restore, draft, ConditionReason.InvalidSpec.name(), "the restore read " + status.source()
+                    + " but its storage now names " + resolution.plan().source() + " (a BackupStorage changed while"
+                    + " it ran); the restore stopped so that no step reads another backup", now);
         }
         RestorePlan plan = withRecordedDatabase(resolution.plan(), status);
         RestorePhase phase = status == null || status.phase() == null ? RestorePhase.Pending : status.phase();

@@ -46,7 +46,7 @@ public final class ScheduledBackups {
         annotations.put(BacktrackApi.SCHEDULED_AT_ANNOTATION, scheduledAt.toString());
 
         BackupSpec t = template.spec();
-        BackupSpec spec = new BackupSpec(t.description(), t.database(), t.storage(), t.compression(), t.scope(),
+        BackupSpec spec = new BackupSpec(t.description(), t.database(), t.storage(), t.storageRef(), t.compression(), t.scope(),
                 t.deletionPolicy() == null ? DeletionPolicy.Delete : t.deletionPolicy(), t.ttl(), t.job(), t.roles());
 
         Backup backup = new Backup();

@@ -15,9 +15,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BackupJobsTest {
     private final BackupJobs jobs = new BackupJobs(io.backtrack.controller.TestAgentConfig.INSTANCE);
 
+    private Job backupJob(Backup backup) {
+        return jobs.backup(backup, backup.getSpec().storage().s3());
+    }
+
+    private Job cleanupJob(Backup backup) {
+        return jobs.cleanup(backup, backup.getSpec().storage().s3());
+    }
+
     @Test
     void backupJobRunsTheAgentWithArgumentsAsAList() {
-        Job job = jobs.backup(TestBackups.backup());
+        Job job = backupJob(TestBackups.backup());
         Container c = job.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(c.getCommand()).isNullOrEmpty();
         assertThat(c.getArgs()).containsSubsequence("backup", "--host", "orders-db.shop.svc", "--port", "5432",
@@ -33,7 +41,7 @@ class BackupJobsTest {
     @Test
     void aBackupWithoutACompressionBlockRunsZstdAtTheOneDefaultLevel() {
         Backup backup = TestBackups.backup("no-compression", TestBackups.spec(null, null, null));
-        Container c = jobs.backup(backup).getSpec().getTemplate().getSpec().getContainers().get(0);
+        Container c = backupJob(backup).getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(c.getArgs()).containsSubsequence("--compression", "zstd", "--level",
                 Integer.toString(ArchiveCompression.ZSTD_DEFAULT_LEVEL));
         assertThat(ArchiveCompression.ZSTD_DEFAULT_LEVEL).isEqualTo(1);
@@ -41,7 +49,7 @@ class BackupJobsTest {
 
     @Test
     void credentialsArriveOnlyAsSecretKeyRefs() {
-        Container c = jobs.backup(TestBackups.backup()).getSpec().getTemplate().getSpec().getContainers().get(0);
+        Container c = backupJob(TestBackups.backup()).getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(c.getEnv()).extracting(EnvVar::getName)
                 .contains("PGUSER", "PGPASSWORD", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "BACKTRACK_TERMINATION_LOG");
         for (EnvVar e : c.getEnv()) {
@@ -59,7 +67,7 @@ class BackupJobsTest {
 
     @Test
     void podIsLockedDown() {
-        Job job = jobs.backup(TestBackups.backup());
+        Job job = backupJob(TestBackups.backup());
         PodSpec pod = job.getSpec().getTemplate().getSpec();
         Container c = pod.getContainers().get(0);
         assertThat(pod.getRestartPolicy()).isEqualTo("Never");
@@ -78,7 +86,7 @@ class BackupJobsTest {
 
     @Test
     void anAgentFailureWithAReasonOrAUsageErrorFailsTheJobAtOnceAndOnlyDisruptionsAndSignalsAreRetried() {
-        for (Job job : java.util.List.of(jobs.backup(TestBackups.backup()), jobs.cleanup(TestBackups.backup()))) {
+        for (Job job : java.util.List.of(backupJob(TestBackups.backup()), cleanupJob(TestBackups.backup()))) {
             assertThat(job.getSpec().getPodReplacementPolicy()).isEqualTo("Failed");
             var rules = job.getSpec().getPodFailurePolicy().getRules();
             assertThat(rules).hasSize(2);
@@ -97,7 +105,7 @@ class BackupJobsTest {
     @Test
     void jobIsOwnedAndLabelled() {
         Backup backup = TestBackups.backup();
-        Job job = jobs.backup(backup);
+        Job job = backupJob(backup);
         assertThat(job.getMetadata().getName()).isEqualTo(BackupJobs.backupJobName(backup));
         assertThat(job.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> {
             assertThat(o.getController()).isTrue();
@@ -115,7 +123,7 @@ class BackupJobsTest {
     void aLongBackupNameIsShortenedInTheJobsLabels() {
         String name = "orders-" + "x".repeat(200);
         Backup backup = TestBackups.backup(name, TestBackups.spec(null, null, null));
-        for (Job job : java.util.List.of(jobs.backup(backup), jobs.cleanup(backup))) {
+        for (Job job : java.util.List.of(backupJob(backup), cleanupJob(backup))) {
             assertThat(job.getMetadata().getName()).hasSizeLessThanOrEqualTo(63);
             assertThat(job.getMetadata().getLabels()).containsEntry(BacktrackApi.BACKUP_LABEL, LabelValues.of(name))
                     .allSatisfy((k, v) -> assertThat(LabelValues.isValid(v)).as("label %s=%s", k, v).isTrue());
@@ -128,19 +136,40 @@ class BackupJobsTest {
         Backup backup = TestBackups.backup();
         backup.getMetadata().setLabels(java.util.Map.of(BacktrackApi.SCHEDULE_LABEL, LabelValues.of(schedule)));
         backup.getMetadata().setAnnotations(java.util.Map.of(BacktrackApi.SCHEDULE_LABEL, schedule));
-        Container c = jobs.backup(backup).getSpec().getTemplate().getSpec().getContainers().get(0);
+        Container c = backupJob(backup).getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(c.getArgs()).containsSubsequence("--schedule", schedule);
     }
 
     @Test
     void cleanupJobDeletesTheFolderWithStorageCredentialsOnly() {
         Backup backup = TestBackups.backup();
-        Job job = jobs.cleanup(backup);
+        Job job = cleanupJob(backup);
         Container c = job.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(job.getMetadata().getName()).isNotEqualTo(BackupJobs.backupJobName(backup));
         assertThat(c.getArgs()).containsSubsequence("delete", "--endpoint", "http://minio.storage.svc:9000",
                 "--bucket", "db-backups", "--region", "us-east-1", "--key", "prod/shop/orders-before-migration");
         assertThat(c.getEnv()).extracting(EnvVar::getName).doesNotContain("PGPASSWORD");
         assertThat(job.getMetadata().getLabels()).containsEntry(BacktrackApi.ROLE_LABEL, "cleanup");
+    }
+
+    @Test
+    void serverSideEncryptionIsPassedToTheAgentAsTheStorageSaysIt() {
+        var spec = TestBackups.spec(null, null, null);
+        var s3 = spec.storage().s3();
+        var kms = new io.backtrack.api.storage.S3Storage(s3.endpoint(), s3.bucket(), s3.region(), s3.prefix(),
+                s3.forcePathStyle(), s3.credentialsSecret(), new io.backtrack.api.storage.ServerSideEncryptionSpec(
+                io.backtrack.api.storage.ServerSideEncryptionType.KMS, "arn:aws:kms:eu-central-1:1:key/k"));
+        var sseS3 = new io.backtrack.api.storage.S3Storage(s3.endpoint(), s3.bucket(), s3.region(), s3.prefix(),
+                s3.forcePathStyle(), s3.credentialsSecret(), new io.backtrack.api.storage.ServerSideEncryptionSpec(
+                io.backtrack.api.storage.ServerSideEncryptionType.S3, null));
+        Backup backup = TestBackups.backup();
+
+        assertThat(jobs.backup(backup, kms).getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+                .containsSubsequence("--region", "us-east-1", "--sse", "KMS", "--sse-kms-key-id",
+                        "arn:aws:kms:eu-central-1:1:key/k");
+        assertThat(jobs.cleanup(backup, sseS3).getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+                .containsSubsequence("--sse", "S3").doesNotContain("--sse-kms-key-id");
+        assertThat(backupJob(backup).getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+                .doesNotContain("--sse");
     }
 }

@@ -2,12 +2,14 @@ package io.backtrack.controller.backup;
 
 import io.backtrack.api.BacktrackApi;
 import io.backtrack.api.ConditionType;
+import io.backtrack.api.backup.ArchiveStatus;
 import io.backtrack.api.backup.Backup;
 import io.backtrack.api.backup.BackupPhase;
 import io.backtrack.api.backup.BackupStatus;
 import io.backtrack.api.backup.Compression;
 import io.backtrack.api.backup.CompressionAlgorithm;
 import io.backtrack.api.backup.DeletionPolicy;
+import io.backtrack.api.storage.StorageRef;
 import io.backtrack.contract.result.BackupResult;
 import io.backtrack.contract.result.Reason;
 import io.backtrack.contract.result.ResultLine;
@@ -15,6 +17,7 @@ import io.backtrack.controller.TestCluster;
 import io.backtrack.controller.TestConfig;
 import io.backtrack.controller.TestContext;
 import io.backtrack.controller.status.Conditions;
+import io.backtrack.controller.storage.TestStorages;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -53,7 +56,7 @@ class BackupReconcilerTest {
     private Backup created(String name, DeletionPolicy policy, Compression compression) {
         var spec = TestBackups.spec(compression, null, "720h");
         return cluster.create(TestBackups.backup(name, new io.backtrack.api.backup.BackupSpec(spec.description(),
-                spec.database(), spec.storage(), spec.compression(), spec.scope(), policy, spec.ttl(), spec.job(), null)));
+                spec.database(), spec.storage(), spec.storageRef(), spec.compression(), spec.scope(), policy, spec.ttl(), spec.job(), null)));
     }
 
     private static Condition ready(Backup backup) {
@@ -208,6 +211,70 @@ class BackupReconcilerTest {
         assertThat(waiting.isRemoveFinalizer()).isFalse();
         assertThat(waiting.getScheduleDelay()).isPresent();
         assertThat(jobs()).isEmpty();
+    }
+
+    private Backup byStorageRef(String name, DeletionPolicy policy) {
+        var spec = TestBackups.spec(null, null, null);
+        return cluster.create(TestBackups.backup(name, new io.backtrack.api.backup.BackupSpec(spec.description(),
+                spec.database(), null, new StorageRef("team-backups"), null, null, policy, null, null, null)));
+    }
+
+    @Test
+    void aBackupNamingAMissingBackupStorageWaitsForItThenWritesWhereItSays() {
+        cluster.withSecrets();
+        Backup backup = byStorageRef("orders", DeletionPolicy.Retain);
+
+        UpdateControl<Backup> waiting = reconcile(backup);
+
+        Backup pending = waiting.getResource().orElseThrow();
+        assertThat(pending.getStatus().phase()).isEqualTo(BackupPhase.Pending);
+        assertThat(ready(pending).getReason()).isEqualTo("StorageNotFound");
+        assertThat(ready(pending).getMessage()).isEqualTo("BackupStorage shop/team-backups (storageRef) does not exist;"
+                + " the backup starts once it exists");
+        assertThat(cluster.events.withReason("StorageNotFound")).hasSize(1);
+        assertThat(waiting.getScheduleDelay()).isPresent();
+        assertThat(jobs()).isEmpty();
+
+        cluster.create(TestStorages.storage("team-backups", "team-bucket", "team", null));
+        reconcile(cluster.writeStatus(pending));
+
+        assertThat(jobs()).singleElement().satisfies(j -> assertThat(j.getSpec().getTemplate().getSpec().getContainers()
+                .get(0).getArgs()).containsSubsequence("--endpoint", "https://s3.eu-central-1.example", "--bucket",
+                "team-bucket", "--region", "eu-central-1", "--key", "team/shop/orders"));
+    }
+
+    @Test
+    void anArchiveLeftInABucketItsBackupStorageNoLongerNamesIsNotDeletedFromTheNewOne() {
+        cluster.withSecrets();
+        cluster.create(TestStorages.storage("team-backups", "new-bucket", "team", null));
+        Backup backup = byStorageRef("orders", DeletionPolicy.Delete);
+        Backup done = completed(backup);
+        BackupStatus s = done.getStatus();
+        done.setStatus(new BackupStatus(s.phase(), s.message(), s.startedAt(), s.completedAt(), s.durationSeconds(),
+                s.jobName(), new ArchiveStatus("old-bucket", "team/shop/orders", "team/shop/orders/archive.pgdump.zst",
+                "team/shop/orders/manifest.json", 10L, "10 B", "9f86", "9f86", "zstd", "custom"), null, null, null, 1L, null));
+        done = cluster.writeStatus(done);
+
+        DeleteControl deleted = reconciler.cleanup(done, new TestContext<>(client, done));
+
+        assertThat(deleted.isRemoveFinalizer()).isTrue();
+        assertThat(jobs()).as("no cleanup Job in new-bucket").isEmpty();
+        assertThat(cluster.events.withReason("ArchiveNotDeleted")).singleElement().asString()
+                .contains("the archive is in bucket old-bucket but BackupStorage shop/team-backups now names bucket new-bucket")
+                .contains("s3://old-bucket/team/shop/orders was left in place");
+    }
+
+    @Test
+    void aBackupWhoseBackupStorageWasDeletedKeepsItsArchiveAndSaysSo() {
+        cluster.withSecrets();
+        Backup done = cluster.writeStatus(completed(byStorageRef("orders", DeletionPolicy.Delete)));
+
+        DeleteControl deleted = reconciler.cleanup(done, new TestContext<>(client, done));
+
+        assertThat(deleted.isRemoveFinalizer()).isTrue();
+        assertThat(jobs()).isEmpty();
+        assertThat(cluster.events.withReason("ArchiveNotDeleted")).singleElement().asString()
+                .contains("BackupStorage shop/team-backups (storageRef) does not exist");
     }
 
     private static Backup backupWith(Backup backup, BackupStatus status) {

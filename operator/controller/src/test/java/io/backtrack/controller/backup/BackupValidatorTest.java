@@ -35,7 +35,7 @@ class BackupValidatorTest {
     void missingPiecesAreAllReported() {
         var spec = new io.backtrack.api.backup.BackupSpec(null,
                 new io.backtrack.api.database.DatabaseSpec(null, "", 70000, null, null),
-                new io.backtrack.api.storage.StorageSpec(new io.backtrack.api.storage.S3Storage("minio:9000", null, null, null, null, null)),
+                new io.backtrack.api.storage.StorageSpec(new io.backtrack.api.storage.S3Storage("minio:9000", null, null, null, null, null, null)), null,
                 null, null, null, null, null, null);
         assertThat(BackupValidator.problems(spec)).containsExactlyInAnyOrder(
                 "database.host is required",
@@ -45,5 +45,21 @@ class BackupValidatorTest {
                 "storage.s3.endpoint must be an http:// or https:// URL, got \"minio:9000\"",
                 "storage.s3.bucket is required",
                 "storage.s3.credentialsSecret.name is required");
+    }
+
+    @Test
+    void exactlyOneOfInlineStorageAndStorageRef() {
+        var spec = TestBackups.spec(null, null, null);
+        var both = new io.backtrack.api.backup.BackupSpec(null, spec.database(), spec.storage(),
+                new io.backtrack.api.storage.StorageRef("prod"), null, null, null, null, null, null);
+        var neither = new io.backtrack.api.backup.BackupSpec(null, spec.database(), null, null, null, null, null, null, null, null);
+        var unnamed = new io.backtrack.api.backup.BackupSpec(null, spec.database(), null,
+                new io.backtrack.api.storage.StorageRef(" "), null, null, null, null, null, null);
+        var byRef = new io.backtrack.api.backup.BackupSpec(null, spec.database(), null,
+                new io.backtrack.api.storage.StorageRef("prod"), null, null, null, null, null, null);
+        assertThat(BackupValidator.problems(both)).containsExactly(io.backtrack.api.backup.BackupSpec.ONE_STORAGE);
+        assertThat(BackupValidator.problems(neither)).containsExactly(io.backtrack.api.backup.BackupSpec.ONE_STORAGE);
+        assertThat(BackupValidator.problems(unnamed)).containsExactly("storageRef.name is required");
+        assertThat(BackupValidator.problems(byRef)).isEmpty();
     }
 }

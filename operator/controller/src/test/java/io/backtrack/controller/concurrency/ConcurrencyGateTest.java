@@ -29,7 +29,7 @@ class ConcurrencyGateTest {
     @Test
     void aBackupsJobStandsForTheSameWorkAsTheBackupEvenWithALongName() {
         Backup backup = backup("orders-" + "x".repeat(200));
-        Job job = new BackupJobs(TestAgentConfig.INSTANCE).backup(backup);
+        Job job = new BackupJobs(TestAgentConfig.INSTANCE).backup(backup, backup.getSpec().storage().s3());
         job.getMetadata().setCreationTimestamp("2026-11-22T02:00:01Z");
         Work fromJob = ConcurrencyGate.jobWork(job).orElseThrow();
         Work fromBackup = ConcurrencyGate.backupWork(backup);
@@ -42,10 +42,11 @@ class ConcurrencyGateTest {
     void aSafetyBackupsJobNamesItsRestoreAndACleanupHoldsNoDatabase() {
         Backup safety = backup("rollback-pre-restore-1a2b3");
         safety.getMetadata().setLabels(Map.of(BacktrackApi.RESTORE_LABEL, "rollback", BacktrackApi.ROLE_LABEL, "safety-backup"));
-        Job job = new BackupJobs(TestAgentConfig.INSTANCE).backup(safety);
+        Job job = new BackupJobs(TestAgentConfig.INSTANCE).backup(safety, safety.getSpec().storage().s3());
         assertThat(job.getMetadata().getLabels()).containsEntry(BacktrackApi.RESTORE_LABEL, "rollback");
 
-        Job cleanup = new BackupJobs(TestAgentConfig.INSTANCE).cleanup(backup("old"));
+        Backup old = backup("old");
+        Job cleanup = new BackupJobs(TestAgentConfig.INSTANCE).cleanup(old, old.getSpec().storage().s3());
         cleanup.getMetadata().setCreationTimestamp("2026-11-22T02:00:01Z");
         Work work = ConcurrencyGate.jobWork(cleanup).orElseThrow();
         assertThat(work.id()).isEqualTo("Cleanup/shop/old");
@@ -84,7 +85,7 @@ class ConcurrencyGateTest {
                 .withCreationTimestamp("2026-11-22T02:00:00Z").build());
         b.setSpec(new BackupSpec(null, new DatabaseSpec(null, "orders-db", 5432, "orders",
                 new DatabaseCredentials("db", null, null)),
-                new StorageSpec(new S3Storage("http://minio:9000", "b", null, null, true, new S3Credentials("s3", null, null))),
+                new StorageSpec(new S3Storage("http://minio:9000", "b", null, null, true, new S3Credentials("s3", null, null), null)), null,
                 null, null, null, null, null, null));
         return b;
     }

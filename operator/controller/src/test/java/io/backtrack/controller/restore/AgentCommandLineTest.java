@@ -53,6 +53,14 @@ class AgentCommandLineTest {
             AgentEnv.AWS_ACCESS_KEY_ID, AgentEnv.AWS_SECRET_ACCESS_KEY, AgentEnv.TERMINATION_LOG);
 
     private final BackupJobs backupJobs = new BackupJobs(TestAgentConfig.INSTANCE);
+
+    private Job backupJob(Backup backup) {
+        return backupJobs.backup(backup, backup.getSpec().storage().s3());
+    }
+
+    private Job cleanupJob(Backup backup) {
+        return backupJobs.cleanup(backup, backup.getSpec().storage().s3());
+    }
     private final RestoreJobs restoreJobs = new RestoreJobs(TestAgentConfig.INSTANCE);
 
     @Test
@@ -62,11 +70,11 @@ class AgentCommandLineTest {
                 new BackupScope(List.of("public.orders"), List.of("public.log"), List.of("billing"), true));
         full.getMetadata().setLabels(Map.of(BacktrackApi.SCHEDULE_LABEL, "nightly"));
         full.getMetadata().setAnnotations(Map.of(BacktrackApi.SCHEDULE_LABEL, "nightly"));
-        jobs.put("backup with every option", backupJobs.backup(full));
-        jobs.put("backup without a compression block", backupJobs.backup(backup("plain", null, null)));
-        jobs.put("backup without compression", backupJobs.backup(
+        jobs.put("backup with every option", backupJob(full));
+        jobs.put("backup without a compression block", backupJob(backup("plain", null, null)));
+        jobs.put("backup without compression", backupJob(
                 backup("none", new Compression(CompressionAlgorithm.none, null), null)));
-        jobs.put("cleanup", backupJobs.cleanup(full));
+        jobs.put("cleanup", cleanupJob(full));
         for (RestoreStrategy strategy : RestoreStrategy.values()) {
             RestoreScope scope = strategy == RestoreStrategy.swap ? null
                     : new RestoreScope(List.of("public.orders"), List.of("billing"), false, true);
@@ -75,7 +83,7 @@ class AgentCommandLineTest {
             for (RestoreStep step : RestoreJobs.steps(plan)) {
                 jobs.put("restore " + strategy + " " + step, restoreJobs.build(restore, plan, step, STARTED));
             }
-            jobs.put("safety backup before " + strategy, backupJobs.backup(SafetyBackups.of(restore, plan)));
+            jobs.put("safety backup before " + strategy, backupJob(SafetyBackups.of(restore, plan)));
         }
         Restore fromStorage = RestoreJobsTest.restore(RestoreStrategy.swap, null);
         jobs.put("restore from storage, database from the manifest", restoreJobs.build(fromStorage,
@@ -93,7 +101,7 @@ class AgentCommandLineTest {
 
     @Test
     void aFlagTheAgentDoesNotKnowFails() {
-        List<String> args = new ArrayList<>(backupJobs.cleanup(backup("full", null, null)).getSpec().getTemplate()
+        List<String> args = new ArrayList<>(cleanupJob(backup("full", null, null)).getSpec().getTemplate()
                 .getSpec().getContainers().get(0).getArgs());
         args.add("--phase");
         args.add("verify");
@@ -136,7 +144,8 @@ class AgentCommandLineTest {
         b.setSpec(new BackupSpec("before v42",
                 new DatabaseSpec(null, "orders-db.shop.svc", null, "orders", new DatabaseCredentials("orders-db", null, null)),
                 new StorageSpec(new S3Storage("http://minio.storage.svc:9000", "db-backups", null, "prod", true,
-                        new S3Credentials("s3-creds", null, null))),
+                        new S3Credentials("s3-creds", null, null), new io.backtrack.api.storage.ServerSideEncryptionSpec(
+                        io.backtrack.api.storage.ServerSideEncryptionType.KMS, "arn:aws:kms:eu-central-1:1:key/k"))), null,
                 compression, scope, DeletionPolicy.Delete, "720h", null, null));
         return b;
     }

@@ -135,7 +135,7 @@ class RestoreJobsTest {
 
     static RestorePlan plan(Restore r) {
         return new RestorePlan("orders-nightly", new S3Storage("http://minio:9000", "db-backups", null, "prod", true,
-                new S3Credentials("s3", null, null)), "prod/shop/orders-nightly", "orders-db", 5432, "orders",
+                new S3Credentials("s3", null, null), null), "prod/shop/orders-nightly", "orders-db", 5432, "orders",
                 new DatabaseCredentials("orders-db", null, null), r.getSpec());
     }
 }

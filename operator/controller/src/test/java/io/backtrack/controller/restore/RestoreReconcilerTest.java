@@ -1,6 +1,11 @@
 package io.backtrack.controller.restore;
 
 import io.backtrack.api.BacktrackApi;
+import io.backtrack.controller.storage.TestStorages;
+import io.backtrack.api.restore.RestoreTarget;
+import io.backtrack.api.restore.RestoreSource;
+import io.backtrack.api.storage.StorageRef;
+import io.backtrack.api.storage.BackupStorage;
 import io.backtrack.api.ConditionType;
 import io.backtrack.api.backup.ArchiveStatus;
 import io.backtrack.api.backup.Backup;
@@ -350,6 +355,64 @@ class RestoreReconcilerTest {
     }
 
     /** A Restore of the completed Backup, its Secrets in place, after its first reconcile (the check Job runs). */
+    private Backup completedBackupOf(StorageRef storage) {
+        Backup b = completedBackup();
+        BackupSpec spec = b.getSpec();
+        b.setSpec(new BackupSpec(spec.description(), spec.database(), null, storage, null, null,
+                DeletionPolicy.Retain, null, null, null));
+        return b;
+    }
+
+    @Test
+    void aRestoreFromStorageByStorageRefReadsTheBackupStoragesBucket() {
+        cluster.withSecrets();
+        cluster.create(TestStorages.storage("team-backups", "team-bucket", "team", null));
+        Restore r = restore(null, RestoreStrategy.newDatabase, null, null);
+        r.setSpec(new RestoreSpec(null, new RestoreSource(null, new StorageRef("team-backups"), "team/shop/orders/"),
+                new RestoreTarget("orders-db.shop.svc", null, "orders_copy",
+                        new DatabaseCredentials(TestCluster.DB_SECRET, null, null)),
+                RestoreStrategy.newDatabase, null, null, null, null, null, null, null, null, null));
+
+        Restore restore = reconcile(cluster.create(r));
+
+        assertThat(ready(restore).getReason()).isEqualTo("Checking");
+        assertThat(restore.getStatus().source()).isEqualTo("s3://team-bucket/team/shop/orders");
+        assertThat(job(restore, RestoreStep.CHECK).getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+                .containsSubsequence("--endpoint", "https://s3.eu-central-1.example", "--bucket", "team-bucket");
+    }
+
+    @Test
+    void aBackupWhoseBackupStorageNowNamesAnotherBucketIsNotLookedForThere() {
+        cluster.withSecrets();
+        cluster.create(TestStorages.storage("team-backups", "new-bucket", "prod", null));
+        cluster.create(completedBackupOf(new StorageRef("team-backups")));
+
+        Restore restore = reconcile(cluster.create(restore("orders-nightly", RestoreStrategy.swap, null, null)));
+
+        assertThat(restore.getStatus().phase()).isEqualTo(RestorePhase.Failed);
+        assertThat(ready(restore).getReason()).isEqualTo("InvalidSpec");
+        assertThat(restore.getStatus().message()).contains("is in bucket db-backups but its BackupStorage now names"
+                + " bucket new-bucket").contains("source.key " + FOLDER);
+        assertThat(client.batch().v1().jobs().inNamespace(TestCluster.NS).list().getItems()).isEmpty();
+    }
+
+    @Test
+    void aRestoreWhoseBackupStorageGoesAwayAfterItStartedStopsInsteadOfStartingOver() {
+        cluster.withSecrets();
+        BackupStorage storage = cluster.create(TestStorages.storage("team-backups", "db-backups", "prod", null));
+        cluster.create(completedBackupOf(new StorageRef("team-backups")));
+        Restore restore = reconcile(cluster.create(restore("orders-nightly", RestoreStrategy.swap, null, null)));
+        assertThat(ready(restore).getReason()).isEqualTo("Checking");
+        client.resource(storage).delete();
+
+        restore = reconcile(restore);
+
+        assertThat(restore.getStatus().phase()).isEqualTo(RestorePhase.Failed);
+        assertThat(ready(restore).getReason()).isEqualTo("StorageNotFound");
+        assertThat(restore.getStatus().message()).contains("the restore stopped after it had started");
+        assertThat(backupProtected()).isFalse();
+    }
+
     private Restore started(RestoreStrategy strategy, Boolean safetyBackup, Quiesce quiesce) {
         cluster.withSecrets();
         cluster.create(completedBackup());
@@ -401,7 +464,7 @@ class RestoreReconcilerTest {
         b.setSpec(new BackupSpec(null, new DatabaseSpec(null, "orders-db.shop.svc", null, "orders",
                 new DatabaseCredentials(TestCluster.DB_SECRET, null, null)),
                 new StorageSpec(new S3Storage("http://minio.storage.svc:9000", "db-backups", null, "prod", true,
-                        new S3Credentials(TestCluster.S3_SECRET, null, null))),
+                        new S3Credentials(TestCluster.S3_SECRET, null, null), null)), null,
                 null, null, DeletionPolicy.Retain, null, null, null));
         return b;
     }

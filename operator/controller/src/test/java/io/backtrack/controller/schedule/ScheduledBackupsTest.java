@@ -59,4 +59,14 @@ class ScheduledBackupsTest {
                 new io.backtrack.api.schedule.BackupTemplate(meta, TestSchedules.backupSpec(null)), null, null, null));
         assertThat(ScheduledBackups.forRun(s, DUE).getMetadata().getLabels()).containsEntry(BacktrackApi.SCHEDULE_LABEL, "orders-nightly");
     }
+
+    @Test
+    void aTemplateNamingABackupStorageMakesRunsThatNameIt() {
+        var t = TestSchedules.backupSpec(null);
+        var byRef = new io.backtrack.api.backup.BackupSpec(null, t.database(), null,
+                new io.backtrack.api.storage.StorageRef("team-backups"), null, null, null, null, null, null);
+        Backup b = ScheduledBackups.forRun(TestSchedules.schedule("0 2 * * *", null, null, byRef), DUE);
+        assertThat(b.getSpec().storageRef()).isEqualTo(new io.backtrack.api.storage.StorageRef("team-backups"));
+        assertThat(b.getSpec().storage()).isNull();
+    }
 }

@@ -1,0 +1,22 @@
+package io.backtrack.api.storage;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.backtrack.contract.durations.Durations;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+
+/**
+ * A storage location. {@code s3} is the very type an inline {@code storage.s3} has, so every setting of one is a
+ * setting of the other.
+ */
+public record BackupStorageSpec(
+        @Required @JsonPropertyDescription("An S3-compatible bucket, and the prefix the backups are written under.")
+        S3Storage s3,
+        @Pattern(Durations.PATTERN)
+        @JsonPropertyDescription("How often a probe Job checks that the location works (list, write, read back and "
+                + "delete a probe object) and counts the backups under the prefix, e.g. 30m. Default: "
+                + BackupStorageSpec.DEFAULT_PROBE_INTERVAL + ". A change of the spec is probed at once.")
+        String probeInterval) {
+
+    public static final String DEFAULT_PROBE_INTERVAL = "1h";
+}

@@ -1,0 +1,28 @@
+package io.backtrack.api.storage;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+
+import java.util.List;
+
+/** Observed state of a BackupStorage. Written by the operator only. */
+public record BackupStorageStatus(
+        @JsonPropertyDescription("One line saying what the last probe found, for people.")
+        String message,
+        @JsonPropertyDescription("When the last probe finished.")
+        String lastProbeTime,
+        @JsonPropertyDescription("Name of the newest probe Job.")
+        String probeJobName,
+        @JsonPropertyDescription("Completed backups (folders with a manifest.json) under the prefix at the last successful probe.")
+        Integer backups,
+        @JsonPropertyDescription("Bytes those backups take (archives and manifests).")
+        Long bytes,
+        @JsonPropertyDescription("bytes for people, e.g. 83.1 GiB.")
+        String size,
+        @JsonPropertyDescription("Available: True when the last probe could list, write, read back and delete; False "
+                + "with the reason (BucketNotFound, StorageAuthFailed, StorageUnreachable, SecretNotFound, InvalidSpec, "
+                + "Probing, ...). Ready says the same, for tools that read kstatus.")
+        List<Condition> conditions,
+        @JsonPropertyDescription("The metadata.generation this status describes.")
+        Long observedGeneration) {
+}
