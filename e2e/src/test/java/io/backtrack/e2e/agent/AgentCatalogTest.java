@@ -1,5 +1,6 @@
 package io.backtrack.e2e.agent;
 
+import io.backtrack.contract.layout.BackupFolder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -38,17 +39,17 @@ class AgentCatalogTest {
     }
 
     @Test
-    void deleteRemovesManifestAndArchiveAndIsIdempotent() {
+    void deleteRemovesManifestArchiveAndRolesFileAndIsIdempotent() {
         String folder = fx.backup("delete");
-        long archiveSize = fx.s3.readObject(AgentFixture.BUCKET, fx.archiveKey(folder)).length;
-        long manifestSize = fx.s3.readObject(AgentFixture.BUCKET, folder + "/manifest.json").length;
+        long stored = fx.s3.listKeys(AgentFixture.BUCKET, folder + "/").stream()
+                .mapToLong(k -> fx.s3.readObject(AgentFixture.BUCKET, k).length).sum();
 
         var out = fx.agent(fx.storageCommand("delete", "--key", folder));
         assertThat(out.exitCode()).as(out.stdout() + out.stderr()).isZero();
         assertThat(out.result().get("ok").asBoolean()).isTrue();
         assertThat(out.result().get("key").asText()).isEqualTo(folder);
-        assertThat(out.result().get("deletedObjects").asInt()).isEqualTo(2);
-        assertThat(out.result().get("freedBytes").asLong()).isEqualTo(archiveSize + manifestSize);
+        assertThat(out.result().get("deletedObjects").asInt()).isEqualTo(3);
+        assertThat(out.result().get("freedBytes").asLong()).isEqualTo(stored);
         assertThat(fx.s3.listKeys(AgentFixture.BUCKET, folder + "/")).isEmpty();
 
         var again = fx.agent(fx.storageCommand("delete", "--key", folder + "/"));
@@ -67,6 +68,6 @@ class AgentCatalogTest {
         assertThat(out.message()).contains("already holds a completed backup");
         assertThat(fx.s3.sha256Of(AgentFixture.BUCKET, archiveKey)).isEqualTo(sha);
         assertThat(fx.s3.listKeys(AgentFixture.BUCKET, folder + "/"))
-                .containsExactly(archiveKey, folder + "/manifest.json");
+                .containsExactly(archiveKey, folder + "/manifest.json", new BackupFolder(folder).rolesKeyOf(archiveKey));
     }
 }

@@ -1,5 +1,6 @@
 package io.backtrack.e2e.agent;
 
+import io.backtrack.contract.layout.BackupFolder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +32,8 @@ class AgentLeftoverUploadsTest {
         assertThat(next.exitCode()).as(next.stdout() + next.stderr()).isZero();
         assertThat(fx.s3.incompleteUploads(AgentFixture.BUCKET, folder + "/")).as("incomplete uploads").isEmpty();
         assertThat(fx.s3.listKeys(AgentFixture.BUCKET, folder + "/"))
-                .containsExactlyInAnyOrder(fx.archiveKey(folder), folder + "/manifest.json");
+                .containsExactlyInAnyOrder(fx.archiveKey(folder), folder + "/manifest.json",
+                        new BackupFolder(folder).rolesKeyOf(fx.archiveKey(folder)));
     }
 
     @Test

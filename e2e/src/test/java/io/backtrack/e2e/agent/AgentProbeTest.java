@@ -26,8 +26,9 @@ class AgentProbeTest {
                 new byte[] {1, 2, 3});
         // A sibling whose name starts with the prefix is not under it.
         fx.backupInto(prefix + "-other/shop/nightly");
-        long backupBytes = fx.s3.readObject(AgentFixture.BUCKET, fx.archiveKey(folder)).length
-                + fx.s3.readObject(AgentFixture.BUCKET, folder + "/manifest.json").length;
+        // A completed backup's folder: its archive, its roles file and its manifest.
+        long backupBytes = fx.s3.listKeys(AgentFixture.BUCKET, folder + "/").stream()
+                .mapToLong(k -> fx.s3.readObject(AgentFixture.BUCKET, k).length).sum();
 
         var out = fx.agent(fx.storageCommand("probe", "--prefix", prefix + "/"));
 
@@ -36,8 +37,8 @@ class AgentProbeTest {
         assertThat(out.result().get("prefix").asText()).isEqualTo(prefix);
         assertThat(out.result().get("backups").asInt()).isEqualTo(1);
         assertThat(out.result().get("bytes").asLong()).isEqualTo(backupBytes);
-        assertThat(out.result().get("objects").asInt()).isEqualTo(3);
-        assertThat(fx.s3.listKeys(AgentFixture.BUCKET, prefix + "/")).hasSize(3)
+        assertThat(out.result().get("objects").asInt()).isEqualTo(4);
+        assertThat(fx.s3.listKeys(AgentFixture.BUCKET, prefix + "/")).hasSize(4)
                 .noneMatch(k -> k.contains(".backtrack-probe-"));
     }
 

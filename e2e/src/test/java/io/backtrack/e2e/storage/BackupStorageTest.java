@@ -83,8 +83,9 @@ class BackupStorageTest {
             return st;
         });
         BackupStorage counted = awaitProbed("team", edited.getMetadata().getGeneration());
-        long stored = env.s3().readObject(BUCKET, done.getStatus().archive().archiveKey()).length
-                + env.s3().readObject(BUCKET, done.getStatus().archive().manifestKey()).length;
+        // Everything in the backup's folder: archive, roles file, manifest.
+        long stored = env.s3().listKeys(BUCKET, done.getStatus().archive().key() + "/").stream()
+                .mapToLong(k -> env.s3().readObject(BUCKET, k).length).sum();
         assertThat(counted.getStatus().backups()).isEqualTo(1);
         assertThat(counted.getStatus().bytes()).isEqualTo(stored);
         assertThat(env.s3().listKeys(BUCKET, "team/")).noneMatch(k -> k.contains(".backtrack-probe-"));

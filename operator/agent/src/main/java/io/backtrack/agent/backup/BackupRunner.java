@@ -14,6 +14,7 @@ import io.backtrack.agent.log.StructuredLog;
 import io.backtrack.agent.manifest.CompressionSpec;
 import io.backtrack.agent.manifest.Manifest;
 import io.backtrack.agent.manifest.ManifestRoles;
+import io.backtrack.agent.roles.DatabaseRole;
 import io.backtrack.agent.roles.RoleCatalog;
 import io.backtrack.agent.roles.RolesFile;
 import io.backtrack.agent.manifest.TableRows;
@@ -86,12 +87,11 @@ public final class BackupRunner {
             ArchiveStats archive;
             List<TableRows> counts;
             Long largeObjects;
-            ManifestRoles roles;
+            List<DatabaseRole> neededRoles;
             try {
                 counts = countRows(session, scope.counted());
                 largeObjects = scope.largeObjects() ? session.largeObjects() : null;
-                roles = RolesFile.write(store, request.folder().rolesKeyOf(archiveKey),
-                        RoleCatalog.needed(snapshotConnection, request.rolePasswords()), request.rolePasswords());
+                neededRoles = RoleCatalog.needed(snapshotConnection, request.rolePasswords());
             } catch (RuntimeException e) {
                 dump.abort("row counting or recording the roles failed");
                 dump.awaitQuietly();
@@ -105,8 +105,12 @@ public final class BackupRunner {
                 throw e;
             }
             String toolVersion;
+            ManifestRoles roles;
             try {
                 toolVersion = Futures.join(toolVersionOf);
+                // Written once the archive is complete, so a run killed mid-dump leaves no object in the folder.
+                roles = RolesFile.write(store, request.folder().rolesKeyOf(archiveKey), neededRoles,
+                        request.rolePasswords());
             } catch (RuntimeException e) {
                 removeAttempt(store, archiveKey);
                 throw e;
