@@ -15,6 +15,7 @@ import io.backtrack.controller.job.AgentJobBuilder;
 import io.backtrack.controller.job.DatabaseAccess;
 import io.backtrack.controller.job.EffectiveJobSettings;
 import io.backtrack.controller.job.JobNames;
+import io.backtrack.controller.job.SecretMount;
 import io.backtrack.controller.job.StorageAccess;
 import io.backtrack.controller.naming.LabelValues;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -63,7 +64,8 @@ public final class BackupJobs {
         DatabaseSpec db = spec.database();
         Compression compression = spec.compressionOrDefault();
         BackupScope scope = spec.scopeOrEmpty();
-        List<String> args = StorageAccess.args(AgentArgs.backup().database(db.host(), db.portOrDefault(), db.database()),
+        List<String> args = StorageAccess.args(DatabaseAccess.tlsArgs(
+                        AgentArgs.backup().database(db.host(), db.portOrDefault(), db.database()), db.tls()),
                         spec.storage().s3())
                 .folder(folder(backup))
                 .compression(compression.algorithmOrDefault().name(), compression.level())
@@ -86,7 +88,9 @@ public final class BackupJobs {
         if (restore != null) {
             labels.put(BacktrackApi.RESTORE_LABEL, restore); // a safety backup: it runs within its Restore's slot
         }
-        return builder.build(new AgentJob(backup, backupJobName(backup), labels, args, env,
+        List<SecretMount> mounts = new ArrayList<>(DatabaseAccess.mounts(db.tls()));
+        mounts.addAll(StorageAccess.mounts(spec.storage().s3()));
+        return builder.build(new AgentJob(backup, backupJobName(backup), labels, args, env, mounts,
                 EffectiveJobSettings.of(spec.job(), config)));
     }
 
@@ -96,6 +100,7 @@ public final class BackupJobs {
         List<String> args = StorageAccess.args(AgentArgs.delete(), s3).folder(folder(backup)).build();
         return builder.build(new AgentJob(backup, cleanupJobName(backup),
                 Map.of(BacktrackApi.BACKUP_LABEL, LabelValues.of(backup.getMetadata().getName()), BacktrackApi.ROLE_LABEL, ROLE_CLEANUP),
-                args, StorageAccess.env(s3), EffectiveJobSettings.of(backup.getSpec().job(), config)));
+                args, StorageAccess.env(s3), StorageAccess.mounts(s3),
+                EffectiveJobSettings.of(backup.getSpec().job(), config)));
     }
 }

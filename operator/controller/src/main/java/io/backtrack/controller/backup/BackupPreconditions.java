@@ -27,9 +27,9 @@ final class BackupPreconditions {
         if (!problems.isEmpty()) {
             return Optional.of(new Precondition(ConditionReason.InvalidSpec, String.join("; ", problems), false));
         }
-        var db = backup.getSpec().database().credentialsSecret();
-        Optional<String> missing = secrets.missing(backup.getMetadata().getNamespace(), db.name(), "database credentials",
-                db.usernameKeyOrDefault(), db.passwordKeyOrDefault());
+        var db = backup.getSpec().database();
+        Optional<String> missing = secrets.missingForDatabase(backup.getMetadata().getNamespace(), db.credentialsSecret(),
+                db.tls(), "database");
         if (missing.isEmpty()) {
             missing = storageSecretMissing(backup);
         }
@@ -54,8 +54,6 @@ final class BackupPreconditions {
     }
 
     Optional<String> storageSecretMissing(Backup backup) {
-        var s3 = backup.getSpec().storage().s3().credentialsSecret();
-        return secrets.missing(backup.getMetadata().getNamespace(), s3.name(), "S3 credentials",
-                s3.accessKeyIdKeyOrDefault(), s3.secretAccessKeyKeyOrDefault());
+        return secrets.missingForStorage(backup.getMetadata().getNamespace(), backup.getSpec().storage().s3());
     }
 }

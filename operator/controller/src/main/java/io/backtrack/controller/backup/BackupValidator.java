@@ -6,6 +6,7 @@ import io.backtrack.api.database.DatabaseSpec;
 import io.backtrack.api.storage.S3Storage;
 import io.backtrack.contract.durations.Durations;
 import io.backtrack.contract.wire.ArchiveCompression;
+import io.backtrack.controller.secrets.TlsRules;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +61,7 @@ public final class BackupValidator {
         if (db.credentialsSecret() == null || blank(db.credentialsSecret().name())) {
             problems.add("database.credentialsSecret.name is required");
         }
+        TlsRules.database(db.tls(), "database.tls", problems);
     }
 
     private static void storage(S3Storage s3, List<String> problems) {
@@ -73,9 +75,10 @@ public final class BackupValidator {
         if (blank(s3.bucket())) {
             problems.add("storage.s3.bucket is required");
         }
-        if (s3.credentialsSecret() == null || blank(s3.credentialsSecret().name())) {
-            problems.add("storage.s3.credentialsSecret.name is required");
+        if (s3.credentialsSecret() != null && blank(s3.credentialsSecret().name())) {
+            problems.add("storage.s3.credentialsSecret.name is required when credentialsSecret is given");
         }
+        TlsRules.storage(s3, "storage.s3", problems);
     }
 
     /** The agent's own rule for levels (the contract's), in the words of the spec. */

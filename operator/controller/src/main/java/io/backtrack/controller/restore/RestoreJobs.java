@@ -14,6 +14,7 @@ import io.backtrack.controller.job.AgentJobBuilder;
 import io.backtrack.controller.job.DatabaseAccess;
 import io.backtrack.controller.job.EffectiveJobSettings;
 import io.backtrack.controller.job.JobNames;
+import io.backtrack.controller.job.SecretMount;
 import io.backtrack.controller.job.StorageAccess;
 import io.backtrack.controller.naming.LabelValues;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -58,9 +59,9 @@ final class RestoreJobs {
     Job build(Restore restore, RestorePlan plan, RestoreStep step, Instant startedAt) {
         RestoreStrategy strategy = strategy(plan);
         RestoreScope scope = plan.spec().scopeOrEmpty();
-        AgentArgs args = StorageAccess.args(AgentArgs.restore(), plan.storage())
+        AgentArgs args = DatabaseAccess.tlsArgs(StorageAccess.args(AgentArgs.restore(), plan.storage())
                 .folder(new BackupFolder(plan.key()))
-                .database(plan.host(), plan.port(), plan.database())
+                .database(plan.host(), plan.port(), plan.database()), plan.tls())
                 .strategy(strategy.wireName())
                 .step(step)
                 .verify(plan.spec().verifyOrDefault().name());
@@ -76,11 +77,13 @@ final class RestoreJobs {
                 .dataOnly(scope.isDataOnly());
         List<EnvVar> env = new ArrayList<>(DatabaseAccess.env(plan.credentials()));
         env.addAll(StorageAccess.env(plan.storage()));
+        List<SecretMount> mounts = new ArrayList<>(DatabaseAccess.mounts(plan.tls()));
+        mounts.addAll(StorageAccess.mounts(plan.storage()));
         return builder.build(new AgentJob(restore, name(restore, step),
                 Map.of(BacktrackApi.RESTORE_LABEL, LabelValues.of(restore.getMetadata().getName()),
                         BacktrackApi.ROLE_LABEL, "restore",
                         BacktrackApi.STEP_LABEL, step.wireName(),
                         BacktrackApi.DATABASE_LABEL, LabelValues.of(plan.target())),
-                args.build(), env, EffectiveJobSettings.of(plan.spec().job(), config)));
+                args.build(), env, mounts, EffectiveJobSettings.of(plan.spec().job(), config)));
     }
 }

@@ -9,6 +9,7 @@ import io.backtrack.api.restore.RestoreStrategy;
 import io.backtrack.api.restore.RestoreTarget;
 import io.backtrack.api.storage.S3Storage;
 import io.backtrack.contract.args.AgentFlags;
+import io.backtrack.controller.secrets.TlsRules;
 import io.backtrack.controller.status.Precondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
@@ -33,7 +34,7 @@ final class RestorePlans {
         if (!problems.isEmpty()) {
             return refuse(ConditionReason.InvalidSpec, String.join("; ", problems), false);
         }
-        RestoreTarget target = spec.target() == null ? new RestoreTarget(null, null, null, null) : spec.target();
+        RestoreTarget target = spec.target() == null ? RestoreTarget.SAME : spec.target();
         if (spec.backupName() != null) {
             String ns = restore.getMetadata().getNamespace();
             Backup backup = client.resources(Backup.class).inNamespace(ns).withName(spec.backupName()).get();
@@ -51,12 +52,15 @@ final class RestorePlans {
                         + (phase == null ? "not started" : phase) + ", not Completed; the restore waits for it", true);
             }
             var db = backup.getSpec().database();
+            String host = or(target.host(), db.host());
             return new Resolution(new RestorePlan(spec.backupName(), backup.getSpec().storage().s3(),
                     backup.getStatus().archive().key(),
-                    or(target.host(), db.host()),
+                    host,
                     target.port() != null ? target.port() : db.portOrDefault(),
                     or(target.database(), db.database()),
                     target.credentialsSecret() != null ? target.credentialsSecret() : db.credentialsSecret(),
+                    // The backup's CA and client certificate are for its own server; another host gets its own.
+                    target.tls() != null ? target.tls() : host.equals(db.host()) ? db.tls() : null,
                     spec), null);
         }
         if (target.host() == null || target.credentialsSecret() == null) {
@@ -65,7 +69,7 @@ final class RestorePlans {
         }
         return new Resolution(new RestorePlan(null, spec.source().storage().s3(), trimSlashes(spec.source().key()),
                 target.host(), target.port() != null ? target.port() : AgentFlags.DEFAULT_PORT, target.database(),
-                target.credentialsSecret(), spec), null);
+                target.credentialsSecret(), target.tls(), spec), null);
     }
 
     private static List<String> problems(RestoreSpec spec) {
@@ -79,12 +83,17 @@ final class RestorePlans {
         }
         if (spec.source() != null) {
             S3Storage s3 = spec.source().storage() == null ? null : spec.source().storage().s3();
-            if (s3 == null || s3.endpoint() == null || s3.bucket() == null || s3.credentialsSecret() == null) {
-                problems.add("source.storage.s3 needs endpoint, bucket and credentialsSecret");
+            if (s3 == null || s3.endpoint() == null || s3.bucket() == null) {
+                problems.add("source.storage.s3 needs endpoint and bucket");
+            } else {
+                TlsRules.storage(s3, "source.storage.s3", problems);
             }
             if (spec.source().key() == null || trimSlashes(spec.source().key()).isEmpty()) {
                 problems.add("source.key must name the backup's folder in the bucket");
             }
+        }
+        if (spec.target() != null) {
+            TlsRules.database(spec.target().tls(), "target.tls", problems);
         }
         var scope = spec.scopeOrEmpty();
         if (scope.isSchemaOnly() && scope.isDataOnly()) {

@@ -28,6 +28,13 @@ final class TestBackups {
                 compression, scope, DeletionPolicy.Retain, ttl, null);
     }
 
+    /** The usual spec with another store and TLS settings for its database. */
+    static BackupSpec spec(S3Storage s3, io.backtrack.api.database.DatabaseTls tls) {
+        return new BackupSpec("before v42",
+                new DatabaseSpec(null, "orders-db.shop.svc", null, "orders", new DatabaseCredentials("orders-db", null, null), tls),
+                new StorageSpec(s3), null, null, DeletionPolicy.Retain, null, null);
+    }
+
     static Backup backup(String name, BackupSpec spec) {
         Backup b = new Backup();
         b.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("shop").withUid("uid-1").withGeneration(1L).build());

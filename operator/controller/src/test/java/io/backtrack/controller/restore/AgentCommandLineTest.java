@@ -77,6 +77,11 @@ class AgentCommandLineTest {
             }
             jobs.put("safety backup before " + strategy, backupJobs.backup(SafetyBackups.of(restore, plan)));
         }
+        Restore overTls = RestoreJobsTest.restore(RestoreStrategy.swap, null);
+        jobs.put("restore over TLS with the Pod's cloud identity", restoreJobs.build(overTls,
+                RestoreJobsTest.tlsPlan(overTls), RestoreStep.RESTORE, STARTED));
+        jobs.put("safety backup over TLS", backupJobs.backup(SafetyBackups.of(overTls, RestoreJobsTest.tlsPlan(overTls))));
+        jobs.put("cleanup with a private CA", backupJobs.cleanup(SafetyBackups.of(overTls, RestoreJobsTest.tlsPlan(overTls))));
         Restore fromStorage = RestoreJobsTest.restore(RestoreStrategy.swap, null);
         jobs.put("restore from storage, database from the manifest", restoreJobs.build(fromStorage,
                 RestoreJobsTest.plan(fromStorage).withDatabase(null), RestoreStep.CHECK, STARTED));
@@ -88,7 +93,8 @@ class AgentCommandLineTest {
                     .as("%s: %s", what, args).doesNotThrowAnyException();
             assertThat(agent.getEnv()).extracting(EnvVar::getName).as(what).isSubsetOf(AGENT_ENV);
         });
-        assertThat(jobs).as("backup and cleanup, 8 restore steps, 3 safety backups, 1 from storage").hasSize(4 + 8 + 3 + 1);
+        assertThat(jobs).as("backup and cleanup, 8 restore steps, 3 safety backups, 3 over TLS, 1 from storage")
+                .hasSize(4 + 8 + 3 + 3 + 1);
     }
 
     @Test
@@ -111,6 +117,10 @@ class AgentCommandLineTest {
         String step = command.matchedOptionValue(AgentFlags.STEP, null);
         if (step != null) {
             RestoreStep.parse(step);
+        }
+        String sslMode = command.matchedOptionValue(AgentFlags.SSL_MODE, null);
+        if (sslMode != null) {
+            io.backtrack.contract.wire.SslMode.parse(sslMode);
         }
         String verify = command.matchedOptionValue(AgentFlags.VERIFY, null);
         if (verify != null) {
