@@ -45,11 +45,11 @@ public final class DatabaseAccess {
         if (ca != null) {
             mounts.add(new SecretMount(CA_VOLUME, ca.name(), Map.of(ca.keyOrDefault(), AgentMounts.DATABASE_CA_FILE)));
         }
-        ClientCertSecret client = tls.clientCertSecret();
-        if (client != null) {
-            mounts.add(new SecretMount(CLIENT_VOLUME, client.name(), Map.of(
-                    client.certKeyOrDefault(), AgentMounts.DATABASE_CLIENT_CERT,
-                    client.keyKeyOrDefault(), AgentMounts.DATABASE_CLIENT_KEY)));
+        ClientCertSecret clientCert = tls.clientCertSecret();
+        if (clientCert != null) {
+            mounts.add(new SecretMount(CLIENT_VOLUME, clientCert.name(), Map.of(
+                    clientCert.certKeyOrDefault(), AgentMounts.DATABASE_CLIENT_CERT,
+                    clientCert.keyKeyOrDefault(), AgentMounts.DATABASE_CLIENT_KEY)));
         }
         return mounts;
     }

@@ -55,9 +55,9 @@ public final class SecretCheck {
             missing = missing(namespace, tls.caSecret().name(), purpose + " CA bundle", tls.caSecret().keyOrDefault());
         }
         if (missing.isEmpty() && tls != null && tls.clientCertSecret() != null) {
-            var client = tls.clientCertSecret();
-            missing = missing(namespace, client.name(), purpose + " client certificate", client.certKeyOrDefault(),
-                    client.keyKeyOrDefault());
+            var clientCert = tls.clientCertSecret();
+            missing = missing(namespace, clientCert.name(), purpose + " client certificate",
+                    clientCert.certKeyOrDefault(), clientCert.keyKeyOrDefault());
         }
         return missing;
     }

@@ -39,15 +39,15 @@ public final class TlsRules {
         } else if (tls.caSecret() != null && blank(tls.caSecret().name())) {
             problems.add(path + ".caSecret.name is required");
         }
-        var client = tls.clientCertSecret();
-        if (client != null) {
+        var clientCert = tls.clientCertSecret();
+        if (clientCert != null) {
             if (mode == SslMode.DISABLE) {
                 problems.add(path + ".clientCertSecret needs TLS: mode disable sends no certificate");
             }
-            if (blank(client.name())) {
+            if (blank(clientCert.name())) {
                 problems.add(path + ".clientCertSecret.name is required");
             }
-            if (client.certKeyOrDefault().equals(client.keyKeyOrDefault())) {
+            if (clientCert.certKeyOrDefault().equals(clientCert.keyKeyOrDefault())) {
                 problems.add(path + ".clientCertSecret: certKey and keyKey must name two different keys");
             }
         }
