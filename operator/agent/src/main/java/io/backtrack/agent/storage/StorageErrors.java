@@ -147,8 +147,9 @@ public final class StorageErrors {
         return false;
     }
 
+    /** 5xx but 501 (the store does not implement the request: no retry changes that), and 429. */
     private static boolean transientStatus(int status) {
-        return status >= 500 || status == 429;
+        return (status >= 500 && status != 501) || status == 429;
     }
 
     private static int responseCode(InvalidResponseException e) {
