@@ -3,19 +3,22 @@ package io.backtrack.agent.storage;
 import io.backtrack.agent.result.AgentFailure;
 import io.backtrack.contract.args.AgentEnv;
 import io.backtrack.contract.result.Reason;
+import io.minio.credentials.AwsConfigProvider;
 import io.minio.credentials.IamAwsProvider;
 import io.minio.credentials.Provider;
 import io.minio.credentials.StaticProvider;
 import okhttp3.OkHttpClient;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Function;
 
 /**
  * Where the agent's S3 credentials come from, decided once from the environment in the order of the AWS SDKs'
  * default chain: a static key (AWS_ACCESS_KEY_ID, from the storage credentials Secret), else web identity (IRSA or
- * any STS that trusts the cluster's service-account tokens), else container credentials (EKS Pod Identity, ECS),
- * else instance metadata. Choosing by what is set, rather than trying each in turn, keeps a misconfiguration from
+ * any STS that trusts the cluster's service-account tokens), else the shared credentials file's profile (the CLI on
+ * a laptop), else container credentials (EKS Pod Identity, ECS), else instance metadata. Choosing by what is set, rather than trying each in turn, keeps a misconfiguration from
  * ending as a slow timeout against the next source, and lets the failure name the source that was meant.
  *
  * @param description what the source is, for logs and failure messages (never a secret)
@@ -58,6 +61,13 @@ public record CredentialSource(String description, Function<OkHttpClient, Provid
             return new CredentialSource("web identity (role " + role + ", token " + tokenFile + ", STS "
                     + (blank(sts) ? "of AWS" : sts) + ")", http -> new IamAwsProvider(blank(sts) ? null : sts, http), true);
         }
+        Path sharedFile = sharedCredentialsFile(env);
+        if (Files.isRegularFile(sharedFile)) {
+            // The break-glass CLI on a laptop: the AWS CLI's profile (an agent Pod has no such file).
+            String profile = blank(env.get(AgentEnv.AWS_PROFILE)) ? "default" : env.get(AgentEnv.AWS_PROFILE);
+            return new CredentialSource("profile " + profile + " of " + sharedFile,
+                    http -> new AwsConfigProvider(sharedFile.toString(), profile), false);
+        }
         String fullUri = env.get(AgentEnv.AWS_CONTAINER_CREDENTIALS_FULL_URI);
         String relativeUri = env.get(AgentEnv.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI);
         if (!blank(fullUri) || !blank(relativeUri)) {
@@ -76,6 +86,11 @@ public record CredentialSource(String description, Function<OkHttpClient, Provid
         return new CredentialSource("instance metadata (" + (blank(imds) ? "169.254.169.254" : imds)
                 + "); no storage credentials Secret, web identity or container credentials were given",
                 http -> new IamAwsProvider(blank(imds) ? null : imds, http), true);
+    }
+
+    private static Path sharedCredentialsFile(Map<String, String> env) {
+        String file = env.get(AgentEnv.AWS_SHARED_CREDENTIALS_FILE);
+        return blank(file) ? Path.of(System.getProperty("user.home"), ".aws", "credentials") : Path.of(file);
     }
 
     static boolean blank(String s) {

@@ -37,7 +37,24 @@ class CredentialSourceTest {
         CredentialSource ecs = CredentialSource.fromEnvironment(Map.of("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/x?id=1"));
         assertThat(ecs.description()).contains("http://169.254.170.2/v2/x?id=1");
 
-        assertThat(CredentialSource.fromEnvironment(Map.of()).description()).startsWith("instance metadata (169.254.169.254)");
+        assertThat(CredentialSource.fromEnvironment(Map.of("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials"))
+                .description()).startsWith("instance metadata (169.254.169.254)");
+    }
+
+    @Test
+    void theAwsCliProfileComesAfterWebIdentityAndBeforeContainerCredentials(@org.junit.jupiter.api.io.TempDir
+                                                                                java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("credentials"),
+                "[default]\naws_access_key_id = d\naws_secret_access_key = ds\n[ops]\naws_access_key_id = o\n"
+                        + "aws_secret_access_key = os\n");
+        CredentialSource ops = CredentialSource.fromEnvironment(Map.of("AWS_SHARED_CREDENTIALS_FILE", file.toString(),
+                "AWS_PROFILE", "ops", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://169.254.170.23/v1/credentials"));
+        assertThat(ops.description()).isEqualTo("profile ops of " + file);
+        assertThat(ops.provider().apply(null).fetch().accessKey()).isEqualTo("o");
+        assertThat(CredentialSource.fromEnvironment(Map.of("AWS_SHARED_CREDENTIALS_FILE", file.toString(),
+                "AWS_WEB_IDENTITY_TOKEN_FILE", "/t", "AWS_ROLE_ARN", "r")).description()).startsWith("web identity");
+        assertThat(CredentialSource.fromEnvironment(Map.of("AWS_SHARED_CREDENTIALS_FILE",
+                dir.resolve("none").toString())).description()).startsWith("instance metadata");
     }
 
     @Test
@@ -47,7 +64,8 @@ class CredentialSourceTest {
                 .hasMessageContaining("only one of AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
         assertThatThrownBy(() -> CredentialSource.fromEnvironment(Map.of("AWS_WEB_IDENTITY_TOKEN_FILE", "/t")))
                 .hasMessageContaining("AWS_ROLE_ARN is not");
-        assertThatThrownBy(() -> CredentialSource.fromEnvironment(Map.of("AWS_EC2_METADATA_DISABLED", "TRUE")))
+        assertThatThrownBy(() -> CredentialSource.fromEnvironment(Map.of("AWS_EC2_METADATA_DISABLED", "TRUE",
+                "AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials")))
                 .hasMessageContaining("no S3 credentials");
     }
 

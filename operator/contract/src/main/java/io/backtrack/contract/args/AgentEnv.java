@@ -22,6 +22,9 @@ public final class AgentEnv {
     /** The STS endpoint for web identity, e.g. a VPC endpoint or an S3-compatible store's own STS. */
     public static final String AWS_ENDPOINT_URL_STS = "AWS_ENDPOINT_URL_STS";
     public static final String AWS_REGION = "AWS_REGION";
+    /** The AWS CLI's credentials file (default ~/.aws/credentials) and its profile (default "default"). */
+    public static final String AWS_SHARED_CREDENTIALS_FILE = "AWS_SHARED_CREDENTIALS_FILE";
+    public static final String AWS_PROFILE = "AWS_PROFILE";
     /** Container credentials: EKS Pod Identity (FULL_URI and a token file), ECS (RELATIVE_URI). */
     public static final String AWS_CONTAINER_CREDENTIALS_FULL_URI = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
     public static final String AWS_CONTAINER_CREDENTIALS_RELATIVE_URI = "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI";
