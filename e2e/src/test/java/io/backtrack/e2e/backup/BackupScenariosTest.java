@@ -173,7 +173,8 @@ class BackupScenariosTest {
                 new io.backtrack.api.database.DatabaseSpec(db.engine(), db.host(), db.port(), db.database(),
                         db.credentialsSecret(), new io.backtrack.api.database.DatabaseTls(
                                 io.backtrack.api.database.SslMode.require, null, null)),
-                spec.storage(), spec.compression(), spec.scope(), spec.deletionPolicy(), spec.ttl(), spec.job()));
+                spec.storage(), spec.compression(), spec.scope(), spec.deletionPolicy(), spec.ttl(), spec.job(),
+                spec.roles()));
         assertFailsWith(backup, "DatabaseTlsFailed", "the server does not offer TLS, which sslmode require requires");
     }
 
@@ -188,7 +189,8 @@ class BackupScenariosTest {
                         db.credentialsSecret(), new io.backtrack.api.database.DatabaseTls(
                                 io.backtrack.api.database.SslMode.verifyFull,
                                 new io.backtrack.api.tls.CaSecret("orders-db-ca", "root.pem"), null)),
-                spec.storage(), spec.compression(), spec.scope(), spec.deletionPolicy(), spec.ttl(), spec.job()));
+                spec.storage(), spec.compression(), spec.scope(), spec.deletionPolicy(), spec.ttl(), spec.job(),
+                spec.roles()));
         Backup done = applyAndAwaitTerminal(backup);
         // The node runner models no volumes, so the agent finds no file where the kubelet would have put it; what
         // this proves is the API server's and Pod Security's side: the Pod with its Secret volume was admitted.

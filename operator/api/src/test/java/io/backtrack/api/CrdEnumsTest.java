@@ -3,6 +3,7 @@ package io.backtrack.api;
 import io.backtrack.api.backup.CompressionAlgorithm;
 import io.backtrack.api.database.SslMode;
 import io.backtrack.api.restore.RestoreStrategy;
+import io.backtrack.api.restore.RolesPolicy;
 import io.backtrack.api.restore.VerifyMode;
 import io.backtrack.contract.wire.ArchiveCompression;
 import io.backtrack.contract.wire.WireValue;
@@ -14,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The CRDs' enums are the resource's spelling of values the operator passes to the agent as they are: each holds
- * exactly the values of its contract counterpart (the agent's --compression, --strategy and --verify), so neither
+ * exactly the values of its contract counterpart (the agent's --compression, --strategy, --verify and --roles), so neither
  * side can gain a value the other refuses.
  */
 class CrdEnumsTest {
@@ -24,6 +25,7 @@ class CrdEnumsTest {
         assertSameValues(CompressionAlgorithm.values(), ArchiveCompression.values());
         assertSameValues(RestoreStrategy.values(), io.backtrack.contract.wire.RestoreStrategy.values());
         assertSameValues(VerifyMode.values(), io.backtrack.contract.wire.VerifyMode.values());
+        assertSameValues(RolesPolicy.values(), io.backtrack.contract.wire.RolesPolicy.values());
         assertThat(Arrays.stream(SslMode.values()).map(SslMode::wireName)).as("spelled as libpq spells them")
                 .containsExactlyInAnyOrderElementsOf(Arrays.stream(io.backtrack.contract.wire.SslMode.values())
                         .map(WireValue::wireName).toList());

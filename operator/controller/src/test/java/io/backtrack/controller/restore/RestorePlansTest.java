@@ -41,7 +41,7 @@ class RestorePlansTest {
         b.setSpec(new BackupSpec(null, new DatabaseSpec(null, "orders-db.shop.svc", null, "orders",
                 new DatabaseCredentials("orders-db", null, null), BACKUP_TLS),
                 new StorageSpec(new S3Storage("https://s3.eu-central-1.amazonaws.com", "db-backups", null, "prod", null, null)),
-                null, null, DeletionPolicy.Retain, null, null));
+                null, null, DeletionPolicy.Retain, null, null, null));
         client.resource(b).create();
         b.setStatus(new BackupStatus(BackupPhase.Completed, "done", null, null, 1.0, "job",
                 new ArchiveStatus("db-backups", "prod/shop/orders-nightly", "k", "m", 1L, "1 B", "s", "s", "zstd", "custom"),
@@ -65,7 +65,7 @@ class RestorePlansTest {
     private RestorePlan plan(RestoreTarget target) {
         Restore r = new Restore();
         r.setMetadata(new ObjectMetaBuilder().withName("rollback").withNamespace(TestCluster.NS).withUid("u").build());
-        r.setSpec(new RestoreSpec("orders-nightly", null, target, null, null, null, null, null, null, null));
+        r.setSpec(new RestoreSpec("orders-nightly", null, target, null, null, null, null, null, null, null, null, null));
         RestorePlans.Resolution resolution = new RestorePlans(client).resolve(r);
         assertThat(resolution.problem()).isNull();
         return resolution.plan();
