@@ -29,7 +29,7 @@ class PrometheusRulesTest {
     static final Path RULES = FILES.resolve("prometheus-rules.yaml");
     static final Path TESTS = FILES.resolve("prometheus-rules.test.yaml");
     static final List<String> ALERTS = List.of("BacktrackBackupMissing", "BacktrackBackupFailed", "BacktrackRestoreFailed",
-            "BacktrackRestoreVerificationMismatch", "BacktrackPruningFailed");
+            "BacktrackRestoreVerificationMismatch", "BacktrackPruningFailed", "BacktrackDrillFailed", "BacktrackDrillMissing");
 
     static String promtool;
 

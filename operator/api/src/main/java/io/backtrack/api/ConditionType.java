@@ -5,5 +5,10 @@ public enum ConditionType {
     /** Every resource: True only when it is what it should be (a completed Backup or Restore, a running schedule). */
     Ready,
     /** BackupSchedule: how the newest finished run ended. */
-    LastBackupSucceeded
+    LastBackupSucceeded,
+    /**
+     * BackupSchedule with a drill: True when the newest drill failed or a drill cannot run (the reason says why), False
+     * once a drill succeeded; absent before the first drill.
+     */
+    DrillFailed
 }

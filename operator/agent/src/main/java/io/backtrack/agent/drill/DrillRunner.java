@@ -78,6 +78,12 @@ public final class DrillRunner {
                     RestoreSelection.whole(), VerifyMode.ROW_COUNTS, RestoreRequest.DEFAULT_LOCK_TIMEOUT,
                     RolesPolicy.SKIP)).run());
         } catch (AgentFailure e) {
+            if (e.reason() == Reason.DatabaseExists) {
+                // Not this drill's database (another one of that name was there first): never dropped.
+                result.restored(null).scratchKept(false);
+                throw new AgentFailure(e.reason(), e.getMessage() + "; a drill's scratch database must be new, and "
+                        + "the existing one was left alone", e, result.build());
+            }
             // A row-count mismatch keeps the new database for inspection; a drill cleans up unless told to keep.
             boolean kept = request.keep() || !dropQuietly(target, scratch);
             result.restored(e.soFar() instanceof RestoreResult soFar ? soFar : null).scratchKept(kept);

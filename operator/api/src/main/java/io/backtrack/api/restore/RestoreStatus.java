@@ -1,6 +1,7 @@
 package io.backtrack.api.restore;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.backtrack.api.drill.RestoreDrillStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 
 import java.util.List;
@@ -39,5 +40,7 @@ public record RestoreStatus(
         @JsonPropertyDescription("Ready: True once Completed; False with a reason otherwise.")
         List<Condition> conditions,
         @JsonPropertyDescription("The metadata.generation this status describes.")
-        Long observedGeneration) {
+        Long observedGeneration,
+        @JsonPropertyDescription("A drill's scratch database, recovery time and checks.")
+        RestoreDrillStatus drill) {
 }

@@ -1,5 +1,6 @@
 package io.backtrack.contract.args;
 
+import io.backtrack.contract.drill.CheckExpectation;
 import io.backtrack.contract.durations.Durations;
 import io.backtrack.contract.layout.BackupFolder;
 import io.backtrack.contract.wire.ArchiveCompression;
@@ -39,6 +40,11 @@ public final class AgentArgs {
 
     public static AgentArgs delete() {
         return new AgentArgs(AgentCommands.DELETE);
+    }
+
+    /** {@code drill}: restore into a scratch database ({@code --dbname}), verify, run the checks, drop it. */
+    public static AgentArgs drill() {
+        return new AgentArgs(AgentCommands.DRILL);
     }
 
     /** {@code --endpoint --bucket --region}: the object store. */
@@ -166,6 +172,25 @@ public final class AgentArgs {
     /** {@code --side-database --previous-database}: a swap's names, the same for every step of one restore. */
     public AgentArgs swapDatabases(String side, String previous) {
         return add(AgentFlags.SIDE_DATABASE, side).add(AgentFlags.PREVIOUS_DATABASE, previous);
+    }
+
+    /** {@code --keep}: a drill leaves its scratch database in place. */
+    public AgentArgs keep(boolean on) {
+        return on ? add(AgentFlags.KEEP) : this;
+    }
+
+    /** {@code --check-timeout}: a drill's statement timeout per check, a {@code Durations} value ({@code 60s}). */
+    public AgentArgs checkTimeout(String duration) {
+        return add(AgentFlags.CHECK_TIMEOUT, duration);
+    }
+
+    /**
+     * {@code --check NAME --sql QUERY --expect VALUE}: one of a drill's checks; an expectation the agent would refuse
+     * fails here ({@link CheckExpectation}).
+     */
+    public AgentArgs check(String name, String sql, String expect) {
+        CheckExpectation.parse(name, expect);
+        return add(AgentFlags.CHECK, name).add(AgentFlags.SQL, sql).add(AgentFlags.EXPECT, expect);
     }
 
     public List<String> build() {

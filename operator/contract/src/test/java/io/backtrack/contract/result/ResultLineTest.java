@@ -122,7 +122,8 @@ class ResultLineTest {
                 new DeleteResult("k", "b", 2, 12345L),
                 new DrillResult.Builder("orders_drill_20261122t031500z")
                         .restored(new RestoreResult.Builder(RestoreStep.ALL, RestoreStrategy.NEW_DATABASE)
-                                .archive("k", "k/a.pgdump.zst", "b", "9f86", 10).counts(3, 30, 30L, List.of()).build())
+                                .archive("k", "k/a.pgdump.zst", "b", "9f86", 10).archiveVerified(null)
+                                .counts(3, 30, 30L, List.of()).build())
                         .recoverySeconds(4.2).checks(List.of(new DrillCheckResult("orders", "> 0", true, "12", null)))
                         .scratchKept(false).times("2026-11-22T03:15:00Z", "2026-11-22T03:15:05Z", 5.0).build(),
                 new RestoreResult.Builder(RestoreStep.CHECK, RestoreStrategy.IN_PLACE)

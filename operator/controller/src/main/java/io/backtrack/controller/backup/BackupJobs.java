@@ -15,7 +15,6 @@ import io.backtrack.controller.job.AgentJobBuilder;
 import io.backtrack.controller.job.DatabaseAccess;
 import io.backtrack.controller.job.EffectiveJobSettings;
 import io.backtrack.controller.job.JobNames;
-import io.backtrack.controller.job.SecretMount;
 import io.backtrack.controller.job.StorageAccess;
 import io.backtrack.controller.naming.LabelValues;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -89,9 +88,8 @@ public final class BackupJobs {
         if (restore != null) {
             labels.put(BacktrackApi.RESTORE_LABEL, restore); // a safety backup: it runs within its Restore's slot
         }
-        List<SecretMount> mounts = new ArrayList<>(DatabaseAccess.mounts(db.tls()));
-        mounts.addAll(StorageAccess.mounts(spec.storage().s3()));
-        return builder.build(new AgentJob(backup, backupJobName(backup), labels, args, env, mounts,
+        return builder.build(new AgentJob(backup, backupJobName(backup), labels, args, env,
+                DatabaseAccess.mounts(db.tls(), spec.storage().s3()),
                 EffectiveJobSettings.of(spec.job(), config)));
     }
 

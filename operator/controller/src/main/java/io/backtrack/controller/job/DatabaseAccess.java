@@ -2,6 +2,7 @@ package io.backtrack.controller.job;
 
 import io.backtrack.api.database.DatabaseCredentials;
 import io.backtrack.api.database.DatabaseTls;
+import io.backtrack.api.storage.S3Storage;
 import io.backtrack.api.tls.CaSecret;
 import io.backtrack.api.tls.ClientCertSecret;
 import io.backtrack.contract.args.AgentArgs;
@@ -33,6 +34,13 @@ public final class DatabaseAccess {
         boolean client = tls.clientCertSecret() != null;
         return args.databaseTls(tls.mode().wireName(), tls.caSecret() == null ? null : AgentMounts.DATABASE_CA_FILE,
                 client ? AgentMounts.DATABASE_CLIENT_CERT : null, client ? AgentMounts.DATABASE_CLIENT_KEY : null);
+    }
+
+    /** The files of a Job that reaches this database and that store: the database's, then the store's CA. */
+    public static List<SecretMount> mounts(DatabaseTls tls, S3Storage s3) {
+        List<SecretMount> mounts = mounts(tls);
+        mounts.addAll(StorageAccess.mounts(s3));
+        return mounts;
     }
 
     /** The CA bundle and the client certificate with its key, as far as tls names them. */

@@ -14,7 +14,6 @@ import io.backtrack.controller.job.AgentJobBuilder;
 import io.backtrack.controller.job.DatabaseAccess;
 import io.backtrack.controller.job.EffectiveJobSettings;
 import io.backtrack.controller.job.JobNames;
-import io.backtrack.controller.job.SecretMount;
 import io.backtrack.controller.job.StorageAccess;
 import io.backtrack.controller.naming.LabelValues;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -79,13 +78,11 @@ final class RestoreJobs {
                 .dataOnly(scope.isDataOnly());
         List<EnvVar> env = new ArrayList<>(DatabaseAccess.env(plan.credentials()));
         env.addAll(StorageAccess.env(plan.storage()));
-        List<SecretMount> mounts = new ArrayList<>(DatabaseAccess.mounts(plan.tls()));
-        mounts.addAll(StorageAccess.mounts(plan.storage()));
         return builder.build(new AgentJob(restore, name(restore, step),
                 Map.of(BacktrackApi.RESTORE_LABEL, LabelValues.of(restore.getMetadata().getName()),
                         BacktrackApi.ROLE_LABEL, "restore",
                         BacktrackApi.STEP_LABEL, step.wireName(),
                         BacktrackApi.DATABASE_LABEL, LabelValues.of(plan.target())),
-                args.build(), env, mounts, EffectiveJobSettings.of(plan.spec().job(), config)));
+                args.build(), env, DatabaseAccess.mounts(plan.tls(), plan.storage()), EffectiveJobSettings.of(plan.spec().job(), config)));
     }
 }

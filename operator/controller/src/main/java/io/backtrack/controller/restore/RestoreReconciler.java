@@ -9,8 +9,8 @@ import io.backtrack.api.restore.Restore;
 import io.backtrack.api.restore.RestorePhase;
 import io.backtrack.api.restore.RestoreStatus;
 import io.backtrack.api.restore.RestoreStrategy;
-import io.backtrack.api.restore.TableMismatch;
 import io.backtrack.api.restore.Verification;
+import io.backtrack.contract.result.DrillResult;
 import io.backtrack.contract.result.Reason;
 import io.backtrack.contract.result.RestoreResult;
 import io.backtrack.contract.wire.RestoreStep;
@@ -18,6 +18,7 @@ import io.backtrack.controller.concurrency.ConcurrencyGate;
 import io.backtrack.controller.concurrency.JobAdmission;
 import io.backtrack.controller.concurrency.QueuedStatus;
 import io.backtrack.controller.config.BacktrackConfig;
+import io.backtrack.controller.drill.ServerIdentity;
 import io.backtrack.controller.events.EventRecorder;
 import io.backtrack.controller.job.CreateOnce;
 import io.backtrack.controller.job.JobCache;
@@ -75,6 +76,8 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
     private final SecretCheck secrets;
     private final BacktrackMetrics metrics;
     private final ConcurrencyGate gate;
+    private final DrillJobs drillJobs;
+    private final VerifiedBackups verified;
 
     public RestoreReconciler(KubernetesClient client, EventRecorder events, BacktrackConfig config, Clock clock,
                              BacktrackMetrics metrics, ConcurrencyGate gate) {
@@ -83,7 +86,9 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
         this.client = client;
         this.events = events;
         this.clock = clock;
-        this.plans = new RestorePlans(client);
+        this.plans = new RestorePlans(client, new ServerIdentity(ServerIdentity.DNS));
+        this.drillJobs = new DrillJobs(config.agent());
+        this.verified = new VerifiedBackups(client);
         this.jobs = new RestoreJobs(config.agent());
         this.quiescer = new Quiescer(client);
         this.protection = new BackupProtection(client);
@@ -126,7 +131,8 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
             case Pending -> status == null || status.jobName() == null ? start(restore, plan, draft, now) : afterCheck(restore, plan, draft, now);
             case SafetyBackup -> afterSafetyBackup(restore, plan, draft, now);
             case Quiescing -> quiesce(restore, plan, draft, now);
-            case Restoring -> afterRestore(restore, plan, draft, now);
+            case Restoring -> restore.getSpec().drill() != null ? afterDrill(restore, plan, draft, now)
+                    : afterRestore(restore, plan, draft, now);
             case Verifying -> afterCompare(restore, plan, draft, now);
             default -> UpdateControl.noUpdate();
         };
@@ -153,6 +159,13 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
         }
         if (plan.backupName() != null) {
             protection.protect(ns, plan.backupName(), restore.getMetadata().getName());
+        }
+        if (restore.getSpec().drill() != null) {
+            draft.started(now).reads(plan).job(CreateOnce.create(client, drillJobs.build(restore, plan)));
+            return progress(restore, draft, RestorePhase.Restoring, ConditionReason.Drilling, "drill: restoring "
+                    + plan.source() + " into the new scratch database " + plan.target() + ", verifying SHA-256 and row "
+                    + "counts, running " + restore.getSpec().drill().checksOrEmpty().size() + " check(s), then "
+                    + (restore.getSpec().drill().keepOrDefault() ? "keeping" : "dropping") + " it", now);
         }
         draft.started(now).reads(plan)
                 .job(CreateOnce.create(client, jobs.build(restore, plan, RestoreStep.CHECK, Instant.parse(draft.startedAt()))));
@@ -266,6 +279,50 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
                 + " into " + plan.target() + " (strategy " + plan.spec().strategyOrDefault() + ")", now);
     }
 
+    /** A drill's one Job has ended: its counts, checks and recovery time, either way; then the Backup's lastVerified. */
+    private UpdateControl<Restore> afterDrill(Restore restore, RestorePlan plan, RestoreStatusDraft draft, Instant now) {
+        String jobName = DrillJobs.name(restore);
+        Job job = client.batch().v1().jobs().inNamespace(restore.getMetadata().getNamespace()).withName(jobName).get();
+        if (job == null) {
+            return UpdateControl.noUpdate();
+        }
+        JobOutcome outcome = JobOutcome.of(job, client);
+        if (outcome.state() == JobOutcome.State.RUNNING) {
+            return UpdateControl.noUpdate();
+        }
+        DrillResult result = outcome.result() == null ? null : outcome.result().as(DrillResult.class);
+        if (result != null) {
+            DrillJobs.record(draft, result);
+        }
+        if (outcome.state() == JobOutcome.State.FAILED) {
+            JobFailure failure = JobFailure.of(outcome, jobName, job);
+            return fail(restore, draft, failure.reason(), "drill failed: " + failure.message()
+                    + (result != null && Boolean.TRUE.equals(result.scratchKept())
+                    ? "; the scratch database " + result.scratchDatabase() + " was left in place" : ""), now);
+        }
+        Verification counts = draft.verification();
+        if (result == null || !Boolean.TRUE.equals(result.archiveVerified()) || counts == null
+                || !counts.mismatches().isEmpty() || result.recoverySeconds() == null) {
+            // A drill proves nothing unless the agent says what it verified: never a success by exit code alone.
+            return fail(restore, draft, ConditionReason.JobFailed.name(), "drill Job " + jobName + " ended without "
+                    + "reporting a verified restore (SHA-256 and row counts); see kubectl logs job/" + jobName, now);
+        }
+        String text = "drill of " + plan.source() + " succeeded: recovered in " + result.recoverySeconds() + " s into "
+                + plan.target() + (counts == null ? "" : " (" + counts.tables() + " tables, " + counts.rowsRestored()
+                + " rows match the manifest)") + ", " + (result.checks() == null ? 0 : result.checks().size())
+                + " check(s) passed; the scratch database was " + (Boolean.TRUE.equals(result.scratchKept()) ? "kept"
+                : "dropped");
+        finishWorkloads(restore, draft);
+        restore.setStatus(draft.completed(text, now).build());
+        verified.record(restore.getMetadata().getNamespace(), plan.backupName(), restore.getMetadata().getName(),
+                now.toString(), result.recoverySeconds(), null);
+        LOG.infof("drill completed namespace=%s restore=%s recoverySeconds=%s", restore.getMetadata().getNamespace(),
+                restore.getMetadata().getName(), result.recoverySeconds());
+        events.normal(restore, "DrillSucceeded", text);
+        metrics.restoreFinished(restore);
+        return UpdateControl.patchStatus(restore);
+    }
+
     /** After the restore step: the compare step, or for inPlace, which compared inside its transaction, the end. */
     private UpdateControl<Restore> afterRestore(Restore restore, RestorePlan plan, RestoreStatusDraft draft, Instant now) {
         Optional<JobOutcome> outcome = outcome(restore, RestoreStep.RESTORE);
@@ -321,6 +378,10 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
                 + (draft.previousDatabase() == null ? "" : "; the replaced database is kept as " + draft.previousDatabase());
         finishWorkloads(restore, draft);
         restore.setStatus(draft.completed(text, now).build());
+        if (counts != null && plan.spec().scope() == null) {
+            verified.record(restore.getMetadata().getNamespace(), plan.backupName(), restore.getMetadata().getName(),
+                    now.toString(), draft.durationSeconds(), null);
+        }
         LOG.infof("restore completed namespace=%s restore=%s seconds=%s", restore.getMetadata().getNamespace(),
                 restore.getMetadata().getName(), draft.durationSeconds());
         events.normal(restore, "Completed", text);
@@ -340,6 +401,8 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
     private UpdateControl<Restore> fail(Restore restore, RestoreStatusDraft draft, String reason, String text, Instant now) {
         finishWorkloads(restore, draft);
         restore.setStatus(draft.failed(reason, text, now).build());
+        verified.record(restore.getMetadata().getNamespace(), restore.getSpec().backupName(),
+                restore.getMetadata().getName(), now.toString(), null, reason);
         LOG.warnf("restore failed namespace=%s restore=%s reason=%s message=%s", restore.getMetadata().getNamespace(),
                 restore.getMetadata().getName(), reason, text);
         events.warning(restore, reason, text);
@@ -404,9 +467,7 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
     }
 
     private static Verification verification(RestoreResult result) {
-        List<TableMismatch> mismatches = result.mismatches() == null ? List.of() : result.mismatches().stream()
-                .map(m -> new TableMismatch(m.schema(), m.name(), m.expected(), m.actual())).toList();
-        return new Verification(result.tables(), result.rowsExpected(), result.rowsRestored(), mismatches,
+        return RestoreStatusDraft.counts(result.tables(), result.rowsExpected(), result.rowsRestored(), result.mismatches(),
                 result.unverified());
     }
 }

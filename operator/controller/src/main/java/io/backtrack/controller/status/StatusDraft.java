@@ -29,6 +29,13 @@ public abstract class StatusDraft<S> {
         conditions = Conditions.set(conditions, type, status, reason, message, generation, now);
     }
 
+    /** Drops a condition that no longer applies. */
+    protected final void removeCondition(ConditionType type) {
+        if (conditions != null) {
+            conditions = conditions.stream().filter(c -> !type.name().equals(c.getType())).toList();
+        }
+    }
+
     protected final List<Condition> conditions() {
         return conditions;
     }

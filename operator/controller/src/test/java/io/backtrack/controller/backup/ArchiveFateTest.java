@@ -55,7 +55,7 @@ class ArchiveFateTest {
         BackupSpec s = TestBackups.spec(null, null, null);
         Backup b = TestBackups.backup("orders", new BackupSpec(s.description(), s.database(), s.storage(), s.compression(),
                 s.scope(), policy, s.ttl(), s.job(), null));
-        b.setStatus(new BackupStatus(BackupPhase.Completed, null, null, null, null, jobName, null, null, null, null, 1L));
+        b.setStatus(new BackupStatus(BackupPhase.Completed, null, null, null, null, jobName, null, null, null, null, 1L, null));
         return b;
     }
 }

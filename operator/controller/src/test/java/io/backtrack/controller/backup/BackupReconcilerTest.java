@@ -249,7 +249,7 @@ class BackupReconcilerTest {
     private Backup completed(Backup backup) {
         Backup copy = TestBackups.backup(backup.getMetadata().getName(), backup.getSpec());
         copy.setStatus(new BackupStatus(BackupPhase.Completed, "done", NOW.toString(), NOW.toString(), 1.0,
-                BackupJobs.backupJobName(backup), null, null, null, null, 1L));
+                BackupJobs.backupJobName(backup), null, null, null, null, 1L, null));
         return copy;
     }
 }

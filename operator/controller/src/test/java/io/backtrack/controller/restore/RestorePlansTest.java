@@ -45,7 +45,7 @@ class RestorePlansTest {
         client.resource(b).create();
         b.setStatus(new BackupStatus(BackupPhase.Completed, "done", null, null, 1.0, "job",
                 new ArchiveStatus("db-backups", "prod/shop/orders-nightly", "k", "m", 1L, "1 B", "s", "s", "zstd", "custom"),
-                null, null, null, 1L));
+                null, null, null, 1L, null));
         client.resource(b).updateStatus();
     }
 
@@ -65,8 +65,9 @@ class RestorePlansTest {
     private RestorePlan plan(RestoreTarget target) {
         Restore r = new Restore();
         r.setMetadata(new ObjectMetaBuilder().withName("rollback").withNamespace(TestCluster.NS).withUid("u").build());
-        r.setSpec(new RestoreSpec("orders-nightly", null, target, null, null, null, null, null, null, null, null, null));
-        RestorePlans.Resolution resolution = new RestorePlans(client).resolve(r);
+        r.setSpec(new RestoreSpec("orders-nightly", null, target, null, null, null, null, null, null, null, null, null, null));
+        RestorePlans.Resolution resolution = new RestorePlans(client, new io.backtrack.controller.drill.ServerIdentity(
+                io.backtrack.controller.drill.ServerIdentity.DNS)).resolve(r);
         assertThat(resolution.problem()).isNull();
         return resolution.plan();
     }

@@ -38,7 +38,7 @@ final class TestSchedules {
                 .build());
         s.setSpec(new BackupScheduleSpec(cron, zone, null, null, null,
                 new BackupTemplate(new BackupTemplateMetadata(Map.of("team", "orders"), Map.of("note", "nightly")), template),
-                retention, null));
+                retention, null, null));
         return s;
     }
 
