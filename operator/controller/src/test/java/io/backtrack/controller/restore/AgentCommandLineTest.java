@@ -81,6 +81,16 @@ class AgentCommandLineTest {
         jobs.put("restore over TLS with the Pod's cloud identity", restoreJobs.build(overTls,
                 RestoreJobsTest.tlsPlan(overTls), RestoreStep.RESTORE, STARTED));
         jobs.put("safety backup over TLS", backupJobs.backup(SafetyBackups.of(overTls, RestoreJobsTest.tlsPlan(overTls))));
+        Restore drill = RestoreJobsTest.restore(RestoreStrategy.newDatabase, null);
+        var d = drill.getSpec();
+        drill.setSpec(new io.backtrack.api.restore.RestoreSpec(d.backupName(), null, null, d.strategy(), null, null, null,
+                null, null, null, null, null, new io.backtrack.api.drill.RestoreDrill(null, null, List.of())));
+        Job drillJob = new DrillJobs(TestAgentConfig.INSTANCE).build(drill, RestoreJobsTest.tlsPlan(drill));
+        jobs.put("drill over TLS", drillJob);
+        assertThat(drillJob.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+                .containsSubsequence("--sslmode", "verify-full", "--sslrootcert").contains("--storage-ca-file");
+        assertThat(drillJob.getSpec().getTemplate().getSpec().getVolumes()).extracting(v -> v.getName())
+                .contains("database-ca", "database-client", "storage-ca");
         jobs.put("cleanup with a private CA", backupJobs.cleanup(SafetyBackups.of(overTls, RestoreJobsTest.tlsPlan(overTls))));
         Restore fromStorage = RestoreJobsTest.restore(RestoreStrategy.swap, null);
         jobs.put("restore from storage, database from the manifest", restoreJobs.build(fromStorage,
@@ -93,8 +103,8 @@ class AgentCommandLineTest {
                     .as("%s: %s", what, args).doesNotThrowAnyException();
             assertThat(agent.getEnv()).extracting(EnvVar::getName).as(what).isSubsetOf(AGENT_ENV);
         });
-        assertThat(jobs).as("backup and cleanup, 8 restore steps, 3 safety backups, 3 over TLS, 1 from storage")
-                .hasSize(4 + 8 + 3 + 3 + 1);
+        assertThat(jobs).as("backup and cleanup, 8 restore steps, 3 safety backups, 4 over TLS, 1 from storage")
+                .hasSize(4 + 8 + 3 + 4 + 1);
     }
 
     @Test
