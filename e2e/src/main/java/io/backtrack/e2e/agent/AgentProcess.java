@@ -107,6 +107,11 @@ public final class AgentProcess {
         Map<String, String> childEnv = pb.environment();
         childEnv.keySet().removeIf(k -> !k.equals("PATH") && !k.equals("HOME") && !k.equals("JAVA_HOME")
                 && !k.equals("LANG"));
+        // No instance metadata here, and no traffic to 169.254.169.254: an agent without S3 keys fails at once
+        // unless the test names a metadata endpoint of its own.
+        childEnv.put("AWS_EC2_METADATA_DISABLED", "true");
+        // Nor whatever AWS CLI profile the machine's user may have.
+        childEnv.put("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/.aws/credentials");
         childEnv.putAll(env);
         return pb;
     }

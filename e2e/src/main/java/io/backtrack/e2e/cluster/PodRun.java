@@ -225,6 +225,9 @@ final class PodRun implements Runnable {
         env.put("TMPDIR", dir.resolve("tmp").toString());
         env.put("JAVA_HOME", System.getProperty("java.home"));
         env.put("HOSTNAME", name);
+        // This machine has no instance metadata, and traffic to 169.254.169.254 must never leave it: a Pod without
+        // S3 keys fails at once, as on a node without a cloud identity, unless it names a metadata endpoint.
+        env.put("AWS_EC2_METADATA_DISABLED", "true");
         // The container's own settings point at in-image paths: the termination message file is the one we map.
         declared.forEach((k, v) -> env.put(k, v.equals(terminationPath) ? terminationLog.toString() : v));
         env.putAll(settings.extraEnv()); // the harness wins: it knows where things are on this machine

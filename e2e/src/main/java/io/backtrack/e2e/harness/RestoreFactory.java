@@ -28,7 +28,7 @@ public record RestoreFactory(String backupName, RestoreSource source, RestoreTar
     /** Straight from storage, for a cluster where the Backup resource does not exist. */
     public static RestoreFactory ofStorage(BacktrackEnvironment env, String bucket, String key) {
         return new RestoreFactory(null, new RestoreSource(new StorageSpec(new S3Storage(env.s3().endpoint(), bucket, null, null, true,
-                new S3Credentials(BacktrackEnvironment.S3_SECRET, null, null), null)), null, key), null, null, null, null, null);
+                new S3Credentials(BacktrackEnvironment.S3_SECRET, null, null), null, null)), null, key), null, null, null, null, null);
     }
 
     public RestoreFactory strategy(RestoreStrategy s) {

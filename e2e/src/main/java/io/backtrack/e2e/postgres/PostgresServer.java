@@ -56,8 +56,30 @@ public final class PostgresServer implements AutoCloseable {
         return start(freePort());
     }
 
+    /**
+     * TLS settings of a server started with {@link #startWithTls}: its certificate and key, and the CA its clients'
+     * certificates must chain to.
+     *
+     * @param certUser a role created as superuser that logs in with its client certificate alone (pg_hba's cert
+     *                 method); every other role logs in with its password, over TLS only
+     */
+    public record Tls(Path certificate, Path key, Path clientCa, String certUser) {
+    }
+
     /** Starts a server on the given port (initdb + pg_ctl start -w; ~2 s). */
     public static PostgresServer start(int port) {
+        return start(port, null);
+    }
+
+    /**
+     * A server that accepts only TLS connections (pg_hba hostssl): password logins, and {@link Tls#certUser()} by
+     * client certificate.
+     */
+    public static PostgresServer startWithTls(Tls tls) {
+        return start(freePort(), tls);
+    }
+
+    private static PostgresServer start(int port, Tls tls) {
         int major = installedMajor();
         Path bin = PG_ROOT.resolve(String.valueOf(major)).resolve("bin");
         try {
@@ -77,12 +99,37 @@ public final class PostgresServer implements AutoCloseable {
                     "--locale=C"));
             String options = "-p " + port + " -k " + base + " -c listen_addresses=127.0.0.1 -c fsync=off"
                     + " -c synchronous_commit=off -c full_page_writes=off -c max_connections=50";
+            if (tls != null) {
+                options += server.configureTls(tls, root);
+            }
             server.asPostgres(List.of(bin.resolve("pg_ctl").toString(), "-D", base.resolve("data").toString(),
                     "-o", options, "-l", base.resolve("server.log").toString(), "-w", "-t", "60", "start"));
+            if (tls != null) {
+                server.execute("postgres", "CREATE ROLE " + quote(tls.certUser()) + " LOGIN SUPERUSER");
+            }
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Copies the server's certificate, key (0600, the server's own, as it insists) and client CA into the data
+     * directory's parent, and allows TLS connections only; returns the server options that turn TLS on.
+     */
+    private String configureTls(Tls tls, boolean root) throws IOException {
+        Path cert = Files.copy(tls.certificate(), baseDir.resolve("server.crt"));
+        Path key = Files.copy(tls.key(), baseDir.resolve("server.key"));
+        Path ca = Files.copy(tls.clientCa(), baseDir.resolve("client-ca.crt"));
+        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        if (root) {
+            run(List.of("chown", SUPERUSER, cert.toString(), key.toString(), ca.toString()));
+        }
+        Path hba = baseDir.resolve("data").resolve("pg_hba.conf");
+        Files.writeString(hba, "local all all trust\n"
+                + "hostssl all " + tls.certUser() + " 127.0.0.1/32 cert\n"
+                + "hostssl all all 127.0.0.1/32 scram-sha-256\n");
+        return " -c ssl=on -c ssl_cert_file=" + cert + " -c ssl_key_file=" + key + " -c ssl_ca_file=" + ca;
     }
 
     /** One server per JVM, stopped by a shutdown hook. */

@@ -49,17 +49,28 @@ public final class S3Server implements AutoCloseable {
     private final Process process;
     private final Path baseDir;
     private final int port;
+    private final int tlsPort;
+    /** The host the harness addresses: 127.0.0.1, or the virtual host S3Proxy takes path-style requests on. */
+    private final String host;
     private final MinioClient client;
     private final MinioAsyncClient asyncClient;
 
-    private S3Server(Process process, Path baseDir, int port) {
+    private S3Server(Process process, Path baseDir, int port, int tlsPort, String virtualHost) {
         this.process = process;
         this.baseDir = baseDir;
         this.port = port;
+        this.tlsPort = tlsPort;
+        this.host = virtualHost == null ? "127.0.0.1" : virtualHost;
+        // With a virtual host, S3Proxy reads any other Host as a bucket's: the harness addresses it by that name,
+        // resolved here to the loopback address (this JVM's resolver knows no such name).
+        okhttp3.OkHttpClient http = new okhttp3.OkHttpClient.Builder().dns(name -> name.equals(host)
+                ? List.of(java.net.InetAddress.getLoopbackAddress()) : okhttp3.Dns.SYSTEM.lookup(name)).build();
         this.client = MinioClient.builder().endpoint(endpoint()).region("us-east-1")
-                .credentials(ACCESS_KEY, SECRET_KEY).build();
+                .credentials(ACCESS_KEY, SECRET_KEY).httpClient(http).build();
         this.asyncClient = MinioAsyncClient.builder().endpoint(endpoint()).region("us-east-1")
-                .credentials(ACCESS_KEY, SECRET_KEY).build();
+                .credentials(ACCESS_KEY, SECRET_KEY).httpClient(http).build();
+        client.disableVirtualStyleEndpoint();
+        asyncClient.disableVirtualStyleEndpoint();
     }
 
     public static S3Server start() {
@@ -92,7 +103,22 @@ public final class S3Server implements AutoCloseable {
         }
     }
 
+    /**
+     * S3Proxy answering HTTPS as well, with the keystore's certificate, and taking the first label of a Host under
+     * {@code virtualHost} as the bucket (virtual-host style); the harness's own client keeps to plain HTTP.
+     */
+    public static S3Server startWithTls(Path keystore, String keystorePassword, String virtualHost) {
+        return start(freePort(), Jit.QUICK_START, new TlsSettings(freePort(), keystore, keystorePassword, virtualHost));
+    }
+
+    private record TlsSettings(int port, Path keystore, String password, String virtualHost) {
+    }
+
     private static S3Server start(int port, Jit jit) {
+        return start(port, jit, null);
+    }
+
+    private static S3Server start(int port, Jit jit, TlsSettings tls) {
         try {
             Path base = Files.createTempDirectory("backtrack-s3-");
             Path data = Files.createDirectories(base.resolve("data"));
@@ -105,6 +131,12 @@ public final class S3Server implements AutoCloseable {
             props.setProperty("jclouds.filesystem.basedir", data.toString());
             props.setProperty("jclouds.identity", "unused");
             props.setProperty("jclouds.credential", "unused");
+            if (tls != null) {
+                props.setProperty("s3proxy.secure-endpoint", "https://127.0.0.1:" + tls.port());
+                props.setProperty("s3proxy.keystore-path", tls.keystore().toString());
+                props.setProperty("s3proxy.keystore-password", tls.password());
+                props.setProperty("s3proxy.virtual-host", tls.virtualHost());
+            }
             Path propsFile = base.resolve("s3proxy.properties");
             try (var out = Files.newOutputStream(propsFile)) {
                 props.store(out, "backtrack e2e");
@@ -117,7 +149,8 @@ public final class S3Server implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(base.resolve("s3proxy.log").toFile())
                     .start();
-            S3Server server = new S3Server(process, base, port);
+            S3Server server = new S3Server(process, base, port, tls == null ? -1 : tls.port(),
+                    tls == null ? null : tls.virtualHost());
             server.awaitReady();
             return server;
         } catch (IOException e) {
@@ -142,7 +175,8 @@ public final class S3Server implements AutoCloseable {
                 throw new IllegalStateException("S3Proxy exited (" + process.exitValue() + "): " + log());
             }
             try {
-                HttpURLConnection c = (HttpURLConnection) URI.create(endpoint() + "/").toURL().openConnection();
+                HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/").toURL()
+                        .openConnection();
                 c.setConnectTimeout(500);
                 c.setReadTimeout(2000);
                 c.getResponseCode();
@@ -157,11 +191,19 @@ public final class S3Server implements AutoCloseable {
     }
 
     public String endpoint() {
-        return "http://127.0.0.1:" + port;
+        return "http://" + host + ":" + port;
     }
 
     public int port() {
         return port;
+    }
+
+    /** The HTTPS port of a server started {@link #startWithTls with TLS}. */
+    public int tlsPort() {
+        if (tlsPort < 0) {
+            throw new IllegalStateException("this S3Proxy was started without TLS");
+        }
+        return tlsPort;
     }
 
     /** The backend directory: each bucket is a subdirectory, each object a plain file under its key. */

@@ -2,6 +2,7 @@ package io.backtrack.e2e.agent;
 
 import io.backtrack.agent.storage.MultipartWriter;
 import io.backtrack.agent.storage.ObjectStore;
+import io.backtrack.agent.storage.CredentialSource;
 import io.backtrack.agent.storage.S3Location;
 import io.backtrack.agent.storage.StorageTimeouts;
 import io.backtrack.contract.wire.ServerSideEncryption;
@@ -28,8 +29,9 @@ class AgentServerSideEncryptionTest {
     }
 
     private static S3Location stubLocation(StubS3Server stub, ServerSideEncryption sse, String kmsKeyId) {
-        return new S3Location(stub.endpoint(), "sse-stub", "us-east-1", "stub-access", "stub-secret",
-                StorageTimeouts.defaults(), sse, kmsKeyId);
+        return new S3Location(stub.endpoint(), "sse-stub", "us-east-1",
+                CredentialSource.staticKey("stub-access", "stub-secret", null), null, false, StorageTimeouts.defaults(),
+                sse, kmsKeyId);
     }
 
     @Test

@@ -28,8 +28,8 @@ public final class HugeUploadMain {
         long bytes = Long.parseLong(args[1]);
         long estimate = Long.parseLong(args[2]);
         MessageDigest sha = Boolean.parseBoolean(args[3]) ? MessageDigest.getInstance("SHA-256") : null;
-        S3Location location = new S3Location(endpoint, "huge", "us-east-1", "stub-access", "stub-secret",
-                StorageTimeouts.defaults(), null, null);
+        S3Location location = S3Location.withKey(endpoint, "huge", "us-east-1", "stub-access", "stub-secret",
+                StorageTimeouts.defaults());
         byte[] chunk = new byte[1024 * 1024];
         new SplittableRandom(16).nextBytes(chunk);
         long start = System.nanoTime();

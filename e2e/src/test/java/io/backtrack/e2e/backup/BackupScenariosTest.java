@@ -164,6 +164,52 @@ class BackupScenariosTest {
     }
 
     @Test
+    void tlsTheServerDoesNotOfferFailsWithDatabaseTlsFailed() {
+        // The shared server has no TLS: the mode reaches the agent's connections from the CRD through the Job.
+        Backup backup = backups.build(NS, "tls-required");
+        var spec = backup.getSpec();
+        var db = spec.database();
+        backup.setSpec(new io.backtrack.api.backup.BackupSpec(spec.description(),
+                new io.backtrack.api.database.DatabaseSpec(db.engine(), db.host(), db.port(), db.database(),
+                        db.credentialsSecret(), new io.backtrack.api.database.DatabaseTls(
+                                io.backtrack.api.database.SslMode.require, null, null)),
+                spec.storage(), null, spec.compression(), spec.scope(), spec.deletionPolicy(), spec.ttl(), spec.job(),
+                spec.roles()));
+        assertFailsWith(backup, "DatabaseTlsFailed", "the server does not offer TLS, which sslmode require requires");
+    }
+
+    @Test
+    void aCaBundleIsMountedReadOnlyFromItsSecretIntoAPodTheRestrictedNamespaceAdmits() {
+        env.secret(NS, "orders-db-ca", Map.of("root.pem", "-----BEGIN CERTIFICATE-----\n"));
+        Backup backup = backups.build(NS, "tls-mounted");
+        var spec = backup.getSpec();
+        var db = spec.database();
+        backup.setSpec(new io.backtrack.api.backup.BackupSpec(spec.description(),
+                new io.backtrack.api.database.DatabaseSpec(db.engine(), db.host(), db.port(), db.database(),
+                        db.credentialsSecret(), new io.backtrack.api.database.DatabaseTls(
+                                io.backtrack.api.database.SslMode.verifyFull,
+                                new io.backtrack.api.tls.CaSecret("orders-db-ca", "root.pem"), null)),
+                spec.storage(), null, spec.compression(), spec.scope(), spec.deletionPolicy(), spec.ttl(), spec.job(),
+                spec.roles()));
+        Backup done = applyAndAwaitTerminal(backup);
+        // The node runner models no volumes, so the agent finds no file where the kubelet would have put it; what
+        // this proves is the API server's and Pod Security's side: the Pod with its Secret volume was admitted.
+        assertThat(ready(done).getReason()).as(describe(done)).isEqualTo("DatabaseTlsFailed");
+        Job job = jobsOf("tls-mounted").get(0);
+        var pod = job.getSpec().getTemplate().getSpec();
+        assertThat(pod.getVolumes()).filteredOn(v -> v.getSecret() != null).singleElement().satisfies(v -> {
+            assertThat(v.getSecret().getSecretName()).isEqualTo("orders-db-ca");
+            assertThat(v.getSecret().getDefaultMode()).isEqualTo(0400);
+            assertThat(v.getSecret().getItems()).singleElement()
+                    .satisfies(i -> assertThat(i.getKey() + "->" + i.getPath()).isEqualTo("root.pem->ca.crt"));
+        });
+        assertThat(pod.getContainers().get(0).getVolumeMounts()).filteredOn(m -> m.getName().equals("database-ca"))
+                .singleElement().satisfies(m -> assertThat(m.getReadOnly()).isTrue());
+        assertThat(env.client().pods().inNamespace(NS).withLabel("job-name", job.getMetadata().getName()).list()
+                .getItems()).as("admitted under Pod Security restricted").isNotEmpty();
+    }
+
+    @Test
     void aDatabaseThatDoesNotExistFailsClearly() {
         assertFailsWith(backups.withDatabase(env.postgres().host(), env.postgres().port(), "no_such_db").build(NS, "no-db"),
                 "DatabaseNotFound", "no_such_db");

@@ -24,6 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CrdValidationTest {
     static final String NS = "crd-rules";
     static final String DATABASE = "database: {host: db.example, port: 5432, database: app, credentialsSecret: {name: db}}";
+    /** A database whose tls is the one formatted in. */
+    static final String TLS_DATABASE = "database: {host: db.example, database: app, credentialsSecret: {name: db}, tls: %s}";
     static final String STORAGE = "storage: {s3: {endpoint: 'http://s3.example:9000', bucket: b, credentialsSecret: {name: s3}}}";
 
     static BacktrackEnvironment env;
@@ -65,8 +67,20 @@ class CrdValidationTest {
                         "spec.storage.s3.endpoint: Invalid value: \"minio:9000\": spec.storage.s3.endpoint in body should match '^https?://.+'"),
                 Arguments.of("no bucket", DATABASE + "\n  storage: {s3: {endpoint: 'http://s3:9000', credentialsSecret: {name: s3}}}",
                         "spec.storage.s3.bucket: Required value"),
-                Arguments.of("no S3 credentials", DATABASE + "\n  storage: {s3: {endpoint: 'http://s3:9000', bucket: b}}",
-                        "spec.storage.s3.credentialsSecret: Required value"),
+                Arguments.of("a CA bundle for a plain-HTTP store", DATABASE
+                                + "\n  storage: {s3: {endpoint: 'http://s3:9000', bucket: b, caSecret: {name: ca}}}",
+                        "caSecret needs an https:// endpoint"),
+                Arguments.of("database TLS without a mode", TLS_DATABASE.formatted("{caSecret: {name: ca}}") + "\n  " + STORAGE,
+                        "spec.database.tls.mode: Required value"),
+                Arguments.of("an sslmode libpq does not know", TLS_DATABASE.formatted("{mode: verify_full}") + "\n  " + STORAGE,
+                        "spec.database.tls.mode: Unsupported value: \"verify_full\""),
+                Arguments.of("verify-full without a CA", TLS_DATABASE.formatted("{mode: verify-full}") + "\n  " + STORAGE,
+                        "caSecret is needed by, and only used with, mode verify-ca or verify-full"),
+                Arguments.of("a CA with require", TLS_DATABASE.formatted("{mode: require, caSecret: {name: ca}}") + "\n  " + STORAGE,
+                        "caSecret is needed by, and only used with, mode verify-ca or verify-full"),
+                Arguments.of("a client certificate without TLS",
+                        TLS_DATABASE.formatted("{mode: disable, clientCertSecret: {name: c}}") + "\n  " + STORAGE,
+                        "clientCertSecret needs TLS: mode disable sends no certificate"),
                 Arguments.of("a ttl in days", DATABASE + "\n  " + STORAGE + "\n  ttl: 30d",
                         "spec.ttl: Invalid value: \"30d\": spec.ttl in body should match"),
                 Arguments.of("an unknown deletionPolicy", DATABASE + "\n  " + STORAGE + "\n  deletionPolicy: Keep",

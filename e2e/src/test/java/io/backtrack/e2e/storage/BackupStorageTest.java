@@ -41,7 +41,7 @@ class BackupStorageTest {
         BackupStorage storage = new BackupStorage();
         storage.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
         storage.setSpec(new BackupStorageSpec(new S3Storage(env.s3().endpoint(), bucket, null, prefix, true,
-                new S3Credentials(BacktrackEnvironment.S3_SECRET, null, null), null), probeInterval));
+                new S3Credentials(BacktrackEnvironment.S3_SECRET, null, null), null, null), probeInterval));
         return env.client().resource(storage).create();
     }
 

@@ -4,7 +4,7 @@ package io.backtrack.api;
  * Every reason the operator writes into a condition of its own accord ({@code status.conditions[].reason}), one
  * catalogue for the three resources. A Backup or Restore whose agent Job failed carries the agent's own reason
  * instead, as the agent reported it ({@code io.backtrack.contract.result.Reason}: InvalidArguments,
- * DatabaseUnreachable, ..., VerificationFailed).
+ * DatabaseUnreachable, DatabaseTlsFailed, StorageTlsFailed, ..., VerificationFailed).
  */
 public enum ConditionReason {
     // ---- any resource

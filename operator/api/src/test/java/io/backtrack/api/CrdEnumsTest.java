@@ -1,6 +1,7 @@
 package io.backtrack.api;
 
 import io.backtrack.api.backup.CompressionAlgorithm;
+import io.backtrack.api.database.SslMode;
 import io.backtrack.api.restore.RestoreStrategy;
 import io.backtrack.api.restore.RolesPolicy;
 import io.backtrack.api.restore.VerifyMode;
@@ -28,6 +29,9 @@ class CrdEnumsTest {
         assertSameValues(VerifyMode.values(), io.backtrack.contract.wire.VerifyMode.values());
         assertSameValues(RolesPolicy.values(), io.backtrack.contract.wire.RolesPolicy.values());
         assertSameValues(ServerSideEncryptionType.values(), ServerSideEncryption.values());
+        assertThat(Arrays.stream(SslMode.values()).map(SslMode::wireName)).as("spelled as libpq spells them")
+                .containsExactlyInAnyOrderElementsOf(Arrays.stream(io.backtrack.contract.wire.SslMode.values())
+                        .map(WireValue::wireName).toList());
     }
 
     private static void assertSameValues(Enum<?>[] crd, WireValue[] wire) {

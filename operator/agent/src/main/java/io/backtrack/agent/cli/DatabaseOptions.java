@@ -1,12 +1,16 @@
 package io.backtrack.agent.cli;
 
 import io.backtrack.agent.engine.postgres.PgTarget;
+import io.backtrack.agent.engine.postgres.PgTls;
 import io.backtrack.agent.result.AgentFailure;
 import io.backtrack.contract.args.AgentEnv;
 import io.backtrack.contract.args.AgentFlags;
 import io.backtrack.contract.names.DatabaseNames;
 import io.backtrack.contract.result.Reason;
+import io.backtrack.contract.wire.SslMode;
 import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
 
 /** PostgreSQL connection flags; the password comes from PGPASSWORD only, the user from --username or PGUSER. */
 public final class DatabaseOptions {
@@ -24,6 +28,29 @@ public final class DatabaseOptions {
 
     @Option(names = AgentFlags.USERNAME, paramLabel = "USER", description = "Database user (default: $PGUSER)")
     String username;
+
+    @Option(names = AgentFlags.SSL_MODE, paramLabel = "MODE",
+            defaultValue = "${env:" + AgentEnv.PGSSLMODE + ":-" + SslMode.DEFAULT_VALUE + "}",
+            description = "TLS to the server, as libpq's sslmode: disable, prefer, require, verify-ca or verify-full "
+                    + "(default: $" + AgentEnv.PGSSLMODE + ", else " + SslMode.DEFAULT_VALUE + ")")
+    String sslMode;
+
+    @Option(names = AgentFlags.SSL_ROOT_CERT, paramLabel = "PEM",
+            defaultValue = "${env:" + AgentEnv.PGSSLROOTCERT + "}",
+            description = "CA certificates the server's certificate must chain to (verify-ca, verify-full; "
+                    + "default: $" + AgentEnv.PGSSLROOTCERT + ")")
+    Path sslRootCert;
+
+    @Option(names = AgentFlags.SSL_CERT, paramLabel = "PEM", defaultValue = "${env:" + AgentEnv.PGSSLCERT + "}",
+            description = "Client certificate (default: $" + AgentEnv.PGSSLCERT + ")")
+    Path sslCert;
+
+    @Option(names = AgentFlags.SSL_KEY, paramLabel = "PEM", defaultValue = "${env:" + AgentEnv.PGSSLKEY + "}",
+            description = "Unencrypted private key of the client certificate: PKCS#8, PKCS#1 RSA or SEC1 EC PEM "
+                    + "(default: $" + AgentEnv.PGSSLKEY + ")")
+    Path sslKey;
+
+    private PgTls tls;
 
     PgTarget toTarget() {
         return toTarget(null);
@@ -52,6 +79,20 @@ public final class DatabaseOptions {
         } catch (IllegalArgumentException e) {
             throw new AgentFailure(Reason.InvalidArguments, e.getMessage(), e);
         }
-        return new PgTarget(host, port, db, user, System.getenv(AgentEnv.PGPASSWORD));
+        SslMode mode;
+        try {
+            mode = SslMode.parse(sslMode);
+        } catch (IllegalArgumentException e) {
+            throw new AgentFailure(Reason.InvalidArguments, AgentFlags.SSL_MODE + ": " + e.getMessage(), e);
+        }
+        return new PgTarget(host, port, db, user, System.getenv(AgentEnv.PGPASSWORD), tls(mode));
+    }
+
+    /** Prepared once per run: the client key's copies are made on the first call. */
+    private PgTls tls(SslMode mode) {
+        if (tls == null) {
+            tls = PgTls.of(mode, sslRootCert, sslCert, sslKey);
+        }
+        return tls;
     }
 }

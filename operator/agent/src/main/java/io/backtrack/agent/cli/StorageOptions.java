@@ -1,19 +1,34 @@
 package io.backtrack.agent.cli;
 
+import io.backtrack.agent.log.StructuredLog;
 import io.backtrack.agent.result.AgentFailure;
+import io.backtrack.agent.storage.CredentialSource;
 import io.backtrack.agent.storage.S3Location;
 import io.backtrack.agent.storage.StorageTimeouts;
-import io.backtrack.contract.args.AgentEnv;
 import io.backtrack.contract.args.AgentFlags;
 import io.backtrack.contract.result.Reason;
 import io.backtrack.contract.wire.ServerSideEncryption;
 import picocli.CommandLine.Option;
 
-/** S3 flags shared by every command; credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY only. */
+import java.nio.file.Path;
+
+/**
+ * S3 flags shared by every command. Credentials come from the environment only: AWS_ACCESS_KEY_ID and
+ * AWS_SECRET_ACCESS_KEY, else the cloud identity the AWS SDKs would find ({@link CredentialSource}).
+ */
 public final class StorageOptions {
     @Option(names = AgentFlags.ENDPOINT, required = true, paramLabel = "URL",
-            description = "S3 endpoint, e.g. http://minio.storage.svc:9000 (path-style addressing is used)")
+            description = "S3 endpoint, e.g. http://minio.storage.svc:9000 or https://s3.eu-central-1.amazonaws.com")
     String endpoint;
+
+    @Option(names = AgentFlags.VIRTUAL_HOST_STYLE,
+            description = "Address the bucket as a sub-domain of the endpoint (https://BUCKET.host/key) instead of "
+                    + "in the path (https://host/BUCKET/key, the default)")
+    boolean virtualHostStyle;
+
+    @Option(names = AgentFlags.STORAGE_CA_FILE, paramLabel = "PEM",
+            description = "CA certificates (PEM) trusted for the endpoint in addition to the system's roots")
+    Path caFile;
 
     @Option(names = AgentFlags.BUCKET, required = true, paramLabel = "BUCKET", description = "Bucket holding the backups")
     String bucket;
@@ -38,16 +53,16 @@ public final class StorageOptions {
     String sseKmsKeyId;
 
     S3Location toLocation() {
-        String accessKey = System.getenv(AgentEnv.AWS_ACCESS_KEY_ID);
-        String secretKey = System.getenv(AgentEnv.AWS_SECRET_ACCESS_KEY);
-        if (blank(accessKey) || blank(secretKey)) {
-            throw new AgentFailure(Reason.InvalidArguments, "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set "
-                    + "(from the storage credentials Secret)");
-        }
         if (!endpoint.startsWith("http://") && !endpoint.startsWith("https://")) {
             throw new AgentFailure(Reason.InvalidArguments, "--endpoint must be an http:// or https:// URL, got '"
                     + endpoint + "'");
         }
+        if (caFile != null && !endpoint.startsWith("https://")) {
+            throw new AgentFailure(Reason.InvalidArguments, AgentFlags.STORAGE_CA_FILE + " needs an https:// "
+                    + AgentFlags.ENDPOINT + ", got '" + endpoint + "'");
+        }
+        CredentialSource credentials = CredentialSource.fromEnvironment(System.getenv());
+        StructuredLog.info("storage.credentials", "source", credentials.description());
         StorageTimeouts timeouts;
         try {
             timeouts = StorageTimeouts.parse(storageTimeout);
@@ -66,7 +81,8 @@ public final class StorageOptions {
             throw new AgentFailure(Reason.InvalidArguments, AgentFlags.SSE_KMS_KEY_ID + " needs " + AgentFlags.SSE
                     + " KMS");
         }
-        return new S3Location(endpoint, bucket, region, accessKey, secretKey, timeouts, encryption, sseKmsKeyId);
+        return new S3Location(endpoint, bucket, region, credentials, caFile, virtualHostStyle, timeouts, encryption,
+                sseKmsKeyId);
     }
 
     static boolean blank(String s) {

@@ -3,6 +3,7 @@ package io.backtrack.agent.storage;
 import io.backtrack.agent.log.StructuredLog;
 import io.backtrack.agent.result.AgentFailure;
 import io.backtrack.agent.stream.ReadAheadInputStream;
+import io.backtrack.agent.tls.TrustBundle;
 import io.backtrack.contract.result.Reason;
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
@@ -13,6 +14,7 @@ import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
 import io.minio.Result;
 import io.minio.StatObjectArgs;
+import io.minio.credentials.Provider;
 import io.minio.http.HttpUtils;
 import io.minio.messages.Item;
 import io.minio.messages.Upload;
@@ -31,8 +33,8 @@ import java.util.Optional;
 
 /**
  * The agent's view of one bucket: the few S3 operations backups need, each failure turned into an
- * {@link io.backtrack.agent.result.AgentFailure} naming the endpoint and bucket. Path-style addressing, so
- * MinIO, S3Proxy, Ceph and AWS all work with a plain endpoint URL.
+ * {@link io.backtrack.agent.result.AgentFailure} naming the endpoint and bucket. Path-style addressing unless the
+ * location asks for virtual-host style, so MinIO, S3Proxy, Ceph and AWS all work with a plain endpoint URL.
  *
  * <p>Every request is bounded by the location's {@link StorageTimeouts}: no progress for
  * {@link StorageTimeouts#attempt()} fails it, and a failure a retry can cure is retried within
@@ -47,44 +49,81 @@ public final class ObjectStore implements AutoCloseable {
     private final OkHttpClient http;
     private final StorageRetry retry;
     private final boolean ownsHttpClient;
+    private final Provider credentials;
     private ObjectStore cleanup;
 
     public ObjectStore(S3Location location) {
-        this(location, httpClient(location), StorageRetry.retrying(location, location.timeouts()), true);
+        this(location, httpClient(location), StorageRetry.retrying(location, location.timeouts()), true, null);
     }
 
-    private ObjectStore(S3Location location, OkHttpClient http, StorageRetry retry, boolean ownsHttpClient) {
+    /**
+     * @param credentials the provider to share (the cleanup store's is its main store's, so temporary credentials
+     *                    are fetched once), or null to make one
+     */
+    private ObjectStore(S3Location location, OkHttpClient http, StorageRetry retry, boolean ownsHttpClient,
+                        Provider credentials) {
         this.location = location;
         this.http = http;
         this.retry = retry;
         this.ownsHttpClient = ownsHttpClient;
+        this.credentials = credentials != null ? credentials : location.credentials().provider().apply(
+                location.credentials().fetches() ? credentialsClient(http, location) : null);
         try {
             this.client = MinioClient.builder().endpoint(location.endpoint()).region(location.region())
-                    .credentials(location.accessKey(), location.secretKey()).httpClient(http).build();
+                    .credentialsProvider(this.credentials).httpClient(http).build();
             this.asyncClient = MinioAsyncClient.builder().endpoint(location.endpoint()).region(location.region())
-                    .credentials(location.accessKey(), location.secretKey()).httpClient(http).build();
+                    .credentialsProvider(this.credentials).httpClient(http).build();
         } catch (IllegalArgumentException e) {
             throw new AgentFailure(Reason.InvalidArguments,
                     "invalid S3 endpoint '" + location.endpoint() + "': " + e.getMessage(), e);
         }
-        client.disableVirtualStyleEndpoint();
-        asyncClient.disableVirtualStyleEndpoint();
+        if (location.virtualHostStyle()) {
+            client.enableVirtualStyleEndpoint();
+            asyncClient.enableVirtualStyleEndpoint();
+        } else {
+            client.disableVirtualStyleEndpoint();
+            asyncClient.disableVirtualStyleEndpoint();
+        }
     }
 
     /**
-     * One HTTP client for both MinIO clients: building one loads and parses the JVM's CA certificates, which costs
-     * a noticeable part of a second of CPU at startup. Connect, each read and each write time out after
-     * {@link StorageTimeouts#attempt()} without progress.
+     * One HTTP client for both MinIO clients (and the credential source): building one loads and parses the JVM's
+     * CA certificates, which costs a noticeable part of a second of CPU at startup. Connect, each read and each
+     * write time out after {@link StorageTimeouts#attempt()} without progress. With a CA bundle, the endpoint's
+     * certificate may chain to it or to a system root; its host name is checked either way.
      */
     private static OkHttpClient httpClient(S3Location location) {
         long millis = location.timeouts().attempt().toMillis();
+        if (location.endpoint().startsWith("http://")) {
+            // Plain HTTP: no TLS set-up at all (building a TLS-capable client parses the CA certificates).
+            return new OkHttpClient.Builder().connectTimeout(Duration.ofMillis(millis))
+                    .writeTimeout(Duration.ofMillis(millis)).readTimeout(Duration.ofMillis(millis))
+                    .protocols(List.of(Protocol.HTTP_1_1)).connectionSpecs(List.of(ConnectionSpec.CLEARTEXT))
+                    .build();
+        }
+        OkHttpClient https = HttpUtils.newDefaultHttpClient(millis, millis, millis);
+        if (location.caFile() == null) {
+            return https;
+        }
+        try {
+            TrustBundle trust = TrustBundle.withExtraRoots(location.caFile());
+            return https.newBuilder().sslSocketFactory(trust.context().getSocketFactory(), trust.trustManager())
+                    .build();
+        } catch (IOException e) {
+            throw new AgentFailure(Reason.StorageTlsFailed, "the CA bundle for S3 endpoint " + location.endpoint()
+                    + " cannot be used: " + e.getMessage() + "; check storage.s3.caSecret", e);
+        }
+    }
+
+    /**
+     * The client that fetches temporary credentials: the store's own, but able to speak TLS even when the store is
+     * plain HTTP (STS and https credential endpoints).
+     */
+    private static OkHttpClient credentialsClient(OkHttpClient http, S3Location location) {
         return location.endpoint().startsWith("http://")
-                // Plain HTTP: no TLS set-up at all (building a TLS-capable client parses the CA certificates).
-                ? new OkHttpClient.Builder().connectTimeout(Duration.ofMillis(millis))
-                        .writeTimeout(Duration.ofMillis(millis)).readTimeout(Duration.ofMillis(millis))
-                        .protocols(List.of(Protocol.HTTP_1_1)).connectionSpecs(List.of(ConnectionSpec.CLEARTEXT))
+                ? http.newBuilder().connectionSpecs(List.of(ConnectionSpec.MODERN_TLS, ConnectionSpec.CLEARTEXT))
                         .build()
-                : HttpUtils.newDefaultHttpClient(millis, millis, millis);
+                : http;
     }
 
     public S3Location location() {
@@ -99,7 +138,8 @@ public final class ObjectStore implements AutoCloseable {
         if (cleanup == null) {
             Duration quick = location.timeouts().cleanup();
             OkHttpClient h = http.newBuilder().connectTimeout(quick).readTimeout(quick).writeTimeout(quick).build();
-            cleanup = new ObjectStore(location, h, StorageRetry.once(location, location.timeouts()), false);
+            cleanup = new ObjectStore(location, h, StorageRetry.once(location, location.timeouts()), false,
+                    credentials);
         }
         return cleanup;
     }

@@ -6,6 +6,8 @@ import io.minio.errors.ErrorResponseException;
 import io.minio.errors.InvalidResponseException;
 import io.minio.errors.ServerException;
 
+import io.backtrack.agent.tls.TlsProblems;
+
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -14,8 +16,14 @@ import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.security.ProviderException;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,6 +50,12 @@ public final class StorageErrors {
             if (t instanceof ErrorResponseException e) {
                 return fromErrorResponse(e, location, doing);
             }
+            if (t instanceof ProviderException) {
+                return new AgentFailure(Reason.StorageAuthFailed, "no S3 credentials for " + location.endpoint()
+                        + " from " + location.credentials().description() + ": " + t.getMessage()
+                        + describeCause(t) + "; check the ServiceAccount's cloud identity (job.serviceAccountName) "
+                        + "or set storage.s3.credentialsSecret", error);
+            }
             if (t instanceof UnknownHostException) {
                 return new AgentFailure(Reason.StorageUnreachable, "cannot reach S3 endpoint " + location.endpoint()
                         + ": unknown host " + t.getMessage() + "; check storage.s3.endpoint", error);
@@ -57,9 +71,25 @@ public final class StorageErrors {
                         + "); check that the object store is running and reachable", error);
             }
         }
+        Optional<String> tls = TlsProblems.describe(error);
+        if (tls.isPresent()) {
+            return tlsFailed(location, tls.get(), error);
+        }
         String detail = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
         return new AgentFailure(Reason.StorageUnreachable, "S3 request to " + location.endpoint() + " failed while "
                 + doing + ": " + detail, error);
+    }
+
+    static AgentFailure tlsFailed(S3Location location, String problem, Throwable error) {
+        return new AgentFailure(Reason.StorageTlsFailed, "TLS to S3 endpoint " + location.endpoint() + " failed: "
+                + problem + "; trust its CA with storage.s3.caSecret"
+                + (location.caFile() == null ? "" : " (now " + location.caFile() + ")")
+                + ", or use an endpoint host name its certificate names", error);
+    }
+
+    private static String describeCause(Throwable t) {
+        Throwable cause = t.getCause();
+        return cause == null || cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")";
     }
 
     private static AgentFailure fromErrorResponse(ErrorResponseException e, S3Location location, String doing) {
@@ -78,7 +108,7 @@ public final class StorageErrors {
         if (AUTH_CODES.contains(code)) {
             return new AgentFailure(Reason.StorageAuthFailed, "S3 endpoint " + location.endpoint()
                     + " refused the credentials for bucket " + location.bucket() + " (" + code
-                    + "); check AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY in the storage credentials Secret", e);
+                    + "); check the credentials from " + location.credentials().description(), e);
         }
         return new AgentFailure(Reason.StorageUnreachable, "S3 endpoint " + location.endpoint() + " answered " + code
                 + " while " + doing + ": " + e.errorResponse().message(), e);
@@ -91,8 +121,12 @@ public final class StorageErrors {
      */
     static boolean isTransient(Throwable error, boolean reached) {
         for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof AgentFailure) {
+            if (t instanceof AgentFailure || t instanceof ProviderException) {
                 return false;
+            }
+            if (t instanceof SSLPeerUnverifiedException || t instanceof CertificateException
+                    || t instanceof CertPathBuilderException || t instanceof CertPathValidatorException) {
+                return false; // a certificate stays what it is on the next attempt
             }
             if (t instanceof ErrorResponseException e) {
                 int status = e.response() == null ? 0 : e.response().code();
@@ -125,8 +159,9 @@ public final class StorageErrors {
         return false;
     }
 
+    /** 5xx but 501 (the store does not implement the request: no retry changes that), and 429. */
     private static boolean transientStatus(int status) {
-        return status >= 500 || status == 429;
+        return (status >= 500 && status != 501) || status == 429;
     }
 
     private static int responseCode(InvalidResponseException e) {

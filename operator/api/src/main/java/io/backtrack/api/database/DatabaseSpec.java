@@ -17,7 +17,15 @@ public record DatabaseSpec(
         @Required @JsonPropertyDescription("Name of the database.")
         String database,
         @Required @JsonPropertyDescription("Secret with the user name and password the agent connects with.")
-        DatabaseCredentials credentialsSecret) {
+        DatabaseCredentials credentialsSecret,
+        @JsonPropertyDescription("TLS to the server. Default: mode prefer (TLS when the server offers it, without a certificate check), as libpq.")
+        DatabaseTls tls) {
+
+    /** A database without TLS settings (libpq's default, prefer). */
+    public DatabaseSpec(DatabaseEngine engine, String host, Integer port, String database,
+                        DatabaseCredentials credentialsSecret) {
+        this(engine, host, port, database, credentialsSecret, null);
+    }
 
     public DatabaseEngine engineOrDefault() {
         return engine == null ? DatabaseEngine.postgresql : engine;

@@ -2,6 +2,7 @@ package io.backtrack.api.drill;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.backtrack.api.database.DatabaseCredentials;
+import io.backtrack.api.database.DatabaseTls;
 import io.backtrack.contract.args.AgentFlags;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -18,7 +19,14 @@ public record DrillTarget(
         @Min(1) @Max(65535) @JsonPropertyDescription("Port of the scratch server. Default: " + AgentFlags.DEFAULT_PORT + ".")
         Integer port,
         @Required @JsonPropertyDescription("Secret with the user name and password (a role with CREATEDB) on the scratch server.")
-        DatabaseCredentials credentialsSecret) {
+        DatabaseCredentials credentialsSecret,
+        @JsonPropertyDescription("TLS to the scratch server, as a Backup's database.tls. Default: the backed-up database's tls when the scratch server is its host, else mode prefer.")
+        DatabaseTls tls) {
+
+    /** A scratch server reached with the default TLS. */
+    public DrillTarget(String host, Integer port, DatabaseCredentials credentialsSecret) {
+        this(host, port, credentialsSecret, null);
+    }
 
     public int portOrDefault() {
         return port == null ? AgentFlags.DEFAULT_PORT : port;

@@ -3,6 +3,7 @@ package io.backtrack.api.restore;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.backtrack.contract.args.AgentFlags;
 import io.backtrack.api.database.DatabaseCredentials;
+import io.backtrack.api.database.DatabaseTls;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 
@@ -16,5 +17,14 @@ public record RestoreTarget(
         @JsonPropertyDescription("Target database name. Default: the backup's database.")
         String database,
         @JsonPropertyDescription("Secret with the user name and password. Default: the backup's credentials Secret.")
-        DatabaseCredentials credentialsSecret) {
+        DatabaseCredentials credentialsSecret,
+        @JsonPropertyDescription("TLS to the target server. Default: the backup's database.tls when the target is the backup's host, else mode prefer.")
+        DatabaseTls tls) {
+
+    /** No target settings: the backup's own database. */
+    public static final RestoreTarget SAME = new RestoreTarget(null, null, null, null, null);
+
+    public RestoreTarget(String host, Integer port, String database, DatabaseCredentials credentialsSecret) {
+        this(host, port, database, credentialsSecret, null);
+    }
 }

@@ -8,6 +8,7 @@ import io.backtrack.contract.wire.RestoreStep;
 import io.backtrack.contract.wire.RestoreStrategy;
 import io.backtrack.contract.wire.RolesPolicy;
 import io.backtrack.contract.wire.ServerSideEncryption;
+import io.backtrack.contract.wire.SslMode;
 import io.backtrack.contract.wire.VerifyMode;
 
 import java.util.ArrayList;
@@ -71,6 +72,32 @@ public final class AgentArgs {
     /** {@code --prefix}, left out when blank (the whole bucket): where a probe looks and writes. */
     public AgentArgs prefix(String prefix) {
         return prefix == null || prefix.isBlank() ? this : add(AgentFlags.PREFIX, prefix);
+    }
+
+    /**
+     * {@code --storage-ca-file} when the bucket's CA bundle is mounted ({@code caFile} not null), and
+     * {@code --virtual-host-style} unless the bucket is addressed in the path.
+     */
+    public AgentArgs storageAccess(String caFile, boolean pathStyle) {
+        if (caFile != null) {
+            add(AgentFlags.STORAGE_CA_FILE, caFile);
+        }
+        return pathStyle ? this : add(AgentFlags.VIRTUAL_HOST_STYLE);
+    }
+
+    /**
+     * {@code --sslmode}, spelled as {@link SslMode} spells it, and the files that go with it when not null: the CA
+     * bundle ({@code --sslrootcert}) and the client certificate and key ({@code --sslcert --sslkey}).
+     */
+    public AgentArgs databaseTls(String mode, String rootCert, String cert, String key) {
+        add(AgentFlags.SSL_MODE, SslMode.parse(mode).wireName());
+        if (rootCert != null) {
+            add(AgentFlags.SSL_ROOT_CERT, rootCert);
+        }
+        if ((cert == null) != (key == null)) {
+            throw new IllegalArgumentException(AgentFlags.SSL_CERT + " and " + AgentFlags.SSL_KEY + " go together");
+        }
+        return cert == null ? this : add(AgentFlags.SSL_CERT, cert).add(AgentFlags.SSL_KEY, key);
     }
 
     /** {@code --key}: the backup's folder. */

@@ -14,6 +14,10 @@ public final class AgentFlags {
     public static final String BUCKET = "--bucket";
     public static final String REGION = "--region";
     public static final String STORAGE_TIMEOUT = "--storage-timeout";
+    /** A PEM bundle of CA certificates trusted for the object store in addition to the system's (https only). */
+    public static final String STORAGE_CA_FILE = "--storage-ca-file";
+    /** Address the bucket as a sub-domain of the endpoint (bucket.host) instead of in the path (host/bucket). */
+    public static final String VIRTUAL_HOST_STYLE = "--virtual-host-style";
     public static final String KEY = "--key";
     public static final String PREFIX = "--prefix";
     /** Server-side encryption of every object written: S3 or KMS (see ServerSideEncryption). */
@@ -26,6 +30,11 @@ public final class AgentFlags {
     public static final String PORT = "--port";
     public static final String DBNAME = "--dbname";
     public static final String USERNAME = "--username";
+    // TLS to the database server, as libpq names it (defaults: PGSSLMODE, PGSSLROOTCERT, PGSSLCERT, PGSSLKEY).
+    public static final String SSL_MODE = "--sslmode";
+    public static final String SSL_ROOT_CERT = "--sslrootcert";
+    public static final String SSL_CERT = "--sslcert";
+    public static final String SSL_KEY = "--sslkey";
 
     // What part of the database (backup: all four; restore: all but --exclude-table).
     public static final String TABLE = "--table";

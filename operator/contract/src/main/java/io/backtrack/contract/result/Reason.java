@@ -10,11 +10,18 @@ public enum Reason {
     DatabaseUnreachable,
     DatabaseAuthFailed,
     DatabaseNotFound,
+    /**
+     * The TLS handshake with the database server failed: its certificate is not signed by the CA bundle, names
+     * another host, has expired, or the server does not offer TLS where the mode requires it.
+     */
+    DatabaseTlsFailed,
     DatabaseExists,
     /** No pg_dump, pg_restore or psql of a version that can work with the server and the archive. */
     ToolMissing,
     StorageUnreachable,
     StorageAuthFailed,
+    /** The TLS handshake with the object store failed: an untrusted or expired certificate, or one naming another host. */
+    StorageTlsFailed,
     BucketNotFound,
     /** No manifest.json in the folder (not a completed backup), or no archive where the manifest says. */
     ArchiveNotFound,

@@ -63,6 +63,21 @@ class AgentArgsTest {
         assertThatThrownBy(() -> AgentArgs.restore().verify("rows")).hasMessageContaining("unknown verify mode");
         assertThatThrownBy(() -> AgentArgs.backup().compression("lz4", null)).hasMessageContaining("unknown compression");
         assertThatThrownBy(() -> AgentArgs.delete().storage(null, "b", "r")).hasMessage("--endpoint needs a value");
+        assertThatThrownBy(() -> AgentArgs.backup().databaseTls("verify_full", null, null, null))
+                .hasMessage("unknown sslmode 'verify_full': use disable, prefer, require, verify-ca or verify-full");
+        assertThatThrownBy(() -> AgentArgs.backup().databaseTls("require", null, "c.crt", null))
+                .hasMessage("--sslcert and --sslkey go together");
+    }
+
+    @Test
+    void tlsAndAddressingFlagsAreOnlyThereWhenTheyChangeSomething() {
+        assertThat(AgentArgs.delete().storageAccess(null, true).build()).containsExactly("delete");
+        assertThat(AgentArgs.delete().storageAccess(AgentMounts.STORAGE_CA_FILE, false).build()).containsExactly("delete",
+                "--storage-ca-file", "/etc/backtrack/storage-ca/ca.crt", "--virtual-host-style");
+        assertThat(AgentArgs.backup().databaseTls("require", null, null, null).build())
+                .containsExactly("backup", "--sslmode", "require");
+        assertThat(AgentArgs.backup().databaseTls("verify-full", "ca.crt", "c.crt", "c.key").build()).containsExactly(
+                "backup", "--sslmode", "verify-full", "--sslrootcert", "ca.crt", "--sslcert", "c.crt", "--sslkey", "c.key");
     }
 
     @Test

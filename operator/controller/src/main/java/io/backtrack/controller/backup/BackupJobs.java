@@ -70,7 +70,8 @@ public final class BackupJobs {
         DatabaseSpec db = spec.database();
         Compression compression = spec.compressionOrDefault();
         BackupScope scope = spec.scopeOrEmpty();
-        List<String> args = StorageAccess.args(AgentArgs.backup().database(db.host(), db.portOrDefault(), db.database()),
+        List<String> args = StorageAccess.args(DatabaseAccess.tlsArgs(
+                        AgentArgs.backup().database(db.host(), db.portOrDefault(), db.database()), db.tls()),
                         storage)
                 .folder(folder(backup, storage))
                 .compression(compression.algorithmOrDefault().name(), compression.level())
@@ -95,6 +96,7 @@ public final class BackupJobs {
             labels.put(BacktrackApi.RESTORE_LABEL, restore); // a safety backup: it runs within its Restore's slot
         }
         return builder.build(new AgentJob(backup, backupJobName(backup), labels, args, env,
+                DatabaseAccess.mounts(db.tls(), storage),
                 EffectiveJobSettings.of(spec.job(), config)));
     }
 
@@ -103,6 +105,7 @@ public final class BackupJobs {
         List<String> args = StorageAccess.args(AgentArgs.delete(), s3).folder(folder(backup, s3)).build();
         return builder.build(new AgentJob(backup, cleanupJobName(backup),
                 Map.of(BacktrackApi.BACKUP_LABEL, LabelValues.of(backup.getMetadata().getName()), BacktrackApi.ROLE_LABEL, ROLE_CLEANUP),
-                args, StorageAccess.env(s3), EffectiveJobSettings.of(backup.getSpec().job(), config)));
+                args, StorageAccess.env(s3), StorageAccess.mounts(s3),
+                EffectiveJobSettings.of(backup.getSpec().job(), config)));
     }
 }

@@ -45,9 +45,9 @@ final class BackupPreconditions {
         if (storage.problem() != null) {
             return Checked.refused(storage.problem());
         }
-        var db = backup.getSpec().database().credentialsSecret();
-        Optional<String> missing = secrets.missing(backup.getMetadata().getNamespace(), db.name(), "database credentials",
-                db.usernameKeyOrDefault(), db.passwordKeyOrDefault());
+        var db = backup.getSpec().database();
+        Optional<String> missing = secrets.missingForDatabase(backup.getMetadata().getNamespace(), db.credentialsSecret(),
+                db.tls(), "database");
         if (missing.isEmpty()) {
             missing = storageSecretMissing(backup, storage.s3());
         }
@@ -78,8 +78,6 @@ final class BackupPreconditions {
     }
 
     Optional<String> storageSecretMissing(Backup backup, S3Storage storage) {
-        var s3 = storage.credentialsSecret();
-        return secrets.missing(backup.getMetadata().getNamespace(), s3.name(), "S3 credentials",
-                s3.accessKeyIdKeyOrDefault(), s3.secretAccessKeyKeyOrDefault());
+        return secrets.missingForStorage(backup.getMetadata().getNamespace(), storage);
     }
 }

@@ -5,6 +5,7 @@ import io.backtrack.api.backup.Compression;
 import io.backtrack.api.database.DatabaseSpec;
 import io.backtrack.contract.durations.Durations;
 import io.backtrack.contract.wire.ArchiveCompression;
+import io.backtrack.controller.secrets.TlsRules;
 import io.backtrack.controller.storage.S3Checks;
 
 import java.util.ArrayList;
@@ -60,6 +61,7 @@ public final class BackupValidator {
         if (db.credentialsSecret() == null || blank(db.credentialsSecret().name())) {
             problems.add("database.credentialsSecret.name is required");
         }
+        TlsRules.database(db.tls(), "database.tls", problems);
     }
 
     /** Exactly one of inline storage and storageRef; the BackupStorage itself is checked when it is read. */

@@ -15,8 +15,12 @@ import java.util.Map;
  * @param labels    labels on the Job and its Pod, on top of the managed-by label
  * @param args      the agent's CLI arguments, as a list (never a shell string)
  * @param env       environment, credentials only as secretKeyRef
+ * @param mounts    Secret keys mounted as files (CA bundles, a client certificate), whose paths are in args
  * @param settings  effective Job settings
  */
 public record AgentJob(HasMetadata owner, String name, Map<String, String> labels, List<String> args,
-                       List<EnvVar> env, EffectiveJobSettings settings) {
+                       List<EnvVar> env, List<SecretMount> mounts, EffectiveJobSettings settings) {
+    public AgentJob {
+        mounts = List.copyOf(mounts);
+    }
 }

@@ -19,6 +19,11 @@ import java.util.Map;
 /**
  * The Pod settings every agent Job shares (k8up's MutateBatchJob): non-root, read-only root filesystem,
  * no capabilities, no service-account token, an emptyDir at /tmp, termination message for the result.
+ *
+ * <p>The API token stays unmounted even when the Pod runs as a ServiceAccount bound to a cloud identity: EKS's
+ * admission webhooks add their own projected token volume for IRSA and Pod Identity (audience sts.amazonaws.com
+ * or pods.eks.amazonaws.com), which automountServiceAccountToken does not govern, and the agent needs no
+ * Kubernetes API access.
  */
 public final class AgentJobBuilder {
     public static final String CONTAINER = "agent";
@@ -108,8 +113,10 @@ public final class AgentJobBuilder {
                 .withNewCapabilities().withDrop("ALL").endCapabilities()
                 .endSecurityContext()
                 .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+                .addAllToVolumeMounts(job.mounts().stream().map(SecretMount::mount).toList())
                 .endContainer()
                 .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
+                .addAllToVolumes(job.mounts().stream().map(SecretMount::volume).toList())
                 .endSpec()
                 .endTemplate()
                 .endSpec()

@@ -44,9 +44,9 @@ final class DrillJobs {
 
     Job build(Restore restore, RestorePlan plan) {
         RestoreDrill drill = restore.getSpec().drill();
-        AgentArgs args = StorageAccess.args(AgentArgs.drill(), plan.storage())
+        AgentArgs args = DatabaseAccess.tlsArgs(StorageAccess.args(AgentArgs.drill(), plan.storage())
                 .folder(new BackupFolder(plan.key()))
-                .database(plan.host(), plan.port(), plan.database())
+                .database(plan.host(), plan.port(), plan.database()), plan.tls())
                 .keep(drill.keepOrDefault())
                 .checkTimeout(drill.checkTimeoutOrDefault());
         for (DrillCheck c : drill.checksOrEmpty()) {
@@ -59,7 +59,8 @@ final class DrillJobs {
                         BacktrackApi.ROLE_LABEL, BacktrackApi.DRILL,
                         BacktrackApi.STEP_LABEL, BacktrackApi.DRILL,
                         BacktrackApi.DATABASE_LABEL, LabelValues.of(plan.target())),
-                args.build(), env, EffectiveJobSettings.of(restore.getSpec().job(), config)));
+                args.build(), env, DatabaseAccess.mounts(plan.tls(), plan.storage()),
+                EffectiveJobSettings.of(restore.getSpec().job(), config)));
     }
 
     /** What the agent reported, succeeded or not, onto the Restore's status. */

@@ -58,9 +58,9 @@ final class RestoreJobs {
     Job build(Restore restore, RestorePlan plan, RestoreStep step, Instant startedAt) {
         RestoreStrategy strategy = strategy(plan);
         RestoreScope scope = plan.spec().scopeOrEmpty();
-        AgentArgs args = StorageAccess.args(AgentArgs.restore(), plan.storage())
+        AgentArgs args = DatabaseAccess.tlsArgs(StorageAccess.args(AgentArgs.restore(), plan.storage())
                 .folder(new BackupFolder(plan.key()))
-                .database(plan.host(), plan.port(), plan.database())
+                .database(plan.host(), plan.port(), plan.database()), plan.tls())
                 .strategy(strategy.wireName())
                 .step(step)
                 .verify(plan.spec().verifyOrDefault().name())
@@ -83,6 +83,6 @@ final class RestoreJobs {
                         BacktrackApi.ROLE_LABEL, "restore",
                         BacktrackApi.STEP_LABEL, step.wireName(),
                         BacktrackApi.DATABASE_LABEL, LabelValues.of(plan.target())),
-                args.build(), env, EffectiveJobSettings.of(plan.spec().job(), config)));
+                args.build(), env, DatabaseAccess.mounts(plan.tls(), plan.storage()), EffectiveJobSettings.of(plan.spec().job(), config)));
     }
 }

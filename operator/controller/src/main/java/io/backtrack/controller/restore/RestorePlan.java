@@ -2,6 +2,7 @@ package io.backtrack.controller.restore;
 
 import io.backtrack.api.database.DatabaseCredentials;
 import io.backtrack.api.database.DatabaseSpec;
+import io.backtrack.api.database.DatabaseTls;
 import io.backtrack.api.restore.RestoreSpec;
 import io.backtrack.api.storage.S3Storage;
 
@@ -11,12 +12,13 @@ import io.backtrack.api.storage.S3Storage;
  * @param backupName the Backup being restored, or null for a restore straight from storage
  * @param database   the target database; null until the check step read it from the manifest (storage source
  *                   without target.database)
+ * @param tls        TLS to the target, or null for the agent's default (prefer)
  */
 public record RestorePlan(String backupName, S3Storage storage, String key, String host, int port, String database,
-                          DatabaseCredentials credentials, RestoreSpec spec) {
+                          DatabaseCredentials credentials, DatabaseTls tls, RestoreSpec spec) {
 
     public RestorePlan withDatabase(String name) {
-        return new RestorePlan(backupName, storage, key, host, port, name, credentials, spec);
+        return new RestorePlan(backupName, storage, key, host, port, name, credentials, tls, spec);
     }
 
     public String source() {

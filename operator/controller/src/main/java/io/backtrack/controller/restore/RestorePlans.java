@@ -12,6 +12,7 @@ import io.backtrack.api.restore.VerifyMode;
 import io.backtrack.contract.args.AgentFlags;
 import io.backtrack.controller.drill.DrillChecks;
 import io.backtrack.controller.drill.ServerIdentity;
+import io.backtrack.controller.secrets.TlsRules;
 import io.backtrack.controller.status.Precondition;
 import io.backtrack.controller.storage.S3Checks;
 import io.backtrack.controller.storage.StorageLocations;
@@ -42,7 +43,7 @@ final class RestorePlans {
         if (!problems.isEmpty()) {
             return refuse(ConditionReason.InvalidSpec, String.join("; ", problems), false);
         }
-        RestoreTarget target = spec.target() == null ? new RestoreTarget(null, null, null, null) : spec.target();
+        RestoreTarget target = spec.target() == null ? RestoreTarget.SAME : spec.target();
         if (spec.backupName() != null) {
             String ns = restore.getMetadata().getNamespace();
             Backup backup = client.resources(Backup.class).inNamespace(ns).withName(spec.backupName()).get();
@@ -78,12 +79,15 @@ final class RestorePlans {
                         + target.database() + " is the backed-up database " + db.address() + " itself; a drill "
                         + "restores into a new scratch database: name another database or another server", false);
             }
+            String host = or(target.host(), db.host());
             return new Resolution(new RestorePlan(spec.backupName(), storage.s3(),
                     backup.getStatus().archive().key(),
-                    or(target.host(), db.host()),
+                    host,
                     target.port() != null ? target.port() : db.portOrDefault(),
                     or(target.database(), db.database()),
                     target.credentialsSecret() != null ? target.credentialsSecret() : db.credentialsSecret(),
+                    // The backup's CA and client certificate are for its own server; another host gets its own.
+                    target.tls() != null ? target.tls() : host.equals(db.host()) ? db.tls() : null,
                     spec), null);
         }
         if (target.host() == null || target.credentialsSecret() == null) {
@@ -97,7 +101,7 @@ final class RestorePlans {
         }
         return new Resolution(new RestorePlan(null, storage.s3(), trimSlashes(spec.source().key()),
                 target.host(), target.port() != null ? target.port() : AgentFlags.DEFAULT_PORT, target.database(),
-                target.credentialsSecret(), spec), null);
+                target.credentialsSecret(), target.tls(), spec), null);
     }
 
     private static List<String> problems(RestoreSpec spec) {
@@ -118,6 +122,9 @@ final class RestorePlans {
             if (spec.source().key() == null || trimSlashes(spec.source().key()).isEmpty()) {
                 problems.add("source.key must name the backup's folder in the bucket");
             }
+        }
+        if (spec.target() != null) {
+            TlsRules.database(spec.target().tls(), "target.tls", problems);
         }
         var scope = spec.scopeOrEmpty();
         if (scope.isSchemaOnly() && scope.isDataOnly()) {

@@ -151,11 +151,9 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
 
     private UpdateControl<Restore> start(Restore restore, RestorePlan plan, RestoreStatusDraft draft, Instant now) {
         String ns = restore.getMetadata().getNamespace();
-        Optional<String> missingSecret = secrets.missing(ns, plan.credentials().name(), "target database credentials",
-                plan.credentials().usernameKeyOrDefault(), plan.credentials().passwordKeyOrDefault());
+        Optional<String> missingSecret = secrets.missingForDatabase(ns, plan.credentials(), plan.tls(), "target database");
         if (missingSecret.isEmpty()) {
-            var s3 = plan.storage().credentialsSecret();
-            missingSecret = secrets.missing(ns, s3.name(), "S3 credentials", s3.accessKeyIdKeyOrDefault(), s3.secretAccessKeyKeyOrDefault());
+            missingSecret = secrets.missingForStorage(ns, plan.storage());
         }
         if (missingSecret.isPresent()) {
             return refuse(restore, draft, new Precondition(ConditionReason.SecretNotFound,

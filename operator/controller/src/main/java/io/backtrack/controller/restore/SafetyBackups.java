@@ -43,7 +43,7 @@ final class SafetyBackups {
                 .build());
         backup.setSpec(new BackupSpec(
                 "Safety backup of " + plan.target() + " before Restore " + restore.getMetadata().getName(),
-                new DatabaseSpec(null, plan.host(), plan.port(), plan.database(), plan.credentials()),
+                new DatabaseSpec(null, plan.host(), plan.port(), plan.database(), plan.credentials(), plan.tls()),
                 new StorageSpec(plan.storage()), null,
                 null, null, DeletionPolicy.Retain, null, plan.spec().job(), null));
         return backup;

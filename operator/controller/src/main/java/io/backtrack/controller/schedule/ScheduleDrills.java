@@ -218,7 +218,8 @@ final class ScheduleDrills {
         var template = schedule.getSpec().backupTemplate().spec().job();
         long deadline = Durations.parse(spec.maxDurationOrDefault(), "drill.maxDuration").toSeconds();
         restore.setSpec(new RestoreSpec(backupName, null,
-                new RestoreTarget(spec.target().host(), spec.target().port(), scratch, spec.target().credentialsSecret()),
+                new RestoreTarget(spec.target().host(), spec.target().port(), scratch, spec.target().credentialsSecret(),
+                        spec.target().tls()),
                 RestoreStrategy.newDatabase, null, null, null, null,
                 // A drill that fails is recorded and retried at the next drill, never within the same one.
                 new JobSettings(deadline, 0, template == null ? null : template.resources(),

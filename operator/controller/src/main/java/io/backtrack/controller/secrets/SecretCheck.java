@@ -1,5 +1,8 @@
 package io.backtrack.controller.secrets;
 
+import io.backtrack.api.database.DatabaseCredentials;
+import io.backtrack.api.database.DatabaseTls;
+import io.backtrack.api.storage.S3Storage;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
@@ -30,6 +33,33 @@ public final class SecretCheck {
             }
         }
         return Optional.empty();
+    }
+
+    /** The storage's Secrets: the static access key when given, the CA bundle when given. */
+    public Optional<String> missingForStorage(String namespace, S3Storage s3) {
+        var keys = s3.credentialsSecret();
+        Optional<String> missing = keys == null ? Optional.empty() : missing(namespace, keys.name(), "S3 credentials",
+                keys.accessKeyIdKeyOrDefault(), keys.secretAccessKeyKeyOrDefault());
+        if (missing.isEmpty() && s3.caSecret() != null) {
+            missing = missing(namespace, s3.caSecret().name(), "S3 CA bundle", s3.caSecret().keyOrDefault());
+        }
+        return missing;
+    }
+
+    /** A database's Secrets: the credentials, and the CA bundle and client certificate its TLS names. */
+    public Optional<String> missingForDatabase(String namespace, DatabaseCredentials credentials, DatabaseTls tls,
+                                               String purpose) {
+        Optional<String> missing = missing(namespace, credentials.name(), purpose + " credentials",
+                credentials.usernameKeyOrDefault(), credentials.passwordKeyOrDefault());
+        if (missing.isEmpty() && tls != null && tls.caSecret() != null) {
+            missing = missing(namespace, tls.caSecret().name(), purpose + " CA bundle", tls.caSecret().keyOrDefault());
+        }
+        if (missing.isEmpty() && tls != null && tls.clientCertSecret() != null) {
+            var clientCert = tls.clientCertSecret();
+            missing = missing(namespace, clientCert.name(), purpose + " client certificate",
+                    clientCert.certKeyOrDefault(), clientCert.keyKeyOrDefault());
+        }
+        return missing;
     }
 
     private static boolean has(Map<String, String> data, String key) {

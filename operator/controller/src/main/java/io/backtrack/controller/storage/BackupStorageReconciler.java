@@ -95,9 +95,7 @@ public class BackupStorageReconciler implements Reconciler<BackupStorage> {
             return finish(storage, draft, before, changed, null);
         }
         S3Storage s3 = storage.getSpec().s3();
-        Optional<String> missing = secrets.missing(storage.getMetadata().getNamespace(), s3.credentialsSecret().name(),
-                "S3 credentials", s3.credentialsSecret().accessKeyIdKeyOrDefault(),
-                s3.credentialsSecret().secretAccessKeyKeyOrDefault());
+        Optional<String> missing = secrets.missingForStorage(storage.getMetadata().getNamespace(), s3);
         if (missing.isPresent()) {
             String text = missing.get() + "; the location is probed once it exists";
             if (!draft.availableSays(false, ConditionReason.SecretNotFound.name(), text)) {

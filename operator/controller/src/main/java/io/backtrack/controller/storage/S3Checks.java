@@ -1,6 +1,7 @@
 package io.backtrack.controller.storage;
 
 import io.backtrack.api.storage.S3Storage;
+import io.backtrack.controller.secrets.TlsRules;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -26,9 +27,10 @@ public final class S3Checks {
         if (blank(s3.bucket())) {
             problems.add(path + ".bucket is required");
         }
-        if (s3.credentialsSecret() == null || blank(s3.credentialsSecret().name())) {
-            problems.add(path + ".credentialsSecret.name is required");
+        if (s3.credentialsSecret() != null && blank(s3.credentialsSecret().name())) {
+            problems.add(path + ".credentialsSecret.name is required when credentialsSecret is given");
         }
+        TlsRules.storage(s3, path, problems);
         return problems;
     }
 

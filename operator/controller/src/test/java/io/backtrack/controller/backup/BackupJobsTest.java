@@ -7,6 +7,14 @@ import io.backtrack.controller.naming.LabelValues;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.backtrack.api.database.DatabaseTls;
+import io.backtrack.api.database.SslMode;
+import io.backtrack.api.storage.S3Credentials;
+import io.backtrack.api.storage.S3Storage;
+import io.backtrack.api.tls.CaSecret;
+import io.backtrack.api.tls.ClientCertSecret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import org.junit.jupiter.api.Test;
 
@@ -63,6 +71,54 @@ class BackupJobsTest {
                     assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("orders-db");
                     assertThat(e.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("password");
                 });
+    }
+
+    @Test
+    void withoutACredentialsSecretTheJobCarriesNoKeyAndTheAgentFindsThePodsCloudIdentity() {
+        Backup backup = TestBackups.backup("irsa", TestBackups.spec(
+                new S3Storage("https://s3.eu-central-1.amazonaws.com", "db-backups", "eu-central-1", "prod", null, null),
+                null));
+        PodSpec pod = backupJob(backup).getSpec().getTemplate().getSpec();
+        assertThat(pod.getContainers().get(0).getEnv()).extracting(EnvVar::getName)
+                .containsExactlyInAnyOrder("PGUSER", "PGPASSWORD", "BACKTRACK_TERMINATION_LOG");
+        assertThat(pod.getContainers().get(0).getArgs()).doesNotContain("--virtual-host-style", "--storage-ca-file");
+        assertThat(pod.getAutomountServiceAccountToken()).as("EKS's webhooks mount their own token").isFalse();
+        assertThat(pod.getVolumes()).extracting(Volume::getName).containsExactly("tmp");
+    }
+
+    @Test
+    void tlsFilesAreMountedReadOnlyFromOnlyTheirSecretKeysAndNamedByFlags() {
+        Backup backup = TestBackups.backup("tls", TestBackups.spec(
+                new S3Storage("https://minio.storage.svc:9000", "db-backups", null, "prod", false,
+                        new S3Credentials("s3-creds", null, null), new CaSecret("corp-ca", null), null),
+                new DatabaseTls(SslMode.verifyFull, new CaSecret("db-ca", "ca.pem"),
+                        new ClientCertSecret("db-client", "client.crt", "client.key"))));
+        PodSpec pod = backupJob(backup).getSpec().getTemplate().getSpec();
+        Container c = pod.getContainers().get(0);
+        assertThat(c.getArgs()).containsSubsequence("--sslmode", "verify-full", "--sslrootcert", "/etc/backtrack/database-ca/ca.crt",
+                "--sslcert", "/etc/backtrack/database-client/tls.crt", "--sslkey", "/etc/backtrack/database-client/tls.key");
+        assertThat(c.getArgs()).containsSubsequence("--storage-ca-file", "/etc/backtrack/storage-ca/ca.crt", "--virtual-host-style");
+        assertThat(c.getVolumeMounts()).filteredOn(m -> !m.getName().equals("tmp"))
+                .extracting(m -> m.getName() + " " + m.getMountPath() + " " + m.getReadOnly())
+                .containsExactlyInAnyOrder("database-ca /etc/backtrack/database-ca true",
+                        "database-client /etc/backtrack/database-client true",
+                        "storage-ca /etc/backtrack/storage-ca true");
+        assertThat(pod.getVolumes()).filteredOn(v -> v.getSecret() != null).allSatisfy(v -> {
+            assertThat(v.getSecret().getDefaultMode()).as(v.getName()).isEqualTo(0400);
+            assertThat(v.getSecret().getOptional()).isFalse();
+        });
+        assertThat(pod.getVolumes()).filteredOn(v -> v.getName().equals("database-client")).singleElement()
+                .satisfies(v -> {
+                    assertThat(v.getSecret().getSecretName()).isEqualTo("db-client");
+                    assertThat(v.getSecret().getItems()).extracting(i -> i.getKey() + "->" + i.getPath())
+                            .containsExactly("client.crt->tls.crt", "client.key->tls.key");
+                });
+        assertThat(pod.getVolumes()).filteredOn(v -> v.getName().equals("storage-ca")).singleElement()
+                .satisfies(v -> assertThat(v.getSecret().getItems()).extracting(i -> i.getKey() + "->" + i.getPath())
+                        .containsExactly("ca.crt->ca.crt"));
+        Container cleanup = cleanupJob(backup).getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(cleanup.getArgs()).contains("--storage-ca-file").doesNotContain("--sslmode");
+        assertThat(cleanup.getVolumeMounts()).extracting(VolumeMount::getName).containsExactlyInAnyOrder("tmp", "storage-ca");
     }
 
     @Test
@@ -157,10 +213,10 @@ class BackupJobsTest {
         var spec = TestBackups.spec(null, null, null);
         var s3 = spec.storage().s3();
         var kms = new io.backtrack.api.storage.S3Storage(s3.endpoint(), s3.bucket(), s3.region(), s3.prefix(),
-                s3.forcePathStyle(), s3.credentialsSecret(), new io.backtrack.api.storage.ServerSideEncryptionSpec(
+                s3.forcePathStyle(), s3.credentialsSecret(), null, new io.backtrack.api.storage.ServerSideEncryptionSpec(
                 io.backtrack.api.storage.ServerSideEncryptionType.KMS, "arn:aws:kms:eu-central-1:1:key/k"));
         var sseS3 = new io.backtrack.api.storage.S3Storage(s3.endpoint(), s3.bucket(), s3.region(), s3.prefix(),
-                s3.forcePathStyle(), s3.credentialsSecret(), new io.backtrack.api.storage.ServerSideEncryptionSpec(
+                s3.forcePathStyle(), s3.credentialsSecret(), null, new io.backtrack.api.storage.ServerSideEncryptionSpec(
                 io.backtrack.api.storage.ServerSideEncryptionType.S3, null));
         Backup backup = TestBackups.backup();
 

@@ -107,6 +107,35 @@ class BackupReconcilerTest {
     }
 
     @Test
+    void theTlsSecretsAreCheckedBeforeAJobAndNoS3SecretIsNeededWithoutAStaticKey() {
+        cluster.secret(TestCluster.DB_SECRET, "username", "password");
+        var tls = new io.backtrack.api.database.DatabaseTls(io.backtrack.api.database.SslMode.verifyFull,
+                new io.backtrack.api.tls.CaSecret("db-ca", null), new io.backtrack.api.tls.ClientCertSecret("db-client", null, null));
+        Backup backup = cluster.create(TestBackups.backup("orders", TestBackups.spec(
+                new io.backtrack.api.storage.S3Storage("https://s3.eu-central-1.amazonaws.com", "db-backups", "eu-central-1",
+                        "prod", null, null, new io.backtrack.api.tls.CaSecret("corp-ca", "bundle.pem"), null), tls)));
+
+        Backup pending = reconcile(backup).getResource().orElseThrow();
+        assertThat(ready(pending).getReason()).isEqualTo("SecretNotFound");
+        assertThat(ready(pending).getMessage()).contains("Secret shop/db-ca (database CA bundle) does not exist");
+        cluster.secret("db-ca", "ca.crt");
+        cluster.secret("db-client", "tls.crt");
+        assertThat(ready(reconcile(pending).getResource().orElseThrow()).getMessage())
+                .contains("Secret shop/db-client (database client certificate) has no key \"tls.key\"");
+        client.secrets().inNamespace(TestCluster.NS).withName("db-client").delete();
+        cluster.secret("db-client", "tls.crt", "tls.key");
+        assertThat(ready(reconcile(pending).getResource().orElseThrow()).getMessage())
+                .contains("Secret shop/corp-ca (S3 CA bundle) does not exist");
+        assertThat(jobs()).isEmpty();
+
+        cluster.secret("corp-ca", "bundle.pem");
+        Backup started = reconcile(pending).getResource().orElseThrow();
+        assertThat(started.getStatus().phase()).isEqualTo(BackupPhase.Running);
+        assertThat(jobs()).singleElement().satisfies(job -> assertThat(job.getSpec().getTemplate().getSpec()
+                .getContainers().get(0).getEnv()).noneMatch(e -> e.getName().startsWith("AWS_")));
+    }
+
+    @Test
     void anInvalidSpecFailsAtOnceWithoutAJob() {
         cluster.withSecrets();
         Backup backup = created("orders", DeletionPolicy.Retain, new Compression(CompressionAlgorithm.zstd, 99));

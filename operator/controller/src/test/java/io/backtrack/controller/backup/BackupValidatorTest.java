@@ -2,6 +2,11 @@ package io.backtrack.controller.backup;
 
 import io.backtrack.api.backup.Compression;
 import io.backtrack.api.backup.CompressionAlgorithm;
+import io.backtrack.api.database.DatabaseTls;
+import io.backtrack.api.database.SslMode;
+import io.backtrack.api.storage.S3Storage;
+import io.backtrack.api.tls.CaSecret;
+import io.backtrack.api.tls.ClientCertSecret;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,7 +40,7 @@ class BackupValidatorTest {
     void missingPiecesAreAllReported() {
         var spec = new io.backtrack.api.backup.BackupSpec(null,
                 new io.backtrack.api.database.DatabaseSpec(null, "", 70000, null, null),
-                new io.backtrack.api.storage.StorageSpec(new io.backtrack.api.storage.S3Storage("minio:9000", null, null, null, null, null, null)), null,
+                new io.backtrack.api.storage.StorageSpec(new io.backtrack.api.storage.S3Storage("minio:9000", null, null, null, null, null, null, null)), null,
                 null, null, null, null, null, null);
         assertThat(BackupValidator.problems(spec)).containsExactlyInAnyOrder(
                 "database.host is required",
@@ -43,8 +48,27 @@ class BackupValidatorTest {
                 "database.port 70000 is not a TCP port (1-65535)",
                 "database.credentialsSecret.name is required",
                 "storage.s3.endpoint must be an http:// or https:// URL, got \"minio:9000\"",
-                "storage.s3.bucket is required",
-                "storage.s3.credentialsSecret.name is required");
+                "storage.s3.bucket is required");
+    }
+
+    @Test
+    void tlsThatCannotWorkIsRefusedAndNoStaticKeyIsFine() {
+        var plainWithCa = new S3Storage("http://minio:9000", "b", null, null, null, null, new CaSecret("ca", null), null);
+        assertThat(BackupValidator.problems(TestBackups.spec(plainWithCa, null)))
+                .containsExactly("storage.s3.caSecret needs an https:// endpoint");
+        assertThat(BackupValidator.problems(TestBackups.spec(
+                new S3Storage("https://minio:9000", "b", null, null, null, null, new CaSecret("ca", null), null),
+                new DatabaseTls(SslMode.verifyFull, new CaSecret("db-ca", null), null)))).isEmpty();
+        assertThat(BackupValidator.problems(TestBackups.spec(new S3Storage("https://s3.amazonaws.com", "b", null, null,
+                null, null), new DatabaseTls(SslMode.verifyCa, null, null))))
+                .containsExactly("database.tls.caSecret is needed by, and only used with, mode verify-ca or verify-full");
+        assertThat(BackupValidator.problems(TestBackups.spec(new S3Storage("https://s3.amazonaws.com", "b", null, null,
+                null, null), new DatabaseTls(SslMode.require, new CaSecret("db-ca", null), null))))
+                .containsExactly("database.tls.caSecret is needed by, and only used with, mode verify-ca or verify-full");
+        assertThat(BackupValidator.problems(TestBackups.spec(new S3Storage("https://s3.amazonaws.com", "b", null, null,
+                null, null), new DatabaseTls(SslMode.disable, null, new ClientCertSecret("c", "k", "k")))))
+                .containsExactlyInAnyOrder("database.tls.clientCertSecret needs TLS: mode disable sends no certificate",
+                        "database.tls.clientCertSecret: certKey and keyKey must name two different keys");
     }
 
     @Test

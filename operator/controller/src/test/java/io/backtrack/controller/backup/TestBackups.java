@@ -24,8 +24,15 @@ final class TestBackups {
         return new BackupSpec("before v42",
                 new DatabaseSpec(null, "orders-db.shop.svc", null, "orders", new DatabaseCredentials("orders-db", null, null)),
                 new StorageSpec(new S3Storage("http://minio.storage.svc:9000", "db-backups", null, "prod", true,
-                        new S3Credentials("s3-creds", null, null), null)), null,
+                        new S3Credentials("s3-creds", null, null), null, null)), null,
                 compression, scope, DeletionPolicy.Retain, ttl, null, null);
+    }
+
+    /** The usual spec with another store and TLS settings for its database. */
+    static BackupSpec spec(S3Storage s3, io.backtrack.api.database.DatabaseTls tls) {
+        return new BackupSpec("before v42",
+                new DatabaseSpec(null, "orders-db.shop.svc", null, "orders", new DatabaseCredentials("orders-db", null, null), tls),
+                new StorageSpec(s3), null, null, null, DeletionPolicy.Retain, null, null, null);
     }
 
     static Backup backup(String name, BackupSpec spec) {

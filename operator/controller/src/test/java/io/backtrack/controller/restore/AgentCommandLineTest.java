@@ -85,6 +85,23 @@ class AgentCommandLineTest {
             }
             jobs.put("safety backup before " + strategy, backupJob(SafetyBackups.of(restore, plan)));
         }
+        Restore overTls = RestoreJobsTest.restore(RestoreStrategy.swap, null);
+        jobs.put("restore over TLS with the Pod's cloud identity", restoreJobs.build(overTls,
+                RestoreJobsTest.tlsPlan(overTls), RestoreStep.RESTORE, STARTED));
+        jobs.put("safety backup over TLS", backupJobs.backup(SafetyBackups.of(overTls, RestoreJobsTest.tlsPlan(overTls)),
+                RestoreJobsTest.tlsPlan(overTls).storage()));
+        Restore drill = RestoreJobsTest.restore(RestoreStrategy.newDatabase, null);
+        var d = drill.getSpec();
+        drill.setSpec(new io.backtrack.api.restore.RestoreSpec(d.backupName(), null, null, d.strategy(), null, null, null,
+                null, null, null, null, null, new io.backtrack.api.drill.RestoreDrill(null, null, List.of())));
+        Job drillJob = new DrillJobs(TestAgentConfig.INSTANCE).build(drill, RestoreJobsTest.tlsPlan(drill));
+        jobs.put("drill over TLS", drillJob);
+        assertThat(drillJob.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+                .containsSubsequence("--sslmode", "verify-full", "--sslrootcert").contains("--storage-ca-file");
+        assertThat(drillJob.getSpec().getTemplate().getSpec().getVolumes()).extracting(v -> v.getName())
+                .contains("database-ca", "database-client", "storage-ca");
+        jobs.put("cleanup with a private CA", backupJobs.cleanup(SafetyBackups.of(overTls, RestoreJobsTest.tlsPlan(overTls)),
+                RestoreJobsTest.tlsPlan(overTls).storage()));
         Restore fromStorage = RestoreJobsTest.restore(RestoreStrategy.swap, null);
         jobs.put("restore from storage, database from the manifest", restoreJobs.build(fromStorage,
                 RestoreJobsTest.plan(fromStorage).withDatabase(null), RestoreStep.CHECK, STARTED));
@@ -96,7 +113,8 @@ class AgentCommandLineTest {
                     .as("%s: %s", what, args).doesNotThrowAnyException();
             assertThat(agent.getEnv()).extracting(EnvVar::getName).as(what).isSubsetOf(AGENT_ENV);
         });
-        assertThat(jobs).as("backup and cleanup, 8 restore steps, 3 safety backups, 1 from storage").hasSize(4 + 8 + 3 + 1);
+        assertThat(jobs).as("backup and cleanup, 8 restore steps, 3 safety backups, 4 over TLS, 1 from storage")
+                .hasSize(4 + 8 + 3 + 4 + 1);
     }
 
     @Test
@@ -119,6 +137,10 @@ class AgentCommandLineTest {
         String step = command.matchedOptionValue(AgentFlags.STEP, null);
         if (step != null) {
             RestoreStep.parse(step);
+        }
+        String sslMode = command.matchedOptionValue(AgentFlags.SSL_MODE, null);
+        if (sslMode != null) {
+            io.backtrack.contract.wire.SslMode.parse(sslMode);
         }
         String verify = command.matchedOptionValue(AgentFlags.VERIFY, null);
         if (verify != null) {
@@ -144,7 +166,7 @@ class AgentCommandLineTest {
         b.setSpec(new BackupSpec("before v42",
                 new DatabaseSpec(null, "orders-db.shop.svc", null, "orders", new DatabaseCredentials("orders-db", null, null)),
                 new StorageSpec(new S3Storage("http://minio.storage.svc:9000", "db-backups", null, "prod", true,
-                        new S3Credentials("s3-creds", null, null), new io.backtrack.api.storage.ServerSideEncryptionSpec(
+                        new S3Credentials("s3-creds", null, null), null, new io.backtrack.api.storage.ServerSideEncryptionSpec(
                         io.backtrack.api.storage.ServerSideEncryptionType.KMS, "arn:aws:kms:eu-central-1:1:key/k"))), null,
                 compression, scope, DeletionPolicy.Delete, "720h", null, null));
         return b;

@@ -2,6 +2,11 @@ package io.backtrack.controller.restore;
 
 import io.backtrack.api.BacktrackApi;
 import io.backtrack.api.database.DatabaseCredentials;
+import io.backtrack.api.database.DatabaseTls;
+import io.backtrack.api.database.SslMode;
+import io.backtrack.api.tls.CaSecret;
+import io.backtrack.api.tls.ClientCertSecret;
+import io.backtrack.contract.args.AgentMounts;
 import io.backtrack.api.restore.Restore;
 import io.backtrack.api.restore.RestoreScope;
 import io.backtrack.api.restore.RestoreSpec;
@@ -51,6 +56,27 @@ class RestoreJobsTest {
         assertThat(sides).as("one side database for every step").containsOnly(sides.get(0));
         assertThat(sides.get(0)).matches("orders_restoring_[0-9a-f]{5}");
         assertThat(RestoreJobs.name(restore, RestoreStep.CHECK)).isNotEqualTo(RestoreJobs.name(restore, RestoreStep.RESTORE));
+    }
+
+    @Test
+    void everyStepGetsTheTargetsTlsFilesAndTheStoresCaAndNoStaticKeyWhenThereIsNone() {
+        Restore restore = restore(RestoreStrategy.swap, null);
+        for (RestoreStep step : RestoreJobs.steps(tlsPlan(restore))) {
+            var pod = new RestoreJobs(TestAgentConfig.INSTANCE).build(restore, tlsPlan(restore), step, STARTED)
+                    .getSpec().getTemplate().getSpec();
+            Container c = pod.getContainers().get(0);
+            assertThat(c.getArgs()).containsSubsequence("--sslmode", "verify-full", "--sslrootcert",
+                    AgentMounts.DATABASE_CA_FILE, "--sslcert", AgentMounts.DATABASE_CLIENT_CERT, "--sslkey",
+                    AgentMounts.DATABASE_CLIENT_KEY);
+            assertThat(c.getArgs()).containsSubsequence("--storage-ca-file", AgentMounts.STORAGE_CA_FILE,
+                    "--virtual-host-style");
+            assertThat(c.getEnv()).extracting(EnvVar::getName).doesNotContain("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
+            assertThat(pod.getVolumes()).extracting(v -> v.getSecret() == null ? null : v.getSecret().getSecretName())
+                    .contains("db-ca", "db-client", "corp-ca");
+            assertThat(pod.getVolumes()).filteredOn(v -> v.getSecret() != null && v.getSecret().getSecretName().equals("db-ca"))
+                    .singleElement().satisfies(v -> assertThat(v.getSecret().getItems()).singleElement()
+                            .satisfies(i -> assertThat(i.getKey() + "->" + i.getPath()).isEqualTo("root.pem->ca.crt")));
+        }
     }
 
     @Test
@@ -135,7 +161,16 @@ class RestoreJobsTest {
 
     static RestorePlan plan(Restore r) {
         return new RestorePlan("orders-nightly", new S3Storage("http://minio:9000", "db-backups", null, "prod", true,
-                new S3Credentials("s3", null, null), null), "prod/shop/orders-nightly", "orders-db", 5432, "orders",
-                new DatabaseCredentials("orders-db", null, null), r.getSpec());
+                new S3Credentials("s3", null, null)), "prod/shop/orders-nightly", "orders-db", 5432, "orders",
+                new DatabaseCredentials("orders-db", null, null), null, r.getSpec());
+    }
+
+    /** The plan over TLS both ways: a private CA for the store, verify-full and a client certificate for the target. */
+    static RestorePlan tlsPlan(Restore r) {
+        return new RestorePlan("orders-nightly", new S3Storage("https://minio:9000", "db-backups", null, "prod", false,
+                null, new CaSecret("corp-ca", null), null), "prod/shop/orders-nightly", "orders-db", 5432, "orders",
+                new DatabaseCredentials("orders-db", null, null),
+                new DatabaseTls(SslMode.verifyFull, new CaSecret("db-ca", "root.pem"), new ClientCertSecret("db-client", null, null)),
+                r.getSpec());
     }
 }

@@ -464,7 +464,7 @@ class RestoreReconcilerTest {
         b.setSpec(new BackupSpec(null, new DatabaseSpec(null, "orders-db.shop.svc", null, "orders",
                 new DatabaseCredentials(TestCluster.DB_SECRET, null, null)),
                 new StorageSpec(new S3Storage("http://minio.storage.svc:9000", "db-backups", null, "prod", true,
-                        new S3Credentials(TestCluster.S3_SECRET, null, null), null)), null,
+                        new S3Credentials(TestCluster.S3_SECRET, null, null), null, null)), null,
                 null, null, DeletionPolicy.Retain, null, null, null));
         return b;
     }

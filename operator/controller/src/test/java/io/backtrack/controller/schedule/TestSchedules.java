@@ -25,7 +25,7 @@ final class TestSchedules {
         return new BackupSpec(null,
                 new DatabaseSpec(null, "orders-db.shop.svc", null, "orders", new DatabaseCredentials("orders-db", null, null)),
                 new StorageSpec(new S3Storage("http://minio.storage.svc:9000", "db-backups", null, "prod", true,
-                        new S3Credentials("s3-creds", null, null), null)), null,
+                        new S3Credentials("s3-creds", null, null), null, null)), null,
                 null, null, policy, null, null, null);
     }
 

@@ -17,7 +17,7 @@ public final class TestStorages {
         storage.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(TestCluster.NS).withGeneration(1L)
                 .build());
         storage.setSpec(new BackupStorageSpec(new S3Storage("https://s3.eu-central-1.example", bucket, "eu-central-1",
-                prefix, true, new S3Credentials(TestCluster.S3_SECRET, null, null), null), probeInterval));
+                prefix, true, new S3Credentials(TestCluster.S3_SECRET, null, null), null, null), probeInterval));
         return storage;
     }
 }

@@ -22,6 +22,7 @@ public final class PgConnections {
         props.setProperty("tcpKeepAlive", "true");
         // Server DETAIL lines can carry row values and statement parameters: keep them out of exception text.
         props.setProperty("logServerErrorDetail", "false");
+        target.tls().addTo(props);
         try {
             return DriverManager.getConnection(target.jdbcUrl() + encode(target.database()), props);
         } catch (SQLException e) {

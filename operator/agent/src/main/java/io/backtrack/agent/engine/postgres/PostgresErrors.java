@@ -1,6 +1,7 @@
 package io.backtrack.agent.engine.postgres;
 
 import io.backtrack.agent.result.AgentFailure;
+import io.backtrack.agent.tls.TlsProblems;
 import io.backtrack.contract.result.Reason;
 
 import java.net.ConnectException;
@@ -8,6 +9,7 @@ import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.sql.SQLException;
+import java.util.Optional;
 
 /** Maps connection failures (SQLSTATE and socket errors) to agent reasons with messages naming the server. */
 public final class PostgresErrors {
@@ -16,6 +18,15 @@ public final class PostgresErrors {
 
     public static AgentFailure classifyConnect(SQLException e, PgTarget target) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
+        Optional<String> tls = TlsProblems.describe(e);
+        if (tls.isEmpty() && String.valueOf(e.getMessage()).contains("does not support SSL")) {
+            tls = Optional.of("the server does not offer TLS, which sslmode " + target.tls().mode() + " requires");
+        }
+        if (tls.isPresent()) {
+            return new AgentFailure(Reason.DatabaseTlsFailed, "TLS to " + target.address() + " ("
+                    + target.tls().mode() + ") failed: " + tls.get() + "; check database.tls (the CA in caSecret, "
+                    + "and for verify-full that host is a name the server's certificate carries)", e);
+        }
         switch (state) {
             case "28P01", "28000" -> {
                 String what = e.getMessage() != null && e.getMessage().contains("does not exist")
