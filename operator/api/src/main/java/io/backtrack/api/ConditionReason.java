@@ -12,6 +12,11 @@ public enum ConditionReason {
     InvalidSpec,
     /** A referenced Secret or one of its keys is missing; the work starts once it exists. */
     SecretNotFound,
+    /**
+     * A request to the API server failed, or what it answered could not be read; the message says which. Reconciling
+     * while the operator retries, Stalled once it stopped retrying (the next change to the resource tries again).
+     */
+    ReconcileError,
 
     // ---- Backup and Restore
     /** Waiting (phase Pending) for an agent Job slot or for its database, in creation order, Restores first. */
@@ -24,6 +29,17 @@ public enum ConditionReason {
     JobFailed,
     /** Its agent Job ran longer than its activeDeadlineSeconds and was stopped. */
     DeadlineExceeded,
+    /** Completed: it finished and is what it should be. */
+    Succeeded,
+    /** Its agent's image cannot be pulled (ErrImagePull, ImagePullBackOff, InvalidImageName); its Job was stopped. */
+    ImagePullFailed,
+    /**
+     * Waiting: no node can take its agent Pod now (the scheduler's message says why: resources, node selector,
+     * taints, affinity); it runs once one can, or fails at the Job's deadline.
+     */
+    Unschedulable,
+    /** Its agent was killed for using more memory than its limit (OOMKilled), on every attempt the Job allowed. */
+    OutOfMemory,
     /** Its agent Job succeeded but left no result to read. */
     AgentResultMissing,
 
@@ -60,6 +76,9 @@ public enum ConditionReason {
     InvalidSchedule,
     /** spec.timeZone is not an IANA time zone. */
     UnknownTimeZone,
-    /** LastBackupSucceeded: the newest finished run failed, and its Backup named no reason. */
+    /**
+     * Completed: it finished and failed (Ready and Stalled name the reason); LastBackupSucceeded: the newest finished
+     * run failed, and its Backup named no reason.
+     */
     Failed
 }

@@ -20,6 +20,7 @@ import io.backtrack.controller.metrics.BacktrackMetrics;
 import io.backtrack.controller.retention.BackupPruner;
 import io.backtrack.controller.retention.TtlExpiry;
 import io.backtrack.controller.status.Precondition;
+import io.backtrack.controller.status.ReconcileErrors;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -27,6 +28,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -105,7 +107,7 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
         metrics.backupSeen(backup);
         BackupStatus status = backup.getStatus();
         if (status != null && status.phase() != null && status.phase().isTerminal()) {
-            return expireIfDue(backup, now);
+            return finished(backup, now);
         }
         Optional<Job> job = job(context, BackupJobs.backupJobName(backup));
         if (job.isPresent()) {
@@ -152,10 +154,11 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
         String jobName = job.getMetadata().getName();
         switch (outcome.state()) {
             case RUNNING -> {
-                if (backup.getStatus() != null && backup.getStatus().phase() == BackupPhase.Running) {
+                BackupStatus running = new BackupStatusDraft(backup).running(jobName, now).build();
+                if (running.equals(backup.getStatus())) {
                     return UpdateControl.noUpdate();
                 }
-                backup.setStatus(new BackupStatusDraft(backup).running(jobName, now).build());
+                backup.setStatus(running);
                 return UpdateControl.patchStatus(backup);
             }
             case SUCCEEDED -> {
@@ -210,6 +213,30 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
         backup.setStatus(new BackupStatusDraft(backup).failed(reason, message, now).build());
         metrics.backupFinished(backup);
         return UpdateControl.patchStatus(backup);
+    }
+
+    /**
+     * A finished Backup: its status written by an older operator gets the conditions it lacks (then the next
+     * reconcile goes on); otherwise it waits for its ttl.
+     */
+    private UpdateControl<Backup> finished(Backup backup, Instant now) {
+        Optional<BackupStatus> settled = new BackupStatusDraft(backup).settled(now);
+        if (settled.isPresent()) {
+            backup.setStatus(settled.get());
+            return UpdateControl.patchStatus(backup).rescheduleAfter(Duration.ofSeconds(1));
+        }
+        return expireIfDue(backup, now);
+    }
+
+    /** A reconcile that threw: see {@link ReconcileErrors}. A finished Backup keeps its outcome. */
+    @Override
+    public ErrorStatusUpdateControl<Backup> updateErrorStatus(Backup backup, Context<Backup> context, Exception e) {
+        BackupStatus status = backup.getStatus();
+        if (status != null && status.phase() != null && status.phase().isTerminal()) {
+            return ReconcileErrors.eventOnly(backup, e, events);
+        }
+        return ReconcileErrors.record(backup, new BackupStatusDraft(backup), backup::setStatus, context, e, events,
+                clock.instant());
     }
 
     /** ttl expiry is retention's decision (a scheduled Backup's is its schedule's), made by the same code. */

@@ -28,6 +28,7 @@ import io.backtrack.controller.naming.LabelValues;
 import io.backtrack.controller.secrets.SecretCheck;
 import io.backtrack.controller.status.Conditions;
 import io.backtrack.controller.status.Precondition;
+import io.backtrack.controller.status.ReconcileErrors;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -35,6 +36,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -111,11 +113,14 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
     public UpdateControl<Restore> reconcile(Restore restore, Context<Restore> context) {
         metrics.restoreSeen(restore);
         RestoreStatus status = restore.getStatus();
-        if (status != null && status.phase() != null && status.phase().isTerminal()) {
-            return UpdateControl.noUpdate();
-        }
         Instant now = clock.instant();
         RestoreStatusDraft draft = new RestoreStatusDraft(restore);
+        if (status != null && status.phase() != null && status.phase().isTerminal()) {
+            return draft.settled(now).map(settled -> {
+                restore.setStatus(settled);
+                return UpdateControl.patchStatus(restore);
+            }).orElseGet(UpdateControl::noUpdate);
+        }
         RestorePlans.Resolution resolution = plans.resolve(restore);
         if (resolution.problem() != null) {
             return refuse(restore, draft, resolution.problem(), now);
@@ -329,6 +334,17 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
     /** The protection exists once the Restore has started (start() protects the Backup before recording startedAt). */
     private void finishWorkloads(Restore restore, RestoreStatusDraft draft) {
         resumption.run(restore, draft.quiesced(), draft.startedAt() != null);
+    }
+
+    /** A reconcile that threw: see {@link ReconcileErrors}. A finished Restore keeps its outcome. */
+    @Override
+    public ErrorStatusUpdateControl<Restore> updateErrorStatus(Restore restore, Context<Restore> context, Exception e) {
+        RestoreStatus status = restore.getStatus();
+        if (status != null && status.phase() != null && status.phase().isTerminal()) {
+            return ReconcileErrors.eventOnly(restore, e, events);
+        }
+        return ReconcileErrors.record(restore, new RestoreStatusDraft(restore), restore::setStatus, context, e, events,
+                clock.instant());
     }
 
     /** Deleted while it runs: stop its Job, bring the workloads back, release the Backup (see {@link RestoreDeletion}). */

@@ -168,6 +168,49 @@ class BackupReconcilerTest {
     }
 
     @Test
+    void aReconcileThatThrowsIsReconcilingWhileRetriedThenStalledWithAnEventAndTheNextGoodOneClearsIt() {
+        cluster.withSecrets();
+        Backup backup = created("orders", DeletionPolicy.Retain, null);
+        BackupStatus running = reconcile(backup).getResource().orElseThrow().getStatus();
+        Backup current = cluster.writeStatus(backupWith(backup, running));
+        var forbidden = new io.fabric8.kubernetes.client.KubernetesClientException(new io.fabric8.kubernetes.api.model.StatusBuilder()
+                .withCode(403).withMessage("pods is forbidden: User \"system:serviceaccount:backtrack-system:backtrack\" cannot list pods").build());
+
+        var retrying = reconciler.updateErrorStatus(current, new TestContext<>(client, current).retry(1, false), forbidden);
+
+        Backup shown = cluster.writeStatus(retrying.getResource().orElseThrow());
+        assertThat(shown.getStatus().phase()).isEqualTo(BackupPhase.Running);
+        assertThat(ready(shown).getReason()).isEqualTo("ReconcileError");
+        assertThat(ready(shown).getMessage()).startsWith("the API server refused a request (HTTP 403): pods is forbidden")
+                .endsWith("; retrying");
+        assertThat(Conditions.find(shown.getStatus().conditions(), ConditionType.Reconciling).getStatus()).isEqualTo("True");
+        assertThat(cluster.events.withReason("ReconcileError")).hasSize(1);
+
+        var gaveUp = reconciler.updateErrorStatus(shown, new TestContext<>(client, shown).retry(5, true), forbidden);
+        Backup stalled = cluster.writeStatus(gaveUp.getResource().orElseThrow());
+        assertThat(Conditions.find(stalled.getStatus().conditions(), ConditionType.Stalled).getStatus()).isEqualTo("True");
+
+        UpdateControl<Backup> recovered = reconcile(stalled);
+        assertThat(recovered.isPatchStatus()).as("the Job runs again as seen: the error is cleared").isTrue();
+        assertThat(ready(recovered.getResource().orElseThrow()).getReason()).isEqualTo("Running");
+        assertThat(Conditions.find(recovered.getResource().orElseThrow().getStatus().conditions(), ConditionType.Stalled)
+                .getStatus()).isEqualTo("False");
+    }
+
+    @Test
+    void aFinishedBackupKeepsItsOutcomeWhenAReconcileThrows() {
+        cluster.withSecrets();
+        Backup backup = created("orders", DeletionPolicy.Retain, null);
+        Backup failed = cluster.writeStatus(backupWith(backup, new BackupStatusDraft(backup)
+                .failed("DumpFailed", "pg_dump failed", NOW).build()));
+
+        var control = reconciler.updateErrorStatus(failed, new TestContext<>(client, failed), new IllegalStateException("boom"));
+
+        assertThat(control.getResource()).isEmpty();
+        assertThat(cluster.events.withReason("ReconcileError")).containsExactly("Warning ReconcileError: IllegalStateException: boom");
+    }
+
+    @Test
     void deletingARetainedBackupLeavesTheArchiveAndRemovesTheFinalizer() {
         Backup backup = cluster.writeStatus(completed(created("orders", DeletionPolicy.Retain, null)));
 

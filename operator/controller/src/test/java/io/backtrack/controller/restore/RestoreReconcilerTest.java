@@ -73,6 +73,12 @@ class RestoreReconcilerTest {
         return client.batch().v1().jobs().inNamespace(TestCluster.NS).withName(RestoreJobs.name(restore, step)).get();
     }
 
+    /** status/reason */
+    private static String condition(Restore restore, ConditionType type) {
+        Condition c = Conditions.find(restore.getStatus().conditions(), type);
+        return c == null ? null : c.getStatus() + "/" + c.getReason();
+    }
+
     private static Condition ready(Restore restore) {
         return Conditions.find(restore.getStatus().conditions(), ConditionType.Ready);
     }
@@ -83,6 +89,8 @@ class RestoreReconcilerTest {
 
         assertThat(restore.getStatus().phase()).isEqualTo(RestorePhase.Failed);
         assertThat(ready(restore).getReason()).isEqualTo("BackupNotFound");
+        assertThat(condition(restore, ConditionType.Stalled)).isEqualTo("True/BackupNotFound");
+        assertThat(condition(restore, ConditionType.Completed)).isEqualTo("True/Failed");
         assertThat(client.batch().v1().jobs().inNamespace(TestCluster.NS).list().getItems()).isEmpty();
     }
 
@@ -100,6 +108,8 @@ class RestoreReconcilerTest {
         Restore restore = waiting.getResource().orElseThrow();
         assertThat(restore.getStatus().phase()).isEqualTo(RestorePhase.Pending);
         assertThat(ready(restore).getReason()).isEqualTo("BackupNotCompleted");
+        assertThat(condition(restore, ConditionType.Reconciling)).isEqualTo("True/BackupNotCompleted");
+        assertThat(condition(restore, ConditionType.Completed)).isEqualTo("False/BackupNotCompleted");
         assertThat(waiting.getScheduleDelay()).isPresent();
         assertThat(client.batch().v1().jobs().inNamespace(TestCluster.NS).list().getItems()).isEmpty();
     }
@@ -144,6 +154,8 @@ class RestoreReconcilerTest {
 
         assertThat(restore.getStatus().phase()).isEqualTo(RestorePhase.Completed);
         assertThat(ready(restore).getReason()).isEqualTo("Completed");
+        assertThat(condition(restore, ConditionType.Completed)).isEqualTo("True/Succeeded");
+        assertThat(condition(restore, ConditionType.Reconciling)).isEqualTo("False/Completed");
         assertThat(restore.getStatus().verification().rowsRestored()).isEqualTo(30L);
         assertThat(restore.getStatus().verification().mismatches()).isEmpty();
         assertThat(job(restore, RestoreStep.COMPARE)).as("no compare Job for inPlace").isNull();
