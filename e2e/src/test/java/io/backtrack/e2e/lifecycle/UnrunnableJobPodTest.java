@@ -64,7 +64,7 @@ class UnrunnableJobPodTest {
 
     @Test
     void aBackupWhosePodNoNodeCanTakeStaysRunningTodayWithItsPodUnschedulable() {
-        Backup backup = backups.withJob(new JobSettings(600L, 0, null, Map.of("backtrack.test/node", "no-such-node"), null))
+        Backup backup = backups.withJob(new JobSettings(600L, 0, null, Map.of("backtrack.test/node", "no-such-node"), null, null, null, null, null, null, null))
                 .build(NS, "nowhere");
         env.client().resource(backup).create();
         Pod pod = awaitPod("nowhere", p -> p.getStatus().getConditions().stream()
@@ -76,7 +76,8 @@ class UnrunnableJobPodTest {
     @Test
     void aBackupWhosePodsImageCannotBePulledStaysRunningTodayWithItsPodInImagePullBackOff() {
         Backup backup = backups.withJob(new JobSettings(600L, 0, null, Map.of("backtrack.test/node", NO_IMAGES),
-                List.of(new TolerationBuilder().withKey("backtrack.test/no-images").withOperator("Exists").build())))
+                List.of(new TolerationBuilder().withKey("backtrack.test/no-images").withOperator("Exists").build()),
+                null, null, null, null, null, null))
                 .build(NS, "no-pull");
         env.client().resource(backup).create();
         Pod pod = awaitPod("no-pull", p -> p.getStatus().getContainerStatuses().stream()

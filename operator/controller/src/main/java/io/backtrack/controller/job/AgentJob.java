@@ -1,5 +1,6 @@
 package io.backtrack.controller.job;
 
+import io.backtrack.api.job.JobSettings;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
@@ -15,8 +16,8 @@ import java.util.Map;
  * @param labels    labels on the Job and its Pod, on top of the managed-by label
  * @param args      the agent's CLI arguments, as a list (never a shell string)
  * @param env       environment, credentials only as secretKeyRef
- * @param settings  effective Job settings
+ * @param job       the resource's spec.job, laid over the operator's defaults by {@link AgentJobBuilder}; may be null
  */
 public record AgentJob(HasMetadata owner, String name, Map<String, String> labels, List<String> args,
-                       List<EnvVar> env, EffectiveJobSettings settings) {
+                       List<EnvVar> env, JobSettings job) {
 }

@@ -9,6 +9,7 @@ import io.backtrack.api.restore.RestoreStrategy;
 import io.backtrack.api.restore.RestoreTarget;
 import io.backtrack.api.storage.S3Storage;
 import io.backtrack.contract.args.AgentFlags;
+import io.backtrack.controller.job.JobSettingsCheck;
 import io.backtrack.controller.status.Precondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
@@ -95,9 +96,7 @@ final class RestorePlans {
             problems.add("strategy swap replaces the whole database, so it needs a full-scope restore;"
                     + " restore part of a backup with strategy inPlace or newDatabase");
         }
-        if (spec.job() != null && spec.job().backoffLimit() != null && spec.job().backoffLimit() < 0) {
-            problems.add("job.backoffLimit must not be negative");
-        }
+        problems.addAll(JobSettingsCheck.problems(spec.job(), "job"));
         return problems;
     }
 
