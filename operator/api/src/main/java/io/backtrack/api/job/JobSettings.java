@@ -14,6 +14,11 @@ import java.util.Map;
  * Settings of the Job that runs the agent. Each one left out comes from the operator's defaults (the Helm chart's
  * {@code jobDefaults}); a BackupSchedule's {@code backupTemplate.spec.job} is the job of every Backup it creates.
  */
+// On the type, not the components: a record component's annotation reaches the generator twice (field and accessor).
+@ValidationRule(value = "!has(self.podAnnotations) || self.podAnnotations.all(k, !k.startsWith('backtrack.io/'))",
+        message = "podAnnotations under backtrack.io/ are the operator's")
+@ValidationRule(value = "!has(self.podLabels) || self.podLabels.all(k, !k.startsWith('backtrack.io/') && k != 'app.kubernetes.io/managed-by' && k != 'job-name' && k != 'controller-uid' && !k.startsWith('batch.kubernetes.io/'))",
+        message = "podLabels may not set the labels the operator and the Job controller set (backtrack.io/*, app.kubernetes.io/managed-by, job-name, controller-uid, batch.kubernetes.io/*)")
 public record JobSettings(
         @Min(1) @JsonPropertyDescription("Seconds the Job may run before Kubernetes stops it. Default: the chart's jobDefaults, else 3600.")
         Long activeDeadlineSeconds,
@@ -31,12 +36,8 @@ public record JobSettings(
         String priorityClassName,
         @JsonPropertyDescription("ServiceAccount of the agent Pod, in the resource's namespace (e.g. one bound to a cloud identity for S3); default: the chart's jobDefaults, else the namespace's default. Its API token is never mounted: the agent needs no Kubernetes API access.")
         String serviceAccountName,
-        @ValidationRule(value = "self.all(k, !k.startsWith('backtrack.io/'))",
-                message = "podAnnotations under backtrack.io/ are the operator's")
         @JsonPropertyDescription("Annotations on the agent Pod (e.g. sidecar.istio.io/inject: \"false\"), added to the chart's jobDefaults.podAnnotations; a key set here wins.")
         Map<String, String> podAnnotations,
-        @ValidationRule(value = "self.all(k, !k.startsWith('backtrack.io/') && k != 'app.kubernetes.io/managed-by' && k != 'job-name' && k != 'controller-uid' && !k.startsWith('batch.kubernetes.io/'))",
-                message = "podLabels may not set the labels the operator and the Job controller set (backtrack.io/*, app.kubernetes.io/managed-by, job-name, controller-uid, batch.kubernetes.io/*)")
         @JsonPropertyDescription("Labels on the agent Pod, added to the chart's jobDefaults.podLabels; a key set here wins. The operator's own labels cannot be set.")
         Map<String, String> podLabels,
         @Min(60) @JsonPropertyDescription("Seconds after it finished that Kubernetes deletes the Job and its Pod (ttlSecondsAfterFinished). At least 60, so that the operator has read the agent's result before; default: the chart's jobDefaults, else kept until the resource is deleted.")
