@@ -192,6 +192,22 @@ class ChartRenderTest {
     }
 
     @Test
+    void theGrafanaDashboardIsAConfigMapForTheSidecarOnlyWhenAskedFor() throws java.io.IOException {
+        assertThat(render().objects()).noneMatch(o -> "ConfigMap".equals(o.get("kind")));
+        var out = render(Map.of("metrics.grafanaDashboard.enabled", true,
+                "metrics.grafanaDashboard.annotations.grafana_folder", "Backups"));
+        Map<String, Object> cm = out.one("ConfigMap");
+        assertThat((String) at(cm, "metadata", "labels", "grafana_dashboard")).isEqualTo("1");
+        assertThat((String) at(cm, "metadata", "annotations", "grafana_folder")).isEqualTo("Backups");
+        assertThat((String) at(cm, "metadata", "namespace")).isEqualTo(NAMESPACE);
+        assertThat((String) at(cm, "data", "backtrack.json")).isEqualTo(java.nio.file.Files.readString(
+                ChartFixture.chart().resolve("files/grafana-dashboard.json")).stripTrailing());
+        assertThat((String) at(render(Map.of("metrics.grafanaDashboard.enabled", true,
+                "metrics.grafanaDashboard.namespace", "monitoring")).one("ConfigMap"), "metadata", "namespace"))
+                .isEqualTo("monitoring");
+    }
+
+    @Test
     void createNamespaceRendersARestrictedNamespace() {
         var out = render(Map.of("createNamespace", true));
         Map<String, Object> ns = out.one("Namespace");

@@ -51,9 +51,15 @@ class JobPlacementTest {
 
     @Test
     void aBackupWithoutJobResourcesGetsItsPodAdmittedFromTheChartDefaultsAlone() {
-        // The quota is enforced: a Pod without limits is refused, as a Job's Pod without them would be.
+        // The quota is enforced: a Pod without limits (Pod Security restricted otherwise) is refused, as a Job's Pod
+        // without them would be.
         assertThatThrownBy(() -> env.client().resource(new PodBuilder().withNewMetadata().withName("bare").withNamespace(NS)
-                .endMetadata().withNewSpec().addNewContainer().withName("c").withImage("busybox").endContainer().endSpec()
+                .endMetadata().withNewSpec()
+                .withNewSecurityContext().withRunAsNonRoot(true).withNewSeccompProfile().withType("RuntimeDefault")
+                .endSeccompProfile().endSecurityContext()
+                .addNewContainer().withName("c").withImage("busybox").withNewSecurityContext()
+                .withAllowPrivilegeEscalation(false).withNewCapabilities().withDrop("ALL").endCapabilities()
+                .endSecurityContext().endContainer().endSpec()
                 .build()).create())
                 .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403))
                 .hasMessageContaining("must specify");
