@@ -70,7 +70,12 @@ class JobPlacementTest {
 
         Backup done = env.awaitBackup(NS, "within-quota", b -> b.getStatus() != null && b.getStatus().phase() != null
                 && b.getStatus().phase().isTerminal(), Duration.ofSeconds(180));
-        assertThat(done.getStatus().phase()).as("status %s", done.getStatus()).isEqualTo(BackupPhase.Completed);
+        assertThat(done.getStatus().phase()).as("status %s\nevents: %s\npods: %s", done.getStatus(),
+                env.client().v1().events().inNamespace(NS).list().getItems().stream()
+                        .map(e -> e.getInvolvedObject().getName() + " " + e.getReason() + ": " + e.getMessage()).toList(),
+                env.client().pods().inNamespace(NS).list().getItems().stream()
+                        .map(p -> p.getMetadata().getName() + " " + p.getStatus()).toList())
+                .isEqualTo(BackupPhase.Completed);
         List<Pod> pods = env.client().pods().inNamespace(NS).withLabel("job-name", done.getStatus().jobName()).list().getItems();
         assertThat(pods).isNotEmpty().allSatisfy(p -> {
             var resources = p.getSpec().getContainers().get(0).getResources();

@@ -54,6 +54,13 @@ public final class BackupStatusDraft extends StatusDraft<BackupStatus> {
         return notFinished(BackupPhase.Pending, reason.name(), text, now);
     }
 
+    /** Its Job exists but no node can take the Pod: Pending, reason Unschedulable, with the scheduler's message. */
+    public BackupStatusDraft unschedulable(String job, String text, Instant now) {
+        jobName = job;
+        startedAt = startedAt != null ? startedAt : now.toString();
+        return notFinished(BackupPhase.Pending, ConditionReason.Unschedulable.name(), text, now);
+    }
+
     public BackupStatusDraft running(String job, Instant now) {
         jobName = job;
         startedAt = startedAt != null ? startedAt : now.toString();

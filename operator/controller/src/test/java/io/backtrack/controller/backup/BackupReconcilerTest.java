@@ -131,6 +131,68 @@ class BackupReconcilerTest {
     }
 
     @Test
+    void aPodThatCannotPullTheAgentImageFailsTheBackupAfterAMinuteAndItsJobIsStopped() {
+        cluster.withSecrets();
+        Backup backup = created("orders", DeletionPolicy.Retain, null);
+        BackupStatus running = reconcile(backup).getResource().orElseThrow().getStatus();
+        client.resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName(running.jobName() + "-x")
+                .withNamespace(TestCluster.NS).withLabels(java.util.Map.of("job-name", running.jobName()))
+                .withCreationTimestamp(NOW.minusSeconds(61).toString()).endMetadata()
+                .withNewSpec().withNodeName("node-a").endSpec().withNewStatus().withPhase("Pending")
+                .withStartTime(NOW.minusSeconds(60).toString()).addNewContainerStatus().withName("agent")
+                .withImage("registry.example.com/backtrack-agent:nope").withNewState().withNewWaiting()
+                .withReason("ImagePullBackOff").withMessage("Back-off pulling image").endWaiting().endState()
+                .endContainerStatus().endStatus().build()).create();
+
+        UpdateControl<Backup> control = reconcile(cluster.writeStatus(backupWith(backup, running)));
+        Backup failed = control.getResource().orElseThrow();
+
+        assertThat(failed.getStatus().phase()).isEqualTo(BackupPhase.Failed);
+        assertThat(control.getScheduleDelay()).as("its own status write starts no reconcile: one is asked for")
+                .contains(0L);
+        assertThat(ready(failed).getReason()).isEqualTo("ImagePullFailed");
+        assertThat(failed.getStatus().message()).contains("registry.example.com/backtrack-agent:nope", "ImagePullBackOff");
+        assertThat(Conditions.find(failed.getStatus().conditions(), ConditionType.Completed).getReason()).isEqualTo("Failed");
+        assertThat(cluster.events.withReason("ImagePullFailed")).hasSize(1);
+        assertThat(jobs()).as("still there until the failed status is seen").hasSize(1);
+
+        reconcile(cluster.writeStatus(failed));
+        assertThat(jobs()).as("the failed Backup's Job is stopped").isEmpty();
+    }
+
+    @Test
+    void aPodNoNodeCanTakeKeepsTheBackupPendingWithTheSchedulersMessageUntilItRuns() {
+        cluster.withSecrets();
+        Backup backup = created("orders", DeletionPolicy.Retain, null);
+        BackupStatus running = reconcile(backup).getResource().orElseThrow().getStatus();
+        var pod = client.resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata()
+                .withName(running.jobName() + "-x").withNamespace(TestCluster.NS)
+                .withLabels(java.util.Map.of("job-name", running.jobName())).withCreationTimestamp(NOW.toString())
+                .endMetadata().withNewSpec().endSpec().withNewStatus().withPhase("Pending").addNewCondition()
+                .withType("PodScheduled").withStatus("False").withReason("Unschedulable")
+                .withMessage("0/1 nodes are available: 1 Insufficient memory.").endCondition().endStatus().build()).create();
+
+        UpdateControl<Backup> waiting = reconcile(cluster.writeStatus(backupWith(backup, running)));
+
+        Backup pending = waiting.getResource().orElseThrow();
+        assertThat(pending.getStatus().phase()).isEqualTo(BackupPhase.Pending);
+        assertThat(pending.getStatus().jobName()).isEqualTo(running.jobName());
+        assertThat(ready(pending).getReason()).isEqualTo("Unschedulable");
+        assertThat(ready(pending).getMessage()).contains("0/1 nodes are available: 1 Insufficient memory.");
+        assertThat(waiting.getScheduleDelay()).contains(java.time.Duration.ofSeconds(15).toMillis());
+        UpdateControl<Backup> again = reconcile(cluster.writeStatus(pending));
+        assertThat(again.isNoUpdate()).isTrue();
+        assertThat(cluster.events.withReason("Unschedulable")).hasSize(1);
+
+        pod.getStatus().setPhase("Running");
+        pod.getStatus().setConditions(List.of());
+        client.resource(pod).updateStatus();
+        Backup runs = reconcile(cluster.reread(pending)).getResource().orElseThrow();
+        assertThat(runs.getStatus().phase()).isEqualTo(BackupPhase.Running);
+        assertThat(jobs()).hasSize(1);
+    }
+
+    @Test
     void theAgentsReasonAndMessageBecomeTheFailure() {
         cluster.withSecrets();
         Backup backup = created("orders", DeletionPolicy.Retain, null);

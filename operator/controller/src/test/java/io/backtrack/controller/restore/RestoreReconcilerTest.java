@@ -129,6 +129,42 @@ class RestoreReconcilerTest {
     }
 
     @Test
+    void aStepWhosePodNoNodeCanTakeWaitsInItsPhaseAndOneThatCannotPullTheImageFailsTouchingNothing() {
+        Restore restore = started(RestoreStrategy.swap, null, null);
+        Job check = job(restore, RestoreStep.CHECK);
+        var pod = client.resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata()
+                .withName(check.getMetadata().getName() + "-x").withNamespace(TestCluster.NS)
+                .withLabels(java.util.Map.of("job-name", check.getMetadata().getName()))
+                .withCreationTimestamp(NOW.minusSeconds(90).toString()).endMetadata().withNewSpec().endSpec()
+                .withNewStatus().withPhase("Pending").addNewCondition().withType("PodScheduled").withStatus("False")
+                .withReason("Unschedulable").withMessage("0/1 nodes are available: 1 node(s) had untolerated taint.")
+                .endCondition().endStatus().build()).create();
+
+        restore = reconcile(restore);
+        assertThat(restore.getStatus().phase()).isEqualTo(RestorePhase.Pending);
+        assertThat(condition(restore, ConditionType.Reconciling)).isEqualTo("True/Unschedulable");
+        assertThat(ready(restore).getMessage()).contains("untolerated taint");
+        assertThat(cluster.events.withReason("Unschedulable")).hasSize(1);
+
+        pod.getSpec().setNodeName("node-a");
+        pod.getStatus().setConditions(List.of());
+        pod.getStatus().setStartTime(NOW.minusSeconds(60).toString());
+        pod.getStatus().setContainerStatuses(List.of(new io.fabric8.kubernetes.api.model.ContainerStatusBuilder()
+                .withName("agent").withImage("registry.example.com/agent:nope").withNewState().withNewWaiting()
+                .withReason("ErrImagePull").endWaiting().endState().build()));
+        client.resource(pod).update();
+        restore = reconcile(restore);
+
+        assertThat(restore.getStatus().phase()).isEqualTo(RestorePhase.Failed);
+        assertThat(condition(restore, ConditionType.Stalled)).isEqualTo("True/ImagePullFailed");
+        assertThat(restore.getStatus().message()).contains("registry.example.com/agent:nope", "nothing was read or written");
+        assertThat(backupProtected()).isFalse();
+        assertThat(job(restore, RestoreStep.CHECK)).as("not yet: once the failed status is seen").isNotNull();
+        reconcile(restore);
+        assertThat(job(restore, RestoreStep.CHECK)).as("the failed Restore's Job is stopped").isNull();
+    }
+
+    @Test
     void argumentsTheCheckRefusesAreAnInvalidSpecAndTheBackupIsReleased() {
         Restore restore = started(RestoreStrategy.swap, null, null);
         cluster.finish(job(restore, RestoreStep.CHECK), false, 1, ResultLine.failure(Reason.InvalidArguments,
