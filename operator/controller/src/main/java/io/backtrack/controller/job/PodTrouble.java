@@ -47,11 +47,14 @@ public record PodTrouble(Kind kind, String message) {
     private static final int MAX_DETAIL = 400;
 
     /**
-     * Whether the Job's Pod may not have started: none of its Pods is ready. Only then are its Pods listed, and the
-     * resource looked at again every {@link #RECHECK}.
+     * Whether the Job's Pod may not have started: the Job controller counts an active Pod and none of them is ready.
+     * Only then are its Pods listed, and the resource looked at again every {@link #RECHECK}; a Job no Job controller
+     * has looked at yet (no status) costs nothing until it does (its status change starts a reconcile).
      */
     public static boolean mayBeStuck(Job job) {
-        return job.getStatus() == null || job.getStatus().getReady() == null || job.getStatus().getReady() == 0;
+        var status = job.getStatus();
+        return status != null && status.getActive() != null && status.getActive() > 0
+                && (status.getReady() == null || status.getReady() == 0);
     }
 
     /** The trouble of a running Job's Pods, listing them only when none is ready. */

@@ -135,6 +135,7 @@ class BackupReconcilerTest {
         cluster.withSecrets();
         Backup backup = created("orders", DeletionPolicy.Retain, null);
         BackupStatus running = reconcile(backup).getResource().orElseThrow().getStatus();
+        activePodNotReady(running.jobName());
         client.resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName(running.jobName() + "-x")
                 .withNamespace(TestCluster.NS).withLabels(java.util.Map.of("job-name", running.jobName()))
                 .withCreationTimestamp(NOW.minusSeconds(61).toString()).endMetadata()
@@ -165,6 +166,7 @@ class BackupReconcilerTest {
         cluster.withSecrets();
         Backup backup = created("orders", DeletionPolicy.Retain, null);
         BackupStatus running = reconcile(backup).getResource().orElseThrow().getStatus();
+        activePodNotReady(running.jobName());
         var pod = client.resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata()
                 .withName(running.jobName() + "-x").withNamespace(TestCluster.NS)
                 .withLabels(java.util.Map.of("job-name", running.jobName())).withCreationTimestamp(NOW.toString())
@@ -313,6 +315,13 @@ class BackupReconcilerTest {
         assertThat(waiting.isRemoveFinalizer()).isFalse();
         assertThat(waiting.getScheduleDelay()).isPresent();
         assertThat(jobs()).isEmpty();
+    }
+
+    /** As the Job controller says once it has created the Pod, before the Pod is ready. */
+    private void activePodNotReady(String jobName) {
+        Job job = client.batch().v1().jobs().inNamespace(TestCluster.NS).withName(jobName).get();
+        job.setStatus(new io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder().withActive(1).withReady(0).build());
+        client.resource(job).updateStatus();
     }
 
     private static Backup backupWith(Backup backup, BackupStatus status) {

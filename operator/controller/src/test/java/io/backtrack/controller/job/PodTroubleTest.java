@@ -58,6 +58,8 @@ class PodTroubleTest {
         Job ready = new JobBuilder(job(null)).editStatus().withReady(1).endStatus().build();
         assertThat(PodTrouble.mayBeStuck(ready)).isFalse();
         assertThat(PodTrouble.mayBeStuck(job(null))).isTrue();
+        assertThat(PodTrouble.mayBeStuck(new JobBuilder(job(null)).withStatus(null).build()))
+                .as("no Job controller has seen it yet: nothing to list").isFalse();
     }
 
     static Job job(Long deadline) {

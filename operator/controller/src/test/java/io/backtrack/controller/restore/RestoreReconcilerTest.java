@@ -132,6 +132,8 @@ class RestoreReconcilerTest {
     void aStepWhosePodNoNodeCanTakeWaitsInItsPhaseAndOneThatCannotPullTheImageFailsTouchingNothing() {
         Restore restore = started(RestoreStrategy.swap, null, null);
         Job check = job(restore, RestoreStep.CHECK);
+        check.setStatus(new io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder().withActive(1).withReady(0).build());
+        client.resource(check).updateStatus();
         var pod = client.resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata()
                 .withName(check.getMetadata().getName() + "-x").withNamespace(TestCluster.NS)
                 .withLabels(java.util.Map.of("job-name", check.getMetadata().getName()))
