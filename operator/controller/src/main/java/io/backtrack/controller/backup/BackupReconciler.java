@@ -186,7 +186,7 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
      */
     private UpdateControl<Backup> running(Backup backup, Job job, Instant now) {
         String jobName = job.getMetadata().getName();
-        Optional<PodTrouble> trouble = PodTrouble.of(job, client, now);
+        Optional<PodTrouble> trouble = PodTrouble.of(job, client);
         if (trouble.isPresent() && trouble.get().kind() == PodTrouble.Kind.IMAGE_PULL_FAILED) {
             // The operator's own status write starts no reconcile: ask for the one that stops the Job (finished()).
             return fail(backup, ConditionReason.ImagePullFailed.name(), trouble.get().message(), now)

@@ -57,16 +57,24 @@ public record PodTrouble(Kind kind, String message) {
                 && (status.getReady() == null || status.getReady() == 0);
     }
 
-    /** The trouble of a running Job's Pods, listing them only when none is ready. */
-    public static Optional<PodTrouble> of(Job job, KubernetesClient client, Instant now) {
+    /**
+     * The trouble of a running Job's Pods, listing them only when none is ready. Measured against the system clock,
+     * not the operator's: the Pod's times are the kubelet's real time, and the operator's clock may run ahead in
+     * tests (backtrack.clock.offset-file).
+     */
+    public static Optional<PodTrouble> of(Job job, KubernetesClient client) {
         if (!mayBeStuck(job) || JobOutcome.isFinished(job)) {
             return Optional.empty();
         }
         return of(job, client.pods().inNamespace(job.getMetadata().getNamespace())
-                .withLabel("job-name", job.getMetadata().getName()).list().getItems(), now);
+                .withLabel("job-name", job.getMetadata().getName()).list().getItems(), Instant.now());
     }
 
-    /** The newest Pod that has not ended decides: an older one may be a failed attempt the Job has replaced. */
+    /**
+     * The newest Pod that has not ended decides: an older one may be a failed attempt the Job has replaced.
+     *
+     * @param now real time, to compare with the Pod's (see {@link #of(Job, KubernetesClient)})
+     */
     public static Optional<PodTrouble> of(Job job, List<Pod> pods, Instant now) {
         Optional<Pod> newest = pods.stream()
                 .filter(p -> p.getStatus() != null && "Pending".equals(p.getStatus().getPhase()))

@@ -419,7 +419,7 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
      */
     private UpdateControl<Restore> stepRunning(Restore restore, RestoreStatusDraft draft, Job job, RestoreStep step,
                                                Instant now) {
-        Optional<PodTrouble> trouble = PodTrouble.of(job, client, now);
+        Optional<PodTrouble> trouble = PodTrouble.of(job, client);
         if (trouble.isPresent() && trouble.get().kind() == PodTrouble.Kind.IMAGE_PULL_FAILED) {
             // The operator's own status write starts no reconcile: ask for the one that stops the Job (reconcile()).
             return fail(restore, draft, ConditionReason.ImagePullFailed.name(), trouble.get().message(), now)
