@@ -38,7 +38,7 @@ public enum ConditionReason {
      * taints, affinity); it runs once one can, or fails at the Job's deadline.
      */
     Unschedulable,
-    /** Its agent was killed for using more memory than its limit (OOMKilled), on every attempt the Job allowed. */
+    /** Its agent was killed for using more memory than its limit (OOMKilled), and the Job retried no further. */
     OutOfMemory,
     /** Its agent Job succeeded but left no result to read. */
     AgentResultMissing,
