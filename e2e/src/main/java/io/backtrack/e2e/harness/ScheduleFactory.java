@@ -76,7 +76,7 @@ public record ScheduleFactory(BackupFactory backups, String cron, String timeZon
                 .withLabels(GITOPS_LABELS).withAnnotations(GITOPS_ANNOTATIONS).build());
         s.setSpec(new BackupScheduleSpec(cron, timeZone, suspend, policy, startingDeadlineSeconds,
                 new BackupTemplate(new BackupTemplateMetadata(Map.of("team", "orders"), null), template),
-                retention, failedHistoryLimit));
+                retention, failedHistoryLimit, null));
         return s;
     }
 }

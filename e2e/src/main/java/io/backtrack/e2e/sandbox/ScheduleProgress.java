@@ -96,7 +96,8 @@ final class ScheduleProgress {
     private static BackupSchedule suspend(BackupSchedule s) {
         var spec = s.getSpec();
         s.setSpec(new io.backtrack.api.schedule.BackupScheduleSpec(spec.schedule(), spec.timeZone(), true, spec.concurrencyPolicy(),
-                spec.startingDeadlineSeconds(), spec.backupTemplate(), spec.retention(), spec.failedBackupsHistoryLimit()));
+                spec.startingDeadlineSeconds(), spec.backupTemplate(), spec.retention(), spec.failedBackupsHistoryLimit(),
+                spec.drill()));
         return s;
     }
 

@@ -89,4 +89,19 @@ class AgentDrillTest {
         assertThat(fx.pg.databaseExists(scratch)).isTrue();
         fx.pg.dropDatabase(scratch);
     }
+
+    @Test
+    void anExistingDatabaseNamedAsTheScratchIsRefusedAndNeverDropped() {
+        String folder = fx.backup("drill-exists");
+        String existing = "drill_exists_" + Long.toString(System.nanoTime(), 36);
+        fx.pg.createDatabase(existing);
+        try {
+            AgentProcess.Outcome out = fx.agent(drill(folder, "--dbname", existing));
+            assertThat(out.reason()).isEqualTo("DatabaseExists");
+            assertThat(out.message()).contains("left alone");
+            assertThat(fx.pg.databaseExists(existing)).isTrue();
+        } finally {
+            fx.pg.dropDatabase(existing);
+        }
+    }
 }

@@ -29,7 +29,8 @@ class PrometheusRulesTest {
     static final Path RULES = FILES.resolve("prometheus-rules.yaml");
     static final Path TESTS = FILES.resolve("prometheus-rules.test.yaml");
     static final List<String> ALERTS = List.of("BacktrackBackupMissing", "BacktrackBackupFailed", "BacktrackRestoreFailed",
-            "BacktrackRestoreVerificationMismatch", "BacktrackPruningFailed", "BacktrackOperatorMetricsAbsent");
+            "BacktrackRestoreVerificationMismatch", "BacktrackPruningFailed", "BacktrackDrillFailed", "BacktrackDrillMissing",
+            "BacktrackOperatorMetricsAbsent");
 
     static String promtool;
 

@@ -89,7 +89,9 @@ class CrdValidationTest {
                 Arguments.of("target port 0", "backupName: x\n  target: {port: 0}",
                         "spec.target.port: Invalid value: 0: spec.target.port in body should be greater than or equal to 1"),
                 Arguments.of("an unknown verify mode", "backupName: x\n  verify: checksums",
-                        "spec.verify: Unsupported value: \"checksums\""));
+                        "spec.verify: Unsupported value: \"checksums\""),
+                Arguments.of("a lockTimeout of 1.5m", "backupName: x\n  lockTimeout: 1.5m",
+                        "spec.lockTimeout: Invalid value: \"1.5m\": spec.lockTimeout in body should match"));
     }
 
     @ParameterizedTest(name = "a Restore with {0}")

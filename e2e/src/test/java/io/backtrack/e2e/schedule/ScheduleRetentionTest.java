@@ -138,7 +138,7 @@ class ScheduleRetentionTest {
             var spec = s.getSpec();
             s.setSpec(new io.backtrack.api.schedule.BackupScheduleSpec(spec.schedule(), spec.timeZone(), spec.suspend(),
                     spec.concurrencyPolicy(), spec.startingDeadlineSeconds(), spec.backupTemplate(), retention,
-                    spec.failedBackupsHistoryLimit()));
+                    spec.failedBackupsHistoryLimit(), spec.drill()));
             return s;
         });
     }

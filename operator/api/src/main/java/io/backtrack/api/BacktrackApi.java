@@ -47,9 +47,14 @@ public final class BacktrackApi {
     public static final String DATABASE_LABEL = GROUP + "/database";
     /**
      * On restore Jobs: the agent's step the Job runs, check, restore or compare (the wire values of
-     * {@code io.backtrack.contract.wire.RestoreStep}).
+     * {@code io.backtrack.contract.wire.RestoreStep}), or {@link #DRILL} for a drill's one Job.
      */
     public static final String STEP_LABEL = GROUP + "/step";
+    /**
+     * A drill: the value of {@link #ROLE_LABEL} on a drill Restore (created by a BackupSchedule, which owns it and
+     * labels it with {@link #SCHEDULE_LABEL}) and on its Job, and of {@link #STEP_LABEL} on that Job.
+     */
+    public static final String DRILL = "drill";
     /** On a workload a Restore scaled to 0: the Restore's name and the replica count to go back to. */
     public static final String QUIESCED_BY_ANNOTATION = GROUP + "/quiesced-by-restore";
     public static final String REPLICAS_BEFORE_ANNOTATION = GROUP + "/replicas-before-restore";

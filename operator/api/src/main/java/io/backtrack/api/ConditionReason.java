@@ -66,6 +66,15 @@ public enum ConditionReason {
     BackupNotCompleted,
     /** The safety backup failed or was deleted; the target was not touched. */
     SafetyBackupFailed,
+    /** A drill's one Job runs: restore into the scratch database, verify, checks, drop. */
+    Drilling,
+    /**
+     * A drill's target resolves to the server of the backed-up database: refused, nothing is created (a drill never
+     * restores next to, let alone into, the live database).
+     */
+    LiveDatabaseTarget,
+    /** A drill's Restore was deleted before it finished. */
+    Aborted,
 
     // ---- BackupSchedule
     /** Ready: the schedule runs. */

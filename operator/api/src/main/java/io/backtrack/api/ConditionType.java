@@ -20,5 +20,10 @@ public enum ConditionType {
      */
     Completed,
     /** BackupSchedule: how the newest finished run ended. */
-    LastBackupSucceeded
+    LastBackupSucceeded,
+    /**
+     * BackupSchedule with a drill: True when the newest drill failed or a drill cannot run (the reason says why), False
+     * once a drill succeeded; absent before the first drill.
+     */
+    DrillFailed
 }

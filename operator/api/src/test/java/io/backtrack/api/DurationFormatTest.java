@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * One duration format for ttl and maxAge: the CRD schema (crds/, as users apply it) and the contract's parser, which the
+ * One duration format for ttl, maxAge and a drill's maxDuration and checkTimeout: the CRD schema (crds/, as users apply it) and the contract's parser, which the
  * operator and the agent read durations with, accept and refuse exactly the same values, so nothing the API server
  * lets through leaves a resource without status.
  */
@@ -42,11 +42,13 @@ class DurationFormatTest {
     void theCrdSchemaAcceptsExactlyWhatTheParserReads() throws IOException {
         List<Pattern> patterns = new ArrayList<>();
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
-        for (String crd : List.of("backups.backtrack.io-v1.yml", "backupschedules.backtrack.io-v1.yml")) {
+        for (String crd : List.of("backups.backtrack.io-v1.yml", "backupschedules.backtrack.io-v1.yml",
+                "restores.backtrack.io-v1.yml")) {
             JsonNode root = yaml.readTree(Path.of("../../crds", crd).toFile());
-            collect(root, List.of("ttl", "maxAge"), false, patterns);
+            collect(root, List.of("ttl", "maxAge", "maxDuration", "checkTimeout"), false, patterns);
         }
-        assertThat(patterns).as("ttl in Backup and in the schedule's template, retention.maxAge").hasSize(3);
+        assertThat(patterns).as("ttl in Backup and in the schedule's template, retention.maxAge, the schedule's "
+                + "drill.maxDuration and drill.checkTimeout, a drill Restore's drill.checkTimeout").hasSize(6);
         for (Pattern p : patterns) {
             VALID.keySet().forEach(v -> assertThat(p.matcher(v).matches()).as(p + " " + v).isTrue());
             INVALID.forEach(v -> assertThat(p.matcher(v).matches()).as(p + " " + v).isFalse());

@@ -5,8 +5,9 @@
  * those flags take, with their ranges and defaults, are the enums in {@code wire}; the one line of JSON the agent
  * answers with is a typed record in {@code result}, written and read by {@link io.backtrack.contract.result.ResultLine}.
  * Both sides name a backup's objects with {@link io.backtrack.contract.layout.BackupFolder}, fit database names
- * with {@link io.backtrack.contract.names.DatabaseNames} and read durations with
- * {@link io.backtrack.contract.durations.Durations}.
+ * with {@link io.backtrack.contract.names.DatabaseNames} read durations with
+ * {@link io.backtrack.contract.durations.Durations} and a drill check's expected value with
+ * {@link io.backtrack.contract.drill.CheckExpectation}.
  *
  * <p>Plain Java and Jackson only: no Kubernetes client, no Quarkus, no picocli. Packages depend on each other one
  * way (args → layout → wire; result → wire), never in a loop.

@@ -37,6 +37,7 @@ public final class TestCluster {
     public final MovableClock clock;
     public final RecordedEvents events;
     public final BacktrackMetrics metrics;
+    public final SimpleMeterRegistry registry;
     public final ConcurrencyGate gate;
     public final BackupPruner pruner;
     public final ListedSource<Job, Backup> jobs;
@@ -46,7 +47,7 @@ public final class TestCluster {
         this.client = client;
         this.clock = new MovableClock(now);
         this.events = new RecordedEvents(client, clock);
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        this.registry = new SimpleMeterRegistry();
         this.metrics = new BacktrackMetrics(registry, client);
         this.gate = new ConcurrencyGate(TestConfig.INSTANCE, registry);
         this.jobs = new ListedSource<>(client, Job.class);

@@ -13,6 +13,9 @@ import io.backtrack.agent.engine.postgres.Relation;
 import io.backtrack.agent.log.StructuredLog;
 import io.backtrack.agent.manifest.CompressionSpec;
 import io.backtrack.agent.manifest.Manifest;
+import io.backtrack.agent.manifest.ManifestRoles;
+import io.backtrack.agent.roles.RoleCatalog;
+import io.backtrack.agent.roles.RolesFile;
 import io.backtrack.agent.manifest.TableRows;
 import io.backtrack.agent.result.AgentFailure;
 import io.backtrack.agent.storage.ObjectStore;
@@ -83,26 +86,29 @@ public final class BackupRunner {
             ArchiveStats archive;
             List<TableRows> counts;
             Long largeObjects;
+            ManifestRoles roles;
             try {
                 counts = countRows(session, scope.counted());
                 largeObjects = scope.largeObjects() ? session.largeObjects() : null;
+                roles = RolesFile.write(store, request.folder().rolesKeyOf(archiveKey),
+                        RoleCatalog.needed(snapshotConnection, request.rolePasswords()), request.rolePasswords());
             } catch (RuntimeException e) {
-                dump.abort("row counting failed");
+                dump.abort("row counting or recording the roles failed");
                 dump.awaitQuietly();
-                removeArchive(store, archiveKey);
+                removeAttempt(store, archiveKey);
                 throw e;
             }
             try {
                 archive = dump.await();
             } catch (RuntimeException e) {
-                removeArchive(store, archiveKey);
+                removeAttempt(store, archiveKey);
                 throw e;
             }
             String toolVersion;
             try {
                 toolVersion = Futures.join(toolVersionOf);
             } catch (RuntimeException e) {
-                removeArchive(store, archiveKey);
+                removeAttempt(store, archiveKey);
                 throw e;
             }
             long rows = counts.stream().mapToLong(TableRows::rows).sum();
@@ -112,7 +118,7 @@ public final class BackupRunner {
                     request.schedule(), request.description(), request.scope(), archiveKey, "custom",
                     new CompressionSpec(request.compression().wireName(), request.level()), archive.sizeBytes(),
                     archive.sha256(), counts, rows, largeObjects,
-                    scope.uncounted().stream().map(Relation::unverified).toList(), startedAt, completedAt);
+                    scope.uncounted().stream().map(Relation::unverified).toList(), roles, startedAt, completedAt);
             // Removes this run's archive itself when another run's manifest is the folder's.
             new ManifestPublisher(store, request.folder()).publish(manifest);
             double seconds = Duration.between(startedAt, completedAt).toMillis() / 1000.0;
@@ -122,7 +128,8 @@ public final class BackupRunner {
                     request.storage().bucket(), archive.sha256(), archive.sizeBytes(),
                     request.compression().wireName(), request.level(), manifest.format(), db.database(), server.text(),
                     toolVersion, counts.size(), rows, largeObjects,
-                    manifest.unverified().isEmpty() ? null : manifest.unverified().size(), startedAt.toString(),
+                    manifest.unverified().isEmpty() ? null : manifest.unverified().size(), roles.roles().size(),
+                    startedAt.toString(),
                     completedAt.toString(), seconds);
         }
     }
@@ -203,10 +210,12 @@ public final class BackupRunner {
      * Leaves nothing under the archive key: aborts stray multipart uploads and removes any completed object. One
      * short attempt each: the store may be why the backup failed, and a stalled one must not hold up the report.
      */
-    private static void removeArchive(ObjectStore store, String archiveKey) {
+    /** Removes what this attempt wrote: its archive (or its upload) and its roles file. */
+    private void removeAttempt(ObjectStore store, String archiveKey) {
         ObjectStore cleanup = store.forCleanup();
         int aborted = cleanup.abortIncompleteUploads(archiveKey);
         cleanup.removeQuietly(archiveKey);
+        cleanup.removeQuietly(request.folder().rolesKeyOf(archiveKey));
         StructuredLog.info("backup.cleaned-up", "archiveKey", archiveKey, "abortedUploads", aborted);
     }
 }

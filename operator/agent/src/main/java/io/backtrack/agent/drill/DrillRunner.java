@@ -21,6 +21,7 @@ import io.backtrack.contract.result.Reason;
 import io.backtrack.contract.result.RestoreResult;
 import io.backtrack.contract.wire.RestoreStep;
 import io.backtrack.contract.wire.RestoreStrategy;
+import io.backtrack.contract.wire.RolesPolicy;
 import io.backtrack.contract.wire.VerifyMode;
 
 import java.nio.file.Path;
@@ -74,8 +75,15 @@ public final class DrillRunner {
         try {
             result.restored(new RestoreRunner(new RestoreRequest(request.storage(), request.folder(), target, false,
                     request.pgBinRoot(), RestoreStrategy.NEW_DATABASE, RestoreStep.ALL, null, null,
-                    RestoreSelection.whole(), VerifyMode.ROW_COUNTS, RestoreRequest.DEFAULT_LOCK_TIMEOUT)).run());
+                    RestoreSelection.whole(), VerifyMode.ROW_COUNTS, RestoreRequest.DEFAULT_LOCK_TIMEOUT,
+                    RolesPolicy.SKIP)).run());
         } catch (AgentFailure e) {
+            if (e.reason() == Reason.DatabaseExists) {
+                // Not this drill's database (another one of that name was there first): never dropped.
+                result.restored(null).scratchKept(false);
+                throw new AgentFailure(e.reason(), e.getMessage() + "; a drill's scratch database must be new, and "
+                        + "the existing one was left alone", e, result.build());
+            }
             // A row-count mismatch keeps the new database for inspection; a drill cleans up unless told to keep.
             boolean kept = request.keep() || !dropQuietly(target, scratch);
             result.restored(e.soFar() instanceof RestoreResult soFar ? soFar : null).scratchKept(kept);

@@ -28,5 +28,7 @@ public record BackupStatus(
         @JsonPropertyDescription("Ready: True once Completed; False with a reason (InvalidSpec, SecretNotFound, DatabaseAuthFailed, ...) otherwise.")
         List<Condition> conditions,
         @JsonPropertyDescription("The metadata.generation this status describes.")
-        Long observedGeneration) {
+        Long observedGeneration,
+        @JsonPropertyDescription("The newest drill or Restore of this backup that verified it, and how it went.")
+        LastVerified lastVerified) {
 }

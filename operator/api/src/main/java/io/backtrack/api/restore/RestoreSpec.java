@@ -1,13 +1,27 @@
 package io.backtrack.api.restore;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.backtrack.api.drill.RestoreDrill;
 import io.backtrack.api.job.JobSettings;
+import io.backtrack.contract.durations.Durations;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** Put a backup back: verified before it is applied, with the target saved first. Immutable once created. */
 @ValidationRule(value = "self == oldSelf", message = "a Restore's spec is immutable: create a new Restore instead")
 @ValidationRule(value = "has(self.backupName) != has(self.source)",
         message = "set exactly one of backupName (a Backup in this namespace) and source (a backup folder in storage)")
+@ValidationRule(value = "!has(self.drill) || has(self.backupName)",
+        message = "a drill restores a Backup of this namespace: set backupName")
+@ValidationRule(value = "!has(self.drill) || (has(self.target) && has(self.target.host) && has(self.target.database)"
+        + " && has(self.target.credentialsSecret))",
+        message = "a drill needs target.host, target.credentialsSecret and target.database (the scratch database, "
+                + "which must not exist)")
+@ValidationRule(value = "!has(self.drill) || ((!has(self.strategy) || self.strategy == 'newDatabase') && !has(self.scope)"
+        + " && !has(self.quiesce) && (!has(self.safetyBackup) || !self.safetyBackup)"
+        + " && (!has(self.verify) || self.verify == 'rowCounts'))",
+        message = "a drill restores the whole backup into a new scratch database and verifies it: leave strategy "
+                + "(newDatabase), scope, quiesce, safetyBackup and verify unset")
 public record RestoreSpec(
         @JsonPropertyDescription("A Completed Backup in this namespace.")
         String backupName,
@@ -26,7 +40,37 @@ public record RestoreSpec(
         @JsonPropertyDescription("Workloads scaled to 0 during the restore and back afterwards.")
         Quiesce quiesce,
         @JsonPropertyDescription("Settings of the restore Jobs.")
-        JobSettings job) {
+        JobSettings job,
+        @Pattern(Durations.PATTERN)
+        @JsonPropertyDescription("inPlace: how long any statement may wait for a lock held by someone else before the "
+                + "restore fails and rolls back, unchanged (e.g. 30s, 2m; 0s waits forever). Default: 30s.")
+        String lockTimeout,
+        @JsonPropertyDescription("Roles the restored objects are owned by or granted to that the target server lacks: "
+                + "skip (default) refuses the restore in its check step, naming them; createMissing creates them from "
+                + "the backup's roles script first (existing roles are never altered).")
+        RolesPolicy roles,
+        @JsonPropertyDescription("Restore no object ownership: every restored object belongs to the restoring user "
+                + "(target.credentialsSecret), and roles that only owned objects are not needed. Default: false.")
+        Boolean noOwner,
+        @JsonPropertyDescription("Make this Restore a drill: restore the Backup into target.database, a new scratch "
+                + "database on target.host, verify it, run the checks read-only, drop it. Set by a BackupSchedule's "
+                + "drill; never the backed-up database itself.")
+        RestoreDrill drill) {
+
+    /** What a Restore without lockTimeout gets (the agent's default too). */
+    public static final String DEFAULT_LOCK_TIMEOUT = "30s";
+
+    public String lockTimeoutOrDefault() {
+        return lockTimeout == null || lockTimeout.isBlank() ? DEFAULT_LOCK_TIMEOUT : lockTimeout;
+    }
+
+    public RolesPolicy rolesOrDefault() {
+        return roles == null ? RolesPolicy.skip : roles;
+    }
+
+    public boolean noOwnerOrDefault() {
+        return Boolean.TRUE.equals(noOwner);
+    }
 
     public RestoreStrategy strategyOrDefault() {
         return strategy == null ? RestoreStrategy.swap : strategy;

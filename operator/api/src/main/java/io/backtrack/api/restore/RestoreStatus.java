@@ -1,6 +1,7 @@
 package io.backtrack.api.restore;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.backtrack.api.drill.RestoreDrillStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 
 import java.util.List;
@@ -25,6 +26,9 @@ public record RestoreStatus(
         Verification verification,
         @JsonPropertyDescription("Workloads scaled to 0, with the replica counts they are restored to.")
         List<QuiescedWorkload> quiesced,
+        @JsonPropertyDescription("Roles the restore created on the target server before restoring (spec.roles: "
+                + "createMissing); they stay if the restore fails.")
+        List<String> rolesCreated,
         @JsonPropertyDescription("The Job currently running for this Restore.")
         String jobName,
         @JsonPropertyDescription("When the Restore started.")
@@ -36,5 +40,7 @@ public record RestoreStatus(
         @JsonPropertyDescription("Ready: True once Completed; False with a reason otherwise.")
         List<Condition> conditions,
         @JsonPropertyDescription("The metadata.generation this status describes.")
-        Long observedGeneration) {
+        Long observedGeneration,
+        @JsonPropertyDescription("A drill's scratch database, recovery time and checks.")
+        RestoreDrillStatus drill) {
 }

@@ -1,6 +1,7 @@
 package io.backtrack.api.schedule;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.backtrack.api.drill.DrillSpec;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 
@@ -25,7 +26,10 @@ public record BackupScheduleSpec(
         @JsonPropertyDescription("Which completed backups to keep; unset keeps all.")
         RetentionPolicy retention,
         @Min(0) @JsonPropertyDescription("Failed backups kept for inspection (newest first). Default: 3.")
-        Integer failedBackupsHistoryLimit) {
+        Integer failedBackupsHistoryLimit,
+        @JsonPropertyDescription("Restore drills: prove on a clock (or every N backups) that the newest backup restores, "
+                + "verified, into a scratch database, and measure the recovery time.")
+        DrillSpec drill) {
 
     public static final int DEFAULT_FAILED_HISTORY = 3;
 

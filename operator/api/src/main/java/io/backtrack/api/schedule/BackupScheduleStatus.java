@@ -1,6 +1,7 @@
 package io.backtrack.api.schedule;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.backtrack.api.drill.DrillRecord;
 import io.fabric8.kubernetes.api.model.Condition;
 
 import java.util.List;
@@ -26,8 +27,22 @@ public record BackupScheduleStatus(
         @JsonPropertyDescription("What retention kept and pruned.")
         RetentionStatus retention,
         @JsonPropertyDescription("Ready: the schedule is valid and running (reason Scheduled or Suspended), or why not "
-                + "(InvalidSchedule, UnknownTimeZone, InvalidSpec). LastBackupSucceeded: how the newest finished run ended.")
+                + "(InvalidSchedule, UnknownTimeZone, InvalidSpec). LastBackupSucceeded: how the newest finished run ended. DrillFailed: True when the newest drill failed or a drill "
+                + "cannot run (its reason), False once a drill succeeded.")
         List<Condition> conditions,
         @JsonPropertyDescription("The metadata.generation this status describes.")
-        Long observedGeneration) {
+        Long observedGeneration,
+        @JsonPropertyDescription("When the next drill is due (drill.schedule).")
+        String nextDrillTime,
+        @JsonPropertyDescription("Backups completed since the last drill started (drill.everyBackups).")
+        Long backupsSinceLastDrill,
+        @JsonPropertyDescription("Since when this schedule has drills; the no-successful-drill alert counts from here "
+                + "until the first drill succeeds.")
+        String drillSince,
+        @JsonPropertyDescription("The drill running now (result Running).")
+        DrillRecord activeDrill,
+        @JsonPropertyDescription("The newest finished drill: the Backup, the recovery time, tables, rows, checks and result.")
+        DrillRecord lastDrill,
+        @JsonPropertyDescription("Finished drills, newest first (drill.historyLimit of them).")
+        List<DrillRecord> drillHistory) {
 }

@@ -1,9 +1,12 @@
 package io.backtrack.contract.args;
 
+import io.backtrack.contract.drill.CheckExpectation;
+import io.backtrack.contract.durations.Durations;
 import io.backtrack.contract.layout.BackupFolder;
 import io.backtrack.contract.wire.ArchiveCompression;
 import io.backtrack.contract.wire.RestoreStep;
 import io.backtrack.contract.wire.RestoreStrategy;
+import io.backtrack.contract.wire.RolesPolicy;
 import io.backtrack.contract.wire.VerifyMode;
 
 import java.util.ArrayList;
@@ -36,6 +39,11 @@ public final class AgentArgs {
 
     public static AgentArgs delete() {
         return new AgentArgs(AgentCommands.DELETE);
+    }
+
+    /** {@code drill}: restore into a scratch database ({@code --dbname}), verify, run the checks, drop it. */
+    public static AgentArgs drill() {
+        return new AgentArgs(AgentCommands.DRILL);
     }
 
     /** {@code --endpoint --bucket --region}: the object store. */
@@ -111,9 +119,51 @@ public final class AgentArgs {
         return add(AgentFlags.VERIFY, VerifyMode.parse(mode).wireName());
     }
 
+    /** {@code --lock-timeout}: how long an in-place restore's statements wait for a lock (a duration, or none). */
+    public AgentArgs lockTimeout(String duration) {
+        if (duration == null || duration.isBlank()) {
+            return this;
+        }
+        Durations.parse(duration, AgentFlags.LOCK_TIMEOUT);
+        return add(AgentFlags.LOCK_TIMEOUT, duration);
+    }
+
+    /** {@code --roles}, spelled as {@link RolesPolicy} spells it (as the Restore resource does). */
+    public AgentArgs roles(String policy) {
+        return add(AgentFlags.ROLES, RolesPolicy.parse(policy).wireName());
+    }
+
+    public AgentArgs noOwner(boolean on) {
+        return on ? add(AgentFlags.NO_OWNER) : this;
+    }
+
+    /** {@code --role-passwords}: the backup's roles script records password hashes too. */
+    public AgentArgs rolePasswords(boolean on) {
+        return on ? add(AgentFlags.ROLE_PASSWORDS) : this;
+    }
+
     /** {@code --side-database --previous-database}: a swap's names, the same for every step of one restore. */
     public AgentArgs swapDatabases(String side, String previous) {
         return add(AgentFlags.SIDE_DATABASE, side).add(AgentFlags.PREVIOUS_DATABASE, previous);
+    }
+
+    /** {@code --keep}: a drill leaves its scratch database in place. */
+    public AgentArgs keep(boolean on) {
+        return on ? add(AgentFlags.KEEP) : this;
+    }
+
+    /** {@code --check-timeout}: a drill's statement timeout per check, a {@code Durations} value ({@code 60s}). */
+    public AgentArgs checkTimeout(String duration) {
+        return add(AgentFlags.CHECK_TIMEOUT, duration);
+    }
+
+    /**
+     * {@code --check NAME --sql QUERY --expect VALUE}: one of a drill's checks; an expectation the agent would refuse
+     * fails here ({@link CheckExpectation}).
+     */
+    public AgentArgs check(String name, String sql, String expect) {
+        CheckExpectation.parse(name, expect);
+        return add(AgentFlags.CHECK, name).add(AgentFlags.SQL, sql).add(AgentFlags.EXPECT, expect);
     }
 
     public List<String> build() {

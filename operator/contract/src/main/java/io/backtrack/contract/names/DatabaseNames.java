@@ -46,6 +46,14 @@ public final class DatabaseNames {
     }
 
     /**
+     * A drill's scratch database under a name prefix of the user's choice: {@code <prefix>_20261122t031500z} (the
+     * prefix cut to fit, the time kept whole).
+     */
+    public static String scratch(String prefix, Instant at) {
+        return fit(prefix, "_" + stamp(at));
+    }
+
+    /**
      * Throws IllegalArgumentException, naming {@code what}, unless the name is a usable database name (1 to 63
      * bytes, no NUL).
      */

@@ -7,10 +7,12 @@ import java.util.List;
  * database whose row counts matched), the checks run on it, and whether the scratch database was kept. A failed
  * drill carries what it got to (a failed check: everything; a failed restore: the counts so far).
  *
- * @param drill always true: tells a drill's result from a restore's
+ * @param drill           always true: tells a drill's result from a restore's
+ * @param archiveVerified true once the archive's SHA-256 matched its manifest while it streamed into the scratch
+ *                        database
  */
 public record DrillResult(Boolean drill, String scratchDatabase, String key, String archiveKey, String sha256,
-                          String sourceDatabase, String serverVersion, Integer tables, Long rowsExpected,
+                          Boolean archiveVerified, String sourceDatabase, String serverVersion, Integer tables, Long rowsExpected,
                           Long rowsRestored, List<RowCountMismatch> mismatches, Integer unverified,
                           Double recoverySeconds, List<DrillCheckResult> checks, Boolean scratchKept,
                           String startedAt, String completedAt, Double durationSeconds) {
@@ -62,8 +64,9 @@ public record DrillResult(Boolean drill, String scratchDatabase, String key, Str
             RestoreResult r = restored;
             return r == null
                     ? new DrillResult(true, scratchDatabase, null, null, null, null, null, null, null, null, null,
-                    null, recoverySeconds, checks, scratchKept, startedAt, completedAt, durationSeconds)
-                    : new DrillResult(true, scratchDatabase, r.key(), r.archiveKey(), r.sha256(), r.sourceDatabase(),
+                    null, null, recoverySeconds, checks, scratchKept, startedAt, completedAt, durationSeconds)
+                    : new DrillResult(true, scratchDatabase, r.key(), r.archiveKey(), r.sha256(), r.archiveVerified(),
+                    r.sourceDatabase(),
                     r.serverVersion(), r.tables(), r.rowsExpected(), r.rowsRestored(), r.mismatches(),
                     r.unverified(), recoverySeconds, checks, scratchKept, startedAt, completedAt, durationSeconds);
         }

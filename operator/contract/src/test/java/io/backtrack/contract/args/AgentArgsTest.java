@@ -44,6 +44,19 @@ class AgentArgsTest {
     }
 
     @Test
+    void aDrillsArgumentsCarryItsScratchDatabaseAndItsChecks() {
+        List<String> args = AgentArgs.drill().storage("http://minio:9000", "b", "us-east-1").folder(FOLDER)
+                .database("scratch-db", 5432, "orders_drill_20261122t031500z").keep(false).checkTimeout("60s")
+                .check("recent", "SELECT count(*) FROM orders", "> 0").build();
+        assertThat(args).containsSubsequence("drill", "--host", "scratch-db", "--dbname",
+                "orders_drill_20261122t031500z", "--check-timeout", "60s", "--check", "recent", "--sql",
+                "SELECT count(*) FROM orders", "--expect", "> 0").doesNotContain("--keep");
+        assertThat(AgentArgs.drill().keep(true).build()).containsExactly("drill", "--keep");
+        assertThatThrownBy(() -> AgentArgs.drill().check("recent", "SELECT 1", "> lots"))
+                .hasMessageContaining("needs a number");
+    }
+
+    @Test
     void aValueTheAgentWouldRefuseFailsWhenTheJobIsBuilt() {
         assertThatThrownBy(() -> AgentArgs.restore().strategy("inplace")).hasMessageContaining("unknown strategy");
         assertThatThrownBy(() -> AgentArgs.restore().verify("rows")).hasMessageContaining("unknown verify mode");

@@ -18,6 +18,8 @@ class DatabaseNamesTest {
         assertThat(DatabaseNames.side("orders", "1A2B3")).isEqualTo("orders_restoring_1a2b3");
         assertThat(DatabaseNames.previous("orders", AT)).isEqualTo("orders_before_restore_20261122t031500z");
         assertThat(DatabaseNames.drill("orders", AT)).isEqualTo("orders_drill_20261122t031500z");
+        assertThat(DatabaseNames.scratch("nightly_proof", AT)).isEqualTo("nightly_proof_20261122t031500z");
+        assertThat(DatabaseNames.scratch("p".repeat(70), AT)).hasSize(63).endsWith("p_20261122t031500z");
     }
 
     @Test

@@ -19,7 +19,7 @@ class ResultLineTest {
     static BackupResult backup() {
         return new BackupResult("prod/shop/orders", "prod/shop/orders/manifest.json",
                 "prod/shop/orders/archive-20261122T020000Z-1a2b3c4d.pgdump.zst", "db-backups", "9f86d081", 48213L,
-                "zstd", 1, "custom", "orders", "16.4", "pg_dump (PostgreSQL) 16.4", 42, 1234567L, null, null,
+                "zstd", 1, "custom", "orders", "16.4", "pg_dump (PostgreSQL) 16.4", 42, 1234567L, null, null, 3,
                 "2026-11-22T02:00:00Z", "2026-11-22T02:00:12.400Z", 12.4);
     }
 
@@ -122,7 +122,8 @@ class ResultLineTest {
                 new DeleteResult("k", "b", 2, 12345L),
                 new DrillResult.Builder("orders_drill_20261122t031500z")
                         .restored(new RestoreResult.Builder(RestoreStep.ALL, RestoreStrategy.NEW_DATABASE)
-                                .archive("k", "k/a.pgdump.zst", "b", "9f86", 10).counts(3, 30, 30L, List.of()).build())
+                                .archive("k", "k/a.pgdump.zst", "b", "9f86", 10).archiveVerified(null)
+                                .counts(3, 30, 30L, List.of()).build())
                         .recoverySeconds(4.2).checks(List.of(new DrillCheckResult("orders", "> 0", true, "12", null)))
                         .scratchKept(false).times("2026-11-22T03:15:00Z", "2026-11-22T03:15:05Z", 5.0).build(),
                 new RestoreResult.Builder(RestoreStep.CHECK, RestoreStrategy.IN_PLACE)

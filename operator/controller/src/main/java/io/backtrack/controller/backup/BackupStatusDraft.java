@@ -6,6 +6,7 @@ import io.backtrack.api.backup.Backup;
 import io.backtrack.api.backup.BackupPhase;
 import io.backtrack.api.backup.BackupStatus;
 import io.backtrack.api.backup.DatabaseStatus;
+import io.backtrack.api.backup.LastVerified;
 import io.backtrack.contract.durations.Durations;
 import io.backtrack.contract.result.BackupResult;
 import io.backtrack.controller.status.ByteSize;
@@ -31,6 +32,7 @@ public final class BackupStatusDraft extends StatusDraft<BackupStatus> {
     private ArchiveStatus archive;
     private DatabaseStatus database;
     private String expiresAt;
+    private LastVerified lastVerified;
 
     public BackupStatusDraft(Backup backup) {
         super(backup, backup.getStatus() == null ? null : backup.getStatus().conditions());
@@ -46,6 +48,7 @@ public final class BackupStatusDraft extends StatusDraft<BackupStatus> {
             archive = s.archive();
             database = s.database();
             expiresAt = s.expiresAt();
+            lastVerified = s.lastVerified();
         }
     }
 
@@ -93,7 +96,8 @@ public final class BackupStatusDraft extends StatusDraft<BackupStatus> {
                 result.manifestKey(), size, ByteSize.human(size), sha,
                 sha == null ? null : sha.substring(0, Math.min(12, sha.length())), result.compression(),
                 result.format());
-        database = new DatabaseStatus(result.serverVersion(), result.tables(), result.rows());
+        database = new DatabaseStatus(result.serverVersion(), result.tables(), result.rows(), result.largeObjects(),
+                result.unverified(), result.roles());
         String completed = completedAt;
         expiresAt = Durations.parseOptional(backup.getSpec().ttl(), "ttl")
                 .map(ttl -> Instant.parse(completed).plus(ttl).toString())
@@ -123,7 +127,7 @@ public final class BackupStatusDraft extends StatusDraft<BackupStatus> {
     @Override
     public BackupStatus build() {
         return new BackupStatus(phase, message, startedAt, completedAt, durationSeconds, jobName, archive, database,
-                expiresAt, conditions(), generation());
+                expiresAt, conditions(), generation(), lastVerified);
     }
 
     private BackupStatusDraft notFinished(BackupPhase next, String reason, String text, Instant now) {

@@ -8,6 +8,7 @@ import io.backtrack.api.restore.Restore;
 import io.backtrack.api.restore.RestoreStatus;
 import io.backtrack.api.schedule.BackupSchedule;
 import io.backtrack.controller.naming.LabelValues;
+import io.backtrack.controller.status.Conditions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -48,6 +49,11 @@ public class BacktrackMetrics {
     public static final String SCHEDULE_LAST_SUCCESS = "backtrack.schedule.last.success.timestamp.seconds";
     public static final String SCHEDULE_CREATED = "backtrack.schedule.created.timestamp.seconds";
     public static final String SCHEDULE_INTERVAL = "backtrack.schedule.interval.seconds";
+    public static final String DRILL_FAILURES = "backtrack.drill.failures";
+    public static final String DRILL_LAST_SUCCESS = "backtrack.drill.last.success.timestamp.seconds";
+    public static final String DRILL_RECOVERY = "backtrack.drill.recovery.seconds";
+    public static final String DRILL_INTERVAL = "backtrack.drill.interval.seconds";
+    public static final String DRILL_SINCE = "backtrack.drill.since.timestamp.seconds";
     public static final String PRUNED_BACKUPS = "backtrack.retention.pruned.backups";
     public static final String PRUNED_BYTES = "backtrack.retention.pruned.bytes";
     public static final String RETENTION_ERRORS = "backtrack.retention.errors";
@@ -193,6 +199,45 @@ public class BacktrackMetrics {
         if (status.verification() != null && status.verification().mismatches() != null) {
             mismatchCounter(ns).increment(status.verification().mismatches().size());
         }
+        if (restore.getSpec() != null && restore.getSpec().drill() != null && result.equals(FAILED)) {
+            String schedule = LabelValues.nameIn(restore, BacktrackApi.SCHEDULE_LABEL);
+            String reason = Conditions.readyReason(status.conditions());
+            Counter.builder(DRILL_FAILURES).description("Restore drills that failed, by reason (ArchiveCorrupt, "
+                            + "VerificationFailed, LiveDatabaseTarget, ...)")
+                    .tags("namespace", ns, "schedule", schedule == null ? NO_SCHEDULE : schedule,
+                            "reason", reason == null ? "Unknown" : reason)
+                    .register(registry).increment();
+        }
+    }
+
+    // ---- Drills ------------------------------------------------------------------------------------------
+
+    /**
+     * A schedule's drills as its status now records them: when the newest drill succeeded and how long its recovery
+     * took, since when drills are configured and how far apart they are due (absent while suspended or without a
+     * drill, so neither looks overdue).
+     *
+     * @param lastSuccess the newest succeeded drill's completedAt and recoverySeconds, if any
+     */
+    public void drillsObserved(BackupSchedule schedule, Optional<Map.Entry<String, Double>> lastSuccess, String since,
+                               Optional<Duration> interval) {
+        Tags tags = Tags.of("namespace", schedule.getMetadata().getNamespace(), "schedule", schedule.getMetadata().getName());
+        Optional<Instant> at = lastSuccess.flatMap(s -> parse(s.getKey()));
+        at.ifPresentOrElse(t -> gauge(new Key(DRILL_LAST_SUCCESS, tags), null,
+                        "When the schedule's newest successful restore drill completed (unix seconds)")
+                        .set(t.getEpochSecond() + t.getNano() / 1e9),
+                () -> forget(new Key(DRILL_LAST_SUCCESS, tags)));
+        lastSuccess.map(Map.Entry::getValue).filter(r -> at.isPresent()).ifPresentOrElse(r -> gauge(
+                        new Key(DRILL_RECOVERY, tags), null, "Recovery time measured by the schedule's newest "
+                                + "successful restore drill: seconds from its start to a verified database").set(r),
+                () -> forget(new Key(DRILL_RECOVERY, tags)));
+        parse(since).filter(x -> interval.isPresent()).ifPresentOrElse(t -> gauge(new Key(DRILL_SINCE, tags), null,
+                        "Since when the schedule has restore drills (unix seconds)").set(t.getEpochSecond()),
+                () -> forget(new Key(DRILL_SINCE, tags)));
+        interval.ifPresentOrElse(i -> gauge(new Key(DRILL_INTERVAL, tags), null,
+                        "Longest gap between two drills of the schedule (seconds); absent while suspended or without drill")
+                        .set(i.toSeconds()),
+                () -> forget(new Key(DRILL_INTERVAL, tags)));
     }
 
     // ---- BackupSchedule ----------------------------------------------------------------------------------
@@ -227,6 +272,9 @@ public class BacktrackMetrics {
         forget(new Key(SCHEDULE_LAST_SUCCESS, tags));
         forget(new Key(SCHEDULE_CREATED, tags));
         forget(new Key(SCHEDULE_INTERVAL, tags));
+        for (String drill : new String[]{DRILL_LAST_SUCCESS, DRILL_RECOVERY, DRILL_SINCE, DRILL_INTERVAL}) {
+            forget(new Key(drill, tags));
+        }
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------

@@ -60,7 +60,12 @@ final class RestoreJobs {
                 .database(plan.host(), plan.port(), plan.database())
                 .strategy(strategy.wireName())
                 .step(step)
-                .verify(plan.spec().verifyOrDefault().name());
+                .verify(plan.spec().verifyOrDefault().name())
+                .roles(plan.spec().rolesOrDefault().name())
+                .noOwner(plan.spec().noOwnerOrDefault());
+        if (strategy == RestoreStrategy.IN_PLACE) {
+            args.lockTimeout(plan.spec().lockTimeoutOrDefault());
+        }
         if (strategy == RestoreStrategy.SWAP && plan.database() != null) {
             // Every step of one Restore (and a restarted operator) arrives at the same two names.
             args.swapDatabases(DatabaseNames.side(plan.database(), JobNames.shortHash(restore.getMetadata().getUid())),

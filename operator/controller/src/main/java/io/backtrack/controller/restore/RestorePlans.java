@@ -7,8 +7,11 @@ import io.backtrack.api.restore.Restore;
 import io.backtrack.api.restore.RestoreSpec;
 import io.backtrack.api.restore.RestoreStrategy;
 import io.backtrack.api.restore.RestoreTarget;
+import io.backtrack.api.restore.VerifyMode;
 import io.backtrack.api.storage.S3Storage;
 import io.backtrack.contract.args.AgentFlags;
+import io.backtrack.controller.drill.DrillChecks;
+import io.backtrack.controller.drill.ServerIdentity;
 import io.backtrack.controller.job.JobSettingsCheck;
 import io.backtrack.controller.status.Precondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -19,9 +22,11 @@ import java.util.List;
 /** Resolves what a Restore reads and where it writes, or says why it cannot. */
 final class RestorePlans {
     private final KubernetesClient client;
+    private final ServerIdentity servers;
 
-    RestorePlans(KubernetesClient client) {
+    RestorePlans(KubernetesClient client, ServerIdentity servers) {
         this.client = client;
+        this.servers = servers;
     }
 
     /** Either a plan or the precondition that stops it (never both). */
@@ -52,6 +57,12 @@ final class RestorePlans {
                         + (phase == null ? "not started" : phase) + ", not Completed; the restore waits for it", true);
             }
             var db = backup.getSpec().database();
+            if (spec.drill() != null && target.database().equals(db.database()) && servers.same(ns, target.host(),
+                    target.port() != null ? target.port() : AgentFlags.DEFAULT_PORT, db.host(), db.portOrDefault())) {
+                return refuse(ConditionReason.LiveDatabaseTarget, "the drill's target " + target.host() + "/"
+                        + target.database() + " is the backed-up database " + db.address() + " itself; a drill "
+                        + "restores into a new scratch database: name another database or another server", false);
+            }
             return new Resolution(new RestorePlan(spec.backupName(), backup.getSpec().storage().s3(),
                     backup.getStatus().archive().key(),
                     or(target.host(), db.host()),
@@ -96,7 +107,29 @@ final class RestorePlans {
             problems.add("strategy swap replaces the whole database, so it needs a full-scope restore;"
                     + " restore part of a backup with strategy inPlace or newDatabase");
         }
+        if (spec.drill() != null) {
+            problems.addAll(drillProblems(spec));
+        }
         problems.addAll(JobSettingsCheck.problems(spec.job(), "job"));
+        return problems;
+    }
+
+    /** What the CRD's rules refuse of a drill Restore, for specs the API server let through before it had them. */
+    private static List<String> drillProblems(RestoreSpec spec) {
+        List<String> problems = new ArrayList<>();
+        RestoreTarget t = spec.target();
+        if (spec.backupName() == null || t == null || t.host() == null || t.database() == null
+                || t.credentialsSecret() == null) {
+            problems.add("a drill restores a Backup (backupName) into target.database, a new scratch database on "
+                    + "target.host, with target.credentialsSecret: set them all");
+        }
+        if ((spec.strategy() != null && spec.strategy() != RestoreStrategy.newDatabase) || spec.scope() != null
+                || spec.quiesce() != null || Boolean.TRUE.equals(spec.safetyBackup())
+                || (spec.verify() != null && spec.verify() != VerifyMode.rowCounts)) {
+            problems.add("a drill restores the whole backup into a new scratch database and verifies it: leave "
+                    + "strategy, scope, quiesce, safetyBackup and verify unset");
+        }
+        problems.addAll(DrillChecks.problems("drill", spec.drill().checksOrEmpty(), spec.drill().checkTimeout()));
         return problems;
     }
 

@@ -9,8 +9,8 @@ import io.backtrack.api.restore.Restore;
 import io.backtrack.api.restore.RestorePhase;
 import io.backtrack.api.restore.RestoreStatus;
 import io.backtrack.api.restore.RestoreStrategy;
-import io.backtrack.api.restore.TableMismatch;
 import io.backtrack.api.restore.Verification;
+import io.backtrack.contract.result.DrillResult;
 import io.backtrack.contract.result.Reason;
 import io.backtrack.contract.result.RestoreResult;
 import io.backtrack.contract.wire.RestoreStep;
@@ -18,6 +18,7 @@ import io.backtrack.controller.concurrency.ConcurrencyGate;
 import io.backtrack.controller.concurrency.JobAdmission;
 import io.backtrack.controller.concurrency.QueuedStatus;
 import io.backtrack.controller.config.BacktrackConfig;
+import io.backtrack.controller.drill.ServerIdentity;
 import io.backtrack.controller.events.EventRecorder;
 import io.backtrack.controller.job.CreateOnce;
 import io.backtrack.controller.job.JobCache;
@@ -83,6 +84,8 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
     private final SecretCheck secrets;
     private final BacktrackMetrics metrics;
     private final ConcurrencyGate gate;
+    private final DrillJobs drillJobs;
+    private final VerifiedBackups verified;
 
     public RestoreReconciler(KubernetesClient client, EventRecorder events, BacktrackConfig config, Clock clock,
                              BacktrackMetrics metrics, ConcurrencyGate gate) {
@@ -91,7 +94,9 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
         this.client = client;
         this.events = events;
         this.clock = clock;
-        this.plans = new RestorePlans(client);
+        this.plans = new RestorePlans(client, new ServerIdentity(ServerIdentity.DNS));
+        this.drillJobs = new DrillJobs(config.agent());
+        this.verified = new VerifiedBackups(client);
         this.jobs = new RestoreJobs(config.agent());
         this.quiescer = new Quiescer(client);
         this.protection = new BackupProtection(client);
@@ -141,7 +146,8 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
             case Pending -> status == null || status.jobName() == null ? start(restore, plan, draft, now) : afterCheck(restore, plan, draft, now);
             case SafetyBackup -> afterSafetyBackup(restore, plan, draft, now);
             case Quiescing -> quiesce(restore, plan, draft, now);
-            case Restoring -> afterRestore(restore, plan, draft, now);
+            case Restoring -> restore.getSpec().drill() != null ? afterDrill(restore, plan, draft, now)
+                    : afterRestore(restore, plan, draft, now);
             case Verifying -> afterCompare(restore, plan, draft, now);
             default -> UpdateControl.noUpdate();
         };
@@ -171,6 +177,13 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
         if (plan.backupName() != null) {
             protection.protect(ns, plan.backupName(), restore.getMetadata().getName());
         }
+        if (restore.getSpec().drill() != null) {
+            draft.started(now).reads(plan).job(CreateOnce.create(client, drillJobs.build(restore, plan)));
+            return progress(restore, draft, RestorePhase.Restoring, ConditionReason.Drilling, "drill: restoring "
+                    + plan.source() + " into the new scratch database " + plan.target() + ", verifying SHA-256 and row "
+                    + "counts, running " + restore.getSpec().drill().checksOrEmpty().size() + " check(s), then "
+                    + (restore.getSpec().drill().keepOrDefault() ? "keeping" : "dropping") + " it", now);
+        }
         draft.started(now).reads(plan)
                 .job(CreateOnce.create(client, jobs.build(restore, plan, RestoreStep.CHECK, Instant.parse(draft.startedAt()))));
         return progress(restore, draft, RestorePhase.Pending, ConditionReason.Checking,
@@ -184,7 +197,7 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
         }
         Optional<JobOutcome> outcome = job.map(j -> JobOutcome.of(j, client));
         if (outcome.get().state() == JobOutcome.State.RUNNING) {
-            return stepRunning(restore, draft, job.get(), RestoreStep.CHECK, now);
+            return stepRunning(restore, draft, job.get(), STEP_REASONS.get(RestoreStep.CHECK), now);
         }
         if (outcome.get().state() == JobOutcome.State.FAILED) {
             return failFromJob(restore, draft, outcome.get(), RestoreStep.CHECK, "; nothing was touched", now);
@@ -199,6 +212,18 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
         if (firstLook) {
             events.normal(restore, "ArchiveVerified", "SHA-256 of " + plan.source() + " matches its manifest ("
                     + checked.sha256() + "); target " + plan.target() + " is ready");
+            if (checked.keptObjectCount() != null && checked.keptObjectCount() > 0) {
+                // An in-place restore replaces what the backup has and leaves the rest: say what it leaves.
+                events.warning(restore, "ObjectsKept", checked.keptObjectCount() + " object(s) in " + plan.target()
+                        + " are not in the backup and stay as they are after the in-place restore (e.g. "
+                        + String.join(", ", checked.keptObjects()) + "); use strategy swap for a database that is "
+                        + "exactly the backup");
+            }
+            if (checked.rolesToCreate() != null && !checked.rolesToCreate().isEmpty()) {
+                events.normal(restore, "RolesMissing", "role(s) " + String.join(", ", checked.rolesToCreate())
+                        + " do not exist on " + plan.target() + "; the restore step creates them from the backup's "
+                        + "roles script (spec.roles: createMissing)");
+            }
         }
         return next(restore, plan, draft, now);
     }
@@ -275,6 +300,50 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
                 + " into " + plan.target() + " (strategy " + plan.spec().strategyOrDefault() + ")", now);
     }
 
+    /** A drill's one Job has ended: its counts, checks and recovery time, either way; then the Backup's lastVerified. */
+    private UpdateControl<Restore> afterDrill(Restore restore, RestorePlan plan, RestoreStatusDraft draft, Instant now) {
+        String jobName = DrillJobs.name(restore);
+        Job job = client.batch().v1().jobs().inNamespace(restore.getMetadata().getNamespace()).withName(jobName).get();
+        if (job == null) {
+            return UpdateControl.noUpdate();
+        }
+        JobOutcome outcome = JobOutcome.of(job, client);
+        if (outcome.state() == JobOutcome.State.RUNNING) {
+            return stepRunning(restore, draft, job, ConditionReason.Drilling, now);
+        }
+        DrillResult result = outcome.result() == null ? null : outcome.result().as(DrillResult.class);
+        if (result != null) {
+            DrillJobs.record(draft, result);
+        }
+        if (outcome.state() == JobOutcome.State.FAILED) {
+            JobFailure failure = JobFailure.of(outcome, jobName, job);
+            return fail(restore, draft, failure.reason(), "drill failed: " + failure.message()
+                    + (result != null && Boolean.TRUE.equals(result.scratchKept())
+                    ? "; the scratch database " + result.scratchDatabase() + " was left in place" : ""), now);
+        }
+        Verification counts = draft.verification();
+        if (result == null || !Boolean.TRUE.equals(result.archiveVerified()) || counts == null
+                || !counts.mismatches().isEmpty() || result.recoverySeconds() == null) {
+            // A drill proves nothing unless the agent says what it verified: never a success by exit code alone.
+            return fail(restore, draft, ConditionReason.JobFailed.name(), "drill Job " + jobName + " ended without "
+                    + "reporting a verified restore (SHA-256 and row counts); see kubectl logs job/" + jobName, now);
+        }
+        String text = "drill of " + plan.source() + " succeeded: recovered in " + result.recoverySeconds() + " s into "
+                + plan.target() + (counts == null ? "" : " (" + counts.tables() + " tables, " + counts.rowsRestored()
+                + " rows match the manifest)") + ", " + (result.checks() == null ? 0 : result.checks().size())
+                + " check(s) passed; the scratch database was " + (Boolean.TRUE.equals(result.scratchKept()) ? "kept"
+                : "dropped");
+        finishWorkloads(restore, draft);
+        restore.setStatus(draft.completed(text, now).build());
+        verified.record(restore.getMetadata().getNamespace(), plan.backupName(), restore.getMetadata().getName(),
+                now.toString(), result.recoverySeconds(), null);
+        LOG.infof("drill completed namespace=%s restore=%s recoverySeconds=%s", restore.getMetadata().getNamespace(),
+                restore.getMetadata().getName(), result.recoverySeconds());
+        events.normal(restore, "DrillSucceeded", text);
+        metrics.restoreFinished(restore);
+        return UpdateControl.patchStatus(restore);
+    }
+
     /** After the restore step: the compare step, or for inPlace, which compared inside its transaction, the end. */
     private UpdateControl<Restore> afterRestore(Restore restore, RestorePlan plan, RestoreStatusDraft draft, Instant now) {
         Optional<Job> job = stepJob(restore, RestoreStep.RESTORE);
@@ -283,8 +352,9 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
         }
         Optional<JobOutcome> outcome = job.map(j -> JobOutcome.of(j, client));
         if (outcome.get().state() == JobOutcome.State.RUNNING) {
-            return stepRunning(restore, draft, job.get(), RestoreStep.RESTORE, now);
+            return stepRunning(restore, draft, job.get(), STEP_REASONS.get(RestoreStep.RESTORE), now);
         }
+        rolesCreated(restore, plan, draft, outcome.get());
         if (!RestoreJobs.steps(plan).contains(RestoreStep.COMPARE)) {
             return finished(restore, plan, draft, outcome.get(), RestoreStep.RESTORE, now);
         }
@@ -304,9 +374,19 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
         }
         Optional<JobOutcome> outcome = job.map(j -> JobOutcome.of(j, client));
         if (outcome.get().state() == JobOutcome.State.RUNNING) {
-            return stepRunning(restore, draft, job.get(), RestoreStep.COMPARE, now);
+            return stepRunning(restore, draft, job.get(), STEP_REASONS.get(RestoreStep.COMPARE), now);
         }
         return finished(restore, plan, draft, outcome.get(), RestoreStep.COMPARE, now);
+    }
+
+    /** Roles are a change to the whole server, outside the restored database: the status and an Event say which. */
+    private void rolesCreated(Restore restore, RestorePlan plan, RestoreStatusDraft draft, JobOutcome outcome) {
+        List<String> roles = outcome.result().as(RestoreResult.class).rolesCreated();
+        if (roles != null && !roles.isEmpty() && draft.rolesCreated() == null) {
+            draft.rolesCreated(roles);
+            events.normal(restore, "RolesCreated", "created role(s) " + String.join(", ", roles) + " on "
+                    + plan.target() + " from the backup's roles script before restoring");
+        }
     }
 
     /** The step that compared the row counts has ended: the Restore ends with its counts, either way. */
@@ -327,6 +407,10 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
                 + (draft.previousDatabase() == null ? "" : "; the replaced database is kept as " + draft.previousDatabase());
         finishWorkloads(restore, draft);
         restore.setStatus(draft.completed(text, now).build());
+        if (counts != null && plan.spec().scope() == null) {
+            verified.record(restore.getMetadata().getNamespace(), plan.backupName(), restore.getMetadata().getName(),
+                    now.toString(), draft.durationSeconds(), null);
+        }
         LOG.infof("restore completed namespace=%s restore=%s seconds=%s", restore.getMetadata().getNamespace(),
                 restore.getMetadata().getName(), draft.durationSeconds());
         events.normal(restore, "Completed", text);
@@ -346,6 +430,8 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
     private UpdateControl<Restore> fail(Restore restore, RestoreStatusDraft draft, String reason, String text, Instant now) {
         finishWorkloads(restore, draft);
         restore.setStatus(draft.failed(reason, text, now).build());
+        verified.record(restore.getMetadata().getNamespace(), restore.getSpec().backupName(),
+                restore.getMetadata().getName(), now.toString(), null, reason);
         LOG.warnf("restore failed namespace=%s restore=%s reason=%s message=%s", restore.getMetadata().getNamespace(),
                 restore.getMetadata().getName(), reason, text);
         events.warning(restore, reason, text);
@@ -412,13 +498,13 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
     }
 
     /**
-     * A step's Job that has not ended, as for a Backup ({@link PodTrouble}): an image that cannot be pulled fails the
+     * A step's (or a drill's) Job that has not ended, as for a Backup ({@link PodTrouble}): an image that cannot be pulled fails the
      * Restore before its agent touched anything (the Job is then stopped, see {@link #reconcile}); a Pod no node can
      * take waits in the step's phase with the scheduler's message. Looked at again every {@link PodTrouble#RECHECK}
      * until the Pod runs.
      */
-    private UpdateControl<Restore> stepRunning(Restore restore, RestoreStatusDraft draft, Job job, RestoreStep step,
-                                               Instant now) {
+    private UpdateControl<Restore> stepRunning(Restore restore, RestoreStatusDraft draft, Job job,
+                                               ConditionReason running, Instant now) {
         Optional<PodTrouble> trouble = PodTrouble.of(job, client);
         if (trouble.isPresent() && trouble.get().kind() == PodTrouble.Kind.IMAGE_PULL_FAILED) {
             // The operator's own status write starts no reconcile: ask for the one that stops the Job (reconcile()).
@@ -434,7 +520,7 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
             restore.setStatus(draft.waiting(ConditionReason.Unschedulable, trouble.get().message(), now).build());
             control = UpdateControl.patchStatus(restore);
         } else if (trouble.isEmpty() && unschedulable.equals(draft.readyReason())) {
-            restore.setStatus(draft.waiting(STEP_REASONS.get(step), "the " + step.wireName() + " step's agent Pod"
+            restore.setStatus(draft.waiting(running, "agent Job " + job.getMetadata().getName()
                     + " got a node: running", now).build());
             control = UpdateControl.patchStatus(restore);
         }
@@ -450,8 +536,7 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
     }
 
     private static Verification verification(RestoreResult result) {
-        List<TableMismatch> mismatches = result.mismatches() == null ? List.of() : result.mismatches().stream()
-                .map(m -> new TableMismatch(m.schema(), m.name(), m.expected(), m.actual())).toList();
-        return new Verification(result.tables(), result.rowsExpected(), result.rowsRestored(), mismatches);
+        return RestoreStatusDraft.counts(result.tables(), result.rowsExpected(), result.rowsRestored(), result.mismatches(),
+                result.unverified());
     }
 }

@@ -1,11 +1,15 @@
 package io.backtrack.controller.restore;
 
 import io.backtrack.api.ConditionReason;
+import io.backtrack.api.ConditionType;
+import io.backtrack.api.drill.RestoreDrillStatus;
 import io.backtrack.api.restore.QuiescedWorkload;
 import io.backtrack.api.restore.Restore;
 import io.backtrack.api.restore.RestorePhase;
 import io.backtrack.api.restore.RestoreStatus;
+import io.backtrack.api.restore.TableMismatch;
 import io.backtrack.api.restore.Verification;
+import io.backtrack.contract.result.RowCountMismatch;
 import io.backtrack.controller.status.StatusDraft;
 
 import java.time.Duration;
@@ -29,10 +33,12 @@ final class RestoreStatusDraft extends StatusDraft<RestoreStatus> {
     private Boolean archiveVerified;
     private Verification verification;
     private List<QuiescedWorkload> quiesced;
+    private List<String> rolesCreated;
     private String jobName;
     private String startedAt;
     private String completedAt;
     private Double durationSeconds;
+    private RestoreDrillStatus drill;
 
     RestoreStatusDraft(Restore restore) {
         super(restore, restore.getStatus() == null ? null : restore.getStatus().conditions());
@@ -47,10 +53,12 @@ final class RestoreStatusDraft extends StatusDraft<RestoreStatus> {
             archiveVerified = s.archiveVerified();
             verification = s.verification();
             quiesced = s.quiesced();
+            rolesCreated = s.rolesCreated();
             jobName = s.jobName();
             startedAt = s.startedAt();
             completedAt = s.completedAt();
             durationSeconds = s.durationSeconds();
+            drill = s.drill();
         }
     }
 
@@ -85,6 +93,12 @@ final class RestoreStatusDraft extends StatusDraft<RestoreStatus> {
         return this;
     }
 
+    /** Roles the restore step created on the target server (null: none). */
+    RestoreStatusDraft rolesCreated(List<String> roles) {
+        rolesCreated = roles;
+        return this;
+    }
+
     RestoreStatusDraft safetyBackup(String backupName) {
         safetyBackupName = backupName;
         return this;
@@ -93,6 +107,12 @@ final class RestoreStatusDraft extends StatusDraft<RestoreStatus> {
     /** The compared row counts (also of a failed comparison). */
     RestoreStatusDraft verification(Verification counts) {
         verification = counts;
+        return this;
+    }
+
+    /** A drill's scratch database, recovery time and checks. */
+    RestoreStatusDraft drill(RestoreDrillStatus status) {
+        drill = status;
         return this;
     }
 
@@ -151,6 +171,10 @@ final class RestoreStatusDraft extends StatusDraft<RestoreStatus> {
         return safetyBackupName;
     }
 
+    List<String> rolesCreated() {
+        return rolesCreated;
+    }
+
     Verification verification() {
         return verification;
     }
@@ -163,6 +187,13 @@ final class RestoreStatusDraft extends StatusDraft<RestoreStatus> {
         return durationSeconds;
     }
 
+    /** The agent's row counts as status shows them. */
+    static Verification counts(Integer tables, Long expected, Long restored, List<RowCountMismatch> mismatches,
+                               Integer unverified) {
+        return new Verification(tables, expected, restored, mismatches == null ? List.of() : mismatches.stream()
+                .map(m -> new TableMismatch(m.schema(), m.name(), m.expected(), m.actual())).toList(), unverified);
+    }
+
     /** The workloads for messages: {@code [Deployment orders-api (3)]}. */
     static String describe(List<QuiescedWorkload> workloads) {
         return workloads.stream().map(w -> w.kind() + " " + w.name() + " (" + w.replicas() + ")").toList().toString();
@@ -171,7 +202,8 @@ final class RestoreStatusDraft extends StatusDraft<RestoreStatus> {
     @Override
     public RestoreStatus build() {
         return new RestoreStatus(phase, message, source, target, safetyBackupName, previousDatabase, archiveVerified,
-                verification, quiesced, jobName, startedAt, completedAt, durationSeconds, conditions(), generation());
+                verification, quiesced, rolesCreated, jobName, startedAt, completedAt, durationSeconds, conditions(), generation(),
+                drill);
     }
 
     private RestoreStatusDraft end(RestorePhase last, boolean ready, String reason, String text, Instant now) {

@@ -3,6 +3,7 @@ package io.backtrack.controller.schedule;
 import io.backtrack.api.BacktrackApi;
 import io.backtrack.api.backup.Backup;
 import io.backtrack.api.backup.DeletionPolicy;
+import io.backtrack.api.restore.Restore;
 import io.backtrack.api.schedule.BackupSchedule;
 import io.backtrack.api.schedule.BackupScheduleStatus;
 import io.backtrack.api.schedule.ConcurrencyPolicy;
@@ -61,6 +62,7 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
     private final NextWake wake;
     private final BacktrackMetrics metrics;
     private final FormerOwners formerOwners;
+    private final ScheduleDrills drills;
 
     public BackupScheduleReconciler(KubernetesClient client, EventRecorder events, Clock clock, BackupPruner pruner,
                                     BacktrackConfig config, BacktrackMetrics metrics) {
@@ -71,6 +73,7 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
         this.retention = new ScheduleRetention(pruner);
         this.wake = new NextWake(config.schedule().maxRequeueInterval());
         this.formerOwners = new FormerOwners(client);
+        this.drills = new ScheduleDrills(client, events, metrics);
     }
 
     @Override
@@ -86,7 +89,15 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
                 .withOnAddFilter(backup -> backup.getStatus() != null)
                 .withOnUpdateFilter(ScheduleRun::changesItsSchedule)
                 .build();
-        return List.of(new InformerEventSource<>(backupsOfSchedules, context));
+        var drillsOfSchedules = InformerEventSourceConfiguration.from(Restore.class, BackupSchedule.class)
+                .withLabelSelector(BacktrackApi.ROLE_LABEL + "=" + BacktrackApi.DRILL + "," + BacktrackApi.SCHEDULE_LABEL)
+                .withSecondaryToPrimaryMapper(r -> Set.of(new ResourceID(
+                        LabelValues.nameIn(r, BacktrackApi.SCHEDULE_LABEL), r.getMetadata().getNamespace())))
+                // Only a drill's end (or its deletion) changes what the schedule records of it.
+                .withOnUpdateFilter((before, after) -> ScheduleDrills.terminal(before) != ScheduleDrills.terminal(after))
+                .build();
+        return List.of(new InformerEventSource<>(backupsOfSchedules, context),
+                new InformerEventSource<>(drillsOfSchedules, context));
     }
 
     @Override
@@ -161,12 +172,18 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
         List<ScheduleRun> left = remaining.stream().filter(r -> !pruned.contains(r.name())
                 || r.state() == ScheduleRun.State.DELETING).toList();
 
-        BackupScheduleStatus after = draft.active(active).retention(retained).valid(valid.cron(), decision.next(), left, now)
-                .build();
+        draft.active(active).retention(retained).valid(valid.cron(), decision.next(), left, now);
+        Optional<Instant> nextDrill = drills.reconcile(schedule, valid, left, drillRestores(schedule, context), sameSpec,
+                draft, now);
+        BackupScheduleStatus after = draft.build();
         metrics.scheduleObserved(schedule, after.lastSuccessTime(),
                 schedule.getSpec().suspended() ? Optional.empty() : valid.cron().longestGap(now));
         Duration wait = wake.after(now, decision.next(), candidates.stream().map(RetentionCandidate::expiresAt)
                 .filter(Objects::nonNull).toList());
+        if (nextDrill.isPresent()) {
+            Duration untilDrill = Duration.between(now, nextDrill.get());
+            wait = untilDrill.isNegative() ? Duration.ZERO : untilDrill.compareTo(wait) < 0 ? untilDrill : wait;
+        }
         if (after.equals(schedule.getStatus())) {
             return UpdateControl.<BackupSchedule>noUpdate().rescheduleAfter(wait);
         }
@@ -253,6 +270,14 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
         return context.getSecondaryResourcesAsStream(Backup.class)
                 .filter(b -> LabelValues.names(b, BacktrackApi.SCHEDULE_LABEL, name))
                 .map(ScheduleRun::of)
+                .toList();
+    }
+
+    /** The schedule's drill Restores (labelled with its name and the drill role). */
+    private static List<Restore> drillRestores(BackupSchedule schedule, Context<BackupSchedule> context) {
+        String name = schedule.getMetadata().getName();
+        return context.getSecondaryResourcesAsStream(Restore.class)
+                .filter(r -> LabelValues.names(r, BacktrackApi.SCHEDULE_LABEL, name))
                 .toList();
     }
 

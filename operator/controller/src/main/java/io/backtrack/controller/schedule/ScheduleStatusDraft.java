@@ -31,6 +31,7 @@ public final class ScheduleStatusDraft extends StatusDraft<BackupScheduleStatus>
     private SkippedRun lastSkippedRun;
     private Long skippedRuns;
     private RetentionStatus retention;
+    private DrillState drills;
 
     public ScheduleStatusDraft(BackupSchedule schedule) {
         super(schedule, schedule.getStatus() == null ? null : schedule.getStatus().conditions());
@@ -46,6 +47,8 @@ public final class ScheduleStatusDraft extends StatusDraft<BackupScheduleStatus>
             lastSkippedRun = s.lastSkippedRun();
             skippedRuns = s.skippedRuns();
             retention = s.retention();
+            drills = new DrillState(s.nextDrillTime(), s.backupsSinceLastDrill(), s.drillSince(), s.activeDrill(),
+                    s.lastDrill(), s.drillHistory());
         }
     }
 
@@ -85,6 +88,28 @@ public final class ScheduleStatusDraft extends StatusDraft<BackupScheduleStatus>
         return this;
     }
 
+    /** What the status says of the schedule's drills (never null: {@link DrillState#NONE} before any). */
+    public DrillState drills() {
+        return drills == null ? DrillState.NONE : drills;
+    }
+
+    public ScheduleStatusDraft drills(DrillState state) {
+        drills = state;
+        return this;
+    }
+
+    /** The DrillFailed condition: True with the failure's reason, or False once a drill succeeded. */
+    public ScheduleStatusDraft drillFailed(boolean failed, String reason, String text, Instant now) {
+        condition(ConditionType.DrillFailed, failed, reason, text, now);
+        return this;
+    }
+
+    /** A schedule without drill: no DrillFailed condition (a removed drill no longer alerts). */
+    public ScheduleStatusDraft noDrillCondition() {
+        removeCondition(ConditionType.DrillFailed);
+        return this;
+    }
+
     /** A valid schedule: Ready (Scheduled or Suspended), its next run, and how the newest finished run ended. */
     ScheduleStatusDraft valid(CronSchedule cron, Instant next, List<ScheduleRun> runs, Instant now) {
         boolean suspended = schedule.getSpec().suspended();
@@ -115,8 +140,11 @@ public final class ScheduleStatusDraft extends StatusDraft<BackupScheduleStatus>
 
     @Override
     public BackupScheduleStatus build() {
+        DrillState d = drills();
         return new BackupScheduleStatus(lastScheduleTime, nextScheduleTime, lastSuccessfulBackup, lastSuccessTime,
-                lastFailedBackup, active, lastSkippedRun, skippedRuns, retention, conditions(), generation());
+                lastFailedBackup, active, lastSkippedRun, skippedRuns, retention, conditions(), generation(),
+                d.nextDrillTime(), d.backupsSinceLastDrill(), d.drillSince(), d.activeDrill(), d.lastDrill(),
+                d.history().isEmpty() ? null : d.history());
     }
 
     private void lastRun(ScheduleRun run, Instant now) {

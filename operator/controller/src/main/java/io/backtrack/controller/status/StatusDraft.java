@@ -97,6 +97,13 @@ public abstract class StatusDraft<S> {
         return Conditions.find(conditions, type) != null;
     }
 
+    /** Drops a condition that no longer applies. */
+    protected final void removeCondition(ConditionType type) {
+        if (conditions != null) {
+            conditions = conditions.stream().filter(c -> !type.name().equals(c.getType())).toList();
+        }
+    }
+
     protected final List<Condition> conditions() {
         return conditions;
     }

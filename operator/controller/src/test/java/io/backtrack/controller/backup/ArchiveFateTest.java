@@ -54,8 +54,8 @@ class ArchiveFateTest {
     private static Backup backup(DeletionPolicy policy, String jobName) {
         BackupSpec s = TestBackups.spec(null, null, null);
         Backup b = TestBackups.backup("orders", new BackupSpec(s.description(), s.database(), s.storage(), s.compression(),
-                s.scope(), policy, s.ttl(), s.job()));
-        b.setStatus(new BackupStatus(BackupPhase.Completed, null, null, null, null, jobName, null, null, null, null, 1L));
+                s.scope(), policy, s.ttl(), s.job(), null));
+        b.setStatus(new BackupStatus(BackupPhase.Completed, null, null, null, null, jobName, null, null, null, null, 1L, null));
         return b;
     }
 }

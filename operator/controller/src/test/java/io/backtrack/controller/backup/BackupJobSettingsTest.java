@@ -125,6 +125,6 @@ class BackupJobSettingsTest {
     private static Backup withJob(JobSettings job) {
         BackupSpec s = TestBackups.backup().getSpec();
         return TestBackups.backup("orders-before-migration", new BackupSpec(s.description(), s.database(), s.storage(),
-                s.compression(), s.scope(), s.deletionPolicy(), s.ttl(), job));
+                s.compression(), s.scope(), s.deletionPolicy(), s.ttl(), job, s.roles()));
     }
 }

@@ -118,7 +118,7 @@ class BackupStatusDraftTest {
                 .withReason("DumpFailed").withMessage("pg_dump failed").withLastTransitionTime(T0.toString())
                 .withObservedGeneration(1L).build();
         backup.setStatus(new BackupStatus(BackupPhase.Failed, "pg_dump failed", T0.toString(), T0.toString(), 0.0, "j",
-                null, null, null, java.util.List.of(oldReady), 1L));
+                null, null, null, java.util.List.of(oldReady), 1L, null));
 
         BackupStatus settled = new BackupStatusDraft(backup).settled(T0.plusSeconds(60)).orElseThrow();
 

@@ -66,6 +66,20 @@ class RestoreJobsTest {
                 .getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(c.getArgs()).containsSubsequence("--table", "public.orders").containsSubsequence("--schema", "billing")
                 .contains("--data-only").doesNotContain("--side-database");
+        assertThat(c.getArgs()).as("an in-place restore never queues behind locks without bound")
+                .containsSubsequence("--lock-timeout", RestoreSpec.DEFAULT_LOCK_TIMEOUT);
+    }
+
+    @Test
+    void theLockTimeoutGoesToInPlaceRestoresOnly() {
+        Restore inPlace = restore(RestoreStrategy.inPlace, null);
+        inPlace.setSpec(new RestoreSpec("orders-nightly", null, null, RestoreStrategy.inPlace, null, null, null, null,
+                null, "2m", null, null, null));
+        assertThat(new RestoreJobs(TestAgentConfig.INSTANCE).build(inPlace, plan(inPlace), RestoreStep.RESTORE, STARTED)
+                .getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).containsSubsequence("--lock-timeout", "2m");
+        Restore swap = restore(RestoreStrategy.swap, null);
+        assertThat(new RestoreJobs(TestAgentConfig.INSTANCE).build(swap, plan(swap), RestoreStep.RESTORE, STARTED)
+                .getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).doesNotContain("--lock-timeout");
     }
 
     @Test
@@ -115,7 +129,7 @@ class RestoreJobsTest {
     static Restore restore(String name, RestoreStrategy strategy, RestoreScope scope) {
         Restore r = new Restore();
         r.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("shop").withUid("uid-1").withGeneration(1L).build());
-        r.setSpec(new RestoreSpec("orders-nightly", null, null, strategy, scope, null, null, null, null));
+        r.setSpec(new RestoreSpec("orders-nightly", null, null, strategy, scope, null, null, null, null, null, null, null, null));
         return r;
     }
 

@@ -10,11 +10,19 @@ import io.backtrack.api.backup.BackupStatus;
 import io.backtrack.api.backup.DeletionPolicy;
 import io.backtrack.api.database.DatabaseCredentials;
 import io.backtrack.api.database.DatabaseSpec;
+import io.backtrack.api.backup.LastVerified;
+import io.backtrack.api.drill.DrillCheck;
+import io.backtrack.api.drill.DrillOutcome;
+import io.backtrack.api.drill.RestoreDrill;
+import io.backtrack.api.restore.RestoreTarget;
+import io.backtrack.contract.result.DrillCheckResult;
+import io.backtrack.contract.result.DrillResult;
 import io.backtrack.api.restore.Quiesce;
 import io.backtrack.api.restore.Restore;
 import io.backtrack.api.restore.RestorePhase;
 import io.backtrack.api.restore.RestoreSpec;
 import io.backtrack.api.restore.RestoreStrategy;
+import io.backtrack.api.restore.RolesPolicy;
 import io.backtrack.api.storage.S3Credentials;
 import io.backtrack.api.storage.S3Storage;
 import io.backtrack.api.storage.StorageSpec;
@@ -99,7 +107,7 @@ class RestoreReconcilerTest {
         cluster.withSecrets();
         Backup running = backup();
         running.setStatus(new BackupStatus(BackupPhase.Running, "running", NOW.toString(), null, null, "job", null,
-                null, null, null, 1L));
+                null, null, null, 1L, null));
         cluster.create(running);
         Restore created = cluster.create(restore("orders-nightly", RestoreStrategy.swap, null, null));
 
@@ -201,6 +209,43 @@ class RestoreReconcilerTest {
     }
 
     @Test
+    void whatAnInPlaceRestoreLeavesInTheTargetIsAWarningBeforeAnythingIsTouched() {
+        Restore restore = started(RestoreStrategy.inPlace, false, null);
+        succeeded(restore, RestoreStep.CHECK, r -> r.archiveVerified(4000L).inScope(2, 30)
+                .inPlaceCheck(120, List.of("public.made_later", "public.notes"), 2));
+        restore = reconcile(restore);
+        assertThat(restore.getStatus().phase()).isEqualTo(RestorePhase.Restoring);
+        assertThat(cluster.events.withReason("ObjectsKept")).singleElement().asString()
+                .contains("2 object(s)").contains("public.made_later").contains("strategy swap");
+    }
+
+    @Test
+    void rolesTheTargetLacksAreAnnouncedAtTheCheckAndTheOnesCreatedAreRecorded() {
+        cluster.withSecrets();
+        cluster.create(completedBackup());
+        Restore created = restore("orders-nightly", RestoreStrategy.newDatabase, null, null);
+        RestoreSpec s = created.getSpec();
+        created.setSpec(new RestoreSpec(s.backupName(), null, null, s.strategy(), null, null, null, null, null, null,
+                RolesPolicy.createMissing, true, null));
+        Restore restore = reconcile(cluster.create(created));
+        assertThat(job(restore, RestoreStep.CHECK).getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+                .containsSubsequence("--roles", "createMissing").contains("--no-owner");
+
+        succeeded(restore, RestoreStep.CHECK, r -> r.archiveVerified(4000L).inScope(2, 30)
+                .rolesToCreate(List.of("app_owner", "readers")));
+        restore = reconcile(restore);
+        assertThat(cluster.events.withReason("RolesMissing")).singleElement().asString()
+                .contains("app_owner, readers").contains("creates them");
+        assertThat(job(restore, RestoreStep.RESTORE).getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+                .containsSubsequence("--roles", "createMissing");
+
+        succeeded(restore, RestoreStep.RESTORE, r -> r.archiveVerified(null).rolesCreated(List.of("app_owner", "readers")));
+        restore = reconcile(restore);
+        assertThat(restore.getStatus().rolesCreated()).containsExactly("app_owner", "readers");
+        assertThat(cluster.events.withReason("RolesCreated")).singleElement().asString().contains("app_owner, readers");
+    }
+
+    @Test
     void aSwapComparesInItsOwnStepAndAMismatchFailsWithTheCountsAndBringsTheWorkloadsBack() {
         deployment("orders-api", 3);
         Restore restore = checked(started(RestoreStrategy.swap, false, new Quiesce(List.of("orders-api"), null)));
@@ -245,6 +290,115 @@ class RestoreReconcilerTest {
         assertThat(cluster.events.withReason("Aborted")).singleElement().asString().contains("deleted during Restoring");
     }
 
+    @Test
+    void aDrillRunsOneLabelledJobIntoItsScratchDatabaseThenRecordsRecoveryTimeOnTheRestoreAndTheBackup() {
+        cluster.withSecrets();
+        cluster.create(completedBackup());
+        Restore drill = reconcile(cluster.create(drill("orders-db.shop.svc", "orders_drill_1",
+                List.of(new DrillCheck("recent", "SELECT count(*) FROM orders", "> 0")))));
+
+        assertThat(drill.getStatus().phase()).isEqualTo(RestorePhase.Restoring);
+        assertThat(ready(drill).getReason()).isEqualTo("Drilling");
+        assertThat(backupProtected()).as("the drilled Backup is protected from pruning").isTrue();
+        Job job = client.batch().v1().jobs().inNamespace(TestCluster.NS).withName(DrillJobs.name(drill)).get();
+        assertThat(job.getMetadata().getLabels()).containsEntry(BacktrackApi.ROLE_LABEL, BacktrackApi.DRILL)
+                .containsEntry(BacktrackApi.STEP_LABEL, BacktrackApi.DRILL)
+                .containsEntry(BacktrackApi.RESTORE_LABEL, "rollback");
+        List<String> args = job.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs();
+        assertThat(args).startsWith("drill").containsSequence("--dbname", "orders_drill_1")
+                .containsSequence("--check", "recent", "--sql", "SELECT count(*) FROM orders", "--expect", "> 0")
+                .doesNotContain("--keep");
+        assertThat(client.batch().v1().jobs().inNamespace(TestCluster.NS).list().getItems()).hasSize(1);
+
+        cluster.finish(job, true, 0, ResultLine.success(drillResult().recoverySeconds(41.2)
+                .checks(List.of(new DrillCheckResult("recent", "> 0", true, "30", null))).scratchKept(false).build()).toJson());
+        drill = reconcile(drill);
+
+        assertThat(drill.getStatus().phase()).isEqualTo(RestorePhase.Completed);
+        assertThat(drill.getStatus().archiveVerified()).isTrue();
+        assertThat(drill.getStatus().verification().rowsRestored()).isEqualTo(30L);
+        assertThat(drill.getStatus().drill().recoverySeconds()).isEqualTo(41.2);
+        assertThat(drill.getStatus().drill().checks()).singleElement().satisfies(c -> assertThat(c.ok()).isTrue());
+        LastVerified verified = cluster.reread(backup()).getStatus().lastVerified();
+        assertThat(verified.result()).isEqualTo(DrillOutcome.Succeeded);
+        assertThat(verified.recoverySeconds()).isEqualTo(41.2);
+        assertThat(verified.restore()).isEqualTo("rollback");
+        assertThat(backupProtected()).isFalse();
+    }
+
+    @Test
+    void aDrillOfACorruptArchiveFailsWithTheAgentsReasonAndMarksTheBackupFailedDeletingNothing() {
+        cluster.withSecrets();
+        cluster.create(completedBackup());
+        Restore drill = reconcile(cluster.create(drill("scratch-db.ops.svc", "orders_drill_1", null)));
+        cluster.finish(client.batch().v1().jobs().inNamespace(TestCluster.NS).withName(DrillJobs.name(drill)).get(),
+                false, 1, ResultLine.failure(Reason.ArchiveCorrupt, "SHA-256 differs", new DrillResult.Builder(
+                        "orders_drill_1").scratchKept(false).build()).toJson());
+        drill = reconcile(drill);
+
+        assertThat(drill.getStatus().phase()).isEqualTo(RestorePhase.Failed);
+        assertThat(ready(drill).getReason()).isEqualTo("ArchiveCorrupt");
+        assertThat(cluster.reread(backup()).getStatus().lastVerified().result()).isEqualTo(DrillOutcome.Failed);
+        assertThat(cluster.reread(backup()).getStatus().lastVerified().reason()).isEqualTo("ArchiveCorrupt");
+        assertThat(cluster.reread(backup())).as("nothing is deleted").isNotNull();
+        assertThat(cluster.events.withReason("ArchiveCorrupt")).isNotEmpty();
+    }
+
+    @Test
+    void aDrillJobThatExitsZeroWithoutAVerifiedResultIsAFailureNotAProof() {
+        cluster.withSecrets();
+        cluster.create(completedBackup());
+        Restore drill = reconcile(cluster.create(drill("scratch-db.ops.svc", "orders_drill_1", null)));
+        cluster.finish(client.batch().v1().jobs().inNamespace(TestCluster.NS).withName(DrillJobs.name(drill)).get(),
+                true, 0, ResultLine.success(new DrillResult.Builder("orders_drill_1").recoverySeconds(1.0)
+                        .scratchKept(false).build()).toJson());
+        drill = reconcile(drill);
+
+        assertThat(drill.getStatus().phase()).isEqualTo(RestorePhase.Failed);
+        assertThat(ready(drill).getReason()).isEqualTo("JobFailed");
+        assertThat(cluster.reread(backup()).getStatus().lastVerified()).isNull();
+    }
+
+    @Test
+    void aDrillWhoseTargetIsTheLiveDatabaseIsRefusedBeforeAnyJob() {
+        cluster.withSecrets();
+        cluster.create(completedBackup());
+        // orders-db.shop and orders-db.shop.svc are one Service seen from namespace shop.
+        Restore drill = reconcile(cluster.create(drill("orders-db.shop", "orders", null)));
+
+        assertThat(drill.getStatus().phase()).isEqualTo(RestorePhase.Failed);
+        assertThat(ready(drill).getReason()).isEqualTo("LiveDatabaseTarget");
+        assertThat(client.batch().v1().jobs().inNamespace(TestCluster.NS).list().getItems()).isEmpty();
+        assertThat(cluster.reread(backup()).getStatus().lastVerified()).as("proves nothing about the backup").isNull();
+    }
+
+    @Test
+    void aDrillWithAnExpectationTheAgentWouldRefuseIsAnInvalidSpec() {
+        cluster.withSecrets();
+        cluster.create(completedBackup());
+        Restore drill = reconcile(cluster.create(drill("scratch-db.ops.svc", "orders_drill_1",
+                List.of(new DrillCheck("bad", "SELECT 1", "> lots")))));
+
+        assertThat(ready(drill).getReason()).isEqualTo("InvalidSpec");
+        assertThat(client.batch().v1().jobs().inNamespace(TestCluster.NS).list().getItems()).isEmpty();
+    }
+
+    private static Restore drill(String host, String scratch, List<DrillCheck> checks) {
+        Restore r = restore("orders-nightly", RestoreStrategy.newDatabase, null, null);
+        RestoreSpec s = r.getSpec();
+        r.setSpec(new RestoreSpec(s.backupName(), null, new RestoreTarget(host, null, scratch,
+                new DatabaseCredentials(TestCluster.DB_SECRET, null, null)), s.strategy(), null, null, null, null, null,
+                null, null, null, new RestoreDrill(null, null, checks)));
+        return r;
+    }
+
+    private static DrillResult.Builder drillResult() {
+        return new DrillResult.Builder("orders_drill_1").restored(new RestoreResult.Builder(RestoreStep.ALL,
+                io.backtrack.contract.wire.RestoreStrategy.NEW_DATABASE).archive(FOLDER, FOLDER + "/archive.pgdump.zst",
+                "db-backups", "9f86d081884c7d659a2feaa0c55ad015", 4000).archiveVerified(4000L).database("orders_drill_1")
+                .source("orders", "16.4").counts(2, 30, 30L, List.of()).build());
+    }
+
     /** A Restore of the completed Backup, its Secrets in place, after its first reconcile (the check Job runs). */
     private Restore started(RestoreStrategy strategy, Boolean safetyBackup, Quiesce quiesce) {
         cluster.withSecrets();
@@ -286,7 +440,7 @@ class RestoreReconcilerTest {
         Restore r = new Restore();
         r.setMetadata(new ObjectMetaBuilder().withName("rollback").withNamespace(TestCluster.NS).withUid("restore-uid")
                 .withGeneration(1L).withFinalizers(BacktrackApi.RESTORE_FINALIZER).build());
-        r.setSpec(new RestoreSpec(backupName, null, null, strategy, null, safetyBackup, null, quiesce, null));
+        r.setSpec(new RestoreSpec(backupName, null, null, strategy, null, safetyBackup, null, quiesce, null, null, null, null, null));
         return r;
     }
 
@@ -298,7 +452,7 @@ class RestoreReconcilerTest {
                 new DatabaseCredentials(TestCluster.DB_SECRET, null, null)),
                 new StorageSpec(new S3Storage("http://minio.storage.svc:9000", "db-backups", null, "prod", true,
                         new S3Credentials(TestCluster.S3_SECRET, null, null))),
-                null, null, DeletionPolicy.Retain, null, null));
+                null, null, DeletionPolicy.Retain, null, null, null));
         return b;
     }
 
@@ -307,7 +461,7 @@ class RestoreReconcilerTest {
         b.setStatus(new BackupStatus(BackupPhase.Completed, "done", NOW.toString(), NOW.toString(), 1.0, "job",
                 new ArchiveStatus("db-backups", FOLDER, FOLDER + "/archive.pgdump.zst", FOLDER + "/manifest.json",
                         4000L, "3.9 KiB", "9f86d081884c", "9f86d081884c", "zstd", "custom"),
-                null, null, null, 1L));
+                null, null, null, 1L, null));
         return b;
     }
 

@@ -6,6 +6,20 @@ import io.backtrack.api.backup.Backup;
 import io.backtrack.api.backup.BackupPhase;
 import io.backtrack.api.backup.BackupStatus;
 import io.backtrack.api.schedule.BackupSchedule;
+import io.backtrack.api.database.DatabaseCredentials;
+import io.backtrack.api.drill.DrillCheck;
+import io.backtrack.api.drill.DrillOutcome;
+import io.backtrack.api.drill.DrillSpec;
+import io.backtrack.api.drill.DrillTarget;
+import io.backtrack.api.drill.RestoreDrillStatus;
+import io.backtrack.api.restore.Restore;
+import io.backtrack.api.restore.RestorePhase;
+import io.backtrack.api.restore.RestoreStatus;
+import io.backtrack.api.restore.RestoreStrategy;
+import io.backtrack.api.restore.Verification;
+import io.backtrack.api.schedule.BackupScheduleSpec;
+import io.backtrack.controller.metrics.BacktrackMetrics;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.backtrack.api.schedule.RetentionPolicy;
 import io.backtrack.controller.TestCluster;
 import io.backtrack.controller.TestConfig;
@@ -145,7 +159,7 @@ class BackupScheduleReconcilerTest {
             Instant due = Instant.parse("2026-11-" + day + "T02:00:00Z");
             Backup b = ScheduledBackups.forRun(schedule, due);
             b.setStatus(new BackupStatus(BackupPhase.Completed, "done", due.toString(), due.plusSeconds(60).toString(),
-                    60.0, "job", null, null, null, null, 1L));
+                    60.0, "job", null, null, null, null, 1L, null));
             cluster.create(b);
         }
 
@@ -157,6 +171,134 @@ class BackupScheduleReconcilerTest {
         assertThat(schedule.getStatus().retention().pruned()).hasSize(2)
                 .allSatisfy(p -> assertThat(p.reason()).isEqualTo("beyond keepLast 1"));
         assertThat(cluster.events.withReason("Pruned")).hasSize(2);
+    }
+
+    @Test
+    void aDrillEveryBackupRestoresTheNewestCompletedBackupOnceThenRecordsItsRecoveryTime() {
+        BackupSchedule schedule = reconcile(withDrill(nightly(null), null, 1, "> 0"));
+        assertThat(schedule.getStatus().drillSince()).isEqualTo(ONE_AM.toString());
+        assertThat(drills()).as("no backup completed since drills were configured").isEmpty();
+
+        completedRun(schedule, TWO_AM);
+        cluster.clock.set(TWO_AM.plusSeconds(120));
+        schedule = reconcile(schedule);
+
+        Restore drill = drills().get(0);
+        assertThat(drills()).hasSize(1);
+        assertThat(drill.getMetadata().getLabels()).containsEntry(BacktrackApi.ROLE_LABEL, BacktrackApi.DRILL)
+                .containsEntry(BacktrackApi.SCHEDULE_LABEL, "orders-nightly");
+        assertThat(drill.getMetadata().getOwnerReferences()).singleElement()
+                .satisfies(o -> assertThat(o.getKind() + "/" + o.getName()).isEqualTo("BackupSchedule/orders-nightly"));
+        assertThat(drill.getSpec().backupName()).isEqualTo(RunNames.of("orders-nightly", TWO_AM));
+        assertThat(drill.getSpec().strategy()).isEqualTo(RestoreStrategy.newDatabase);
+        assertThat(drill.getSpec().target().host()).isEqualTo("scratch-db.ops.svc");
+        assertThat(drill.getSpec().target().database()).startsWith("orders_drill_");
+        assertThat(drill.getSpec().job().activeDeadlineSeconds()).isEqualTo(3600L);
+        assertThat(schedule.getStatus().activeDrill().result()).isEqualTo(DrillOutcome.Running);
+
+        cluster.clock.set(TWO_AM.plusSeconds(180));
+        schedule = reconcile(schedule);
+        assertThat(drills()).as("never a second drill beside a running one").hasSize(1);
+
+        ended(drill, RestorePhase.Completed, "Completed", 41.5);
+        cluster.clock.set(TWO_AM.plusSeconds(240));
+        schedule = reconcile(schedule);
+
+        assertThat(schedule.getStatus().activeDrill()).isNull();
+        assertThat(schedule.getStatus().lastDrill().result()).isEqualTo(DrillOutcome.Succeeded);
+        assertThat(schedule.getStatus().lastDrill().recoverySeconds()).isEqualTo(41.5);
+        assertThat(schedule.getStatus().lastDrill().tables()).isEqualTo(2);
+        assertThat(schedule.getStatus().drillHistory()).hasSize(1);
+        assertThat(schedule.getStatus().backupsSinceLastDrill()).isZero();
+        assertThat(Conditions.find(schedule.getStatus().conditions(), ConditionType.DrillFailed).getStatus())
+                .isEqualTo("False");
+        assertThat(cluster.events.withReason("DrillSucceeded")).hasSize(1);
+        assertThat(cluster.registry.get(BacktrackMetrics.DRILL_RECOVERY).gauge().value()).isEqualTo(41.5);
+        assertThat(cluster.registry.get(BacktrackMetrics.DRILL_LAST_SUCCESS).gauge().value()).isPositive();
+        assertThat(drills()).as("no new backup since: no new drill").hasSize(1);
+    }
+
+    @Test
+    void aFailedDrillRaisesDrillFailedWithItsReasonAndDeletesNothing() {
+        BackupSchedule schedule = reconcile(withDrill(nightly(null), null, 1, "> 0"));
+        completedRun(schedule, TWO_AM);
+        cluster.clock.set(TWO_AM.plusSeconds(120));
+        schedule = reconcile(schedule);
+        ended(drills().get(0), RestorePhase.Failed, "ArchiveCorrupt", null);
+        schedule = reconcile(schedule);
+
+        var failed = Conditions.find(schedule.getStatus().conditions(), ConditionType.DrillFailed);
+        assertThat(failed.getStatus()).isEqualTo("True");
+        assertThat(failed.getReason()).isEqualTo("ArchiveCorrupt");
+        assertThat(schedule.getStatus().lastDrill().reason()).isEqualTo("ArchiveCorrupt");
+        assertThat(cluster.events.withReason("DrillFailed")).hasSize(1);
+        assertThat(backups()).hasSize(1);
+        assertThat(drills()).hasSize(1);
+        assertThat(Conditions.find(schedule.getStatus().conditions(), ConditionType.Ready).getReason())
+                .as("the backups are not affected").isEqualTo("Scheduled");
+    }
+
+    @Test
+    void aDrillOnAClockIsDueAtItsOwnTimesAndAnInvalidDrillOnlyStopsTheDrills() {
+        BackupSchedule schedule = reconcile(withDrill(nightly(null), "30 1 * * *", null, "> 0"));
+        assertThat(schedule.getStatus().nextDrillTime()).isEqualTo("2026-11-22T01:30:00Z");
+
+        BackupSchedule invalid = reconcile(withDrill(schedule, "30 1 * * *", null, "> lots"));
+        var failed = Conditions.find(invalid.getStatus().conditions(), ConditionType.DrillFailed);
+        assertThat(failed.getReason()).isEqualTo("InvalidSpec");
+        assertThat(failed.getMessage()).contains("drill.checks");
+        assertThat(Conditions.find(invalid.getStatus().conditions(), ConditionType.Ready).getReason()).isEqualTo("Scheduled");
+        assertThat(invalid.getStatus().nextScheduleTime()).isEqualTo(TWO_AM.toString());
+    }
+
+    @Test
+    void aDrillDueWhileTheLastStillRunsIsSkippedAndTheNextTimeComesUp() {
+        BackupSchedule schedule = reconcile(withDrill(nightly(null), "30 * * * *", null, "> 0"));
+        completedRun(schedule, ONE_AM.minusSeconds(3600));
+        cluster.clock.set(Instant.parse("2026-11-22T01:30:05Z"));
+        schedule = reconcile(schedule);
+        assertThat(drills()).hasSize(1);
+        assertThat(schedule.getStatus().nextDrillTime()).isEqualTo("2026-11-22T02:30:00Z");
+
+        cluster.clock.set(Instant.parse("2026-11-22T02:30:05Z"));
+        UpdateControl<BackupSchedule> control = reconcileOnce(schedule);
+        schedule = control.isPatchStatus() ? cluster.writeStatus(control.getResource().orElseThrow()) : schedule;
+
+        assertThat(drills()).as("never two drills of one schedule at a time").hasSize(1);
+        assertThat(schedule.getStatus().nextDrillTime()).isEqualTo("2026-11-22T03:30:00Z");
+        assertThat(control.getScheduleDelay()).hasValueSatisfying(d -> assertThat(d).isPositive());
+        assertThat(cluster.events.withReason("DrillSkipped")).singleElement().asString().contains("still runs");
+    }
+
+    private BackupSchedule withDrill(BackupSchedule schedule, String cron, Integer everyBackups, String expect) {
+        var spec = schedule.getSpec();
+        schedule.setSpec(new BackupScheduleSpec(spec.schedule(), spec.timeZone(), spec.suspend(), spec.concurrencyPolicy(),
+                spec.startingDeadlineSeconds(), spec.backupTemplate(), spec.retention(), spec.failedBackupsHistoryLimit(),
+                new DrillSpec(cron, everyBackups, new DrillTarget("scratch-db.ops.svc", null,
+                        new DatabaseCredentials("drill-db", null, null)), null, null, null, null,
+                        List.of(new DrillCheck("orders", "SELECT count(*) FROM orders", expect)), null)));
+        return client.resource(schedule).update();
+    }
+
+    private void completedRun(BackupSchedule schedule, Instant due) {
+        Backup b = ScheduledBackups.forRun(schedule, due);
+        b.setStatus(new BackupStatus(BackupPhase.Completed, "done", due.toString(), due.plusSeconds(60).toString(),
+                60.0, "job", null, null, null, null, 1L, null));
+        cluster.create(b);
+    }
+
+    private List<Restore> drills() {
+        return client.resources(Restore.class).inNamespace(TestCluster.NS).list().getItems();
+    }
+
+    private void ended(Restore drill, RestorePhase phase, String reason, Double recoverySeconds) {
+        Restore r = cluster.reread(drill);
+        r.setStatus(new RestoreStatus(phase, "done", null, null, null, null, true, new Verification(2, 30L, 30L, List.of(), null),
+                null, null, null, TWO_AM.toString(), TWO_AM.plusSeconds(200).toString(), 80.0,
+                List.of(new ConditionBuilder().withType("Ready").withStatus(phase == RestorePhase.Completed ? "True" : "False")
+                        .withReason(reason).build()), 1L,
+                new RestoreDrillStatus(drill.getSpec().target().database(), false, recoverySeconds, List.of())));
+        cluster.writeStatus(r);
     }
 
     @Test

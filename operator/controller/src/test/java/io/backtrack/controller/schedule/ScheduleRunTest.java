@@ -24,7 +24,7 @@ class ScheduleRunTest {
         if (phase != null) {
             b.setStatus(new BackupStatus(phase, "m", null, null, null, jobName, null, null, null,
                     reason == null ? null : List.of(new ConditionBuilder().withType("Ready").withStatus("False").withReason(reason).build()),
-                    1L));
+                    1L, null));
         }
         return b;
     }

@@ -41,7 +41,7 @@ class ScheduleStatusDraftTest {
     void aSuspendedScheduleIsReadyWithReasonSuspended() throws Exception {
         BackupSchedule s = TestSchedules.schedule();
         var spec = s.getSpec();
-        s.setSpec(new BackupScheduleSpec(spec.schedule(), spec.timeZone(), true, null, null, spec.backupTemplate(), null, null));
+        s.setSpec(new BackupScheduleSpec(spec.schedule(), spec.timeZone(), true, null, null, spec.backupTemplate(), null, null, null));
         var status = new ScheduleStatusDraft(s).valid(CronSchedule.parse("0 * * * *", ZoneOffset.UTC, "shop", "s"), NEXT,
                 List.of(), NOW).build();
         assertThat(condition(status, "Ready").getStatus()).isEqualTo("True");

@@ -56,7 +56,7 @@ class ScheduledBackupsTest {
         var meta = new io.backtrack.api.schedule.BackupTemplateMetadata(
                 java.util.Map.of(BacktrackApi.SCHEDULE_LABEL, "someone-else"), null);
         s.setSpec(new io.backtrack.api.schedule.BackupScheduleSpec("0 2 * * *", null, null, null, null,
-                new io.backtrack.api.schedule.BackupTemplate(meta, TestSchedules.backupSpec(null)), null, null));
+                new io.backtrack.api.schedule.BackupTemplate(meta, TestSchedules.backupSpec(null)), null, null, null));
         assertThat(ScheduledBackups.forRun(s, DUE).getMetadata().getLabels()).containsEntry(BacktrackApi.SCHEDULE_LABEL, "orders-nightly");
     }
 }

@@ -1,0 +1,6 @@
+package io.backtrack.api.drill;
+
+/** Where a drill is: running, or how it ended. */
+public enum DrillOutcome {
+    Running, Succeeded, Failed
+}
