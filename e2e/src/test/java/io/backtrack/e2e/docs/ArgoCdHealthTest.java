@@ -21,14 +21,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * The Argo CD health checks in docs/argocd/ give the health Argo CD should show for sample statuses of each kind, run
- * by a Lua 5.1 interpreter (Argo CD's gopher-lua speaks Lua 5.1), and argocd-cm.yaml carries exactly those scripts.
+ * The Argo CD health check in docs/argocd/health.lua gives the health Argo CD should show for sample statuses of each
+ * kind, run by a Lua 5.1 interpreter (Argo CD's gopher-lua speaks Lua 5.1), and argocd-cm.yaml carries exactly that
+ * script for each of the three kinds.
  * Never skipped: without lua5.1 this fails and says how to install it (.ci/run installs it).
  */
 class ArgoCdHealthTest {
     static final Path DIR = RepoPaths.root().resolve("docs/argocd");
-    static final Path BACKUP_RESTORE = DIR.resolve("backup-restore-health.lua");
-    static final Path SCHEDULE = DIR.resolve("backupschedule-health.lua");
+    static final Path SCRIPT = DIR.resolve("health.lua");
 
     static String lua;
 
@@ -40,38 +40,47 @@ class ArgoCdHealthTest {
 
     @Test
     void aBackupOrRestoreIsProgressingWhileItWaitsOrRunsHealthyOnceCompletedAndDegradedOnceFailed() throws IOException {
-        assertThat(health(BACKUP_RESTORE, resource(1, null))).isEqualTo("Progressing|Waiting for the Backtrack operator");
-        assertThat(health(BACKUP_RESTORE, resource(1, List.of(
+        assertThat(health(resource("Backup", 1, null))).isEqualTo("Progressing|Waiting for the Backtrack operator");
+        assertThat(health(resource("Backup", 1, List.of(
                 condition("Ready", "False", "Queued", "waiting for a free agent Job slot", 1),
                 condition("Reconciling", "True", "Queued", "waiting for a free agent Job slot", 1),
                 condition("Stalled", "False", "Queued", "waiting for a free agent Job slot", 1),
                 condition("Completed", "False", "Queued", "waiting for a free agent Job slot", 1)))))
                 .isEqualTo("Progressing|Queued: waiting for a free agent Job slot");
-        assertThat(health(BACKUP_RESTORE, resource(1, List.of(
+        assertThat(health(resource("Backup", 1, List.of(
                 condition("Ready", "True", "Completed", "backed up 42 tables", 1),
                 condition("Reconciling", "False", "Completed", "backed up 42 tables", 1),
                 condition("Stalled", "False", "Completed", "backed up 42 tables", 1),
                 condition("Completed", "True", "Succeeded", "backed up 42 tables", 1)))))
                 .isEqualTo("Healthy|Completed: backed up 42 tables");
-        assertThat(health(BACKUP_RESTORE, resource(1, List.of(
+        assertThat(health(resource("Backup", 1, List.of(
                 condition("Ready", "False", "BucketNotFound", "bucket db-backups does not exist", 1),
                 condition("Reconciling", "False", "BucketNotFound", "bucket db-backups does not exist", 1),
                 condition("Stalled", "True", "BucketNotFound", "bucket db-backups does not exist", 1),
                 condition("Completed", "True", "Failed", "bucket db-backups does not exist", 1)))))
                 .isEqualTo("Degraded|BucketNotFound: bucket db-backups does not exist");
+        assertThat(health(resource("Restore", 1, List.of(
+                condition("Ready", "False", "VerificationFailed", "row counts differ: public.orders", 1),
+                condition("Stalled", "True", "VerificationFailed", "row counts differ: public.orders", 1),
+                condition("Completed", "True", "Failed", "row counts differ: public.orders", 1)))))
+                .isEqualTo("Degraded|VerificationFailed: row counts differ: public.orders");
+        assertThat(health(resource("Restore", 1, List.of(
+                condition("Ready", "False", "Restoring", "restoring into orders", 1),
+                condition("Reconciling", "True", "Restoring", "restoring into orders", 1)))))
+                .isEqualTo("Progressing|Restoring: restoring into orders");
     }
 
     @Test
     void aFailureWithoutStalledStillDegradesAndConditionsOfAnOlderGenerationSayNothing() throws IOException {
-        assertThat(health(BACKUP_RESTORE, resource(1, List.of(
+        assertThat(health(resource("Backup", 1, List.of(
                 condition("Ready", "False", "ImagePullFailed", "the agent image cannot be pulled", 1),
                 condition("Completed", "True", "Failed", "the agent image cannot be pulled", 1)))))
                 .as("Completed=True, reason Failed").startsWith("Degraded|Failed");
-        assertThat(health(BACKUP_RESTORE, resource(2, List.of(
+        assertThat(health(resource("Backup", 2, List.of(
                 condition("Ready", "True", "Completed", "done", 1),
                 condition("Completed", "True", "Succeeded", "done", 1)))))
                 .as("Ready of generation 1 on generation 2").isEqualTo("Progressing|Waiting for the Backtrack operator");
-        assertThat(health(BACKUP_RESTORE, resource(1, List.of(
+        assertThat(health(resource("Backup", 1, List.of(
                 condition("Ready", "False", "ReconcileError", "the API server refused a request (HTTP 403)", 1),
                 condition("Reconciling", "True", "ReconcileError", "the API server refused a request (HTTP 403)", 1)))))
                 .isEqualTo("Progressing|ReconcileError: the API server refused a request (HTTP 403)");
@@ -80,45 +89,44 @@ class ArgoCdHealthTest {
     @Test
     void aScheduleIsHealthyOnItsClockSuspendedWhenSuspendedAndDegradedWhenItCannotRunOrItsNewestBackupFailed()
             throws IOException {
-        assertThat(health(SCHEDULE, resource(3, null))).isEqualTo("Progressing|Waiting for the Backtrack operator");
-        assertThat(health(SCHEDULE, resource(3, List.of(
+        assertThat(health(resource("BackupSchedule", 3, null))).isEqualTo("Progressing|Waiting for the Backtrack operator");
+        assertThat(health(resource("BackupSchedule", 3, List.of(
                 condition("Ready", "True", "Scheduled", "next run at 2026-12-07T02:37:00Z", 3),
                 condition("Stalled", "False", "Scheduled", "next run at 2026-12-07T02:37:00Z", 3),
                 condition("LastBackupSucceeded", "True", "Completed", "Backup orders-nightly-1 completed", 3)))))
                 .isEqualTo("Healthy|Scheduled: next run at 2026-12-07T02:37:00Z");
-        assertThat(health(SCHEDULE, resource(3, List.of(
+        assertThat(health(resource("BackupSchedule", 3, List.of(
                 condition("Ready", "True", "Suspended", "suspended", 3)))))
                 .isEqualTo("Suspended|Suspended: suspended");
-        assertThat(health(SCHEDULE, resource(3, List.of(
+        assertThat(health(resource("BackupSchedule", 3, List.of(
                 condition("Ready", "False", "InvalidSchedule", "cron never fires", 3),
                 condition("Stalled", "True", "InvalidSchedule", "cron never fires", 3)))))
                 .isEqualTo("Degraded|InvalidSchedule: cron never fires");
-        assertThat(health(SCHEDULE, resource(3, List.of(
+        assertThat(health(resource("BackupSchedule", 3, List.of(
                 condition("Ready", "True", "Scheduled", "next run at …", 3),
                 condition("LastBackupSucceeded", "False", "DatabaseUnreachable", "Backup orders-nightly-2 did not complete", 3)))))
                 .isEqualTo("Degraded|DatabaseUnreachable: Backup orders-nightly-2 did not complete");
-        assertThat(health(SCHEDULE, resource(4, List.of(
+        assertThat(health(resource("BackupSchedule", 4, List.of(
                 condition("Ready", "False", "InvalidSchedule", "cron never fires", 3),
                 condition("Stalled", "True", "InvalidSchedule", "cron never fires", 3)))))
                 .as("a fixed spec (generation 4) not yet reconciled").isEqualTo("Progressing|Waiting for the Backtrack operator");
     }
 
     @Test
-    void argocdCmCarriesExactlyTheseScriptsForTheThreeKinds() throws IOException {
+    void argocdCmCarriesExactlyThisScriptForTheThreeKinds() throws IOException {
         @SuppressWarnings("unchecked")
         Map<String, Object> cm = Serialization.unmarshal(Files.readString(DIR.resolve("argocd-cm.yaml")), Map.class);
         @SuppressWarnings("unchecked")
         Map<String, String> data = (Map<String, String>) cm.get("data");
-        String backupRestore = Files.readString(BACKUP_RESTORE);
         assertThat(data).containsOnlyKeys("resource.customizations.health.backtrack.io_Backup",
                 "resource.customizations.health.backtrack.io_Restore", "resource.customizations.health.backtrack.io_BackupSchedule");
-        assertThat(data.get("resource.customizations.health.backtrack.io_Backup")).isEqualTo(backupRestore);
-        assertThat(data.get("resource.customizations.health.backtrack.io_Restore")).isEqualTo(backupRestore);
-        assertThat(data.get("resource.customizations.health.backtrack.io_BackupSchedule")).isEqualTo(Files.readString(SCHEDULE));
+        assertThat(data.values()).allSatisfy(script -> assertThat(script).isEqualTo(Files.readString(SCRIPT)));
     }
 
-    private static Map<String, Object> resource(long generation, List<Map<String, Object>> conditions) {
+    private static Map<String, Object> resource(String kind, long generation, List<Map<String, Object>> conditions) {
         Map<String, Object> obj = new LinkedHashMap<>();
+        obj.put("apiVersion", "backtrack.io/v1alpha1");
+        obj.put("kind", kind);
         obj.put("metadata", Map.of("name", "orders", "namespace", "shop", "generation", generation));
         if (conditions != null) {
             obj.put("status", Map.of("phase", "Whatever", "conditions", conditions));
@@ -139,8 +147,8 @@ class ArgoCdHealthTest {
     }
 
     /** Runs the script as Argo CD does (a global {@code obj}, the script's {@code return hs}): "status|message". */
-    private static String health(Path script, Map<String, Object> obj) throws IOException {
-        String program = "obj = " + toLua(obj) + "\nlocal hs = (function()\n" + Files.readString(script)
+    private static String health(Map<String, Object> obj) throws IOException {
+        String program = "obj = " + toLua(obj) + "\nlocal hs = (function()\n" + Files.readString(SCRIPT)
                 + "\nend)()\nio.write(hs.status .. '|' .. (hs.message or ''))\n";
         Path file = Files.createTempFile("argocd-health", ".lua");
         try {
@@ -151,7 +159,7 @@ class ArgoCdHealthTest {
                 p.destroyForcibly();
                 fail("lua did not finish: " + out);
             }
-            assertThat(p.exitValue()).as("lua %s: %s", script.getFileName(), out).isZero();
+            assertThat(p.exitValue()).as("lua %s: %s", SCRIPT.getFileName(), out).isZero();
             return out;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
