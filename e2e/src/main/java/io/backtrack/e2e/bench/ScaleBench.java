@@ -182,7 +182,7 @@ public final class ScaleBench {
 
         BackupFactory factory = new BackupFactory("db.bench.svc", 5432, "app", "http://s3.bench.svc:9000",
                 "db-backups", "db-credentials", "s3-credentials", null, null, null,
-                new JobSettings(600L, 0, null, null, null));
+                JobSettings.limits(600L, 0));
         List<String> nss = new ArrayList<>();
         for (int i = 0; i < namespaces; i++) {
             String ns = String.format("team-%03d", i);

@@ -23,7 +23,7 @@ public record BackupFactory(String host, int port, String database, String endpo
     public static BackupFactory of(BacktrackEnvironment env, String database, String bucket) {
         return new BackupFactory(env.postgres().host(), env.postgres().port(), database, env.s3().endpoint(), bucket,
                 BacktrackEnvironment.DB_SECRET, BacktrackEnvironment.S3_SECRET, null, null, null,
-                new JobSettings(120L, 0, null, null, null));
+                JobSettings.limits(120L, 0));
     }
 
     public BackupFactory withDatabase(String host, int port, String database) {

@@ -29,13 +29,19 @@ class PrometheusRulesTest {
     static final Path RULES = FILES.resolve("prometheus-rules.yaml");
     static final Path TESTS = FILES.resolve("prometheus-rules.test.yaml");
     static final List<String> ALERTS = List.of("BacktrackBackupMissing", "BacktrackBackupFailed", "BacktrackRestoreFailed",
-            "BacktrackRestoreVerificationMismatch", "BacktrackPruningFailed", "BacktrackDrillFailed", "BacktrackDrillMissing");
+            "BacktrackRestoreVerificationMismatch", "BacktrackPruningFailed", "BacktrackDrillFailed", "BacktrackDrillMissing",
+            "BacktrackOperatorMetricsAbsent");
 
     static String promtool;
 
     @BeforeAll
     static void promtool() {
-        promtool = find().orElseGet(() -> fail("promtool not found on PATH (" + System.getenv("PATH") + "); "
+        promtool = promtoolOrFail();
+    }
+
+    /** promtool from PATH, or the test fails and says how to install it. */
+    static String promtoolOrFail() {
+        return find().orElseGet(() -> fail("promtool not found on PATH (" + System.getenv("PATH") + "); "
                 + "install promtool: apt-get install prometheus (Debian package; .ci/run installs it)"));
     }
 
@@ -80,10 +86,10 @@ class PrometheusRulesTest {
         return Optional.empty();
     }
 
-    private record Result(int exit, String output) {
+    record Result(int exit, String output) {
     }
 
-    private static Result run(String... command) {
+    static Result run(String... command) {
         try {
             Process p = new ProcessBuilder(command).directory(FILES.toFile()).redirectErrorStream(true).start();
             byte[] out = p.getInputStream().readAllBytes();

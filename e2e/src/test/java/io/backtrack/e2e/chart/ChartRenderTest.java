@@ -2,6 +2,8 @@ package io.backtrack.e2e.chart;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
+import io.backtrack.api.job.JobSettings;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;
@@ -46,13 +48,17 @@ class ChartRenderTest {
         assertThat(env).containsEntry("BACKTRACK_AGENT_IMAGE", AGENT)
                 .containsEntry("BACKTRACK_AGENT_IMAGE_PULL_POLICY", "IfNotPresent")
                 .containsEntry("BACKTRACK_AGENT_RUN_AS_USER", "65532")
-                .containsEntry("BACKTRACK_AGENT_ACTIVE_DEADLINE_SECONDS", "3600")
-                .containsEntry("BACKTRACK_AGENT_BACKOFF_LIMIT", "2")
                 .containsEntry("BACKTRACK_LEADER_ELECTION_ENABLED", "true")
                 .containsEntry("BACKTRACK_LEADER_ELECTION_LEASE_NAME", "backtrack-operator-lock")
                 .containsEntry("BACKTRACK_LEADER_ELECTION_LEASE_NAMESPACE", "$(POD_NAMESPACE)")
                 .containsEntry("BACKTRACK_LEADER_ELECTION_IDENTITY", "$(POD_NAME)")
-                .doesNotContainKeys("QUARKUS_OPERATOR_SDK_NAMESPACES", "BACKTRACK_AGENT_SERVICE_ACCOUNT_NAME");
+                .doesNotContainKeys("QUARKUS_OPERATOR_SDK_NAMESPACES");
+        JobSettings defaults = Serialization.unmarshal(env.get("BACKTRACK_AGENT_JOB_DEFAULTS"), JobSettings.class);
+        assertThat(defaults.activeDeadlineSeconds()).isEqualTo(3600L);
+        assertThat(defaults.backoffLimit()).isEqualTo(2);
+        assertThat(defaults.resources().getRequests()).as("what a ResourceQuota on requests demands")
+                .containsKeys("cpu", "memory");
+        assertThat(defaults.resources().getLimits()).as("what a ResourceQuota on limits demands").containsKeys("cpu", "memory");
         // $(VAR) references only work for variables defined earlier in the list.
         List<String> names = List.copyOf(env.keySet());
         assertThat(names.indexOf("POD_NAMESPACE")).isLessThan(names.indexOf("BACKTRACK_LEADER_ELECTION_LEASE_NAMESPACE"));
@@ -166,6 +172,39 @@ class ChartRenderTest {
         assertThatThrownBy(() -> render(Map.of("logLevel", "LOUD"))).hasMessageContaining("logLevel");
         assertThatThrownBy(() -> render(Map.of("watchNamespaces[0]", "Shop_1"))).hasMessageContaining("watchNamespaces");
         assertThatThrownBy(() -> render(Map.of("agent.image.digest", "latest"))).hasMessageContaining("digest");
+        assertThatThrownBy(() -> render(Map.of("jobDefaults.ttlSecondsAfterFinished", 10))).hasMessageContaining("ttlSecondsAfterFinished");
+        assertThatThrownBy(() -> render(Map.of("jobDefaults.podLabels.job-name", "x"))).hasMessageContaining("job-name");
+        assertThatThrownBy(() -> render(Map.of("jobDefaults.resources.limits.memory", "lots"))).hasMessageContaining("memory");
+        assertThatThrownBy(() -> render(Map.of("agent.activeDeadlineSeconds", 60))).as("moved to jobDefaults")
+                .hasMessageContaining("activeDeadlineSeconds");
+    }
+
+    @Test
+    void jobDefaultsReachTheOperatorAsOneJsonObjectOfTheShapeOfSpecJob() {
+        var out = render(Map.of("jobDefaults.podAnnotations.example\\.com/team", "orders",
+                "jobDefaults.serviceAccountName", "backup-agent", "jobDefaults.ttlSecondsAfterFinished", 86400,
+                "jobDefaults.priorityClassName", "backups"));
+        JobSettings defaults = Serialization.unmarshal(out.operatorEnv().get("BACKTRACK_AGENT_JOB_DEFAULTS"), JobSettings.class);
+        assertThat(defaults.podAnnotations()).containsExactly(Map.entry("example.com/team", "orders"));
+        assertThat(defaults.serviceAccountName()).isEqualTo("backup-agent");
+        assertThat(defaults.ttlSecondsAfterFinished()).isEqualTo(86400);
+        assertThat(defaults.priorityClassName()).isEqualTo("backups");
+    }
+
+    @Test
+    void theGrafanaDashboardIsAConfigMapForTheSidecarOnlyWhenAskedFor() throws java.io.IOException {
+        assertThat(render().objects()).noneMatch(o -> "ConfigMap".equals(o.get("kind")));
+        var out = render(Map.of("metrics.grafanaDashboard.enabled", true,
+                "metrics.grafanaDashboard.annotations.grafana_folder", "Backups"));
+        Map<String, Object> cm = out.one("ConfigMap");
+        assertThat((String) at(cm, "metadata", "labels", "grafana_dashboard")).isEqualTo("1");
+        assertThat((String) at(cm, "metadata", "annotations", "grafana_folder")).isEqualTo("Backups");
+        assertThat((String) at(cm, "metadata", "namespace")).isEqualTo(NAMESPACE);
+        assertThat((String) at(cm, "data", "backtrack.json")).isEqualTo(java.nio.file.Files.readString(
+                ChartFixture.chart().resolve("files/grafana-dashboard.json")).stripTrailing());
+        assertThat((String) at(render(Map.of("metrics.grafanaDashboard.enabled", true,
+                "metrics.grafanaDashboard.namespace", "monitoring")).one("ConfigMap"), "metadata", "namespace"))
+                .isEqualTo("monitoring");
     }
 
     @Test

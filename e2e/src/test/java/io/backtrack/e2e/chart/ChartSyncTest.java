@@ -134,7 +134,7 @@ class ChartSyncTest {
         assertThat(settings).contains("BACKTRACK_AGENT_IMAGE");
         Set<String> leaderSettings = settings(config, "interface LeaderElectionSettings", "BACKTRACK_LEADER_ELECTION_");
 
-        var out = ChartFixture.render(Map.of("agent.serviceAccountName", "backtrack-agent"));
+        var out = ChartFixture.render(Map.of());
         assertThat(envWithPrefix(out.operatorEnv().keySet(), "BACKTRACK_AGENT_"))
                 .as("BACKTRACK_AGENT_* the chart sets = BacktrackConfig.Agent's settings").isEqualTo(settings);
         assertThat(envWithPrefix(out.operatorEnv().keySet(), "BACKTRACK_LEADER_ELECTION_"))

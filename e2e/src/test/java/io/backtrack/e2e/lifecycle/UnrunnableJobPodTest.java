@@ -21,14 +21,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A backup Job whose Pod cannot run, as on a real cluster: no node matches its nodeSelector (the scheduler leaves it
- * Pending, Unschedulable), or the node it lands on cannot pull its image (ImagePullBackOff). These record what the
- * Backup's status shows today: it stays Running, with its Job named, until the Job's activeDeadlineSeconds.
+ * Pending, Unschedulable), or the node it lands on cannot pull its image (ImagePullBackOff). The Backup says so
+ * within about two minutes, long before the Job's activeDeadlineSeconds (600 s here): Pending with reason
+ * Unschedulable and the scheduler's message while no node can take it; Failed with reason ImagePullFailed once the
+ * kubelet has failed to pull for a minute, and its Job stopped.
  */
 class UnrunnableJobPodTest {
     static final String NS = "unrunnable";
     static final String BUCKET = "unrunnable";
     static final String NO_IMAGES = "no-images-node";
     static final Duration TIMEOUT = Duration.ofSeconds(60);
+    /** "Within about two minutes": the pull grace (60 s) plus a recheck (15 s), with room for a loaded machine. */
+    static final Duration REPORTED_WITHIN = Duration.ofSeconds(150);
 
     static BacktrackEnvironment env;
     static BackupFactory backups;
@@ -63,27 +67,48 @@ class UnrunnableJobPodTest {
     }
 
     @Test
-    void aBackupWhosePodNoNodeCanTakeStaysRunningTodayWithItsPodUnschedulable() {
-        Backup backup = backups.withJob(new JobSettings(600L, 0, null, Map.of("backtrack.test/node", "no-such-node"), null))
-                .build(NS, "nowhere");
+    void aBackupWhosePodNoNodeCanTakeIsPendingUnschedulableWithTheSchedulersMessage() {
+        Backup backup = backups.withJob(new JobSettings(600L, 0, null, Map.of("backtrack.test/node", "no-such-node"),
+                null, null, null, null, null, null, null)).build(NS, "nowhere");
         env.client().resource(backup).create();
         Pod pod = awaitPod("nowhere", p -> p.getStatus().getConditions().stream()
                 .anyMatch(c -> "PodScheduled".equals(c.getType()) && "Unschedulable".equals(c.getReason())));
         assertThat(pod.getSpec().getNodeName()).isNull();
-        assertThat(env.backup(NS, "nowhere").getStatus().phase()).isEqualTo(BackupPhase.Running);
+
+        Backup pending = env.awaitBackup(NS, "nowhere", b -> b.getStatus() != null
+                && b.getStatus().phase() == BackupPhase.Pending && "Unschedulable".equals(reason(b, "Reconciling")),
+                REPORTED_WITHIN);
+        assertThat(pending.getStatus().jobName()).isNotNull();
+        // The scheduler's own words (it may reword them between attempts, so not the one message read above).
+        assertThat(pending.getStatus().message()).contains("nodes are available")
+                .contains("didn't match Pod's node affinity/selector").contains("activeDeadlineSeconds=600");
+        assertThat(env.eventReasons(NS, "nowhere", "Unschedulable")).contains("Unschedulable");
     }
 
     @Test
-    void aBackupWhosePodsImageCannotBePulledStaysRunningTodayWithItsPodInImagePullBackOff() {
+    void aBackupWhosePodsImageCannotBePulledFailsWithinTwoMinutesAndItsJobIsStopped() {
         Backup backup = backups.withJob(new JobSettings(600L, 0, null, Map.of("backtrack.test/node", NO_IMAGES),
-                List.of(new TolerationBuilder().withKey("backtrack.test/no-images").withOperator("Exists").build())))
-                .build(NS, "no-pull");
+                List.of(new TolerationBuilder().withKey("backtrack.test/no-images").withOperator("Exists").build()),
+                null, null, null, null, null, null)).build(NS, "no-pull");
         env.client().resource(backup).create();
         Pod pod = awaitPod("no-pull", p -> p.getStatus().getContainerStatuses().stream()
                 .anyMatch(c -> c.getState().getWaiting() != null && "ImagePullBackOff".equals(c.getState().getWaiting().getReason())));
         assertThat(pod.getSpec().getNodeName()).isEqualTo(NO_IMAGES);
-        assertThat(pod.getStatus().getPhase()).isEqualTo("Pending");
-        assertThat(env.backup(NS, "no-pull").getStatus().phase()).isEqualTo(BackupPhase.Running);
+
+        Backup failed = env.awaitBackup(NS, "no-pull", b -> b.getStatus() != null
+                && b.getStatus().phase() == BackupPhase.Failed, REPORTED_WITHIN);
+        assertThat(reason(failed, "Stalled")).isEqualTo("ImagePullFailed");
+        assertThat(reason(failed, "Completed")).isEqualTo("Failed");
+        assertThat(failed.getStatus().message()).contains(NO_IMAGES).contains("ImagePullBackOff").contains("agent.image");
+        String job = failed.getStatus().jobName();
+        env.await("the failed Backup's Job stopped", () -> env.client().batch().v1().jobs().inNamespace(NS).withName(job)
+                .get() == null, TIMEOUT);
+    }
+
+    /** The reason of the condition of this type when it is True; null otherwise. */
+    private static String reason(Backup backup, String type) {
+        return backup.getStatus().conditions().stream().filter(c -> type.equals(c.getType()) && "True".equals(c.getStatus()))
+                .map(c -> c.getReason()).findFirst().orElse(null);
     }
 
     private static Pod awaitPod(String backup, java.util.function.Predicate<Pod> condition) {

@@ -410,7 +410,7 @@ class RestoreScenariosTest {
     private static Restore withBackoffLimit(Restore restore, int backoffLimit) {
         RestoreSpec s = restore.getSpec();
         restore.setSpec(new RestoreSpec(s.backupName(), s.source(), s.target(), s.strategy(), s.scope(), s.safetyBackup(),
-                s.verify(), s.quiesce(), new JobSettings(120L, backoffLimit, null, null, null), s.lockTimeout(), null, null, null));
+                s.verify(), s.quiesce(), JobSettings.limits(120L, backoffLimit), s.lockTimeout(), null, null, null));
         return restore;
     }
 

@@ -14,6 +14,11 @@ public enum ConditionReason {
     SecretNotFound,
     /** storageRef (or source.storageRef) names no BackupStorage in the namespace; the work starts once it exists. */
     StorageNotFound,
+    /**
+     * A request to the API server failed, or what it answered could not be read; the message says which. Reconciling
+     * while the operator retries, Stalled once it stopped retrying (the next change to the resource tries again).
+     */
+    ReconcileError,
 
     // ---- Backup and Restore
     /** Waiting (phase Pending) for an agent Job slot or for its database, in creation order, Restores first. */
@@ -26,6 +31,17 @@ public enum ConditionReason {
     JobFailed,
     /** Its agent Job ran longer than its activeDeadlineSeconds and was stopped. */
     DeadlineExceeded,
+    /** Completed: it finished and is what it should be. */
+    Succeeded,
+    /** Its agent's image cannot be pulled (ErrImagePull, ImagePullBackOff, InvalidImageName); its Job was stopped. */
+    ImagePullFailed,
+    /**
+     * Waiting: no node can take its agent Pod now (the scheduler's message says why: resources, node selector,
+     * taints, affinity); it runs once one can, or fails at the Job's deadline.
+     */
+    Unschedulable,
+    /** Its agent was killed for using more memory than its limit (OOMKilled), and the Job retried no further. */
+    OutOfMemory,
     /** Its agent Job succeeded but left no result to read. */
     AgentResultMissing,
 
@@ -71,7 +87,10 @@ public enum ConditionReason {
     InvalidSchedule,
     /** spec.timeZone is not an IANA time zone. */
     UnknownTimeZone,
-    /** LastBackupSucceeded: the newest finished run failed, and its Backup named no reason. */
+    /**
+     * Completed: it finished and failed (Ready and Stalled name the reason); LastBackupSucceeded: the newest finished
+     * run failed, and its Backup named no reason.
+     */
     Failed,
 
     // ---- BackupStorage (Available and Ready; a failed probe carries the agent's reason: BucketNotFound, ...)

@@ -6,7 +6,18 @@ import java.util.Optional;
 
 /** The agent settings unit tests build Jobs with. */
 public final class TestAgentConfig implements BacktrackConfig.Agent {
-    public static final TestAgentConfig INSTANCE = new TestAgentConfig();
+    public static final TestAgentConfig INSTANCE = new TestAgentConfig(null);
+
+    private final String jobDefaults;
+
+    private TestAgentConfig(String jobDefaults) {
+        this.jobDefaults = jobDefaults;
+    }
+
+    /** @param json the chart's jobDefaults as the operator receives them */
+    public static TestAgentConfig withJobDefaults(String json) {
+        return new TestAgentConfig(json);
+    }
 
     public String image() {
         return "ghcr.io/backtrack-io/backtrack-agent:test";
@@ -20,16 +31,8 @@ public final class TestAgentConfig implements BacktrackConfig.Agent {
         return 65532;
     }
 
-    public long activeDeadlineSeconds() {
-        return 3600;
-    }
-
-    public int backoffLimit() {
-        return 2;
-    }
-
-    public Optional<String> serviceAccountName() {
-        return Optional.empty();
+    public Optional<String> jobDefaults() {
+        return Optional.ofNullable(jobDefaults);
     }
 
     public int maxRunningJobs() {

@@ -36,6 +36,7 @@ public final class TestContext<P extends HasMetadata> implements Context<P> {
     private final P primary;
     private final Map<String, EventSource<?, P>> sources = new HashMap<>();
     private boolean reducedJobs;
+    private RetryInfo retry;
 
     public TestContext(KubernetesClient client, P primary) {
         this.client = client;
@@ -149,9 +150,25 @@ public final class TestContext<P extends HasMetadata> implements Context<P> {
         };
     }
 
+    /** The reconcile is JOSDK's retry number {@code attempt} (the last one when {@code last}). */
+    public TestContext<P> retry(int attempt, boolean last) {
+        retry = new RetryInfo() {
+            @Override
+            public int getAttemptCount() {
+                return attempt;
+            }
+
+            @Override
+            public boolean isLastAttempt() {
+                return last;
+            }
+        };
+        return this;
+    }
+
     @Override
     public Optional<RetryInfo> getRetryInfo() {
-        return Optional.empty();
+        return Optional.ofNullable(retry);
     }
 
     @Override

@@ -14,7 +14,6 @@ import io.backtrack.controller.config.BacktrackConfig;
 import io.backtrack.controller.job.AgentJob;
 import io.backtrack.controller.job.AgentJobBuilder;
 import io.backtrack.controller.job.DatabaseAccess;
-import io.backtrack.controller.job.EffectiveJobSettings;
 import io.backtrack.controller.job.JobNames;
 import io.backtrack.controller.job.StorageAccess;
 import io.backtrack.controller.naming.LabelValues;
@@ -31,11 +30,9 @@ public final class BackupJobs {
     public static final String ROLE_BACKUP = "backup";
     public static final String ROLE_CLEANUP = "cleanup";
 
-    private final BacktrackConfig.Agent config;
     private final AgentJobBuilder builder;
 
     public BackupJobs(BacktrackConfig.Agent config) {
-        this.config = config;
         this.builder = new AgentJobBuilder(config);
     }
 
@@ -96,8 +93,7 @@ public final class BackupJobs {
             labels.put(BacktrackApi.RESTORE_LABEL, restore); // a safety backup: it runs within its Restore's slot
         }
         return builder.build(new AgentJob(backup, backupJobName(backup), labels, args, env,
-                DatabaseAccess.mounts(db.tls(), storage),
-                EffectiveJobSettings.of(spec.job(), config)));
+                DatabaseAccess.mounts(db.tls(), storage), spec.job()));
     }
 
     /** Deletes the backup's folder: manifest first, so a half-deleted backup is never listed. */
@@ -105,7 +101,6 @@ public final class BackupJobs {
         List<String> args = StorageAccess.args(AgentArgs.delete(), s3).folder(folder(backup, s3)).build();
         return builder.build(new AgentJob(backup, cleanupJobName(backup),
                 Map.of(BacktrackApi.BACKUP_LABEL, LabelValues.of(backup.getMetadata().getName()), BacktrackApi.ROLE_LABEL, ROLE_CLEANUP),
-                args, StorageAccess.env(s3), StorageAccess.mounts(s3),
-                EffectiveJobSettings.of(backup.getSpec().job(), config)));
+                args, StorageAccess.env(s3), StorageAccess.mounts(s3), backup.getSpec().job()));
     }
 }

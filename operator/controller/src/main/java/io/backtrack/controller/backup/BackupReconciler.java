@@ -17,10 +17,12 @@ import io.backtrack.controller.job.CreateOnce;
 import io.backtrack.controller.job.JobCache;
 import io.backtrack.controller.job.JobFailure;
 import io.backtrack.controller.job.JobOutcome;
+import io.backtrack.controller.job.PodTrouble;
 import io.backtrack.controller.metrics.BacktrackMetrics;
 import io.backtrack.controller.retention.BackupPruner;
 import io.backtrack.controller.retention.TtlExpiry;
 import io.backtrack.controller.status.Precondition;
+import io.backtrack.controller.status.ReconcileErrors;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -28,6 +30,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -106,13 +109,13 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
         metrics.backupSeen(backup);
         BackupStatus status = backup.getStatus();
         if (status != null && status.phase() != null && status.phase().isTerminal()) {
-            return expireIfDue(backup, now);
+            return finished(backup, context, now);
         }
         Optional<Job> job = job(context, BackupJobs.backupJobName(backup));
         if (job.isPresent()) {
             return observe(backup, job.get(), now);
         }
-        if (status != null && status.phase() == BackupPhase.Running) {
+        if (status != null && status.jobName() != null) {
             return jobVanished(backup, status, now);
         }
         BackupPreconditions.Checked checked = preconditions.check(backup, restores(context));
@@ -153,11 +156,7 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
         String jobName = job.getMetadata().getName();
         switch (outcome.state()) {
             case RUNNING -> {
-                if (backup.getStatus() != null && backup.getStatus().phase() == BackupPhase.Running) {
-                    return UpdateControl.noUpdate();
-                }
-                backup.setStatus(new BackupStatusDraft(backup).running(jobName, now).build());
-                return UpdateControl.patchStatus(backup);
+                return running(backup, job, now);
             }
             case SUCCEEDED -> {
                 if (!outcome.result().ok()) {
@@ -178,6 +177,38 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
                 return fail(backup, cause.reason(), cause.message(), now);
             }
         }
+    }
+
+    /**
+     * A Job that has not ended: Running, unless its Pod has not started ({@link PodTrouble}): an image that cannot be
+     * pulled fails the Backup (its Job is then stopped, see {@link #finished}); a Pod no node can take keeps it
+     * Pending with the scheduler's message. Until the Pod runs, a Pod's state changes no Job status, so the Backup
+     * looks again every {@link PodTrouble#RECHECK}.
+     */
+    private UpdateControl<Backup> running(Backup backup, Job job, Instant now) {
+        String jobName = job.getMetadata().getName();
+        Optional<PodTrouble> trouble = PodTrouble.of(job, client);
+        if (trouble.isPresent() && trouble.get().kind() == PodTrouble.Kind.IMAGE_PULL_FAILED) {
+            // The operator's own status write starts no reconcile: ask for the one that stops the Job (finished()).
+            return fail(backup, ConditionReason.ImagePullFailed.name(), trouble.get().message(), now)
+                    .rescheduleAfter(Duration.ZERO);
+        }
+        BackupStatusDraft draft = new BackupStatusDraft(backup);
+        boolean newlyUnschedulable = trouble.isPresent()
+                && !ConditionReason.Unschedulable.name().equals(draft.readyReason());
+        BackupStatus next = trouble.map(t -> draft.unschedulable(jobName, t.message(), now))
+                .orElseGet(() -> draft.running(jobName, now)).build();
+        UpdateControl<Backup> control;
+        if (next.equals(backup.getStatus())) {
+            control = UpdateControl.noUpdate();
+        } else {
+            if (newlyUnschedulable) {
+                events.warning(backup, ConditionReason.Unschedulable.name(), trouble.get().message());
+            }
+            backup.setStatus(next);
+            control = UpdateControl.patchStatus(backup);
+        }
+        return PodTrouble.mayBeStuck(job) ? control.rescheduleAfter(PodTrouble.RECHECK) : control;
     }
 
     private UpdateControl<Backup> jobVanished(Backup backup, BackupStatus status, Instant now) {
@@ -211,6 +242,34 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
         backup.setStatus(new BackupStatusDraft(backup).failed(reason, message, now).build());
         metrics.backupFinished(backup);
         return UpdateControl.patchStatus(backup);
+    }
+
+    /**
+     * A finished Backup: a failed one's Job that has not ended is stopped; its status written by an older operator gets
+     * the conditions it lacks (then the next reconcile goes on); otherwise it waits for its ttl.
+     */
+    private UpdateControl<Backup> finished(Backup backup, Context<Backup> context, Instant now) {
+        if (backup.getStatus().phase() == BackupPhase.Failed) {
+            // A Job whose Pod could not start is still active: stop it, so that it holds no slot and no Pod lingers.
+            PodTrouble.stopUnfinished(client, job(context, BackupJobs.backupJobName(backup)).stream().toList());
+        }
+        Optional<BackupStatus> settled = new BackupStatusDraft(backup).settled(now);
+        if (settled.isPresent()) {
+            backup.setStatus(settled.get());
+            return UpdateControl.patchStatus(backup).rescheduleAfter(Duration.ofSeconds(1));
+        }
+        return expireIfDue(backup, now);
+    }
+
+    /** A reconcile that threw: see {@link ReconcileErrors}. A finished Backup keeps its outcome. */
+    @Override
+    public ErrorStatusUpdateControl<Backup> updateErrorStatus(Backup backup, Context<Backup> context, Exception e) {
+        BackupStatus status = backup.getStatus();
+        if (status != null && status.phase() != null && status.phase().isTerminal()) {
+            return ReconcileErrors.eventOnly(backup, e, events);
+        }
+        return ReconcileErrors.record(backup, new BackupStatusDraft(backup), backup::setStatus, context, e, events,
+                clock.instant());
     }
 
     /** ttl expiry is retention's decision (a scheduled Backup's is its schedule's), made by the same code. */

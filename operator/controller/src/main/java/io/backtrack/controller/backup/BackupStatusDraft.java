@@ -1,7 +1,6 @@
 package io.backtrack.controller.backup;
 
 import io.backtrack.api.ConditionReason;
-import io.backtrack.api.ConditionType;
 import io.backtrack.api.backup.ArchiveStatus;
 import io.backtrack.api.backup.Backup;
 import io.backtrack.api.backup.BackupPhase;
@@ -15,11 +14,12 @@ import io.backtrack.controller.status.StatusDraft;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * A Backup's status in one reconcile (see {@link StatusDraft}): Pending (why it waits), Running (its Job), then
  * Completed (the agent's result: the archive, the database, the expiry) or Failed (the reason). Ready is True only
- * once Completed.
+ * once Completed; Reconciling while it waits or runs; Stalled once Failed; Completed (the condition) once either.
  */
 public final class BackupStatusDraft extends StatusDraft<BackupStatus> {
     private final Backup backup;
@@ -54,13 +54,20 @@ public final class BackupStatusDraft extends StatusDraft<BackupStatus> {
 
     /** Waiting, for the reason given (SecretNotFound, Queued, RestoreInProgress, ...). */
     public BackupStatusDraft pending(ConditionReason reason, String text, Instant now) {
-        return unfinished(BackupPhase.Pending, reason.name(), text, now);
+        return notFinished(BackupPhase.Pending, reason.name(), text, now);
+    }
+
+    /** Its Job exists but no node can take the Pod: Pending, reason Unschedulable, with the scheduler's message. */
+    public BackupStatusDraft unschedulable(String job, String text, Instant now) {
+        jobName = job;
+        startedAt = startedAt != null ? startedAt : now.toString();
+        return notFinished(BackupPhase.Pending, ConditionReason.Unschedulable.name(), text, now);
     }
 
     public BackupStatusDraft running(String job, Instant now) {
         jobName = job;
         startedAt = startedAt != null ? startedAt : now.toString();
-        return unfinished(BackupPhase.Running, ConditionReason.Running.name(), "backup Job " + job + " is running",
+        return notFinished(BackupPhase.Running, ConditionReason.Running.name(), "backup Job " + job + " is running",
                 now);
     }
 
@@ -71,7 +78,8 @@ public final class BackupStatusDraft extends StatusDraft<BackupStatus> {
         completedAt = now.toString();
         durationSeconds = seconds(startedAt, now);
         clearResult();
-        condition(ConditionType.Ready, false, reason, text, now);
+        stalled(reason, text, now);
+        finished(false, text, now);
         return this;
     }
 
@@ -103,8 +111,15 @@ public final class BackupStatusDraft extends StatusDraft<BackupStatus> {
         phase = BackupPhase.Completed;
         message = "archive of " + ByteSize.human(size) + " written to s3://" + archive.bucket() + "/"
                 + archive.archiveKey();
-        condition(ConditionType.Ready, true, ConditionReason.Completed.name(), message, now);
+        ready(ConditionReason.Completed.name(), message, now);
+        finished(true, message, now);
         return this;
+    }
+
+    /** A finished Backup whose status an older operator wrote: see {@link #settle}. Empty when there is nothing to add. */
+    public Optional<BackupStatus> settled(Instant now) {
+        return phase != null && phase.isTerminal() && settle(phase == BackupPhase.Completed, now)
+                ? Optional.of(build()) : Optional.empty();
     }
 
     /** What the status says for people. */
@@ -118,13 +133,14 @@ public final class BackupStatusDraft extends StatusDraft<BackupStatus> {
                 expiresAt, conditions(), generation(), lastVerified);
     }
 
-    private BackupStatusDraft unfinished(BackupPhase next, String reason, String text, Instant now) {
+    private BackupStatusDraft notFinished(BackupPhase next, String reason, String text, Instant now) {
         phase = next;
         message = text;
         completedAt = null;
         durationSeconds = null;
         clearResult();
-        condition(ConditionType.Ready, false, reason, text, now);
+        inProgress(reason, text, now);
+        unfinished(reason, text, now);
         return this;
     }
 

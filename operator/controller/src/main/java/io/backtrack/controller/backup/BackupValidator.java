@@ -5,6 +5,7 @@ import io.backtrack.api.backup.Compression;
 import io.backtrack.api.database.DatabaseSpec;
 import io.backtrack.contract.durations.Durations;
 import io.backtrack.contract.wire.ArchiveCompression;
+import io.backtrack.controller.job.JobSettingsCheck;
 import io.backtrack.controller.secrets.TlsRules;
 import io.backtrack.controller.storage.S3Checks;
 
@@ -33,14 +34,7 @@ public final class BackupValidator {
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
         }
-        if (spec.job() != null) {
-            if (spec.job().activeDeadlineSeconds() != null && spec.job().activeDeadlineSeconds() < 1) {
-                problems.add("job.activeDeadlineSeconds must be at least 1");
-            }
-            if (spec.job().backoffLimit() != null && spec.job().backoffLimit() < 0) {
-                problems.add("job.backoffLimit must not be negative");
-            }
-        }
+        problems.addAll(JobSettingsCheck.problems(spec.job(), "job"));
         return problems;
     }
 

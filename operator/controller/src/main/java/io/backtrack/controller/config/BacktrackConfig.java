@@ -63,15 +63,12 @@ public interface BacktrackConfig {
         @WithDefault("65532")
         long runAsUser();
 
-        /** Default Job settings, overridable per resource with spec.job. */
-        @WithDefault("3600")
-        long activeDeadlineSeconds();
-
-        @WithDefault("2")
-        int backoffLimit();
-
-        /** Service account of agent Pods; its token is never mounted. */
-        Optional<String> serviceAccountName();
+        /**
+         * Operator-wide defaults of every agent Job, as JSON of the shape of a resource's spec.job (the Helm chart's
+         * jobDefaults); a resource's spec.job is laid over them (see EffectiveJobSettings). Without it: a deadline of
+         * 3600 s, 2 retries, nothing else.
+         */
+        Optional<String> jobDefaults();
 
         /**
          * Operator-wide cap on agent Job slots: running backup and cleanup Jobs, and Restores in progress (one slot

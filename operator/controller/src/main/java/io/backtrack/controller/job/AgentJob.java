@@ -1,5 +1,6 @@
 package io.backtrack.controller.job;
 
+import io.backtrack.api.job.JobSettings;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
@@ -16,10 +17,10 @@ import java.util.Map;
  * @param args      the agent's CLI arguments, as a list (never a shell string)
  * @param env       environment, credentials only as secretKeyRef
  * @param mounts    Secret keys mounted as files (CA bundles, a client certificate), whose paths are in args
- * @param settings  effective Job settings
+ * @param job       the resource's spec.job, laid over the operator's defaults by {@link AgentJobBuilder}; may be null
  */
 public record AgentJob(HasMetadata owner, String name, Map<String, String> labels, List<String> args,
-                       List<EnvVar> env, List<SecretMount> mounts, EffectiveJobSettings settings) {
+                       List<EnvVar> env, List<SecretMount> mounts, JobSettings job) {
     public AgentJob {
         mounts = List.copyOf(mounts);
     }

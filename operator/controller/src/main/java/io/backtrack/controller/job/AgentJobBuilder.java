@@ -1,6 +1,7 @@
 package io.backtrack.controller.job;
 
 import io.backtrack.api.BacktrackApi;
+import io.backtrack.api.job.JobSettings;
 import io.backtrack.contract.args.AgentEnv;
 import io.backtrack.controller.config.BacktrackConfig;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -49,9 +50,16 @@ public final class AgentJobBuilder {
     }
 
     private final BacktrackConfig.Agent config;
+    private final JobSettings defaults;
 
     public AgentJobBuilder(BacktrackConfig.Agent config) {
         this.config = config;
+        this.defaults = JobDefaults.of(config);
+    }
+
+    /** The Job settings a resource's spec.job gives, laid over the operator's defaults. */
+    public EffectiveJobSettings settings(JobSettings job) {
+        return EffectiveJobSettings.of(job, defaults);
     }
 
     public Job build(AgentJob job) {
@@ -60,7 +68,10 @@ public final class AgentJobBuilder {
         labels.putAll(job.labels());
         List<EnvVar> env = new ArrayList<>(job.env());
         env.add(new EnvVarBuilder().withName(AgentEnv.TERMINATION_LOG).withValue(TERMINATION_LOG).build());
-        EffectiveJobSettings settings = job.settings();
+        EffectiveJobSettings settings = settings(job.job());
+        // The user's Pod labels first: the operator's own (which select the Job's Pods) always win.
+        Map<String, String> podLabels = new LinkedHashMap<>(settings.podLabels());
+        podLabels.putAll(labels);
         var owner = job.owner();
         return new JobBuilder()
                 .withNewMetadata()
@@ -78,18 +89,22 @@ public final class AgentJobBuilder {
                 .endMetadata()
                 .withNewSpec()
                 .withBackoffLimit(settings.backoffLimit())
+                .withTtlSecondsAfterFinished(settings.ttlSecondsAfterFinished())
                 .withActiveDeadlineSeconds(settings.activeDeadlineSeconds())
                 .withPodFailurePolicy(failurePolicy())
                 // A replacement Pod starts only once the failed one has stopped: never two agents on one folder.
                 .withPodReplacementPolicy("Failed")
                 .withNewTemplate()
-                .withNewMetadata().withLabels(labels).endMetadata()
+                .withNewMetadata().withLabels(podLabels)
+                .withAnnotations(settings.podAnnotations().isEmpty() ? null : settings.podAnnotations()).endMetadata()
                 .withNewSpec()
                 .withRestartPolicy("Never")
                 .withAutomountServiceAccountToken(false)
-                .withServiceAccountName(config.serviceAccountName().orElse(null))
+                .withServiceAccountName(settings.serviceAccountName())
+                .withPriorityClassName(settings.priorityClassName())
                 .withNodeSelector(settings.nodeSelector().isEmpty() ? null : settings.nodeSelector())
                 .withTolerations(settings.tolerations())
+                .withAffinity(settings.affinity())
                 .withNewSecurityContext()
                 .withRunAsNonRoot(true)
                 .withRunAsUser(config.runAsUser())
@@ -103,7 +118,8 @@ public final class AgentJobBuilder {
                 .withImagePullPolicy(config.imagePullPolicy())
                 .withArgs(job.args())
                 .withEnv(env)
-                .withResources(settings.resources())
+                .withResources(settings.resources().getRequests() == null && settings.resources().getLimits() == null
+                        ? null : settings.resources())
                 .withTerminationMessagePath(TERMINATION_LOG)
                 .withTerminationMessagePolicy("FallbackToLogsOnError")
                 .withNewSecurityContext()

@@ -7,7 +7,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
  * Turns a failed agent Job into a condition reason and a message a person can act on.
  *
  * @param reason the agent's reason as it reported it, or the operator's ({@link ConditionReason#DeadlineExceeded},
- *               {@link ConditionReason#JobFailed}) when the agent reported none
+ *               {@link ConditionReason#OutOfMemory}, {@link ConditionReason#JobFailed}) when the agent reported none
  */
 public record JobFailure(String reason, String message) {
 
@@ -22,6 +22,13 @@ public record JobFailure(String reason, String message) {
             return new JobFailure(ConditionReason.DeadlineExceeded.name(), "Job " + jobName + " ran longer than "
                     + "activeDeadlineSeconds=" + deadline + " and was stopped; raise spec.job.activeDeadlineSeconds if "
                     + "the database needs longer");
+        }
+        if ("OOMKilled".equals(outcome.agentExitReason())) {
+            return new JobFailure(ConditionReason.OutOfMemory.name(), "the agent of Job " + jobName + " was killed for"
+                    + " using more memory than its limit (" + (outcome.memoryLimit() == null ? "no limit set: the node ran"
+                    + " out of memory" : "limits.memory " + outcome.memoryLimit()) + "), and the Job retried no further"
+                    + " (backoffLimit); raise spec.job.resources.limits.memory (or the chart's"
+                    + " jobDefaults.resources.limits.memory)");
         }
         // Never the termination message here: without the agent's result it is the log's tail (rows, statements).
         String exit = outcome.agentExit() == null ? "" : "; the agent's container ended with " + outcome.agentExit();

@@ -18,11 +18,13 @@ import java.util.Optional;
  * the command's typed result with {@code result().as(...)}. The result comes from a finished Pod's termination
  * message, so the Job itself needs no API permission at all.
  *
- * @param agentExit for a failed Job: how the chosen attempt's container ended ("exit code 137 (OOMKilled)"), a fixed
- *                  description from the kubelet's fields, never its output; null when no attempt ended
+ * @param agentExit       for a failed Job: how the chosen attempt's container ended ("exit code 137 (OOMKilled)"), a
+ *                        fixed description from the kubelet's fields, never its output; null when no attempt ended
+ * @param agentExitReason the kubelet's reason for that end (OOMKilled, Error, ...); null when none
+ * @param memoryLimit     the memory limit of that attempt's agent container (e.g. "1Gi"); null when it had none
  */
 public record JobOutcome(State state, ResultLine result, String jobFailureReason, String jobFailureMessage,
-                         String agentExit) {
+                         String agentExit, String agentExitReason, String memoryLimit) {
 
     public enum State { RUNNING, SUCCEEDED, FAILED }
 
@@ -48,20 +50,21 @@ public record JobOutcome(State state, ResultLine result, String jobFailureReason
         if (finished.isEmpty()) {
             return running();
         }
-        List<ContainerStateTerminated> ended = pods.stream().map(JobOutcome::terminated).flatMap(Optional::stream)
-                .sorted(BY_END).toList();
+        List<Ended> ended = pods.stream().map(JobOutcome::ended).flatMap(Optional::stream)
+                .sorted(Comparator.comparing(Ended::state, BY_END)).toList();
         JobCondition c = finished.get();
         if ("Complete".equals(c.getType())) {
-            Optional<ContainerStateTerminated> succeeded = ended.stream()
+            Optional<ContainerStateTerminated> succeeded = ended.stream().map(Ended::state)
                     .filter(t -> Integer.valueOf(0).equals(t.getExitCode())).reduce((a, b) -> b);
             return new JobOutcome(State.SUCCEEDED, ResultLine.parse(succeeded.map(ContainerStateTerminated::getMessage)
-                    .orElse(null)), null, null, null);
+                    .orElse(null)), null, null, null, null, null);
         }
-        Optional<ContainerStateTerminated> chosen = ended.stream()
-                .filter(t -> ResultLine.parse(t.getMessage()).isReportedFailure()).findFirst()
+        Optional<Ended> chosen = ended.stream()
+                .filter(e -> ResultLine.parse(e.state().getMessage()).isReportedFailure()).findFirst()
                 .or(() -> ended.stream().reduce((a, b) -> b));
-        return new JobOutcome(State.FAILED, ResultLine.parse(chosen.map(ContainerStateTerminated::getMessage).orElse(null)),
-                c.getReason(), c.getMessage(), chosen.map(JobOutcome::describe).orElse(null));
+        return new JobOutcome(State.FAILED, ResultLine.parse(chosen.map(e -> e.state().getMessage()).orElse(null)),
+                c.getReason(), c.getMessage(), chosen.map(e -> describe(e.state())).orElse(null),
+                chosen.map(e -> e.state().getReason()).orElse(null), chosen.map(Ended::memoryLimit).orElse(null));
     }
 
     /** Whether the Job has ended (Complete or Failed); a Job being deleted has not until it is gone. */
@@ -70,7 +73,7 @@ public record JobOutcome(State state, ResultLine result, String jobFailureReason
     }
 
     private static JobOutcome running() {
-        return new JobOutcome(State.RUNNING, null, null, null, null);
+        return new JobOutcome(State.RUNNING, null, null, null, null, null, null);
     }
 
     private static Optional<JobCondition> finished(Job job) {
@@ -95,15 +98,22 @@ public record JobOutcome(State state, ResultLine result, String jobFailureReason
         return s.toString();
     }
 
-    private static Optional<ContainerStateTerminated> terminated(Pod pod) {
+    /** An attempt's end, with the memory limit its agent container ran under. */
+    private record Ended(ContainerStateTerminated state, String memoryLimit) {
+    }
+
+    private static Optional<Ended> ended(Pod pod) {
         if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
             return Optional.empty();
         }
+        String limit = pod.getSpec() == null || pod.getSpec().getContainers() == null ? null
+                : pod.getSpec().getContainers().stream().filter(c -> AgentJobBuilder.CONTAINER.equals(c.getName()))
+                .findFirst().map(c -> EffectiveJobSettings.memoryLimit(c.getResources())).orElse(null);
         return pod.getStatus().getContainerStatuses().stream()
                 .filter(s -> AgentJobBuilder.CONTAINER.equals(s.getName()) || s.getName() == null)
                 .map(ContainerStatus::getState)
                 .filter(s -> s != null && s.getTerminated() != null)
-                .map(s -> s.getTerminated())
+                .map(s -> new Ended(s.getTerminated(), limit))
                 .findFirst();
     }
 }

@@ -13,7 +13,6 @@ import io.backtrack.controller.config.BacktrackConfig;
 import io.backtrack.controller.job.AgentJob;
 import io.backtrack.controller.job.AgentJobBuilder;
 import io.backtrack.controller.job.DatabaseAccess;
-import io.backtrack.controller.job.EffectiveJobSettings;
 import io.backtrack.controller.job.JobNames;
 import io.backtrack.controller.job.StorageAccess;
 import io.backtrack.controller.naming.LabelValues;
@@ -30,11 +29,9 @@ import java.util.Map;
  * {@value BacktrackApi#DRILL}), so the concurrency gate counts it as the Restore's work on the scratch database.
  */
 final class DrillJobs {
-    private final BacktrackConfig.Agent config;
     private final AgentJobBuilder builder;
 
     DrillJobs(BacktrackConfig.Agent config) {
-        this.config = config;
         this.builder = new AgentJobBuilder(config);
     }
 
@@ -59,8 +56,7 @@ final class DrillJobs {
                         BacktrackApi.ROLE_LABEL, BacktrackApi.DRILL,
                         BacktrackApi.STEP_LABEL, BacktrackApi.DRILL,
                         BacktrackApi.DATABASE_LABEL, LabelValues.of(plan.target())),
-                args.build(), env, DatabaseAccess.mounts(plan.tls(), plan.storage()),
-                EffectiveJobSettings.of(restore.getSpec().job(), config)));
+                args.build(), env, DatabaseAccess.mounts(plan.tls(), plan.storage()), restore.getSpec().job()));
     }
 
     /** What the agent reported, succeeded or not, onto the Restore's status. */

@@ -12,7 +12,6 @@ import io.backtrack.controller.config.BacktrackConfig;
 import io.backtrack.controller.job.AgentJob;
 import io.backtrack.controller.job.AgentJobBuilder;
 import io.backtrack.controller.job.DatabaseAccess;
-import io.backtrack.controller.job.EffectiveJobSettings;
 import io.backtrack.controller.job.JobNames;
 import io.backtrack.controller.job.StorageAccess;
 import io.backtrack.controller.naming.LabelValues;
@@ -31,11 +30,9 @@ import java.util.Map;
  * takes the safety backup.
  */
 final class RestoreJobs {
-    private final BacktrackConfig.Agent config;
     private final AgentJobBuilder builder;
 
     RestoreJobs(BacktrackConfig.Agent config) {
-        this.config = config;
         this.builder = new AgentJobBuilder(config);
     }
 
@@ -83,6 +80,6 @@ final class RestoreJobs {
                         BacktrackApi.ROLE_LABEL, "restore",
                         BacktrackApi.STEP_LABEL, step.wireName(),
                         BacktrackApi.DATABASE_LABEL, LabelValues.of(plan.target())),
-                args.build(), env, DatabaseAccess.mounts(plan.tls(), plan.storage()), EffectiveJobSettings.of(plan.spec().job(), config)));
+                args.build(), env, DatabaseAccess.mounts(plan.tls(), plan.storage()), plan.spec().job()));
     }
 }

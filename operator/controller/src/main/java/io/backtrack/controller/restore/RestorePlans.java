@@ -12,6 +12,7 @@ import io.backtrack.api.restore.VerifyMode;
 import io.backtrack.contract.args.AgentFlags;
 import io.backtrack.controller.drill.DrillChecks;
 import io.backtrack.controller.drill.ServerIdentity;
+import io.backtrack.controller.job.JobSettingsCheck;
 import io.backtrack.controller.secrets.TlsRules;
 import io.backtrack.controller.status.Precondition;
 import io.backtrack.controller.storage.S3Checks;
@@ -138,9 +139,7 @@ final class RestorePlans {
         if (spec.drill() != null) {
             problems.addAll(drillProblems(spec));
         }
-        if (spec.job() != null && spec.job().backoffLimit() != null && spec.job().backoffLimit() < 0) {
-            problems.add("job.backoffLimit must not be negative");
-        }
+        problems.addAll(JobSettingsCheck.problems(spec.job(), "job"));
         return problems;
     }
 

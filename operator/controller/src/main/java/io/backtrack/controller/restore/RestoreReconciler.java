@@ -24,11 +24,13 @@ import io.backtrack.controller.job.CreateOnce;
 import io.backtrack.controller.job.JobCache;
 import io.backtrack.controller.job.JobFailure;
 import io.backtrack.controller.job.JobOutcome;
+import io.backtrack.controller.job.PodTrouble;
 import io.backtrack.controller.metrics.BacktrackMetrics;
 import io.backtrack.controller.naming.LabelValues;
 import io.backtrack.controller.secrets.SecretCheck;
 import io.backtrack.controller.status.Conditions;
 import io.backtrack.controller.status.Precondition;
+import io.backtrack.controller.status.ReconcileErrors;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -36,6 +38,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -49,6 +52,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -63,6 +67,10 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
     private static final Logger LOG = Logger.getLogger(RestoreReconciler.class);
     private static final Duration RECHECK = Duration.ofSeconds(10);
     private static final Duration SCALE_POLL = Duration.ofSeconds(2);
+    /** The reason a step's status gives while its Job runs. */
+    private static final Map<RestoreStep, ConditionReason> STEP_REASONS = Map.of(RestoreStep.CHECK,
+            ConditionReason.Checking, RestoreStep.RESTORE, ConditionReason.Restoring, RestoreStep.COMPARE,
+            ConditionReason.Verifying);
 
     private final KubernetesClient client;
     private final EventRecorder events;
@@ -116,11 +124,18 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
     public UpdateControl<Restore> reconcile(Restore restore, Context<Restore> context) {
         metrics.restoreSeen(restore);
         RestoreStatus status = restore.getStatus();
-        if (status != null && status.phase() != null && status.phase().isTerminal()) {
-            return UpdateControl.noUpdate();
-        }
         Instant now = clock.instant();
         RestoreStatusDraft draft = new RestoreStatusDraft(restore);
+        if (status != null && status.phase() != null && status.phase().isTerminal()) {
+            if (status.phase() == RestorePhase.Failed) {
+                // A step's Job whose Pod could not start is still active: stop it, so that no Pod lingers.
+                PodTrouble.stopUnfinished(client, context.getSecondaryResources(Job.class));
+            }
+            return draft.settled(now).map(settled -> {
+                restore.setStatus(settled);
+                return UpdateControl.patchStatus(restore);
+            }).orElseGet(UpdateControl::noUpdate);
+        }
         RestorePlans.Resolution resolution = plans.resolve(restore);
         boolean started = status != null && status.startedAt() != null;
         if (resolution.problem() != null) {
@@ -185,9 +200,13 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
     }
 
     private UpdateControl<Restore> afterCheck(Restore restore, RestorePlan plan, RestoreStatusDraft draft, Instant now) {
-        Optional<JobOutcome> outcome = outcome(restore, RestoreStep.CHECK);
-        if (outcome.isEmpty() || outcome.get().state() == JobOutcome.State.RUNNING) {
+        Optional<Job> job = stepJob(restore, RestoreStep.CHECK);
+        if (job.isEmpty()) {
             return UpdateControl.noUpdate();
+        }
+        Optional<JobOutcome> outcome = job.map(j -> JobOutcome.of(j, client));
+        if (outcome.get().state() == JobOutcome.State.RUNNING) {
+            return stepRunning(restore, draft, job.get(), STEP_REASONS.get(RestoreStep.CHECK), now);
         }
         if (outcome.get().state() == JobOutcome.State.FAILED) {
             return failFromJob(restore, draft, outcome.get(), RestoreStep.CHECK, "; nothing was touched", now);
@@ -299,7 +318,7 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
         }
         JobOutcome outcome = JobOutcome.of(job, client);
         if (outcome.state() == JobOutcome.State.RUNNING) {
-            return UpdateControl.noUpdate();
+            return stepRunning(restore, draft, job, ConditionReason.Drilling, now);
         }
         DrillResult result = outcome.result() == null ? null : outcome.result().as(DrillResult.class);
         if (result != null) {
@@ -336,9 +355,13 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
 
     /** After the restore step: the compare step, or for inPlace, which compared inside its transaction, the end. */
     private UpdateControl<Restore> afterRestore(Restore restore, RestorePlan plan, RestoreStatusDraft draft, Instant now) {
-        Optional<JobOutcome> outcome = outcome(restore, RestoreStep.RESTORE);
-        if (outcome.isEmpty() || outcome.get().state() == JobOutcome.State.RUNNING) {
+        Optional<Job> job = stepJob(restore, RestoreStep.RESTORE);
+        if (job.isEmpty()) {
             return UpdateControl.noUpdate();
+        }
+        Optional<JobOutcome> outcome = job.map(j -> JobOutcome.of(j, client));
+        if (outcome.get().state() == JobOutcome.State.RUNNING) {
+            return stepRunning(restore, draft, job.get(), STEP_REASONS.get(RestoreStep.RESTORE), now);
         }
         rolesCreated(restore, plan, draft, outcome.get());
         if (!RestoreJobs.steps(plan).contains(RestoreStep.COMPARE)) {
@@ -354,9 +377,13 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
     }
 
     private UpdateControl<Restore> afterCompare(Restore restore, RestorePlan plan, RestoreStatusDraft draft, Instant now) {
-        Optional<JobOutcome> outcome = outcome(restore, RestoreStep.COMPARE);
-        if (outcome.isEmpty() || outcome.get().state() == JobOutcome.State.RUNNING) {
+        Optional<Job> job = stepJob(restore, RestoreStep.COMPARE);
+        if (job.isEmpty()) {
             return UpdateControl.noUpdate();
+        }
+        Optional<JobOutcome> outcome = job.map(j -> JobOutcome.of(j, client));
+        if (outcome.get().state() == JobOutcome.State.RUNNING) {
+            return stepRunning(restore, draft, job.get(), STEP_REASONS.get(RestoreStep.COMPARE), now);
         }
         return finished(restore, plan, draft, outcome.get(), RestoreStep.COMPARE, now);
     }
@@ -426,6 +453,17 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
         resumption.run(restore, draft.quiesced(), draft.startedAt() != null);
     }
 
+    /** A reconcile that threw: see {@link ReconcileErrors}. A finished Restore keeps its outcome. */
+    @Override
+    public ErrorStatusUpdateControl<Restore> updateErrorStatus(Restore restore, Context<Restore> context, Exception e) {
+        RestoreStatus status = restore.getStatus();
+        if (status != null && status.phase() != null && status.phase().isTerminal()) {
+            return ReconcileErrors.eventOnly(restore, e, events);
+        }
+        return ReconcileErrors.record(restore, new RestoreStatusDraft(restore), restore::setStatus, context, e, events,
+                clock.instant());
+    }
+
     /** Deleted while it runs: stop its Job, bring the workloads back, release the Backup (see {@link RestoreDeletion}). */
     @Override
     public DeleteControl cleanup(Restore restore, Context<Restore> context) {
@@ -463,10 +501,39 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
         return UpdateControl.patchStatus(restore);
     }
 
-    private Optional<JobOutcome> outcome(Restore restore, RestoreStep step) {
-        Job job = client.batch().v1().jobs().inNamespace(restore.getMetadata().getNamespace())
-                .withName(RestoreJobs.name(restore, step)).get();
-        return Optional.ofNullable(job).map(j -> JobOutcome.of(j, client));
+    private Optional<Job> stepJob(Restore restore, RestoreStep step) {
+        return Optional.ofNullable(client.batch().v1().jobs().inNamespace(restore.getMetadata().getNamespace())
+                .withName(RestoreJobs.name(restore, step)).get());
+    }
+
+    /**
+     * A step's (or a drill's) Job that has not ended, as for a Backup ({@link PodTrouble}): an image that cannot be pulled fails the
+     * Restore before its agent touched anything (the Job is then stopped, see {@link #reconcile}); a Pod no node can
+     * take waits in the step's phase with the scheduler's message. Looked at again every {@link PodTrouble#RECHECK}
+     * until the Pod runs.
+     */
+    private UpdateControl<Restore> stepRunning(Restore restore, RestoreStatusDraft draft, Job job,
+                                               ConditionReason running, Instant now) {
+        Optional<PodTrouble> trouble = PodTrouble.of(job, client);
+        if (trouble.isPresent() && trouble.get().kind() == PodTrouble.Kind.IMAGE_PULL_FAILED) {
+            // The operator's own status write starts no reconcile: ask for the one that stops the Job (reconcile()).
+            return fail(restore, draft, ConditionReason.ImagePullFailed.name(), trouble.get().message(), now)
+                    .rescheduleAfter(Duration.ZERO);
+        }
+        UpdateControl<Restore> control = UpdateControl.noUpdate();
+        String unschedulable = ConditionReason.Unschedulable.name();
+        if (trouble.isPresent() && !draft.readySays(false, unschedulable, trouble.get().message())) {
+            if (!unschedulable.equals(draft.readyReason())) {
+                events.warning(restore, unschedulable, trouble.get().message());
+            }
+            restore.setStatus(draft.waiting(ConditionReason.Unschedulable, trouble.get().message(), now).build());
+            control = UpdateControl.patchStatus(restore);
+        } else if (trouble.isEmpty() && unschedulable.equals(draft.readyReason())) {
+            restore.setStatus(draft.waiting(running, "agent Job " + job.getMetadata().getName()
+                    + " got a node: running", now).build());
+            control = UpdateControl.patchStatus(restore);
+        }
+        return PodTrouble.mayBeStuck(job) ? control.rescheduleAfter(PodTrouble.RECHECK) : control;
     }
 
     /** With a storage source and no target.database, the check step learnt the database from the manifest. */

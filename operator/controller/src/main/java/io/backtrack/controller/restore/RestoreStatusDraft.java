@@ -15,11 +15,13 @@ import io.backtrack.controller.status.StatusDraft;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A Restore's status in one reconcile (see {@link StatusDraft}): what it reads and writes, what it did so far
  * (workloads quiesced, safety backup, archive verified, row counts), and its phase: Pending (checking or waiting),
- * Quiescing, SafetyBackup, Restoring, Verifying, then Completed or Failed. Ready is True only once Completed.
+ * Quiescing, SafetyBackup, Restoring, Verifying, then Completed or Failed. Ready is True only once Completed;
+ * Reconciling until it ends; Stalled once Failed; Completed (the condition) once either.
  */
 final class RestoreStatusDraft extends StatusDraft<RestoreStatus> {
     private RestorePhase phase;
@@ -124,7 +126,8 @@ final class RestoreStatusDraft extends StatusDraft<RestoreStatus> {
     RestoreStatusDraft progress(RestorePhase next, ConditionReason reason, String text, Instant now) {
         phase = next;
         message = text;
-        condition(ConditionType.Ready, false, reason.name(), text, now);
+        inProgress(reason.name(), text, now);
+        unfinished(reason.name(), text, now);
         return this;
     }
 
@@ -140,6 +143,12 @@ final class RestoreStatusDraft extends StatusDraft<RestoreStatus> {
     /** @param reason the operator's ({@link ConditionReason}) or the agent's, as it reported it */
     RestoreStatusDraft failed(String reason, String text, Instant now) {
         return end(RestorePhase.Failed, false, reason, text, now);
+    }
+
+    /** A finished Restore whose status an older operator wrote: see {@link #settle}. Empty when there is nothing to add. */
+    Optional<RestoreStatus> settled(Instant now) {
+        return phase != null && phase.isTerminal() && settle(phase == RestorePhase.Completed, now)
+                ? Optional.of(build()) : Optional.empty();
     }
 
     RestorePhase phase() {
@@ -205,7 +214,12 @@ final class RestoreStatusDraft extends StatusDraft<RestoreStatus> {
         if (startedAt != null) {
             durationSeconds = Math.max(0, Duration.between(Instant.parse(startedAt), now).toMillis()) / 1000.0;
         }
-        condition(ConditionType.Ready, ready, reason, text, now);
+        if (ready) {
+            ready(reason, text, now);
+        } else {
+            stalled(reason, text, now);
+        }
+        finished(ready, text, now);
         return this;
     }
 }

@@ -16,6 +16,7 @@ import io.backtrack.controller.naming.LabelValues;
 import io.backtrack.controller.retention.BackupPruner;
 import io.backtrack.controller.retention.RetentionCandidate;
 import io.backtrack.controller.retention.ScheduleRetention;
+import io.backtrack.controller.status.ReconcileErrors;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -24,6 +25,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -187,6 +189,14 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
         }
         schedule.setStatus(after);
         return UpdateControl.patchStatus(schedule).rescheduleAfter(wait);
+    }
+
+    /** A reconcile that threw (creating a run's Backup, pruning, ...): see {@link ReconcileErrors}. */
+    @Override
+    public ErrorStatusUpdateControl<BackupSchedule> updateErrorStatus(BackupSchedule schedule,
+                                                                      Context<BackupSchedule> context, Exception e) {
+        return ReconcileErrors.record(schedule, new ScheduleStatusDraft(schedule), schedule::setStatus, context, e,
+                events, clock.instant());
     }
 
     /**

@@ -221,9 +221,9 @@ final class ScheduleDrills {
                 new RestoreTarget(spec.target().host(), spec.target().port(), scratch, spec.target().credentialsSecret(),
                         spec.target().tls()),
                 RestoreStrategy.newDatabase, null, null, null, null,
-                // A drill that fails is recorded and retried at the next drill, never within the same one.
-                new JobSettings(deadline, 0, template == null ? null : template.resources(),
-                        template == null ? null : template.nodeSelector(), template == null ? null : template.tolerations()),
+                // A drill that fails is recorded and retried at the next drill, never within the same one. Its Pod
+                // otherwise fits like the schedule's backups (placement, identity for S3, mesh annotations).
+                drillJob(template, deadline),
                 null, null, null, new RestoreDrill(spec.keep(), spec.checkTimeout(), spec.checks())));
         try {
             client.resource(restore).create();
@@ -327,5 +327,12 @@ final class ScheduleDrills {
 
     private static String ns(BackupSchedule schedule) {
         return schedule.getMetadata().getNamespace();
+    }
+
+    private static JobSettings drillJob(JobSettings template, long deadline) {
+        JobSettings t = template == null ? JobSettings.NONE : template;
+        return new JobSettings(deadline, 0, t.resources(), t.nodeSelector(), t.tolerations(), t.affinity(),
+                t.priorityClassName(), t.serviceAccountName(), t.podAnnotations(), t.podLabels(),
+                t.ttlSecondsAfterFinished());
     }
 }

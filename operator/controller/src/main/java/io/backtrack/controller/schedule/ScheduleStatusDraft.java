@@ -18,7 +18,7 @@ import java.util.Optional;
 /**
  * A BackupSchedule's status in one reconcile (see {@link StatusDraft}): the runs it started and skipped, what retention
  * did, then {@link #valid} (Ready, reason Scheduled or Suspended, the next run and how the newest run ended) or
- * {@link #invalid} (Ready False with the problem, no next run).
+ * {@link #invalid} (Stalled with the problem, no next run).
  */
 public final class ScheduleStatusDraft extends StatusDraft<BackupScheduleStatus> {
     private final BackupSchedule schedule;
@@ -114,7 +114,7 @@ public final class ScheduleStatusDraft extends StatusDraft<BackupScheduleStatus>
     ScheduleStatusDraft valid(CronSchedule cron, Instant next, List<ScheduleRun> runs, Instant now) {
         boolean suspended = schedule.getSpec().suspended();
         nextScheduleTime = next == null ? null : next.toString();
-        condition(ConditionType.Ready, true, (suspended ? ConditionReason.Suspended : ConditionReason.Scheduled).name(),
+        ready((suspended ? ConditionReason.Suspended : ConditionReason.Scheduled).name(),
                 suspended ? "suspended: no runs start until spec.suspend is false"
                         : "next run at " + next + " (" + cron.expression() + " in " + cron.zone() + ")", now);
         Optional<ScheduleRun> newestCompleted = runs.stream().filter(r -> r.state() == ScheduleRun.State.COMPLETED)
@@ -134,7 +134,7 @@ public final class ScheduleStatusDraft extends StatusDraft<BackupScheduleStatus>
     /** A schedule that cannot run: Ready False with the problem; no next run. */
     ScheduleStatusDraft invalid(ScheduleProblem problem, Instant now) {
         nextScheduleTime = null;
-        condition(ConditionType.Ready, false, problem.reason().name(), problem.message(), now);
+        stalled(problem.reason().name(), problem.message(), now);
         return this;
     }
 

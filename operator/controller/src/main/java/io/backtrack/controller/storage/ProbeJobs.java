@@ -69,6 +69,7 @@ final class ProbeJobs {
         labels.put(GENERATION_LABEL, String.valueOf(storage.getMetadata().getGeneration()));
         labels.put(STARTED_LABEL, String.valueOf(at.getEpochSecond()));
         return builder.build(new AgentJob(storage, name(storage, at), labels, args, StorageAccess.env(s3),
-                StorageAccess.mounts(s3), EffectiveJobSettings.of(new JobSettings(ACTIVE_DEADLINE_SECONDS, 0, null, null, null), config)));
+                StorageAccess.mounts(s3), new JobSettings(ACTIVE_DEADLINE_SECONDS, 0, null, null, null, null, null, null,
+                null, null, null)));
     }
 }

@@ -163,6 +163,70 @@ class BackupReconcilerTest {
     }
 
     @Test
+    void aPodThatCannotPullTheAgentImageFailsTheBackupAfterAMinuteAndItsJobIsStopped() {
+        cluster.withSecrets();
+        Backup backup = created("orders", DeletionPolicy.Retain, null);
+        BackupStatus running = reconcile(backup).getResource().orElseThrow().getStatus();
+        activePodNotReady(running.jobName());
+        client.resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName(running.jobName() + "-x")
+                .withNamespace(TestCluster.NS).withLabels(java.util.Map.of("job-name", running.jobName()))
+                .withCreationTimestamp(NOW.minusSeconds(61).toString()).endMetadata()
+                .withNewSpec().withNodeName("node-a").endSpec().withNewStatus().withPhase("Pending")
+                .withStartTime(NOW.minusSeconds(60).toString()).addNewContainerStatus().withName("agent")
+                .withImage("registry.example.com/backtrack-agent:nope").withNewState().withNewWaiting()
+                .withReason("ImagePullBackOff").withMessage("Back-off pulling image").endWaiting().endState()
+                .endContainerStatus().endStatus().build()).create();
+
+        UpdateControl<Backup> control = reconcile(cluster.writeStatus(backupWith(backup, running)));
+        Backup failed = control.getResource().orElseThrow();
+
+        assertThat(failed.getStatus().phase()).isEqualTo(BackupPhase.Failed);
+        assertThat(control.getScheduleDelay()).as("its own status write starts no reconcile: one is asked for")
+                .contains(0L);
+        assertThat(ready(failed).getReason()).isEqualTo("ImagePullFailed");
+        assertThat(failed.getStatus().message()).contains("registry.example.com/backtrack-agent:nope", "ImagePullBackOff");
+        assertThat(Conditions.find(failed.getStatus().conditions(), ConditionType.Completed).getReason()).isEqualTo("Failed");
+        assertThat(cluster.events.withReason("ImagePullFailed")).hasSize(1);
+        assertThat(jobs()).as("still there until the failed status is seen").hasSize(1);
+
+        reconcile(cluster.writeStatus(failed));
+        assertThat(jobs()).as("the failed Backup's Job is stopped").isEmpty();
+    }
+
+    @Test
+    void aPodNoNodeCanTakeKeepsTheBackupPendingWithTheSchedulersMessageUntilItRuns() {
+        cluster.withSecrets();
+        Backup backup = created("orders", DeletionPolicy.Retain, null);
+        BackupStatus running = reconcile(backup).getResource().orElseThrow().getStatus();
+        activePodNotReady(running.jobName());
+        var pod = client.resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata()
+                .withName(running.jobName() + "-x").withNamespace(TestCluster.NS)
+                .withLabels(java.util.Map.of("job-name", running.jobName())).withCreationTimestamp(NOW.toString())
+                .endMetadata().withNewSpec().endSpec().withNewStatus().withPhase("Pending").addNewCondition()
+                .withType("PodScheduled").withStatus("False").withReason("Unschedulable")
+                .withMessage("0/1 nodes are available: 1 Insufficient memory.").endCondition().endStatus().build()).create();
+
+        UpdateControl<Backup> waiting = reconcile(cluster.writeStatus(backupWith(backup, running)));
+
+        Backup pending = waiting.getResource().orElseThrow();
+        assertThat(pending.getStatus().phase()).isEqualTo(BackupPhase.Pending);
+        assertThat(pending.getStatus().jobName()).isEqualTo(running.jobName());
+        assertThat(ready(pending).getReason()).isEqualTo("Unschedulable");
+        assertThat(ready(pending).getMessage()).contains("0/1 nodes are available: 1 Insufficient memory.");
+        assertThat(waiting.getScheduleDelay()).contains(java.time.Duration.ofSeconds(15).toMillis());
+        UpdateControl<Backup> again = reconcile(cluster.writeStatus(pending));
+        assertThat(again.isNoUpdate()).isTrue();
+        assertThat(cluster.events.withReason("Unschedulable")).hasSize(1);
+
+        pod.getStatus().setPhase("Running");
+        pod.getStatus().setConditions(List.of());
+        client.resource(pod).updateStatus();
+        Backup runs = reconcile(cluster.reread(pending)).getResource().orElseThrow();
+        assertThat(runs.getStatus().phase()).isEqualTo(BackupPhase.Running);
+        assertThat(jobs()).hasSize(1);
+    }
+
+    @Test
     void theAgentsReasonAndMessageBecomeTheFailure() {
         cluster.withSecrets();
         Backup backup = created("orders", DeletionPolicy.Retain, null);
@@ -197,6 +261,49 @@ class BackupReconcilerTest {
         assertThat(status.database().tables()).isEqualTo(42);
         assertThat(status.expiresAt()).isEqualTo("2026-12-22T02:00:12.400Z");
         assertThat(completed.getScheduleDelay()).as("looks again when the ttl expires").isPresent();
+    }
+
+    @Test
+    void aReconcileThatThrowsIsReconcilingWhileRetriedThenStalledWithAnEventAndTheNextGoodOneClearsIt() {
+        cluster.withSecrets();
+        Backup backup = created("orders", DeletionPolicy.Retain, null);
+        BackupStatus running = reconcile(backup).getResource().orElseThrow().getStatus();
+        Backup current = cluster.writeStatus(backupWith(backup, running));
+        var forbidden = new io.fabric8.kubernetes.client.KubernetesClientException(new io.fabric8.kubernetes.api.model.StatusBuilder()
+                .withCode(403).withMessage("pods is forbidden: User \"system:serviceaccount:backtrack-system:backtrack\" cannot list pods").build());
+
+        var retrying = reconciler.updateErrorStatus(current, new TestContext<>(client, current).retry(1, false), forbidden);
+
+        Backup shown = cluster.writeStatus(retrying.getResource().orElseThrow());
+        assertThat(shown.getStatus().phase()).isEqualTo(BackupPhase.Running);
+        assertThat(ready(shown).getReason()).isEqualTo("ReconcileError");
+        assertThat(ready(shown).getMessage()).startsWith("the API server refused a request (HTTP 403): pods is forbidden")
+                .endsWith("; retrying");
+        assertThat(Conditions.find(shown.getStatus().conditions(), ConditionType.Reconciling).getStatus()).isEqualTo("True");
+        assertThat(cluster.events.withReason("ReconcileError")).hasSize(1);
+
+        var gaveUp = reconciler.updateErrorStatus(shown, new TestContext<>(client, shown).retry(5, true), forbidden);
+        Backup stalled = cluster.writeStatus(gaveUp.getResource().orElseThrow());
+        assertThat(Conditions.find(stalled.getStatus().conditions(), ConditionType.Stalled).getStatus()).isEqualTo("True");
+
+        UpdateControl<Backup> recovered = reconcile(stalled);
+        assertThat(recovered.isPatchStatus()).as("the Job runs again as seen: the error is cleared").isTrue();
+        assertThat(ready(recovered.getResource().orElseThrow()).getReason()).isEqualTo("Running");
+        assertThat(Conditions.find(recovered.getResource().orElseThrow().getStatus().conditions(), ConditionType.Stalled)
+                .getStatus()).isEqualTo("False");
+    }
+
+    @Test
+    void aFinishedBackupKeepsItsOutcomeWhenAReconcileThrows() {
+        cluster.withSecrets();
+        Backup backup = created("orders", DeletionPolicy.Retain, null);
+        Backup failed = cluster.writeStatus(backupWith(backup, new BackupStatusDraft(backup)
+                .failed("DumpFailed", "pg_dump failed", NOW).build()));
+
+        var control = reconciler.updateErrorStatus(failed, new TestContext<>(client, failed), new IllegalStateException("boom"));
+
+        assertThat(control.getResource()).isEmpty();
+        assertThat(cluster.events.withReason("ReconcileError")).containsExactly("Warning ReconcileError: IllegalStateException: boom");
     }
 
     @Test
@@ -304,6 +411,13 @@ class BackupReconcilerTest {
         assertThat(jobs()).isEmpty();
         assertThat(cluster.events.withReason("ArchiveNotDeleted")).singleElement().asString()
                 .contains("BackupStorage shop/team-backups (storageRef) does not exist");
+    }
+
+    /** As the Job controller says once it has created the Pod, before the Pod is ready. */
+    private void activePodNotReady(String jobName) {
+        Job job = client.batch().v1().jobs().inNamespace(TestCluster.NS).withName(jobName).get();
+        job.setStatus(new io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder().withActive(1).withReady(0).build());
+        client.resource(job).updateStatus();
     }
 
     private static Backup backupWith(Backup backup, BackupStatus status) {

@@ -46,11 +46,29 @@ class JobOutcomeTest {
     void withoutAResultTheMessageNamesTheExitCodeAndNeverQuotesTheLog() {
         Job job = failed("BackoffLimitExceeded");
         JobOutcome outcome = JobOutcome.of(job, List.of(
-                pod("a", "2026-11-22T03:00:10Z", 137, "OOMKilled", "COPY public.users (email) FROM stdin;\nalice@example.com")));
+                pod("a", "2026-11-22T03:00:10Z", 137, "Error", "COPY public.users (email) FROM stdin;\nalice@example.com")));
         JobFailure failure = JobFailure.of(outcome, "orders-5f2c1", job);
         assertThat(failure.reason()).isEqualTo("JobFailed");
-        assertThat(failure.message()).contains("exit code 137", "OOMKilled", "BackoffLimitExceeded", "kubectl logs job/orders-5f2c1")
+        assertThat(failure.message()).contains("exit code 137", "Error", "BackoffLimitExceeded", "kubectl logs job/orders-5f2c1")
                 .doesNotContain("alice").doesNotContain("COPY");
+    }
+
+    @Test
+    void anAgentKilledAtItsMemoryLimitIsOutOfMemoryWithTheLimitItHit() {
+        Job job = failed("BackoffLimitExceeded");
+        Pod killed = pod("a", "2026-11-22T03:00:10Z", 137, "OOMKilled", "COPY public.users (email) FROM stdin;\nalice@example.com");
+        killed.setSpec(new io.fabric8.kubernetes.api.model.PodSpecBuilder().addNewContainer().withName("agent")
+                .withNewResources().addToLimits("memory", new io.fabric8.kubernetes.api.model.Quantity("1Gi")).endResources()
+                .endContainer().build());
+        JobFailure failure = JobFailure.of(JobOutcome.of(job, List.of(killed)), "orders-5f2c1", job);
+        assertThat(failure.reason()).isEqualTo("OutOfMemory");
+        assertThat(failure.message()).contains("limits.memory 1Gi", "spec.job.resources.limits.memory")
+                .doesNotContain("alice").doesNotContain("COPY");
+
+        JobFailure unlimited = JobFailure.of(JobOutcome.of(job, List.of(
+                pod("b", "2026-11-22T03:00:10Z", 137, "OOMKilled", ""))), "orders-5f2c1", job);
+        assertThat(unlimited.reason()).isEqualTo("OutOfMemory");
+        assertThat(unlimited.message()).contains("no limit set");
     }
 
     @Test

@@ -86,6 +86,12 @@ class RestoreReconcilerTest {
         return client.batch().v1().jobs().inNamespace(TestCluster.NS).withName(RestoreJobs.name(restore, step)).get();
     }
 
+    /** status/reason */
+    private static String condition(Restore restore, ConditionType type) {
+        Condition c = Conditions.find(restore.getStatus().conditions(), type);
+        return c == null ? null : c.getStatus() + "/" + c.getReason();
+    }
+
     private static Condition ready(Restore restore) {
         return Conditions.find(restore.getStatus().conditions(), ConditionType.Ready);
     }
@@ -96,6 +102,8 @@ class RestoreReconcilerTest {
 
         assertThat(restore.getStatus().phase()).isEqualTo(RestorePhase.Failed);
         assertThat(ready(restore).getReason()).isEqualTo("BackupNotFound");
+        assertThat(condition(restore, ConditionType.Stalled)).isEqualTo("True/BackupNotFound");
+        assertThat(condition(restore, ConditionType.Completed)).isEqualTo("True/Failed");
         assertThat(client.batch().v1().jobs().inNamespace(TestCluster.NS).list().getItems()).isEmpty();
     }
 
@@ -113,6 +121,8 @@ class RestoreReconcilerTest {
         Restore restore = waiting.getResource().orElseThrow();
         assertThat(restore.getStatus().phase()).isEqualTo(RestorePhase.Pending);
         assertThat(ready(restore).getReason()).isEqualTo("BackupNotCompleted");
+        assertThat(condition(restore, ConditionType.Reconciling)).isEqualTo("True/BackupNotCompleted");
+        assertThat(condition(restore, ConditionType.Completed)).isEqualTo("False/BackupNotCompleted");
         assertThat(waiting.getScheduleDelay()).isPresent();
         assertThat(client.batch().v1().jobs().inNamespace(TestCluster.NS).list().getItems()).isEmpty();
     }
@@ -129,6 +139,44 @@ class RestoreReconcilerTest {
                 .containsSubsequence("--step", "check");
         assertThat(restore.getStatus().jobName()).isEqualTo(check.getMetadata().getName());
         assertThat(backupProtected()).isTrue();
+    }
+
+    @Test
+    void aStepWhosePodNoNodeCanTakeWaitsInItsPhaseAndOneThatCannotPullTheImageFailsTouchingNothing() {
+        Restore restore = started(RestoreStrategy.swap, null, null);
+        Job check = job(restore, RestoreStep.CHECK);
+        check.setStatus(new io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder().withActive(1).withReady(0).build());
+        client.resource(check).updateStatus();
+        var pod = client.resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata()
+                .withName(check.getMetadata().getName() + "-x").withNamespace(TestCluster.NS)
+                .withLabels(java.util.Map.of("job-name", check.getMetadata().getName()))
+                .withCreationTimestamp(NOW.minusSeconds(90).toString()).endMetadata().withNewSpec().endSpec()
+                .withNewStatus().withPhase("Pending").addNewCondition().withType("PodScheduled").withStatus("False")
+                .withReason("Unschedulable").withMessage("0/1 nodes are available: 1 node(s) had untolerated taint.")
+                .endCondition().endStatus().build()).create();
+
+        restore = reconcile(restore);
+        assertThat(restore.getStatus().phase()).isEqualTo(RestorePhase.Pending);
+        assertThat(condition(restore, ConditionType.Reconciling)).isEqualTo("True/Unschedulable");
+        assertThat(ready(restore).getMessage()).contains("untolerated taint");
+        assertThat(cluster.events.withReason("Unschedulable")).hasSize(1);
+
+        pod.getSpec().setNodeName("node-a");
+        pod.getStatus().setConditions(List.of());
+        pod.getStatus().setStartTime(NOW.minusSeconds(60).toString());
+        pod.getStatus().setContainerStatuses(List.of(new io.fabric8.kubernetes.api.model.ContainerStatusBuilder()
+                .withName("agent").withImage("registry.example.com/agent:nope").withNewState().withNewWaiting()
+                .withReason("ErrImagePull").endWaiting().endState().build()));
+        client.resource(pod).update();
+        restore = reconcile(restore);
+
+        assertThat(restore.getStatus().phase()).isEqualTo(RestorePhase.Failed);
+        assertThat(condition(restore, ConditionType.Stalled)).isEqualTo("True/ImagePullFailed");
+        assertThat(restore.getStatus().message()).contains("registry.example.com/agent:nope", "nothing was read or written");
+        assertThat(backupProtected()).isFalse();
+        assertThat(job(restore, RestoreStep.CHECK)).as("not yet: once the failed status is seen").isNotNull();
+        reconcile(restore);
+        assertThat(job(restore, RestoreStep.CHECK)).as("the failed Restore's Job is stopped").isNull();
     }
 
     @Test
@@ -157,6 +205,8 @@ class RestoreReconcilerTest {
 
         assertThat(restore.getStatus().phase()).isEqualTo(RestorePhase.Completed);
         assertThat(ready(restore).getReason()).isEqualTo("Completed");
+        assertThat(condition(restore, ConditionType.Completed)).isEqualTo("True/Succeeded");
+        assertThat(condition(restore, ConditionType.Reconciling)).isEqualTo("False/Completed");
         assertThat(restore.getStatus().verification().rowsRestored()).isEqualTo(30L);
         assertThat(restore.getStatus().verification().mismatches()).isEmpty();
         assertThat(job(restore, RestoreStep.COMPARE)).as("no compare Job for inPlace").isNull();

@@ -124,9 +124,32 @@ class BackupScheduleReconcilerTest {
         var ready = Conditions.find(schedule.getStatus().conditions(), ConditionType.Ready);
         assertThat(ready.getStatus()).isEqualTo("False");
         assertThat(ready.getReason()).isEqualTo("InvalidSchedule");
+        assertThat(Conditions.find(schedule.getStatus().conditions(), ConditionType.Stalled).getStatus()).isEqualTo("True");
         assertThat(schedule.getStatus().nextScheduleTime()).isNull();
         assertThat(reconcileOnce(schedule).isNoUpdate()).as("already said").isTrue();
         assertThat(cluster.events.withReason("InvalidSchedule")).hasSize(1);
+    }
+
+    @Test
+    void aRunThatCannotBeCreatedMakesTheScheduleNotReadyUntilTheNextGoodReconcile() {
+        BackupSchedule schedule = reconcile(nightly(null));
+        var quota = new io.fabric8.kubernetes.client.KubernetesClientException(new io.fabric8.kubernetes.api.model.StatusBuilder()
+                .withCode(403).withMessage("backups.backtrack.io \"orders-nightly-20261122-0200\" is forbidden: exceeded quota: "
+                        + "objects, requested: count/backups.backtrack.io=1, used: count/backups.backtrack.io=10").build());
+
+        var control = reconciler.updateErrorStatus(schedule, new TestContext<>(client, schedule).retry(2, false), quota);
+
+        BackupSchedule failing = cluster.writeStatus(control.getResource().orElseThrow());
+        var ready = Conditions.find(failing.getStatus().conditions(), ConditionType.Ready);
+        assertThat(ready.getStatus()).isEqualTo("False");
+        assertThat(ready.getReason()).isEqualTo("ReconcileError");
+        assertThat(ready.getMessage()).contains("exceeded quota");
+        assertThat(Conditions.find(failing.getStatus().conditions(), ConditionType.Reconciling).getStatus()).isEqualTo("True");
+        assertThat(cluster.events.withReason("ReconcileError")).hasSize(1);
+
+        BackupSchedule recovered = reconcile(failing);
+        assertThat(Conditions.find(recovered.getStatus().conditions(), ConditionType.Ready).getReason()).isEqualTo("Scheduled");
+        assertThat(Conditions.find(recovered.getStatus().conditions(), ConditionType.Reconciling).getStatus()).isEqualTo("False");
     }
 
     @Test

@@ -73,4 +73,24 @@ class ScheduleStatusDraftTest {
         assertThat(condition(status, "Ready").getReason()).isEqualTo("UnknownTimeZone");
         assertThat(status.observedGeneration()).isEqualTo(1L);
     }
+
+    @Test
+    void aValidScheduleIsReadyAndAnInvalidOneStalledFollowingKstatus() throws Exception {
+        BackupSchedule s = TestSchedules.schedule();
+        var valid = new ScheduleStatusDraft(s).valid(CronSchedule.parse("0 * * * *", ZoneOffset.UTC, "shop", "s"), NEXT,
+                List.of(), NOW).build();
+        assertThat(condition(valid, "Ready").getStatus()).isEqualTo("True");
+        assertThat(condition(valid, "Reconciling").getStatus()).isEqualTo("False");
+        assertThat(condition(valid, "Stalled").getStatus()).isEqualTo("False");
+        assertThat(condition(valid, "Completed")).as("a schedule never completes").isNull();
+        s.setStatus(valid);
+
+        var invalid = new ScheduleStatusDraft(s).invalid(new ScheduleProblem(ConditionReason.InvalidSchedule,
+                "cannot read schedule \"61 * * * *\""), NOW.plusSeconds(1)).build();
+        assertThat(condition(invalid, "Ready").getStatus()).isEqualTo("False");
+        assertThat(condition(invalid, "Stalled").getStatus()).isEqualTo("True");
+        assertThat(condition(invalid, "Stalled").getReason()).isEqualTo("InvalidSchedule");
+        assertThat(condition(invalid, "Stalled").getObservedGeneration()).isEqualTo(s.getMetadata().getGeneration());
+        assertThat(condition(invalid, "Reconciling").getStatus()).isEqualTo("False");
+    }
 }
