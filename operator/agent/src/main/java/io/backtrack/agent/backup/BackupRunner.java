@@ -8,8 +8,10 @@ import io.backtrack.agent.engine.postgres.PgServerVersion;
 import io.backtrack.agent.engine.postgres.PgTarget;
 import io.backtrack.agent.engine.postgres.PgTool;
 import io.backtrack.agent.engine.postgres.PgToolLocator;
-import io.backtrack.agent.engine.postgres.SnapshotSession;
 import io.backtrack.agent.engine.postgres.Relation;
+import io.backtrack.agent.engine.postgres.SnapshotSession;
+import io.backtrack.agent.engine.postgres.StreamRowCounter;
+import io.backtrack.agent.engine.postgres.TableRef;
 import io.backtrack.agent.log.StructuredLog;
 import io.backtrack.agent.manifest.CompressionSpec;
 import io.backtrack.agent.manifest.Manifest;
@@ -30,8 +32,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One backup (DESIGN.md §2): bucket check → server version → matching pg_dump → exported snapshot → row counts
- * and {@code pg_dump --snapshot} of the same instant streamed to S3 → manifest.json, written last. On any
+ * One backup (DESIGN.md §2): bucket check → server version → matching pg_dump → exported snapshot →
+ * {@code pg_dump --snapshot} streamed to S3, its tables' rows counted in the stream (the rest with SQL in the same
+ * snapshot) → manifest.json, written last. On any
  * failure no object is left under the archive key and no manifest is written.
  */
 public final class BackupRunner {
@@ -78,13 +81,19 @@ public final class BackupRunner {
 
             long estimate = ArchiveSizeEstimate.of(snapshotConnection, scope.countedTables(), request.scope(),
                     request.compression());
+            List<Relation> counted = request.scope().schemaOnly() ? List.of() : scope.counted();
+            StreamRowCounter streamRows = new StreamRowCounter(counted.stream()
+                    .filter(r -> r.kind() == Relation.Kind.TABLE).map(Relation::ref).toList());
             StreamingDump dump = StreamingDump.start(pgDumpCommand(pgDump, session.snapshotId(), scope),
-                    childEnv(db), request.compression(), request.level(), store, archiveKey, estimate);
+                    childEnv(db), request.compression(), request.level(), store, archiveKey, estimate, streamRows);
             ArchiveStats archive;
-            List<TableRows> counts;
+            Map<TableRef, Long> sqlRows;
             Long largeObjects;
             try {
-                counts = countRows(session, scope.counted());
+                // While the dump runs: what its stream does not hold as rows (a materialized view's data is a
+                // REFRESH statement), and the large objects (a catalog count).
+                sqlRows = countWithSql(session, counted.stream().filter(r -> r.kind() != Relation.Kind.TABLE)
+                        .toList());
                 largeObjects = scope.largeObjects() ? session.largeObjects() : null;
             } catch (RuntimeException e) {
                 dump.abort("row counting failed");
@@ -94,6 +103,13 @@ public final class BackupRunner {
             }
             try {
                 archive = dump.await();
+            } catch (RuntimeException e) {
+                removeArchive(store, archiveKey);
+                throw e;
+            }
+            List<TableRows> counts;
+            try {
+                counts = rowCounts(session, scope.counted(), streamRows, sqlRows);
             } catch (RuntimeException e) {
                 removeArchive(store, archiveKey);
                 throw e;
@@ -188,12 +204,39 @@ public final class BackupRunner {
         }
     }
 
-    /** Schema-only archives hold no rows, so the manifest records 0 for every table (what a restore will find). */
-    private List<TableRows> countRows(SnapshotSession session, List<Relation> relations) {
+    /**
+     * The manifest's counts, in scope order: a table's from the dump's stream, anything else's (a materialized view,
+     * or a table the stream could not count) with {@code SELECT count(*) FROM ONLY} in the same snapshot, which the
+     * session still holds. Schema-only archives hold no rows, so the manifest records 0 for every table (what a
+     * restore will find).
+     */
+    private List<TableRows> rowCounts(SnapshotSession session, List<Relation> relations, StreamRowCounter stream,
+                                      Map<TableRef, Long> sqlRows) {
         if (request.scope().schemaOnly()) {
             return relations.stream().map(r -> r.counted(0)).toList();
         }
-        return session.countRows(relations);
+        Map<TableRef, Long> streamed = stream.counts();
+        List<Relation> missing = relations.stream().filter(r -> !streamed.containsKey(r.ref())
+                && !sqlRows.containsKey(r.ref())).toList();
+        Map<TableRef, Long> late = countWithSql(session, missing);
+        if (!missing.isEmpty()) {
+            StructuredLog.warn("backup.rows-counted-with-sql", "tables", missing.size(), "reason",
+                    stream.unreadable() != null ? stream.unreadable() : "their rows were not in the dump's stream");
+        }
+        List<TableRows> rows = new ArrayList<>(relations.size());
+        for (Relation r : relations) {
+            Long n = streamed.get(r.ref());
+            rows.add(r.counted(n != null ? n : sqlRows.containsKey(r.ref()) ? sqlRows.get(r.ref()) : late.get(r.ref())));
+        }
+        StructuredLog.info("backup.counted", "fromStream", relations.size() - sqlRows.size() - missing.size(),
+                "withSql", sqlRows.size() + missing.size());
+        return rows;
+    }
+
+    private static Map<TableRef, Long> countWithSql(SnapshotSession session, List<Relation> relations) {
+        Map<TableRef, Long> rows = new HashMap<>();
+        session.countRows(relations).forEach(t -> rows.put(new TableRef(t.schema(), t.name()), t.rows()));
+        return rows;
     }
 
     List<String> pgDumpCommand(PgTool pgDump, String snapshotId, DumpScope scope) {

@@ -1,5 +1,6 @@
 package io.backtrack.agent.backup;
 
+import io.backtrack.agent.engine.postgres.StreamRowCounter;
 import io.backtrack.agent.log.StructuredLog;
 import io.backtrack.agent.result.AgentFailure;
 import io.backtrack.agent.result.Reason;
@@ -19,7 +20,8 @@ import java.util.Map;
 
 /**
  * pg_dump's stdout → compression → SHA-256 → multipart upload, with no temporary file. One pump thread reads
- * pg_dump with large reads and writes through the compressor (zstd with its own worker threads) and the digest
+ * pg_dump with large reads, counts the rows of the tables in the stream as they pass ({@link StreamRowCounter}), and
+ * writes through the compressor (zstd with its own worker threads) and the digest
  * into a {@link MultipartWriter}, which uploads a few parts at once from a fixed pool of part buffers, so memory
  * is bounded whatever the database size. Only a pg_dump that exited 0 closes (completes) the upload; any other
  * ending aborts the multipart upload, so no object of a failed dump is ever completed.
@@ -34,6 +36,7 @@ final class StreamingDump {
     private final Thread pump;
     private final ObjectStore store;
     private final String key;
+    private final StreamRowCounter rows;
 
     private volatile Integer exitCode;
     private volatile IOException pumpError;
@@ -42,10 +45,11 @@ final class StreamingDump {
     private volatile String abortedBecause;
 
     private StreamingDump(Process process, Compression compression, Integer level, ObjectStore store, String key,
-                          long sizeEstimate) {
+                          long sizeEstimate, StreamRowCounter rows) {
         this.process = process;
         this.store = store;
         this.key = key;
+        this.rows = rows;
         this.stderr = BoundedTail.collect(process.getErrorStream(), 16 * 1024, "pg_dump-stderr");
         this.writer = store.openUpload(key, contentType(compression), sizeEstimate);
         int workers = zstdWorkers();
@@ -74,9 +78,13 @@ final class StreamingDump {
         return defaultValue;
     }
 
-    /** {@code sizeEstimate}: the archive's likely size in bytes (0: unknown), for sizing the upload's parts. */
+    /**
+     * {@code sizeEstimate}: the archive's likely size in bytes (0: unknown), for sizing the upload's parts;
+     * {@code rows} counts the rows of the tables it was made for as the dump streams past.
+     */
     static StreamingDump start(List<String> command, Map<String, String> env, Compression compression,
-                               Integer level, ObjectStore store, String key, long sizeEstimate) {
+                               Integer level, ObjectStore store, String key, long sizeEstimate,
+                               StreamRowCounter rows) {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(env);
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
@@ -88,7 +96,7 @@ final class StreamingDump {
         }
         StreamingDump dump;
         try {
-            dump = new StreamingDump(process, compression, level, store, key, sizeEstimate);
+            dump = new StreamingDump(process, compression, level, store, key, sizeEstimate, rows);
         } catch (RuntimeException e) {
             process.destroyForcibly();
             throw e;
@@ -102,13 +110,7 @@ final class StreamingDump {
         try (InputStream dumpOut = process.getInputStream()) {
             OutputStream compressed = compression.compress(new DigestingOutputStream(writer, sha256), level, workers,
                     jobSize);
-            byte[] buf = new byte[READ_SIZE];
-            int n;
-            long raw = 0;
-            while ((n = dumpOut.read(buf)) >= 0) {
-                compressed.write(buf, 0, n);
-                raw += n;
-            }
+            long raw = rows.copy(dumpOut, compressed, new byte[READ_SIZE]);
             exitCode = process.waitFor();
             StructuredLog.info("backup.dumped", "exitCode", exitCode, "dumpBytes", raw);
             if (exitCode != 0) {
@@ -154,6 +156,11 @@ final class StreamingDump {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The row counter, read to the end of the dump once {@link #await()} has returned. */
+    StreamRowCounter rows() {
+        return rows;
     }
 
     /** Waits for pg_dump and the upload; returns the archive's identity or throws the classified failure. */
