@@ -1,6 +1,5 @@
 package io.backtrack.agent.storage;
 
-import io.minio.MinioAsyncClient;
 import io.minio.PutObjectArgs;
 import io.minio.messages.Part;
 
@@ -36,7 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class MultipartWriter extends OutputStream {
     private final ObjectStore store;
-    private final MinioAsyncClient client;
+    private final PartUploadClient client;
     private final String bucket;
     private final String key;
     private final String contentType;
@@ -128,10 +127,21 @@ public final class MultipartWriter extends OutputStream {
         }
     }
 
-    /** One part, re-sent from its buffer while failures are ones a retry can cure (on an upload thread). */
+    /**
+     * One part, re-sent from its buffer while failures are ones a retry can cure (on an upload thread). A part in
+     * memory is hashed once and sent signed with its SHA-256 ({@link PartUploadClient}); a spooled one goes through
+     * the stock client, which reads it from its file.
+     */
     private Part uploadPart(String id, int number, PartBuffer part) {
         try {
-            return store.retry().run("uploading part " + number + " of " + key, () -> new Part(number,
+            String doing = "uploading part " + number + " of " + key;
+            if (part instanceof PartBuffer.Heap heap) {
+                int length = (int) heap.length();
+                String sha256 = PartUploadClient.sha256(heap.data, length);
+                return store.retry().run(doing, () -> new Part(number, StorageRetry.await(client.uploadPart(bucket,
+                        key, id, number, heap.data, length, sha256))), () -> failure != null || aborted);
+            }
+            return store.retry().run(doing, () -> new Part(number,
                     StorageRetry.await(client.uploadPartAsync(bucket, null, key, part.body(), part.length(), id,
                             number, null, null)).etag()), () -> failure != null || aborted);
         } catch (Exception e) {

@@ -43,7 +43,7 @@ public final class ObjectStore implements AutoCloseable {
     private final S3Location location;
     private final MinioClient client;
     // Listing and aborting multipart uploads is only public on the async client.
-    private final MinioAsyncClient asyncClient;
+    private final PartUploadClient asyncClient;
     private final OkHttpClient http;
     private final StorageRetry retry;
     private final boolean ownsHttpClient;
@@ -61,8 +61,9 @@ public final class ObjectStore implements AutoCloseable {
         try {
             this.client = MinioClient.builder().endpoint(location.endpoint()).region(location.region())
                     .credentials(location.accessKey(), location.secretKey()).httpClient(http).build();
-            this.asyncClient = MinioAsyncClient.builder().endpoint(location.endpoint()).region(location.region())
-                    .credentials(location.accessKey(), location.secretKey()).httpClient(http).build();
+            this.asyncClient = new PartUploadClient(MinioAsyncClient.builder().endpoint(location.endpoint())
+                    .region(location.region()).credentials(location.accessKey(), location.secretKey()).httpClient(http)
+                    .build());
         } catch (IllegalArgumentException e) {
             throw new AgentFailure(Reason.InvalidArguments,
                     "invalid S3 endpoint '" + location.endpoint() + "': " + e.getMessage(), e);
@@ -104,7 +105,7 @@ public final class ObjectStore implements AutoCloseable {
         return cleanup;
     }
 
-    MinioAsyncClient async() {
+    PartUploadClient async() {
         return asyncClient;
     }
 
