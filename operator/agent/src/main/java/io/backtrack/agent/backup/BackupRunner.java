@@ -53,39 +53,54 @@ public final class BackupRunner {
         StructuredLog.info("backup.started", "database", db.database(), "server", db.address(),
                 "bucket", request.storage().bucket(), "key", request.folder().key(),
                 "compression", request.compression().id(), "level", request.level());
-        // Setting up the S3 client and checking the bucket overlap opening the snapshot (both are mostly class
-        // loading and waiting); a storage failure still wins, as if checked first.
+        // Setting up the S3 client and checking the bucket and folder run beside opening the snapshot and the
+        // dump's first bytes (all of it mostly class loading and waiting): the upload sends nothing before the check
+        // has passed, and a storage failure is still the one reported, as if checked first.
         CompletableFuture<ObjectStore> opening = CompletableFuture.supplyAsync(() -> new ObjectStore(request.storage()));
         CompletableFuture<Void> storageChecked = opening.thenAccept(this::checkStorage);
         SnapshotSession opened;
         try {
             opened = openSnapshot(db);
         } catch (RuntimeException e) {
-            try {
-                Futures.join(storageChecked); // a storage failure is reported first, as before
-            } finally {
-                opening.thenAccept(ObjectStore::close); // only after the check: closing stops its HTTP client
-            }
-            throw e;
+            throw storageFailureFirst(e, storageChecked, opening);
         }
         try (SnapshotSession session = opened; ObjectStore store = Futures.join(opening)) {
-            Futures.join(storageChecked);
-            PgServerVersion server = session.serverVersion();
-            PgTool pgDump = new PgToolLocator(request.pgBinRoot()).require("pg_dump", server.major(),
-                    "the agent image must carry client tools >= the server's major version");
+            PgServerVersion server;
+            PgTool pgDump;
+            DumpScope scope;
+            long estimate;
+            try {
+                server = session.serverVersion();
+                pgDump = new PgToolLocator(request.pgBinRoot()).require("pg_dump", server.major(),
+                        "the agent image must carry client tools >= the server's major version");
+                scope = resolveScope(session);
+                estimate = ArchiveSizeEstimate.of(snapshotConnection, scope.countedTables(), request.scope(),
+                        request.compression());
+            } catch (RuntimeException e) {
+                throw storageFailureFirst(e, storageChecked, null);
+            }
             CompletableFuture<String> toolVersionOf = CompletableFuture.supplyAsync(
                     () -> PgToolLocator.versionOf(pgDump));
-            DumpScope scope = resolveScope(session);
             StructuredLog.info("backup.snapshot", "serverVersion", server.text(), "tool", pgDump.path().toString(),
                     "snapshot", session.snapshotId(), "tables", scope.countedTables().size());
-
-            long estimate = ArchiveSizeEstimate.of(snapshotConnection, scope.countedTables(), request.scope(),
-                    request.compression());
             List<Relation> counted = request.scope().schemaOnly() ? List.of() : scope.counted();
             StreamRowCounter streamRows = new StreamRowCounter(counted.stream()
                     .filter(r -> r.kind() == Relation.Kind.TABLE).map(Relation::ref).toList());
-            StreamingDump dump = StreamingDump.start(pgDumpCommand(pgDump, session.snapshotId(), scope),
-                    childEnv(db), request.compression(), request.level(), store, archiveKey, estimate, streamRows);
+            StreamingDump dump;
+            try {
+                dump = StreamingDump.start(pgDumpCommand(pgDump, session.snapshotId(), scope), childEnv(db),
+                        request.compression(), request.level(), store, archiveKey, estimate, streamRows,
+                        storageChecked);
+            } catch (RuntimeException e) {
+                throw storageFailureFirst(e, storageChecked, null);
+            }
+            try {
+                Futures.join(storageChecked);
+            } catch (RuntimeException e) {
+                dump.abort("the storage check failed"); // nothing was sent: the upload waits for the check
+                dump.awaitQuietly();
+                throw e;
+            }
             ArchiveStats archive;
             Map<TableRef, Long> sqlRows;
             Long largeObjects;
@@ -160,6 +175,25 @@ public final class BackupRunner {
             result.put("durationSeconds", seconds);
             return result;
         }
+    }
+
+    /**
+     * {@code failure} of the database side, unless the storage check running beside it failed too: that one is
+     * reported, as when storage was checked first. Closes the store once the check is over if {@code opening} is
+     * given (closing stops its HTTP client).
+     */
+    private static RuntimeException storageFailureFirst(RuntimeException failure, CompletableFuture<Void> storageChecked,
+                                                        CompletableFuture<ObjectStore> opening) {
+        try {
+            Futures.join(storageChecked);
+        } catch (RuntimeException storage) {
+            return storage;
+        } finally {
+            if (opening != null) {
+                opening.thenAccept(ObjectStore::close);
+            }
+        }
+        return failure;
     }
 
     private void checkStorage(ObjectStore store) {

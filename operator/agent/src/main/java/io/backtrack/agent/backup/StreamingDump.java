@@ -17,6 +17,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * pg_dump's stdout → compression → SHA-256 → multipart upload, with no temporary file. One pump thread reads
@@ -45,13 +46,13 @@ final class StreamingDump {
     private volatile String abortedBecause;
 
     private StreamingDump(Process process, Compression compression, Integer level, ObjectStore store, String key,
-                          long sizeEstimate, StreamRowCounter rows) {
+                          long sizeEstimate, StreamRowCounter rows, CompletableFuture<?> storageReady) {
         this.process = process;
         this.store = store;
         this.key = key;
         this.rows = rows;
         this.stderr = BoundedTail.collect(process.getErrorStream(), 16 * 1024, "pg_dump-stderr");
-        this.writer = store.openUpload(key, contentType(compression), sizeEstimate);
+        this.writer = store.openUpload(key, contentType(compression), sizeEstimate, storageReady);
         int workers = zstdWorkers();
         this.pump = new Thread(() -> pump(compression, level, workers, zstdJobSize()), "dump-pump");
     }
@@ -80,11 +81,12 @@ final class StreamingDump {
 
     /**
      * {@code sizeEstimate}: the archive's likely size in bytes (0: unknown), for sizing the upload's parts;
-     * {@code rows} counts the rows of the tables it was made for as the dump streams past.
+     * {@code rows} counts the rows of the tables it was made for as the dump streams past; the upload sends
+     * nothing before {@code storageReady} has completed.
      */
     static StreamingDump start(List<String> command, Map<String, String> env, Compression compression,
                                Integer level, ObjectStore store, String key, long sizeEstimate,
-                               StreamRowCounter rows) {
+                               StreamRowCounter rows, CompletableFuture<?> storageReady) {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(env);
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
@@ -96,7 +98,7 @@ final class StreamingDump {
         }
         StreamingDump dump;
         try {
-            dump = new StreamingDump(process, compression, level, store, key, sizeEstimate, rows);
+            dump = new StreamingDump(process, compression, level, store, key, sizeEstimate, rows, storageReady);
         } catch (RuntimeException e) {
             process.destroyForcibly();
             throw e;

@@ -43,6 +43,7 @@ public final class MultipartWriter extends OutputStream {
     private final PartBuffers buffers;
     private final List<CompletableFuture<Part>> uploads = new ArrayList<>();
     private final ExecutorService uploaders;
+    private final CompletableFuture<?> ready;
 
     private PartBuffer buffer;
     private long written;
@@ -52,10 +53,14 @@ public final class MultipartWriter extends OutputStream {
     private volatile boolean aborted;
     private boolean closed;
 
-    /** {@code sizeEstimate}: the expected size of the object in bytes, 0 when unknown (sizes parts, nothing else). */
-    MultipartWriter(ObjectStore store, String key, String contentType, UploadTuning tuning, long sizeEstimate)
-            throws IOException {
+    /**
+     * {@code sizeEstimate}: the expected size of the object in bytes, 0 when unknown (sizes parts, nothing else);
+     * {@code ready}: what must have succeeded before the first request.
+     */
+    MultipartWriter(ObjectStore store, String key, String contentType, UploadTuning tuning, long sizeEstimate,
+                    CompletableFuture<?> ready) throws IOException {
         this.store = store;
+        this.ready = ready;
         this.client = store.async();
         this.bucket = store.location().bucket();
         this.key = key;
@@ -104,6 +109,7 @@ public final class MultipartWriter extends OutputStream {
                     + "S3's largest object (5 TiB)");
         }
         if (uploadId == null) {
+            awaitReady();
             uploadId = request("starting the multipart upload of " + key, () -> StorageRetry.await(
                     client.createMultipartUploadAsync(bucket, null, key, headers(), null)).result().uploadId());
         }
@@ -163,6 +169,7 @@ public final class MultipartWriter extends OutputStream {
         try {
             if (uploadId == null && buffer instanceof PartBuffer.Heap whole) {
                 // Smaller than one part: a single PUT.
+                awaitReady();
                 request("writing " + key, () -> StorageRetry.await(client.putObject(PutObjectArgs.builder()
                         .bucket(bucket).object(key).contentType(contentType)
                         .stream(whole.stream(), whole.length(), -1).build())));
@@ -248,6 +255,18 @@ public final class MultipartWriter extends OutputStream {
             } catch (Exception ignored) {
                 // the caller also cleans up incomplete uploads under the key
             }
+        }
+    }
+
+    /** Waits for what must succeed before the first request; its failure fails the upload. */
+    private void awaitReady() throws IOException {
+        try {
+            ready.join();
+        } catch (CompletionException | java.util.concurrent.CancellationException e) {
+            IOException failed = new IOException("not uploading: " + (e.getCause() != null ? e.getCause() : e)
+                    .getMessage(), e.getCause() != null ? e.getCause() : e);
+            fail(failed);
+            throw failed;
         }
     }
 

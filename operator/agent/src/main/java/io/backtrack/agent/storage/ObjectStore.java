@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The agent's view of one bucket: the few S3 operations backups need, each failure turned into an
@@ -190,9 +191,17 @@ public final class ObjectStore implements AutoCloseable {
      * object.
      */
     public MultipartWriter openUpload(String key, String contentType, long sizeEstimate) {
+        return openUpload(key, contentType, sizeEstimate, CompletableFuture.completedFuture(null));
+    }
+
+    /**
+     * As {@link #openUpload(String, String, long)}, but no request is sent before {@code ready} has completed
+     * (e.g. checks of the bucket and folder running beside the first bytes); if it fails, so does the upload.
+     */
+    public MultipartWriter openUpload(String key, String contentType, long sizeEstimate, CompletableFuture<?> ready) {
         UploadTuning tuning = UploadTuning.fromEnvironment();
         try {
-            return new MultipartWriter(this, key, contentType, tuning, sizeEstimate);
+            return new MultipartWriter(this, key, contentType, tuning, sizeEstimate, ready);
         } catch (IOException e) {
             throw new AgentFailure(Reason.DumpFailed, "cannot set up the upload of " + key + ": part buffer in "
                     + tuning.spoolDir() + ": " + e.getMessage(), e);
