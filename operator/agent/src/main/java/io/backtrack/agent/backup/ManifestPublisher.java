@@ -11,6 +11,7 @@ import io.backtrack.agent.storage.StoredObject;
 
 import java.io.IOException;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Makes a completed archive the folder's backup by writing {@code manifest.json}, unless another attempt already
@@ -108,6 +109,9 @@ final class ManifestPublisher {
      * archive, an upload of a run that lost). None of it can become a backup any more, so it goes (best effort).
      */
     private void tidy(String archiveKey) {
+        // The two listings are independent: the uploads are aborted while the archives are listed and removed.
+        CompletableFuture<Integer> aborting = CompletableFuture.supplyAsync(
+                () -> store.abortIncompleteUploads(folder.prefix()));
         int removed = 0;
         try {
             for (StoredObject object : store.list(folder.prefix())) {
@@ -119,7 +123,7 @@ final class ManifestPublisher {
         } catch (AgentFailure e) {
             StructuredLog.warn("backup.tidy-failed", "key", folder.key(), "error", e.getMessage());
         }
-        int aborted = store.abortIncompleteUploads(folder.prefix());
+        int aborted = aborting.join();
         if (removed > 0 || aborted > 0) {
             StructuredLog.info("backup.tidied", "key", folder.key(), "removedArchives", removed,
                     "abortedUploads", aborted);
