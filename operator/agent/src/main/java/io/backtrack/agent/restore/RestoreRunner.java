@@ -180,7 +180,7 @@ public final class RestoreRunner {
     }
 
     /** What the storage side settles before any database is touched. */
-    private record Source(Manifest manifest, ArchiveToc toc, RestoreScope.Resolved scope,
+    private record Source(Manifest manifest, ArchiveToc toc, long tocLength, RestoreScope.Resolved scope,
                           RowVerification.Expected expected, Swap names) {
     }
 
@@ -199,10 +199,11 @@ public final class RestoreRunner {
             throw new AgentFailure(Reason.InvalidArguments, "--dbname, --side-database and --previous-database "
                     + "must be three different names (got " + target.database() + ", " + side + ", " + previous + ")");
         }
-        ArchiveToc toc = ArchiveSource.readToc(store, manifest);
+        ArchiveSource.Head head = ArchiveSource.readHead(store, manifest);
+        ArchiveToc toc = head.toc();
         String backup = manifest.backup() != null ? manifest.backup() : request.folder().key();
         RestoreScope.Resolved scope = request.scope().resolve(manifest, toc, request.strategy(), backup);
-        return new Source(manifest, toc, scope, expected(manifest, scope), new Swap(side, previous));
+        return new Source(manifest, toc, head.length(), scope, expected(manifest, scope), new Swap(side, previous));
     }
 
     /**
@@ -357,7 +358,13 @@ public final class RestoreRunner {
             }
             try {
                 prepareFreshDatabase(source, db);
-                new ArchiveStreamer(store, manifest, db, request.noOwner()).intoNewDatabase(pgRestore, switches);
+                ArchiveStreamer streamer = new ArchiveStreamer(store, manifest, db, request.noOwner());
+                if (scope.schemaOnly() || scope.dataOnly() || source.tocLength() > ArchiveStreamer.MAX_HEAD_BYTES) {
+                    streamer.intoNewDatabase(pgRestore, switches);
+                } else {
+                    streamer.intoNewDatabaseInSteps(pgRestore, switches, (int) source.tocLength(),
+                            ArchiveStreamer.postDataJobs());
+                }
             } catch (RuntimeException e) {
                 admin.dropQuietly(into, "the restore failed; no half-restored database is left behind");
                 throw e;
