@@ -16,8 +16,8 @@ import io.backtrack.agent.log.StructuredLog;
 import io.backtrack.agent.manifest.CompressionSpec;
 import io.backtrack.agent.manifest.Manifest;
 import io.backtrack.agent.manifest.ManifestCodec;
-import io.backtrack.agent.manifest.UnverifiedObject;
 import io.backtrack.agent.manifest.TableRows;
+import io.backtrack.agent.manifest.UnverifiedObject;
 import io.backtrack.agent.result.AgentFailure;
 import io.backtrack.agent.result.Reason;
 import io.backtrack.agent.storage.ObjectStore;
@@ -37,8 +37,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * One backup (DESIGN.md §2): bucket check → server version → matching pg_dump → exported snapshot →
  * {@code pg_dump --snapshot} streamed to S3, its tables' rows counted in the stream (the rest with SQL in the same
- * snapshot) → manifest.json, written last. On any
- * failure no object is left under the archive key and no manifest is written.
+ * snapshot) → manifest.json, written last. On any failure no object is left under the archive key and no manifest
+ * is written.
  */
 public final class BackupRunner {
     private final BackupRequest request;
@@ -278,16 +278,14 @@ public final class BackupRunner {
         Map<TableRef, Long> streamed = stream.counts();
         List<Relation> missing = relations.stream().filter(r -> !streamed.containsKey(r.ref())
                 && !sqlRows.containsKey(r.ref())).toList();
-        Map<TableRef, Long> late = countWithSql(session, missing);
+        Map<TableRef, Long> all = new HashMap<>(countWithSql(session, missing));
         if (!missing.isEmpty()) {
             StructuredLog.warn("backup.rows-counted-with-sql", "tables", missing.size(), "reason",
                     stream.unreadable() != null ? stream.unreadable() : "their rows were not in the dump's stream");
         }
-        List<TableRows> rows = new ArrayList<>(relations.size());
-        for (Relation r : relations) {
-            Long n = streamed.get(r.ref());
-            rows.add(r.counted(n != null ? n : sqlRows.containsKey(r.ref()) ? sqlRows.get(r.ref()) : late.get(r.ref())));
-        }
+        all.putAll(sqlRows);
+        all.putAll(streamed);
+        List<TableRows> rows = relations.stream().map(r -> r.counted(all.get(r.ref()))).toList();
         StructuredLog.info("backup.counted", "fromStream", relations.size() - sqlRows.size() - missing.size(),
                 "withSql", sqlRows.size() + missing.size());
         return rows;
