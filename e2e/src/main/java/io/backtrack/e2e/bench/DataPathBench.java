@@ -60,8 +60,22 @@ public final class DataPathBench {
      * The agent's JVM options as its image's entrypoint sets them (operator/agent/Dockerfile; ImageJvmOptionsTest
      * holds them equal). Also the memory the agent's large-archive test runs in.
      */
-    public static final List<String> AGENT_IMAGE_JVM = List.of("-XX:MaxRAM=512m", "-XX:+UseSerialGC",
-            "-XX:+ExitOnOutOfMemoryError");
+    public static final List<String> AGENT_IMAGE_JVM;
+    /**
+     * The image's JIT thresholds: C2 compiles a method only after ten times JDK 17's default number of calls and
+     * loop iterations, so that start-up code (JDBC, the S3 client, JSON) stays with C1 and only the data path's hot
+     * loops get C2 (the {@code jit=default} lever drops them).
+     */
+    static final List<String> AGENT_IMAGE_JIT = List.of("-XX:Tier4InvocationThreshold=50000",
+            "-XX:Tier4MinInvocationThreshold=6000", "-XX:Tier4CompileThreshold=150000",
+            "-XX:Tier4BackEdgeThreshold=400000");
+
+    static {
+        List<String> jvm = new ArrayList<>(List.of("-XX:MaxRAM=512m", "-XX:+UseSerialGC",
+                "-XX:+ExitOnOutOfMemoryError"));
+        jvm.addAll(AGENT_IMAGE_JIT);
+        AGENT_IMAGE_JVM = List.copyOf(jvm);
+    }
 
     private final PostgresServer pg;
     private final S3Server s3;
@@ -121,7 +135,8 @@ public final class DataPathBench {
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
                         + "; usage: DataPathBench [--size-gb N] [--reps N] [--restore-reps N] [--out FILE] "
                         + "[--fit] [--empty] [--no-restore] [--note TEXT] [--write-classlist FILE] "
-                        + "[--agent-variant 'LABEL:[ENV=V] [-XJVMOPT] [jvm=host] [cds=off] [jar=PATH] [AGENT-ARG]...']");
+                        + "[--agent-variant 'LABEL:[ENV=V] [-XJVMOPT] [jvm=host] [jit=default] [cds=off] [jar=PATH] "
+                        + "[AGENT-ARG]...']");
             }
         }
         if (out == null) {
@@ -358,6 +373,8 @@ public final class DataPathBench {
                 env.put(token.substring(0, token.indexOf('=')), token.substring(token.indexOf('=') + 1));
             } else if (token.equals("jvm=host")) {
                 jvm.removeAll(AGENT_IMAGE_JVM); // the JVM's own defaults on this host instead of the image's options
+            } else if (token.equals("jit=default")) {
+                jvm.removeAll(AGENT_IMAGE_JIT); // JDK 17's own C2 thresholds
             } else if (token.equals("cds=off")) {
                 jvm.remove(cdsOption); // the JDK's own class-data sharing archive only
             } else if (token.startsWith("jar=")) {
