@@ -184,11 +184,24 @@ public final class RestoreRunner {
                           RowVerification.Expected expected, Swap names) {
     }
 
-    /** Bucket, manifest, archive and its TOC checked, names and scope validated against them; touches no database. */
+    /**
+     * Bucket, manifest, archive and its TOC checked, names and scope validated against them; touches no database.
+     * The bucket is checked while the manifest is read, and the archive's size while its TOC is read; failures are
+     * reported in that order, as when each waited for the one before.
+     */
     private Source source(ObjectStore store, Instant startedAt) {
         PgTarget target = request.target();
-        store.requireBucket();
-        Manifest manifest = ArchiveSource.readManifest(store, request.folder());
+        CompletableFuture<Void> bucket = CompletableFuture.runAsync(store::requireBucket);
+        Manifest manifest;
+        try {
+            manifest = ArchiveSource.readManifest(store, request.folder());
+        } catch (RuntimeException e) {
+            Futures.join(bucket);
+            throw e;
+        }
+        Futures.join(bucket);
+        CompletableFuture<ArchiveSource.Head> reading = CompletableFuture.supplyAsync(
+                () -> ArchiveSource.readHead(store, manifest));
         ArchiveSource.requireArchive(store, manifest);
         String side = request.sideDatabase() != null ? request.sideDatabase()
                 : DatabaseNames.side(target.database(), manifest.sha256());
@@ -199,7 +212,7 @@ public final class RestoreRunner {
             throw new AgentFailure(Reason.InvalidArguments, "--dbname, --side-database and --previous-database "
                     + "must be three different names (got " + target.database() + ", " + side + ", " + previous + ")");
         }
-        ArchiveSource.Head head = ArchiveSource.readHead(store, manifest);
+        ArchiveSource.Head head = Futures.join(reading);
         ArchiveToc toc = head.toc();
         String backup = manifest.backup() != null ? manifest.backup() : request.folder().key();
         RestoreScope.Resolved scope = request.scope().resolve(manifest, toc, request.strategy(), backup);
