@@ -121,7 +121,7 @@ public final class PerformanceReport {
                             : String.format(Locale.ROOT, "; a backup of an almost empty database takes %s s",
                             num(empty))) + String.format(Locale.ROOT, "; the hand pipeline's fixed term: %s s, "
                             + "`pg_dump -Fc -Z0 > /dev/null`'s: %s s", fixed(Fit.of(sizes, HAND)),
-                    fixed(Fit.of(sizes, Z0))));
+                    fixed(Fit.of(sizes, Z0))), emptyBackup(small));
         }
         double agent = median(main, AGENT);
         double z0 = median(main, Z0);
@@ -146,7 +146,7 @@ public final class PerformanceReport {
         target("archive ≤ 1.05× the size of `pg_dump -Fc`'s", (double) archive / gz, 1.05, false, "×",
                 lever("`--level 3`", (double) archive(main, l3) / gz, 1.05, false, "×"));
         target("restore ≥ 1.0× the throughput of bare `pg_restore` of a local file", median(main, PG_RESTORE)
-                / median(main, RESTORE), 1.0, true, "×", "");
+                / median(main, RESTORE), 1.0, true, "×", "", restoreAround(main));
         long rss = Math.max(peak(main, AGENT), peak(main, RESTORE));
         long rssHost = peak(main, AGENT + " [hostjvm]");
         String where = "at " + gib(main) + " GiB";
@@ -501,6 +501,48 @@ public final class PerformanceReport {
             }
             line(row.append(" |").toString());
         }
+    }
+
+    /** Where an empty database's backup spends its time, from its phases (empty if the run has none). */
+    private static String emptyBackup(JsonNode small) {
+        String e = AGENT + DataPathBench.EMPTY;
+        JsonNode c = small == null ? null : caseNamed(small, e);
+        if (c == null || !c.path("runs").get(0).has("agentEventSeconds")) {
+            return "";
+        }
+        double snapshot = phase(c, "backup.snapshot");
+        double dumped = phase(c, "backup.dumped");
+        double completed = phase(c, "backup.completed");
+        return String.format(Locale.ROOT, "an almost empty database's backup takes %s s (the hand pipeline's %s s, "
+                        + "of it Python's start and awscli's requests): the JVM's start to the agent's first event "
+                        + "%s s; to the exported snapshot %s s (a JDBC connection with SCRAM authentication, the snapshot "
+                        + "and catalog queries, in a JVM that has compiled none of it yet); the dump %s s (`pg_dump` alone "
+                        + "%s s); the upload and the manifest %s s; %s s of the agent's own CPU against %s s (see Backup "
+                        + "against the hand pipeline)", num(median(small, e)), num(median(small, HAND + DataPathBench.EMPTY)),
+                num(jvmStart(c)), num(snapshot), num(dumped - snapshot), num(median(small, Z0 + DataPathBench.EMPTY)),
+                num(completed - dumped), num(medianCpu(c)), num(medianCpu(caseNamed(small, HAND + DataPathBench.EMPTY))));
+    }
+
+    /** What the agent's restore does around pg_restore, from its phases (empty if the run has none). */
+    private static String restoreAround(JsonNode r) {
+        JsonNode c = caseNamed(r, RESTORE);
+        if (c == null || !c.path("runs").get(0).has("agentEventSeconds")) {
+            return "";
+        }
+        double created = phase(c, "restore.database-created");
+        double restored = phase(c, "restore.restored");
+        return String.format(Locale.ROOT, "before pg_restore starts: the JVM's start %s s, the manifest, the archive's "
+                        + "table of contents and the checks %s s; after it, the row counts %s s; its own CPU %s s "
+                        + "(download, SHA-256, decompression) beside PostgreSQL's %s s on %d cores", num(jvmStart(c)),
+                num(created), num(phase(c, "restore.phase-completed") - restored), num(medianCpu(c)),
+                num(c.path("medianPostgresCpuSeconds").asDouble()), r.path("machine").path("cores").asInt());
+    }
+
+    /** The median of an agent event's seconds after its first event, over a case's runs. */
+    private static double phase(JsonNode c, String event) {
+        List<Double> v = new ArrayList<>();
+        c.path("runs").forEach(run -> v.add(run.path("agentEventSeconds").path(event).asDouble(Double.NaN)));
+        return DataPathBench.median(v.stream().mapToDouble(d -> d).toArray());
     }
 
     /** Wall time not covered by the agent's own events: JVM start-up and exit. */
