@@ -102,5 +102,5 @@ OperatorRbacTest fails when the two differ or when the controller's code makes a
 {{- define "backtrack.leaseRules" -}}
 - apiGroups: ["coordination.k8s.io"]
   resources: ["leases"]
-  verbs: ["get", "create", "update"]
+  verbs: ["get", "create", "update", "patch"]
 {{- end }}

@@ -7,8 +7,9 @@ import io.backtrack.api.backup.Backup;
 import io.backtrack.api.backup.DeletionPolicy;
 import io.backtrack.api.schedule.BackupSchedule;
 import io.backtrack.api.schedule.ConcurrencyPolicy;
-import io.backtrack.e2e.cluster.MockCluster;
+import io.backtrack.e2e.cluster.ControlPlane;
 import io.backtrack.e2e.harness.BackupFactory;
+import io.backtrack.e2e.harness.OperatorInstall;
 import io.backtrack.e2e.harness.OperatorProcess;
 import io.backtrack.e2e.harness.RepoPaths;
 import io.backtrack.e2e.harness.ScheduleFactory;
@@ -38,9 +39,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The operator at scale (issue 6, part 3): the Fabric8 mock API server (CRUD mode, in this JVM) and the operator
- * as built (quarkus-run.jar, as its own process, with its image's JVM options, {@link #OPERATOR_JVM}). There is no
- * Job runner: Jobs are created and stay as they are (no Pod ever runs), so this measures the operator's own work.
+ * The operator at scale (issue 6, part 3; issue 17): the real API server and etcd ({@code e2e/controlplane}, with the
+ * controller manager and the scheduler), and the operator as built (quarkus-run.jar, as its own process, with its
+ * image's JVM options, {@link #OPERATOR_JVM}, the Helm chart's RBAC and environment). There is no node: the Job
+ * controller creates each Job's Pod and it stays Pending, so this measures the operator's own work.
  * <ol>
  *   <li>warm-up: 200 Backups, then wait until the operator is idle;
  *   <li>steady state on a small cluster: Backups created at a steady rate (default 10/s) for 30 s; the time from
@@ -51,13 +53,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *       never-finishing Jobs. Firing lateness = the time the Backup appears on a watch minus its
  *       {@code backtrack.io/scheduled-at}. Each set is deleted afterwards, and its runs with it (deletionPolicy
  *       Retain: a Delete run would wait for a cleanup Job), as Kubernetes' garbage collector would;
- *   <li>bulk: BACKUPS Backups across NAMESPACES namespaces, created by 4 client threads as fast as the mock
+ *   <li>bulk: BACKUPS Backups across NAMESPACES namespaces, created by 4 client threads as fast as the API
  *       server takes them, and their Jobs awaited for at most {@code --bulk-wait-minutes}; last, as it leaves the
  *       largest store behind.
  * </ol>
- * The operator's RSS is polled from /proc every 500 ms (peak and per phase), its CPU time (utime+stime) per phase;
- * the bench JVM's own CPU shows how busy the mock server was. Timestamps are client-side (the mock server's are
- * second-granular). A benchmark: it asserts nothing.
+ * The operator's RSS is polled from /proc every 500 ms (peak and per phase), its CPU time (utime+stime) per phase.
+ * Timestamps are client-side (the API server's are second-granular). A benchmark: it asserts nothing.
  */
 public final class ScaleBench {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -124,10 +125,12 @@ public final class ScaleBench {
             out = RepoPaths.root().resolve("bench/results/scale.json");
         }
         Path work = Files.createTempDirectory("backtrack-scale-");
-        try (MockCluster cluster = MockCluster.start()) {
+        try (ControlPlane cluster = ControlPlane.start(work.resolve("controlplane"))) {
             cluster.applyCrds(RepoPaths.crds());
-            OperatorProcess operator = new OperatorProcess(cluster.url(), work,
-                    operatorEnv(), operatorJvm).start();
+            OperatorInstall install = OperatorInstall.apply(cluster, work, Map.of());
+            Map<String, String> env = new TreeMap<>(install.env());
+            env.putAll(operatorEnv());
+            OperatorProcess operator = new OperatorProcess(install.kubeconfig(), work, env, operatorJvm).start();
             try {
                 ScaleBench bench = new ScaleBench(cluster.client(), operator, operatorJvm);
                 bench.steadyRate = steadyRate;
@@ -136,7 +139,7 @@ public final class ScaleBench {
                 bench.spreadMinutes = spreadMinutes;
                 bench.run(namespaces, backups, schedules, scheduleMinutes, out);
             } finally {
-                operator.kill(); // graceful shutdown would wait for reconciles queued behind the mock server
+                operator.kill(); // graceful shutdown would wait for reconciles queued behind the API server
                 DataPathBench.say("operator log: %s", operator.logFile());
             }
         }
@@ -145,6 +148,9 @@ public final class ScaleBench {
     private static Map<String, String> operatorEnv() {
         Map<String, String> env = new TreeMap<>(OPERATOR_ENV);
         env.put("BACKTRACK_AGENT_IMAGE", "bench/backtrack-agent:none");
+        // The bench's Jobs never run (no node pulls its image), so none ever frees its slot: with the default cap of
+        // 10 Jobs, create->Job would measure the queue. Measured here: how fast the operator gets each Job created.
+        env.put("BACKTRACK_AGENT_MAX_RUNNING_JOBS", "1000000");
         return env;
     }
 
@@ -164,6 +170,7 @@ public final class ScaleBench {
         result.put("benchmark", "scale");
         result.put("startedAt", started.toString());
         result.put("machine", Machine.describe(null));
+        result.put("apiServer", "kube-apiserver " + client.getKubernetesVersion().getGitVersion() + ", etcd 3.7 (e2e/controlplane)");
         result.put("operatorJvm", envPrefix() + "java " + String.join(" ", operatorJvm) + " -jar quarkus-run.jar (the "
                 + "image's environment and options; MaxRAM for the chart's 512 MiB memory limit)");
         result.put("namespaces", namespaces);
@@ -246,7 +253,7 @@ public final class ScaleBench {
             phases.put("schedulesAtOnce", schedules(pool, factory, nss, schedules, "* * * * *", scheduleMinutes, pid));
         }
 
-        // 3. Bulk: BACKUPS Backups as fast as the mock server takes them; Jobs awaited for at most bulkWaitMinutes.
+        // 3. Bulk: BACKUPS Backups as fast as the API server takes them; Jobs awaited for at most bulkWaitMinutes.
         cpu0 = cpu(pid);
         self0 = selfCpu();
         t0 = System.nanoTime();
@@ -338,7 +345,7 @@ public final class ScaleBench {
             String ns = nss.get(i % nss.size());
             String name = String.format("%s%04d", prefix, i);
             futures.add(pool.submit(() -> client.resources(BackupSchedule.class).inNamespace(ns)
-                    .resource(ScheduleFactory.of(factory.withDeletionPolicy(DeletionPolicy.Retain), cron)
+                    .resource(ScheduleFactory.of(ownDatabase(factory, ns, name).withDeletionPolicy(DeletionPolicy.Retain), cron)
                             .withPolicy(ConcurrencyPolicy.Allow).build(ns, name))
                     .create()));
         }
@@ -369,8 +376,8 @@ public final class ScaleBench {
             client.resources(BackupSchedule.class).inNamespace(nss.get(i % nss.size()))
                     .withName(String.format("%s%04d", prefix, i)).delete();
         }
-        // And their runs, as Kubernetes' garbage collector would (the mock server has none). They are Retain: a
-        // Delete run would wait for a cleanup Job, and no Job ever runs here.
+        // And their runs, without waiting for the garbage collector to get to them. They are Retain: a Delete run
+        // would wait for a cleanup Job, and no Job ever runs here.
         for (String ns : nss) {
             client.resources(Backup.class).inNamespace(ns).withLabel(BacktrackApi.SCHEDULE_LABEL).delete();
         }
@@ -378,10 +385,18 @@ public final class ScaleBench {
         return phase;
     }
 
+    /**
+     * Each Backup (and each schedule) is of a database of its own, as in a real fleet: the operator runs one agent Job
+     * per database at a time, so Backups of one database would measure that queue instead.
+     */
     private void createBackup(BackupFactory factory, String ns, String name) {
-        Backup b = factory.build(ns, name);
+        Backup b = ownDatabase(factory, ns, name).build(ns, name);
         createdNanos.put(ns + "/" + name, System.nanoTime());
         client.resources(Backup.class).inNamespace(ns).resource(b).create();
+    }
+
+    private static BackupFactory ownDatabase(BackupFactory factory, String ns, String name) {
+        return factory.withDatabase(factory.host(), factory.port(), ("app_" + ns + "_" + name).replace('-', '_'));
     }
 
     private void secret(String ns, String name, Map<String, String> values) {
@@ -447,12 +462,12 @@ public final class ScaleBench {
         m.put("operatorRssMiB", status(pid, "VmRSS") / 1024.0);
         m.put("operatorPeakRssMiB", peakRssKb.get() / 1024.0);
         m.put("loadAverage", TimedProcess.currentLoad());
-        m.put("mockServerGetMs", probeApi());
+        m.put("apiServerGetMs", probeApi());
         return m;
     }
 
     /**
-     * What one API request costs the mock server at this point: 30 sequential GETs of one Secret from this
+     * What one API request costs the API server at this point: 30 sequential GETs of one Secret from this
      * client (the operator makes several such requests per Backup), p50 and p99 in ms.
      */
     private Map<String, Object> probeApi() {

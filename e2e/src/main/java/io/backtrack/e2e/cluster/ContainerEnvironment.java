@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * references read from the API (with the kubelet's error messages when something is missing), the
  * downward API's simple fields, and {@code $(VAR)} expansion, which also applies to command and args.
  */
-final class ContainerEnvironment {
+public final class ContainerEnvironment {
 
     private static final Pattern REFERENCE = Pattern.compile("\\$\\$|\\$\\(([A-Za-z_][A-Za-z0-9_.-]*)\\)");
 
@@ -62,7 +62,7 @@ final class ContainerEnvironment {
     }
 
     /** Kubernetes' {@code $(VAR)} expansion: defined names are replaced, {@code $$} escapes, others stay. */
-    static String expand(String text, Map<String, String> env) {
+    public static String expand(String text, Map<String, String> env) {
         Matcher m = REFERENCE.matcher(text);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
@@ -150,7 +150,7 @@ final class ContainerEnvironment {
         return map;
     }
 
-    /** {@code data} is base64; the mock server does not fold {@code stringData} into it, so read both. */
+    /** {@code data} is base64 (the API server folds {@code stringData} into it on write). */
     private static Map<String, String> secretData(Secret secret) {
         Map<String, String> out = new LinkedHashMap<>();
         if (secret == null) {
@@ -158,7 +158,6 @@ final class ContainerEnvironment {
         }
         mapOrEmpty(secret.getData()).forEach((k, v) ->
                 out.put(k, new String(Base64.getDecoder().decode(v.trim()), StandardCharsets.UTF_8)));
-        out.putAll(mapOrEmpty(secret.getStringData()));
         return out;
     }
 

@@ -36,7 +36,7 @@ public record ImageMapping(Predicate<String> matcher, List<String> commandPrefix
     }
 
     /** Strips the digest and the tag (a colon after the last slash; a registry port is not a tag). */
-    static String repositoryOf(String image) {
+    public static String repositoryOf(String image) {
         String ref = image.trim();
         int at = ref.indexOf('@');
         if (at >= 0) {

@@ -3,16 +3,16 @@ package io.backtrack.e2e.cluster;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
-import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodStatus;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,72 +26,172 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One attempt of a Job: the Pod object, and its single container run as a local process with what the
- * kubelet would give it. Reports the Pod's life through its status like the kubelet does.
+ * The kubelet's work for one Pod the scheduler bound to this node: its container run as a local process with what
+ * the kubelet would give it, and the Pod's life reported through the {@code pods/status} subresource (phase,
+ * conditions, container state, exit code, termination message). Honours the Pod's {@code activeDeadlineSeconds}
+ * and its deletion (SIGTERM, the grace period, SIGKILL, then the Pod object removed with grace period 0).
  */
-final class PodRun {
-
-    enum Outcome { SUCCEEDED, FAILED, DEADLINE_EXCEEDED, CANCELLED }
+final class PodRun implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PodRun.class);
     private static final String DEFAULT_TERMINATION_PATH = "/dev/termination-log";
     private static final int MAX_MESSAGE_BYTES = 4096;
-    private static final Duration CONFIG_RETRY = Duration.ofMillis(500);
+    private static final Duration RETRY = Duration.ofMillis(500);
+    private static final long DEFAULT_GRACE_SECONDS = 30;
+
+    /** Why the container was stopped before it ended on its own. */
+    private enum Stop { DELETED, DEADLINE, NODE_SHUTDOWN }
 
     private final KubernetesClient client;
     private final RunnerSettings settings;
-    private final StatusWriter status;
-    private final JobRun.Control control;
-    private final Job job;
-    private final Instant deadline; // null: none
+    private final Pod pod;
     private final String namespace;
     private final String name;
-    private String uid;
+    private final String uid;
+    private final Container container;
+    private final Instant deadline; // activeDeadlineSeconds from the Pod's start on this node; null: none
+    private final Runnable onDone;
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private volatile Stop stop;
+    private volatile Duration grace = Duration.ofSeconds(DEFAULT_GRACE_SECONDS);
     private String startedAt;
 
-    PodRun(KubernetesClient client, RunnerSettings settings, JobRun.Control control, Job job, Instant deadline) {
+    PodRun(KubernetesClient client, RunnerSettings settings, Pod pod, Runnable onDone) {
         this.client = client;
         this.settings = settings;
-        this.status = new StatusWriter(client);
-        this.control = control;
-        this.job = job;
-        this.deadline = deadline;
-        this.namespace = job.getMetadata().getNamespace();
-        this.name = job.getMetadata().getName() + "-" + randomSuffix();
+        this.pod = pod;
+        this.namespace = pod.getMetadata().getNamespace();
+        this.name = pod.getMetadata().getName();
+        this.uid = pod.getMetadata().getUid();
+        this.container = pod.getSpec().getContainers().get(0);
+        this.onDone = onDone;
+        Instant start = pod.getStatus() != null && pod.getStatus().getStartTime() != null
+                ? Instant.parse(pod.getStatus().getStartTime()) : Instant.now();
+        this.deadline = pod.getSpec().getActiveDeadlineSeconds() == null ? null
+                : start.plusSeconds(pod.getSpec().getActiveDeadlineSeconds());
+        Long podGrace = pod.getSpec().getTerminationGracePeriodSeconds();
+        if (podGrace != null) {
+            grace = Duration.ofSeconds(podGrace);
+        }
     }
 
-    String name() {
-        return name;
+    /** The Pod was deleted (graceful deletion): stop the container within {@code gracePeriod}, then remove it. */
+    void delete(Long gracePeriodSeconds) {
+        if (gracePeriodSeconds != null) {
+            grace = Duration.ofSeconds(gracePeriodSeconds);
+        }
+        requestStop(Stop.DELETED);
     }
 
-    Outcome run() {
-        Pod pod = client.resource(newPod()).create();
-        uid = pod.getMetadata().getUid();
-        writeStatus(s -> pending(s, waiting("ContainerCreating", null)));
-        Container container = pod.getSpec().getContainers().get(0);
+    /** The node runner is stopping: like a graceful node shutdown, the Pod fails with a DisruptionTarget condition. */
+    void nodeShutdown() {
+        grace = Duration.ZERO;
+        requestStop(Stop.NODE_SHUTDOWN);
+    }
 
+    private synchronized void requestStop(Stop why) {
+        if (stop == null) {
+            stop = why;
+        }
+        stopRequested.countDown();
+    }
+
+    @Override
+    public void run() {
+        try {
+            runPod();
+        } catch (RuntimeException e) {
+            LOG.error("running pod {}/{} failed", namespace, name, e);
+        } finally {
+            onDone.run();
+            // after onDone: a deletion arriving from now on finds no run and removes the Pod itself
+            removeIfDeleted();
+        }
+    }
+
+    private void runPod() {
+        if (alreadyStartedElsewhere()) {
+            return;
+        }
+        write(s -> {
+            s.setPhase("Pending");
+            s.setHostIP("127.0.0.1");
+            s.setHostIPs(List.of(new io.fabric8.kubernetes.api.model.HostIPBuilder().withIp("127.0.0.1").build()));
+            s.setPodIP("127.0.0.1");
+            s.setPodIPs(List.of(new io.fabric8.kubernetes.api.model.PodIPBuilder().withIp("127.0.0.1").build()));
+            s.setStartTime(Objects.requireNonNullElse(s.getStartTime(), LocalNode.now()));
+            condition(s, "PodReadyToStartContainers", "True", null, null);
+            condition(s, "Initialized", "True", null, null);
+            notReady(s, "ContainersNotReady", "containers with unready status: [" + container.getName() + "]");
+            s.setContainerStatuses(List.of(status(waiting("ContainerCreating", null), false)));
+        });
+        if (pod.getSpec().getContainers().size() != 1 || !list(pod.getSpec().getInitContainers()).isEmpty()) {
+            waitingUntilStopped("CreateContainerError",
+                    "the node runner runs Pods of exactly one container and no init containers");
+            return;
+        }
         Optional<ImageMapping> image = settings.mappingFor(container.getImage());
         if (image.isEmpty()) {
-            // The kubelet would retry the pull forever; failing the attempt lets backoffLimit end the Job.
-            writeStatus(s -> finished(s, "Failed", waiting("ErrImagePull",
-                    "local job runner: no command mapped for image \"%s\"".formatted(container.getImage()))));
-            return Outcome.FAILED;
+            String pullError = "failed to pull image \"%s\": no local command is mapped to this image on this node"
+                    .formatted(container.getImage());
+            write(s -> s.setContainerStatuses(List.of(status(waiting("ErrImagePull", pullError), false))));
+            if (!awaitStop(Duration.ofSeconds(2))) {
+                waitingUntilStopped("ImagePullBackOff",
+                        "Back-off pulling image \"%s\": ErrImagePull: %s".formatted(container.getImage(), pullError));
+            } else {
+                endWithoutContainer();
+            }
+            return;
         }
-        Map<String, String> declared = awaitConfiguration(pod, container);
+        Map<String, String> declared = awaitConfiguration();
         if (declared == null) {
-            return control.cancelled() ? Outcome.CANCELLED : deadlineExceeded(null, "");
+            endWithoutContainer();
+            return;
         }
-        return execute(pod, container, image.get(), declared);
+        execute(image.get(), declared);
     }
 
-    /** Retries like the kubelet until Secrets and ConfigMaps resolve; null on deadline or cancellation. */
-    private Map<String, String> awaitConfiguration(Pod pod, Container container) {
+    /**
+     * A Pod this node already reported started that no process of this runner belongs to (the harness restarted):
+     * as after a node reboot, its container is gone and the Pod fails.
+     */
+    private boolean alreadyStartedElsewhere() {
+        List<ContainerStatus> statuses = pod.getStatus() == null ? List.of() : list(pod.getStatus().getContainerStatuses());
+        boolean started = statuses.stream().anyMatch(c -> c.getState() != null && c.getState().getRunning() != null);
+        if (!started) {
+            return false;
+        }
+        write(s -> {
+            s.setPhase("Failed");
+            notReady(s, "PodFailed", null);
+            s.setContainerStatuses(List.of(status(new ContainerStateBuilder().withNewTerminated().withExitCode(137)
+                    .withReason("ContainerStatusUnknown")
+                    .withMessage("The container could not be located when the pod was terminated")
+                    .withFinishedAt(LocalNode.now()).endTerminated().build(), false)));
+        });
+        return true;
+    }
+
+    /** Reports the container waiting for {@code reason} until the Pod is deleted, its deadline passes or the node stops. */
+    private void waitingUntilStopped(String reason, String message) {
+        write(s -> s.setContainerStatuses(List.of(status(waiting(reason, message), false))));
+        while (!awaitStop(Duration.ofSeconds(1))) {
+            if (pastDeadline()) {
+                requestStop(Stop.DEADLINE);
+            }
+        }
+        endWithoutContainer();
+    }
+
+    /** Retries like the kubelet until Secrets and ConfigMaps resolve; null when stopped first. */
+    private Map<String, String> awaitConfiguration() {
         ContainerEnvironment environment = new ContainerEnvironment(client);
         String reported = null;
         while (true) {
@@ -100,21 +200,24 @@ final class PodRun {
             } catch (ContainerConfigException e) {
                 if (!e.getMessage().equals(reported)) {
                     reported = e.getMessage();
-                    writeStatus(s -> pending(s, waiting("CreateContainerConfigError", e.getMessage())));
+                    write(s -> s.setContainerStatuses(List.of(status(waiting("CreateContainerConfigError", e.getMessage()),
+                            false))));
                 }
             }
-            if (control.awaitCancel(CONFIG_RETRY) || pastDeadline()) {
+            if (pastDeadline()) {
+                requestStop(Stop.DEADLINE);
+            }
+            if (awaitStop(RETRY)) {
                 return null;
             }
         }
     }
 
-    private Outcome execute(Pod pod, Container container, ImageMapping image, Map<String, String> declared) {
+    private void execute(ImageMapping image, Map<String, String> declared) {
         Path dir = podDirectory();
         Path terminationLog = dir.resolve("termination-log");
         Path logFile = settings.logFile(namespace, name);
-        String terminationPath = Objects.requireNonNullElse(container.getTerminationMessagePath(),
-                DEFAULT_TERMINATION_PATH);
+        String terminationPath = Objects.requireNonNullElse(container.getTerminationMessagePath(), DEFAULT_TERMINATION_PATH);
 
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PATH", Objects.requireNonNullElse(System.getenv("PATH"), "/usr/local/bin:/usr/bin:/bin"));
@@ -122,15 +225,16 @@ final class PodRun {
         env.put("TMPDIR", dir.resolve("tmp").toString());
         env.put("JAVA_HOME", System.getProperty("java.home"));
         env.put("HOSTNAME", name);
-        // The container's own settings point at in-image paths: the termination log is the one we map.
+        // The container's own settings point at in-image paths: the termination message file is the one we map.
         declared.forEach((k, v) -> env.put(k, v.equals(terminationPath) ? terminationLog.toString() : v));
         env.putAll(settings.extraEnv()); // the harness wins: it knows where things are on this machine
 
         List<String> command = container.getCommand() == null || container.getCommand().isEmpty()
                 ? image.commandPrefix() : ContainerEnvironment.expand(container.getCommand(), declared);
-        List<String> argv = new ArrayList<>(command);
-        for (String arg : ContainerEnvironment.expand(Objects.requireNonNullElse(container.getArgs(), List.of()),
-                declared)) {
+        List<String> argv = new ArrayList<>(List.of("setsid"));
+        argv.addAll(userSwitch(dir));
+        argv.addAll(command);
+        for (String arg : ContainerEnvironment.expand(Objects.requireNonNullElse(container.getArgs(), List.of()), declared)) {
             argv.add(arg.equals(terminationPath) ? terminationLog.toString() : arg);
         }
 
@@ -146,158 +250,195 @@ final class PodRun {
             process = builder.start();
         } catch (IOException e) {
             String message = e.getMessage();
-            writeStatus(s -> finished(s, "Failed", terminated(128, "StartError", message)));
-            return Outcome.FAILED;
+            write(s -> {
+                s.setPhase("Failed");
+                notReady(s, "PodFailed", null);
+                s.setContainerStatuses(List.of(status(terminated(128, "StartError", message), false)));
+            });
+            return;
         }
-        startedAt = StatusWriter.now();
-        if (!control.track(process)) {
-            return Outcome.CANCELLED;
-        }
+        startedAt = LocalNode.now();
         LOG.info("pod {}/{} started: pid {} {}", namespace, name, process.pid(), argv);
-        writeStatus(this::running);
+        write(s -> {
+            s.setPhase("Running");
+            condition(s, "ContainersReady", "True", null, null);
+            condition(s, "Ready", "True", null, null);
+            s.setContainerStatuses(List.of(status(new ContainerStateBuilder().withNewRunning().withStartedAt(startedAt)
+                    .endRunning().build(), true)));
+        });
 
-        boolean exited = awaitExit(process);
-        if (control.cancelled()) {
-            return Outcome.CANCELLED;
-        }
-        if (!exited) {
-            int exitCode = Processes.killTree(process);
-            String message = TerminationMessages.read(terminationLog, MAX_MESSAGE_BYTES);
-            return deadlineExceeded(exitCode, message);
-        }
-        int exitCode = process.exitValue();
+        int exitCode = awaitExit(process);
         String message = TerminationMessages.read(terminationLog, MAX_MESSAGE_BYTES);
         if (message.isEmpty() && exitCode != 0
                 && "FallbackToLogsOnError".equals(container.getTerminationMessagePolicy())) {
             message = TerminationMessages.tail(logFile, 80, 2048);
         }
         String finalMessage = message;
-        LOG.info("pod {}/{} exited with {}", namespace, name, exitCode);
-        writeStatus(s -> finished(s, exitCode == 0 ? "Succeeded" : "Failed",
-                terminated(exitCode, exitCode == 0 ? "Completed" : "Error", finalMessage)));
-        return exitCode == 0 ? Outcome.SUCCEEDED : Outcome.FAILED;
+        Stop why = stop;
+        LOG.info("pod {}/{} exited with {}{}", namespace, name, exitCode, why == null ? "" : " (" + why + ")");
+        write(s -> {
+            boolean succeeded = exitCode == 0 && why != Stop.DEADLINE && why != Stop.NODE_SHUTDOWN;
+            s.setPhase(succeeded ? "Succeeded" : "Failed");
+            notReady(s, succeeded ? "PodCompleted" : "PodFailed", null);
+            s.setContainerStatuses(List.of(status(terminated(exitCode, exitCode == 0 ? "Completed" : "Error", finalMessage),
+                    false)));
+            stopped(s, why);
+        });
     }
 
-    /** Waits for the process; false when the Job's deadline came first. */
-    private boolean awaitExit(Process process) {
+    /** Waits for the container to end, or stops it when the Pod is deleted, its deadline passes or the node stops. */
+    private int awaitExit(Process process) {
         try {
             while (true) {
-                long wait = deadline == null ? TimeUnit.HOURS.toMillis(1)
-                        : Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
-                if (process.waitFor(wait, TimeUnit.MILLISECONDS)) {
-                    return true;
+                if (process.waitFor(100, TimeUnit.MILLISECONDS)) {
+                    Processes.killGroup(process);
+                    return process.exitValue();
                 }
                 if (pastDeadline()) {
-                    return false;
+                    requestStop(Stop.DEADLINE);
+                }
+                if (stopRequested.getCount() == 0) {
+                    return Processes.terminate(process, grace);
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            Processes.killTree(process);
-            return true;
+            return Processes.killTree(process);
         }
     }
 
-    private Outcome deadlineExceeded(Integer exitCode, String message) {
-        writeStatus(s -> {
-            ContainerState state = exitCode == null ? waiting("ContainerCreating", null)
-                    : terminated(exitCode, "Error", message);
-            finished(s, "Failed", state);
+    /** The Pod ends without its container having run (still pulling or configuring). */
+    private void endWithoutContainer() {
+        Stop why = stop;
+        write(s -> {
+            s.setPhase("Failed");
+            notReady(s, "PodFailed", null);
+            stopped(s, why);
+        });
+    }
+
+    /** What the kubelet writes when it stopped the Pod itself. */
+    private static void stopped(PodStatus s, Stop why) {
+        if (why == Stop.DEADLINE) {
             s.setReason("DeadlineExceeded");
             s.setMessage("Pod was active on the node longer than the specified deadline");
-        });
-        return Outcome.DEADLINE_EXCEEDED;
+        } else if (why == Stop.NODE_SHUTDOWN) {
+            s.setReason("Terminated");
+            s.setMessage("Pod was terminated in response to imminent node shutdown.");
+            condition(s, "DisruptionTarget", "True", "TerminationByKubelet",
+                    "Pod was terminated in response to imminent node shutdown.");
+        }
+    }
+
+    /** A deleted Pod's object goes once its container has stopped: the kubelet deletes it with grace period 0. */
+    private void removeIfDeleted() {
+        if (stop != Stop.DELETED) {
+            return;
+        }
+        try {
+            client.pods().inNamespace(namespace).withName(name).withGracePeriod(0).delete();
+        } catch (KubernetesClientException e) {
+            LOG.warn("cannot remove deleted pod {}/{}: {}", namespace, name, e.toString());
+        }
+    }
+
+    private boolean awaitStop(Duration timeout) {
+        try {
+            return stopRequested.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
     }
 
     private boolean pastDeadline() {
         return deadline != null && !Instant.now().isBefore(deadline);
     }
 
-    private Pod newPod() {
-        var template = job.getSpec().getTemplate();
-        String jobUid = job.getMetadata().getUid();
-        Map<String, String> labels = new LinkedHashMap<>();
-        if (template.getMetadata() != null && template.getMetadata().getLabels() != null) {
-            labels.putAll(template.getMetadata().getLabels());
+    /**
+     * Runs the process as the UID and GID the Pod's security context asks for, as a container runtime would; only
+     * possible when this JVM runs as root (setpriv). A Pod that names none runs as this JVM's user.
+     */
+    private List<String> userSwitch(Path dir) {
+        Long user = securityValue(SecurityContext::getRunAsUser, PodSecurityContext::getRunAsUser);
+        Long group = securityValue(SecurityContext::getRunAsGroup, PodSecurityContext::getRunAsGroup);
+        if (!settings.runAsPodUser() || user == null || !"root".equals(System.getProperty("user.name"))) {
+            return List.of();
         }
-        labels.put("job-name", job.getMetadata().getName());
-        labels.put("batch.kubernetes.io/job-name", job.getMetadata().getName());
-        labels.put("controller-uid", jobUid);
-        labels.put("batch.kubernetes.io/controller-uid", jobUid);
-        Map<String, String> annotations = template.getMetadata() == null ? null
-                : template.getMetadata().getAnnotations();
-        return new PodBuilder()
-                .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels)
-                .withAnnotations(annotations)
-                .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("batch/v1").withKind("Job")
-                        .withName(job.getMetadata().getName()).withUid(jobUid).withController(true)
-                        .withBlockOwnerDeletion(true).build())
-                .endMetadata()
-                .withSpec(new PodSpecBuilder(template.getSpec()).withNodeName("local-job-runner").build())
-                .build();
+        long gid = group == null ? user : group;
+        try (var files = Files.walk(dir)) {
+            for (Path p : files.toList()) {
+                Files.setAttribute(p, "unix:uid", user.intValue());
+                Files.setAttribute(p, "unix:gid", (int) gid);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot hand " + dir + " to uid " + user, e);
+        }
+        return List.of("setpriv", "--reuid=" + user, "--regid=" + gid, "--clear-groups", "--");
     }
 
-    private void writeStatus(java.util.function.Consumer<PodStatus> change) {
-        if (control.cancelled()) {
-            return;
+    private Long securityValue(java.util.function.Function<SecurityContext, Long> fromContainer,
+                               java.util.function.Function<PodSecurityContext, Long> fromPod) {
+        if (container.getSecurityContext() != null && fromContainer.apply(container.getSecurityContext()) != null) {
+            return fromContainer.apply(container.getSecurityContext());
         }
-        status.pod(namespace, name, uid, pod -> {
-            PodStatus s = pod.getStatus() == null ? new PodStatus() : pod.getStatus();
+        return pod.getSpec().getSecurityContext() == null ? null : fromPod.apply(pod.getSpec().getSecurityContext());
+    }
+
+    /** Read-modify-write of the Pod's status subresource; on a conflict (someone else wrote it) read and apply again. */
+    private void write(Consumer<PodStatus> change) {
+        for (int attempt = 1; attempt <= 50; attempt++) {
+            Pod current = client.pods().inNamespace(namespace).withName(name).get();
+            if (current == null || !uid.equals(current.getMetadata().getUid())) {
+                return;
+            }
+            PodStatus s = current.getStatus() == null ? new PodStatus() : current.getStatus();
             change.accept(s);
-            pod.setStatus(s);
-        });
+            current.setStatus(s);
+            try {
+                client.pods().resource(current).updateStatus();
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 404) {
+                    return;
+                }
+                if (e.getCode() != 409) {
+                    throw e;
+                }
+            }
+        }
+        LOG.warn("gave up writing the status of pod {}/{} after 50 conflicts", namespace, name);
     }
 
-    private void pending(PodStatus s, ContainerState state) {
-        s.setPhase("Pending");
-        s.setHostIP("127.0.0.1");
-        s.setStartTime(Objects.requireNonNullElse(s.getStartTime(), StatusWriter.now()));
-        s.setConditions(conditions(false));
-        s.setContainerStatuses(List.of(containerStatus(state, false)));
+    private static void notReady(PodStatus s, String reason, String message) {
+        condition(s, "ContainersReady", "False", reason, message);
+        condition(s, "Ready", "False", reason, message);
     }
 
-    private void running(PodStatus s) {
-        s.setPhase("Running");
-        s.setPodIP("127.0.0.1");
-        s.setConditions(conditions(true));
-        s.setContainerStatuses(List.of(containerStatus(
-                new ContainerStateBuilder().withNewRunning().withStartedAt(startedAt).endRunning().build(), true)));
-    }
-
-    private void finished(PodStatus s, String phase, ContainerState state) {
-        s.setPhase(phase);
-        s.setHostIP("127.0.0.1");
-        s.setStartTime(Objects.requireNonNullElse(s.getStartTime(), StatusWriter.now()));
-        s.setConditions(conditions(false));
-        s.setContainerStatuses(List.of(containerStatus(state, false)));
+    /** Sets a condition by type, keeping its transition time while its status stays the same. */
+    private static void condition(PodStatus s, String type, String status, String reason, String message) {
+        List<PodCondition> conditions = new ArrayList<>(list(s.getConditions()));
+        String transition = conditions.stream().filter(c -> type.equals(c.getType()) && status.equals(c.getStatus()))
+                .map(PodCondition::getLastTransitionTime).filter(Objects::nonNull).findFirst().orElse(LocalNode.now());
+        conditions.removeIf(c -> type.equals(c.getType()));
+        conditions.add(new PodConditionBuilder().withType(type).withStatus(status).withReason(reason).withMessage(message)
+                .withLastTransitionTime(transition).build());
+        s.setConditions(conditions);
     }
 
     private ContainerState terminated(int exitCode, String reason, String message) {
         return new ContainerStateBuilder().withNewTerminated().withExitCode(exitCode).withReason(reason)
                 .withMessage(message == null || message.isEmpty() ? null : message)
-                .withStartedAt(startedAt).withFinishedAt(StatusWriter.now()).endTerminated().build();
+                .withStartedAt(startedAt).withFinishedAt(LocalNode.now()).endTerminated().build();
     }
 
     private static ContainerState waiting(String reason, String message) {
-        return new ContainerStateBuilder().withNewWaiting().withReason(reason).withMessage(message).endWaiting()
-                .build();
+        return new ContainerStateBuilder().withNewWaiting().withReason(reason).withMessage(message).endWaiting().build();
     }
 
-    private io.fabric8.kubernetes.api.model.ContainerStatus containerStatus(ContainerState state, boolean ready) {
-        Container container = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+    private ContainerStatus status(ContainerState state, boolean running) {
         return new ContainerStatusBuilder().withName(container.getName()).withImage(container.getImage())
-                .withImageID("").withRestartCount(0).withReady(ready).withStarted(ready).withState(state).build();
-    }
-
-    private static List<PodCondition> conditions(boolean ready) {
-        String now = StatusWriter.now();
-        String r = ready ? "True" : "False";
-        return List.of(condition("PodScheduled", "True", now), condition("Initialized", "True", now),
-                condition("ContainersReady", r, now), condition("Ready", r, now));
-    }
-
-    private static PodCondition condition(String type, String status, String now) {
-        return new PodConditionBuilder().withType(type).withStatus(status).withLastTransitionTime(now).build();
+                .withImageID("").withRestartCount(0).withReady(running).withStarted(running).withState(state).build();
     }
 
     private Path podDirectory() {
@@ -314,12 +455,7 @@ final class PodRun {
         return dir;
     }
 
-    private static String randomSuffix() {
-        String alphabet = "abcdefghijklmnopqrstuvwxyz";
-        StringBuilder s = new StringBuilder(5);
-        for (int i = 0; i < 5; i++) {
-            s.append(alphabet.charAt(ThreadLocalRandom.current().nextInt(alphabet.length())));
-        }
-        return s.toString();
+    private static <T> List<T> list(List<T> list) {
+        return list == null ? List.of() : list;
     }
 }

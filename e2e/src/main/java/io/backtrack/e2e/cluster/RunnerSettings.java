@@ -1,14 +1,18 @@
 package io.backtrack.e2e.cluster;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The runner's configuration, shared read-only by every Job it runs. */
+/**
+ * The node runner's configuration, shared read-only by every Pod it runs.
+ *
+ * @param runAsPodUser run each container as the UID/GID its security context names (needs root and setpriv), as a
+ *                     runtime would; off, every container runs as this JVM's user
+ */
 record RunnerSettings(List<ImageMapping> images, Map<String, String> extraEnv, Path logDir, Path workDir,
-        Duration retryDelay) {
+        boolean runAsPodUser) {
 
     RunnerSettings {
         images = List.copyOf(images);

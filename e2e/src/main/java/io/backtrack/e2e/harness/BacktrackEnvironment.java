@@ -4,8 +4,9 @@ import io.backtrack.api.BacktrackApi;
 import io.backtrack.api.backup.Backup;
 import io.backtrack.api.schedule.BackupSchedule;
 import io.backtrack.api.restore.Restore;
-import io.backtrack.e2e.cluster.LocalJobRunner;
-import io.backtrack.e2e.cluster.MockCluster;
+import io.backtrack.e2e.cluster.ControlPlane;
+import io.backtrack.e2e.cluster.ImageMapping;
+import io.backtrack.e2e.cluster.NodeRunner;
 import io.backtrack.e2e.postgres.PostgresServer;
 import io.backtrack.e2e.postgres.SampleData;
 import io.backtrack.e2e.s3.S3Server;
@@ -13,6 +14,8 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -21,26 +24,38 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
- * Everything a scenario needs, real except the kubelet: a PostgreSQL server, an S3 server, the mock API
- * server with our CRDs, the local Job runner executing the agent jar, and the operator as a process.
+ * Everything a scenario needs, real except the kubelet and the container runtime: a PostgreSQL server, an S3 server,
+ * the real Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler) with the CRDs
+ * from {@code crds/}, a node runner that registers a Node and runs the Pods bound to it as local processes (the agent
+ * image as the agent jar), and the operator as a process with the Helm chart's RBAC and environment.
  */
 public final class BacktrackEnvironment implements AutoCloseable {
     public static final String AGENT_IMAGE = "ghcr.io/backtrack-io/backtrack-agent:local";
+    /** An image the node runs as a long-lived process ({@code sleep}): the Pods of {@link #workload} Deployments. */
+    public static final String WORKLOAD_IMAGE = "registry.backtrack.test/workload:1";
     public static final String DB_SECRET = "db-credentials";
     public static final String S3_SECRET = "s3-credentials";
+    /** What every namespace of the environment enforces: every Job Pod must pass this admission. */
+    public static final String POD_SECURITY = "restricted";
 
     private final PostgresServer postgres;
     private final S3Server s3;
-    private final MockCluster cluster;
-    private final LocalJobRunner runner;
+    private final ControlPlane cluster;
+    private final OperatorInstall install;
+    private final NodeRunner runner;
     private final OperatorProcess operator;
     private final Path workDir;
     private final OperatorClock clock;
@@ -50,38 +65,86 @@ public final class BacktrackEnvironment implements AutoCloseable {
         public static final Ports ANY = new Ports(0, 0, 0);
     }
 
-    private BacktrackEnvironment(Ports ports) throws IOException {
-        workDir = Files.createTempDirectory("backtrack-env-");
-        postgres = ports.postgres() == 0 ? PostgresServer.start() : PostgresServer.start(ports.postgres());
-        s3 = ports.s3() == 0 ? S3Server.start() : S3Server.start(ports.s3());
-        cluster = ports.apiServer() == 0 ? MockCluster.start() : MockCluster.start(ports.apiServer());
+    private BacktrackEnvironment(Ports ports, Path workDir, List<AutoCloseable> started, Consumer<String> progress) {
+        this.workDir = workDir;
+        progress.accept("starting PostgreSQL and S3Proxy ...");
+        postgres = track(started, ports.postgres() == 0 ? PostgresServer.start() : PostgresServer.start(ports.postgres()));
+        s3 = track(started, ports.s3() == 0 ? S3Server.start() : S3Server.start(ports.s3()));
+        progress.accept("starting the Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager, "
+                + "kube-scheduler; building it first if needed) ...");
+        cluster = track(started, ControlPlane.start(workDir.resolve("controlplane"), ports.apiServer()));
+        progress.accept("applying the CRDs from crds/ and the Helm chart's RBAC, registering the node ...");
         cluster.applyCrds(RepoPaths.crds());
-        cluster.startGarbageCollector(Duration.ofMillis(500));
-        runner = LocalJobRunner.builder(cluster.client())
+        install = OperatorInstall.apply(cluster, workDir, Map.of());
+        runner = track(started, NodeRunner.builder(cluster.client())
                 .image("backtrack-agent", List.of(OperatorProcess.javaBinary(), "-Xmx256m", "-jar", RepoPaths.agentJar().toString()))
+                .image(ImageMapping.repository(ImageMapping.repositoryOf(WORKLOAD_IMAGE), List.of("sleep", "infinity")))
                 .logDir(workDir.resolve("pods"))
-                .start();
+                .workDir(workDir.resolve("pod-dirs"))
+                .start());
         clock = new OperatorClock(workDir.resolve("clock-offset"));
-        // The test clock (off outside tests) and a short requeue, so a clock jump is acted on within a second.
-        operator = new OperatorProcess(cluster.url(), workDir, Map.of("BACKTRACK_AGENT_IMAGE", AGENT_IMAGE,
-                "BACKTRACK_CLOCK_OFFSET_FILE", clock.file().toString(),
-                "BACKTRACK_SCHEDULE_MAX_REQUEUE_INTERVAL", "PT1S")).start();
+        Map<String, String> env = new LinkedHashMap<>(install.env());
+        // Test-only, both off in production: the operator's clock is the system clock plus the offset in this file
+        // (scenarios move it instead of waiting hours), and every schedule is reconciled at least once a second (not
+        // hourly), so that a clock jump is acted on within a second.
+        env.put("BACKTRACK_CLOCK_OFFSET_FILE", clock.file().toString());
+        env.put("BACKTRACK_SCHEDULE_MAX_REQUEUE_INTERVAL", "PT1S");
+        progress.accept("starting the operator as ServiceAccount " + OperatorInstall.NAMESPACE + "/" + install.serviceAccount()
+                + " ...");
+        operator = track(started, new OperatorProcess(install.kubeconfig(), workDir, env)).start();
     }
 
+    private static <T extends AutoCloseable> T track(List<AutoCloseable> started, T piece) {
+        started.add(piece);
+        return piece;
+    }
+
+    /** Starts everything; what was started is stopped again (and its files removed) when a piece fails to start. */
     public static BacktrackEnvironment start(Ports ports) {
+        return start(ports, step -> { });
+    }
+
+    /** As {@link #start(Ports)}, saying each step to {@code progress} as it begins. */
+    public static BacktrackEnvironment start(Ports ports, Consumer<String> progress) {
+        Path workDir;
         try {
-            return new BacktrackEnvironment(ports);
+            workDir = Files.createTempDirectory("backtrack-env-");
+            // Containers run as their Pod's non-root UID: they must reach their directories below this one.
+            Files.setPosixFilePermissions(workDir, PosixFilePermissions.fromString("rwxr-xr-x"));
         } catch (IOException e) {
             throw new IllegalStateException("cannot prepare the environment: " + e.getMessage(), e);
+        }
+        List<AutoCloseable> started = new ArrayList<>();
+        try {
+            return new BacktrackEnvironment(ports, workDir, started, progress);
+        } catch (RuntimeException | Error e) {
+            for (int i = started.size() - 1; i >= 0; i--) {
+                closeQuietly(started.get(i));
+            }
+            PostgresServer.deleteRecursively(workDir);
+            throw e;
         }
     }
 
     private static BacktrackEnvironment shared;
+    private static RuntimeException sharedFailure;
 
-    /** One environment per test JVM, stopped when the JVM exits. */
+    /**
+     * One environment per test JVM, stopped when the JVM exits. When it cannot start, every later call fails at once
+     * with the same cause instead of trying again.
+     */
     public static synchronized BacktrackEnvironment shared() {
+        if (sharedFailure != null) {
+            throw new IllegalStateException("the shared environment failed to start: " + sharedFailure.getMessage(),
+                    sharedFailure);
+        }
         if (shared == null) {
-            shared = start(Ports.ANY);
+            try {
+                shared = start(Ports.ANY);
+            } catch (RuntimeException e) {
+                sharedFailure = e;
+                throw e;
+            }
             Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
         }
         return shared;
@@ -99,12 +162,28 @@ public final class BacktrackEnvironment implements AutoCloseable {
         return s3;
     }
 
-    public MockCluster cluster() {
+    /** The control plane: its admin client and kubeconfig, its URL, the bundled kubectl. */
+    public ControlPlane cluster() {
         return cluster;
     }
 
-    public LocalJobRunner runner() {
+    /** The chart's RBAC as applied, and the operator's kubeconfig and environment. */
+    public OperatorInstall install() {
+        return install;
+    }
+
+    public NodeRunner runner() {
         return runner;
+    }
+
+    /** Runs the bundled kubectl (the control plane's version) with the admin kubeconfig. */
+    public ControlPlane.KubectlResult kubectl(String... args) {
+        return cluster.kubectl(args);
+    }
+
+    /** As {@link #kubectl(String...)}, with {@code stdin} as its standard input (a manifest for {@code -f -}). */
+    public ControlPlane.KubectlResult kubectlWithInput(String stdin, String... args) {
+        return cluster.kubectlWithInput(stdin, args);
     }
 
     public OperatorProcess operator() {
@@ -119,15 +198,6 @@ public final class BacktrackEnvironment implements AutoCloseable {
         operator.stop();
         operator.settings(settings);
         operator.start();
-    }
-
-    /**
-     * Whether the API server is a real kube-apiserver with kube-controller-manager (Job controller with
-     * podFailurePolicy, garbage collector, namespace lifecycle, label validation). This mock API server has none of
-     * them; tests of those behaviours are tagged {@code real-control-plane} and skipped here (issue 17).
-     */
-    public boolean isRealControlPlane() {
-        return false;
     }
 
     /** The operator's clock, which scenarios move forward instead of waiting. */
@@ -164,6 +234,12 @@ public final class BacktrackEnvironment implements AutoCloseable {
 
     /** Waits until a condition over anything holds; fails with the description and the operator log. */
     public void await(String what, java.util.function.BooleanSupplier condition, Duration timeout) {
+        await(what, condition, timeout, () -> "");
+    }
+
+    /** As {@link #await(String, java.util.function.BooleanSupplier, Duration)}, saying {@code state} on a timeout. */
+    public void await(String what, java.util.function.BooleanSupplier condition, Duration timeout,
+                      java.util.function.Supplier<String> state) {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             if (condition.getAsBoolean()) {
@@ -171,14 +247,22 @@ public final class BacktrackEnvironment implements AutoCloseable {
             }
             sleep(100);
         }
-        throw new AssertionError(what + " did not happen within " + timeout + "\n--- operator log (tail) ---\n"
-                + tail(operator.log(), 6000));
+        throw new AssertionError(what + " did not happen within " + timeout + "\n" + state.get()
+                + "\n--- operator log (tail) ---\n" + tail(operator.log(), 6000));
     }
 
-    /** A namespace with the two Secrets the examples use: database superuser and S3 keys. */
+    /**
+     * A namespace with the two Secrets the examples use (database superuser and S3 keys), enforcing the Pod Security
+     * Standard {@value #POD_SECURITY}, once its {@code default} ServiceAccount exists (Pods need it).
+     */
     public String namespace(String name) {
-        client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
-                .createOr(existing -> existing.update());
+        client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name)
+                        .addToLabels("pod-security.kubernetes.io/enforce", POD_SECURITY)
+                        .addToLabels("pod-security.kubernetes.io/warn", POD_SECURITY)
+                        .endMetadata().build())
+                .serverSideApply();
+        client().serviceAccounts().inNamespace(name).withName("default")
+                .waitUntilCondition(sa -> sa != null, 30, TimeUnit.SECONDS);
         secret(name, DB_SECRET, Map.of("username", postgres.superuser(), "password", postgres.password()));
         secret(name, S3_SECRET, Map.of("AWS_ACCESS_KEY_ID", s3.accessKey(), "AWS_SECRET_ACCESS_KEY", s3.secretKey()));
         return name;
@@ -200,6 +284,26 @@ public final class BacktrackEnvironment implements AutoCloseable {
                         .withStringData(values)
                         .build())
                 .createOr(existing -> existing.update());
+    }
+
+    /**
+     * A Deployment whose Pods pass the namespace's admission and run on the node ({@link #WORKLOAD_IMAGE}): an
+     * application for a Restore to quiesce. Labels {@code app: NAME}.
+     */
+    public Deployment workload(String namespace, String name, int replicas) {
+        Deployment d = new DeploymentBuilder()
+                .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
+                .withNewSpec().withReplicas(replicas)
+                .withNewSelector().addToMatchLabels("app", name).endSelector()
+                .withNewTemplate().withNewMetadata().addToLabels("app", name).endMetadata()
+                .withNewSpec().withTerminationGracePeriodSeconds(5L).withAutomountServiceAccountToken(false)
+                .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(65532L)
+                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().endSecurityContext()
+                .addNewContainer().withName("app").withImage(WORKLOAD_IMAGE)
+                .withNewSecurityContext().withAllowPrivilegeEscalation(false).withReadOnlyRootFilesystem(true)
+                .withNewCapabilities().withDrop("ALL").endCapabilities().endSecurityContext()
+                .endContainer().endSpec().endTemplate().endSpec().build();
+        return client().resource(d).create();
     }
 
     public Backup backup(String namespace, String name) {
@@ -273,19 +377,39 @@ public final class BacktrackEnvironment implements AutoCloseable {
     }
 
     private List<Event> eventsNow(String namespace, String name) {
+        // The API server keeps whole seconds of lastTimestamp; within a second, the order they were written in (the
+        // operator writes Events one at a time) is their resourceVersion's, etcd's revision.
         return client().v1().events().inNamespace(namespace).list().getItems().stream()
                 .filter(e -> e.getInvolvedObject() != null && name.equals(e.getInvolvedObject().getName()))
-                .sorted(Comparator.comparing(e -> e.getLastTimestamp() == null ? Instant.EPOCH : Instant.parse(e.getLastTimestamp())))
+                .sorted(Comparator.comparing((Event e) -> e.getLastTimestamp() == null ? Instant.EPOCH : Instant.parse(e.getLastTimestamp()))
+                        .thenComparingLong(e -> Long.parseLong(e.getMetadata().getResourceVersion())))
                 .toList();
     }
 
     @Override
     public synchronized void close() {
-        closeQuietly(operator);
-        closeQuietly(runner);
-        closeQuietly(cluster);
-        closeQuietly(s3);
-        closeQuietly(postgres);
+        // In parallel, within the 30 s a test JVM (surefire) or a user's Ctrl-C leaves: the operator, PostgreSQL and
+        // S3Proxy stop on their own; the node stops its Pods before the control plane goes.
+        List<Thread> stopping = new ArrayList<>();
+        for (Runnable stop : List.<Runnable>of(() -> closeQuietly(operator), () -> closeQuietly(s3), () -> closeQuietly(postgres),
+                () -> {
+                    closeQuietly(runner);
+                    closeQuietly(cluster);
+                })) {
+            Thread t = new Thread(stop, "environment-stop");
+            t.start();
+            stopping.add(t);
+        }
+        for (Thread t : stopping) {
+            try {
+                t.join(Duration.ofSeconds(25).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (System.getenv("BACKTRACK_KEEP_WORK_DIR") == null) {
+            PostgresServer.deleteRecursively(workDir);
+        }
     }
 
     private static void closeQuietly(AutoCloseable c) {

@@ -51,6 +51,10 @@ public record BackupFactory(String host, int port, String database, String endpo
         return new BackupFactory(host, port, database, endpoint, bucket, dbSecret, s3Secret, compression, scope, policy, job);
     }
 
+    public BackupFactory withJob(JobSettings settings) {
+        return new BackupFactory(host, port, database, endpoint, bucket, dbSecret, s3Secret, compression, scope, deletionPolicy, settings);
+    }
+
     public Backup build(String namespace, String name) {
         Backup backup = new Backup();
         backup.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());

@@ -1,7 +1,5 @@
 package io.backtrack.e2e.harness;
 
-import io.backtrack.e2e.cluster.MockCluster;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,15 +16,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The real operator (the Quarkus application as built) running as its own process against the mock API
- * server, so a test can kill it mid-backup and start it again, exactly like a Pod restart.
+ * The real operator (the Quarkus application as built) running as its own process against the API server, with the
+ * credentials of a kubeconfig (in the harness: its ServiceAccount's token, {@link OperatorInstall}), so a test can
+ * kill it mid-backup and start it again, exactly like a container restart.
  */
 public final class OperatorProcess implements AutoCloseable {
     private static final Duration STARTUP = Duration.ofSeconds(60);
     /** Quarkus logs the port it bound, also when QUARKUS_HTTP_PORT=0 picked a free one. */
     private static final Pattern LISTENING = Pattern.compile("Listening on: http://[^\\s]*:(\\d+)");
 
-    private final String apiServerUrl;
+    private final Path kubeconfig;
     private final Path logFile;
     private final Map<String, String> extraEnv;
     private final List<String> jvmOptions;
@@ -36,13 +35,13 @@ public final class OperatorProcess implements AutoCloseable {
     private int starts;
     private long startOffset;
 
-    public OperatorProcess(String apiServerUrl, Path logDir, Map<String, String> extraEnv) {
-        this(apiServerUrl, logDir, extraEnv, List.of("-Xmx256m"));
+    public OperatorProcess(Path kubeconfig, Path logDir, Map<String, String> extraEnv) {
+        this(kubeconfig, logDir, extraEnv, List.of("-Xmx256m"));
     }
 
     /** {@code jvmOptions}: the JVM's options in place of the tests' {@code -Xmx256m}. */
-    public OperatorProcess(String apiServerUrl, Path logDir, Map<String, String> extraEnv, List<String> jvmOptions) {
-        this.apiServerUrl = apiServerUrl;
+    public OperatorProcess(Path kubeconfig, Path logDir, Map<String, String> extraEnv, List<String> jvmOptions) {
+        this.kubeconfig = kubeconfig;
         this.logFile = logDir.resolve("operator.log");
         this.extraEnv = extraEnv;
         this.jvmOptions = List.copyOf(jvmOptions);
@@ -63,15 +62,14 @@ public final class OperatorProcess implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
             Map<String, String> env = pb.environment();
-            env.put("QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL", apiServerUrl);
-            env.put("QUARKUS_KUBERNETES_CLIENT_TRUST_CERTS", "true");
-            env.put("QUARKUS_HTTP_PORT", "0");
-            env.put("KUBECONFIG", "/dev/null");
-            // A token, as the operator has its ServiceAccount's in a cluster (the mock server ignores it). Without one,
-            // Fabric8's TokenRefreshInterceptor re-reads the client's whole configuration before every request once
-            // the first minute is over: a tenth of the operator's CPU in the scale benchmark.
-            env.put("QUARKUS_KUBERNETES_CLIENT_TOKEN", MockCluster.TOKEN);
+            // Nothing of this machine's Kubernetes configuration leaks in: the API server, its CA and the token all
+            // come from this kubeconfig, as they come from the mounted ServiceAccount in a Pod.
+            env.keySet().removeIf(k -> k.startsWith("KUBERNETES_") || k.startsWith("QUARKUS_KUBERNETES_CLIENT_"));
+            env.put("KUBECONFIG", kubeconfig.toString());
             env.putAll(extraEnv);
+            // Test-only: a free port instead of the chart's 8080, so that several operators (and test JVMs) fit on one
+            // machine; tests read the port from the log (httpPort()).
+            env.put("QUARKUS_HTTP_PORT", "0");
             env.putAll(settings);
             process = pb.start();
             starts++;
@@ -95,9 +93,18 @@ public final class OperatorProcess implements AutoCloseable {
         }
     }
 
+    /** SIGTERM (Quarkus' orderly shutdown), then SIGKILL after 15 s. */
     public synchronized void stop() {
         if (process != null) {
             process.destroy();
+            try {
+                if (!process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
             waitFor();
         }
     }
@@ -142,6 +149,11 @@ public final class OperatorProcess implements AutoCloseable {
     }
 
     public record HttpResult(int status, String body) {
+    }
+
+    /** The kubeconfig the operator authenticates with. */
+    public Path kubeconfig() {
+        return kubeconfig;
     }
 
     public int starts() {

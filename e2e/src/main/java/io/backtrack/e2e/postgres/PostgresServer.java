@@ -259,7 +259,8 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
+    /** Removes a directory tree, quietly (what cannot be removed stays, and is named on stderr). */
+    public static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

@@ -19,7 +19,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The restore strategies (newDatabase, swap, inPlace) and phases (check, restore, verify, all) against a real
+ * The restore strategies (newDatabase, swap, inPlace) and steps (check, restore, compare, all) against a real
  * PostgreSQL and S3Proxy. Each test works on its own databases: a "live" database loaded with the sample data,
  * backed up, then changed (rows deleted, a table dropped, a row updated) so a restore has something to undo.
  */
@@ -128,7 +128,7 @@ class AgentRestoreStrategiesTest {
         change(live.db());
         String target = track(fx.pg.uniqueDatabaseName("rt_new_target"));
         JsonNode r = ok(restore(live.folder(), target, "--strategy", "newDatabase"));
-        assertThat(r.get("phase").asText()).isEqualTo("all");
+        assertThat(r.get("step").asText()).isEqualTo("all");
         assertThat(r.get("strategy").asText()).isEqualTo("newDatabase");
         assertThat(r.get("database").asText()).isEqualTo(target);
         assertThat(r.get("archiveVerified").asBoolean()).isTrue();
@@ -177,12 +177,12 @@ class AgentRestoreStrategiesTest {
     }
 
     @Test
-    void phasesRunSeparatelyReachTheSameEndStateAsAll() {
+    void stepsRunSeparatelyReachTheSameEndStateAsAll() {
         Live live = live("phases");
         DatabaseFingerprint changed = change(live.db());
 
-        JsonNode check = ok(restore(live.folder(), live.db(), "--strategy", "swap", "--phase", "check"));
-        assertThat(check.get("phase").asText()).isEqualTo("check");
+        JsonNode check = ok(restore(live.folder(), live.db(), "--strategy", "swap", "--step", "check"));
+        assertThat(check.get("step").asText()).isEqualTo("check");
         assertThat(check.get("archiveVerified").asBoolean()).isTrue();
         assertThat(check.get("sha256").asText()).hasSize(64);
         assertThat(check.get("sizeBytes").asLong()).isPositive();
@@ -195,37 +195,37 @@ class AgentRestoreStrategiesTest {
         assertThat(fx.pg.databaseExists(side)).isFalse();
         assertThat(DatabaseFingerprint.of(fx.pg, live.db())).isEqualTo(changed);
 
-        JsonNode restore = ok(restore(live.folder(), live.db(), "--strategy", "swap", "--phase", "restore"));
-        assertThat(restore.get("phase").asText()).isEqualTo("restore");
+        JsonNode restore = ok(restore(live.folder(), live.db(), "--strategy", "swap", "--step", "restore"));
+        assertThat(restore.get("step").asText()).isEqualTo("restore");
         assertThat(restore.get("database").asText()).isEqualTo(side);
         assertThat(restore.get("archiveVerified").asBoolean()).isTrue();
         assertThat(DatabaseFingerprint.of(fx.pg, side)).isEqualTo(live.atBackup());
-        assertThat(DatabaseFingerprint.of(fx.pg, live.db())).as("live untouched by the restore phase").isEqualTo(changed);
+        assertThat(DatabaseFingerprint.of(fx.pg, live.db())).as("live untouched by the restore step").isEqualTo(changed);
 
         String previous = track(live.db() + "_prev");
-        JsonNode verify = ok(restore(live.folder(), live.db(), "--strategy", "swap", "--phase", "verify",
+        JsonNode compare = ok(restore(live.folder(), live.db(), "--strategy", "swap", "--step", "compare",
                 "--previous-database", previous));
-        assertThat(verify.get("phase").asText()).isEqualTo("verify");
-        assertThat(verify.get("tables").asInt()).isEqualTo(6);
-        assertThat(verify.get("rowsExpected").asLong()).isEqualTo(live.atBackup().totalRows());
-        assertThat(verify.get("rowsRestored").asLong()).isEqualTo(live.atBackup().totalRows());
-        assertThat(verify.get("mismatches")).isEmpty();
-        assertThat(verify.get("previousDatabase").asText()).isEqualTo(previous);
+        assertThat(compare.get("step").asText()).isEqualTo("compare");
+        assertThat(compare.get("tables").asInt()).isEqualTo(6);
+        assertThat(compare.get("rowsExpected").asLong()).isEqualTo(live.atBackup().totalRows());
+        assertThat(compare.get("rowsRestored").asLong()).isEqualTo(live.atBackup().totalRows());
+        assertThat(compare.get("mismatches")).isEmpty();
+        assertThat(compare.get("previousDatabase").asText()).isEqualTo(previous);
         assertThat(DatabaseFingerprint.of(fx.pg, live.db())).isEqualTo(live.atBackup());
         assertThat(DatabaseFingerprint.of(fx.pg, previous)).isEqualTo(changed);
         assertThat(fx.pg.databaseExists(side)).isFalse();
 
-        // inPlace in phases too.
+        // inPlace in steps too.
         change(live.db());
-        ok(restore(live.folder(), live.db(), "--strategy", "inPlace", "--phase", "check"));
-        // inPlace verifies inside its transaction, before it commits: the restore step reports the counts ...
-        JsonNode v = ok(restore(live.folder(), live.db(), "--strategy", "inPlace", "--phase", "restore"));
+        ok(restore(live.folder(), live.db(), "--strategy", "inPlace", "--step", "check"));
+        // inPlace compares inside its transaction, before it commits: the restore step reports the counts ...
+        JsonNode v = ok(restore(live.folder(), live.db(), "--strategy", "inPlace", "--step", "restore"));
         assertThat(v.get("mismatches")).isEmpty();
         assertThat(v.get("rowsRestored").asLong()).isEqualTo(live.atBackup().totalRows());
         assertThat(v.get("verifiedBeforeCommit").asBoolean()).isTrue();
         assertThat(DatabaseFingerprint.of(fx.pg, live.db())).isEqualTo(live.atBackup());
-        // ... and a separate verify step, which would count after COMMIT, does not exist.
-        failed(restore(live.folder(), live.db(), "--strategy", "inPlace", "--phase", "verify"), "InvalidArguments");
+        // ... and a separate compare step, which would count after COMMIT, does not exist.
+        failed(restore(live.folder(), live.db(), "--strategy", "inPlace", "--step", "compare"), "InvalidArguments");
     }
 
     // ---------------------------------------------------------------- corruption
@@ -236,16 +236,16 @@ class AgentRestoreStrategiesTest {
         DatabaseFingerprint changed = change(live.db());
         fx.s3.corruptOneByte(AgentFixture.BUCKET, fx.archiveKey(live.folder()));
 
-        AgentProcess.Outcome check = failed(restore(live.folder(), live.db(), "--strategy", "inPlace", "--phase",
+        AgentProcess.Outcome check = failed(restore(live.folder(), live.db(), "--strategy", "inPlace", "--step",
                 "check"), "ArchiveCorrupt");
         assertThat(check.message()).contains("SHA-256");
 
-        AgentProcess.Outcome inPlace = failed(restore(live.folder(), live.db(), "--strategy", "inPlace", "--phase",
+        AgentProcess.Outcome inPlace = failed(restore(live.folder(), live.db(), "--strategy", "inPlace", "--step",
                 "restore"), "ArchiveCorrupt");
         assertThat(inPlace.message()).contains("SHA-256");
         assertThat(DatabaseFingerprint.of(fx.pg, live.db())).isEqualTo(changed);
 
-        failed(restore(live.folder(), live.db(), "--strategy", "swap", "--phase", "restore"), "ArchiveCorrupt");
+        failed(restore(live.folder(), live.db(), "--strategy", "swap", "--step", "restore"), "ArchiveCorrupt");
         assertThat(databasesStartingWith(live.db() + "_restoring_")).isEmpty();
         assertThat(DatabaseFingerprint.of(fx.pg, live.db())).isEqualTo(changed);
 
@@ -253,7 +253,7 @@ class AgentRestoreStrategiesTest {
         assertThat(databasesStartingWith(live.db() + "_")).isEmpty();
 
         String target = track(fx.pg.uniqueDatabaseName("corrupt_new"));
-        failed(restore(live.folder(), target, "--strategy", "newDatabase", "--phase", "restore"), "ArchiveCorrupt");
+        failed(restore(live.folder(), target, "--strategy", "newDatabase", "--step", "restore"), "ArchiveCorrupt");
         assertThat(fx.pg.databaseExists(target)).isFalse();
     }
 
@@ -266,25 +266,25 @@ class AgentRestoreStrategiesTest {
 
         String empty = AgentFixture.folder("no-manifest");
         fx.s3.writeObject(AgentFixture.BUCKET, empty + "/archive.pgdump.zst", new byte[] {1, 2, 3});
-        AgentProcess.Outcome noManifest = failed(restore(empty, live.db(), "--strategy", "inPlace", "--phase", "check"),
+        AgentProcess.Outcome noManifest = failed(restore(empty, live.db(), "--strategy", "inPlace", "--step", "check"),
                 "ArchiveNotFound");
         assertThat(noManifest.message()).contains("no manifest.json under " + empty).contains("not a completed backup");
 
-        failed(restore(live.folder(), live.db(), Map.of("PGPASSWORD", "wrong"), "--strategy", "inPlace", "--phase",
+        failed(restore(live.folder(), live.db(), Map.of("PGPASSWORD", "wrong"), "--strategy", "inPlace", "--step",
                 "check"), "DatabaseAuthFailed");
 
-        AgentProcess.Outcome exists = failed(restore(live.folder(), live.db(), "--phase", "check"), "DatabaseExists");
+        AgentProcess.Outcome exists = failed(restore(live.folder(), live.db(), "--step", "check"), "DatabaseExists");
         assertThat(exists.message()).contains(live.db());
 
-        failed(restore(live.folder(), fx.pg.uniqueDatabaseName("missing"), "--strategy", "inPlace", "--phase",
+        failed(restore(live.folder(), fx.pg.uniqueDatabaseName("missing"), "--strategy", "inPlace", "--step",
                 "check"), "DatabaseNotFound");
 
         AgentProcess.Outcome noTable = failed(restore(live.folder(), live.db(), "--strategy", "inPlace",
-                "--table", "public.customers", "--table", "public.nope", "--phase", "check"), "InvalidArguments");
+                "--table", "public.customers", "--table", "public.nope", "--step", "check"), "InvalidArguments");
         assertThat(noTable.message()).contains("table public.nope").doesNotContain("table public.customers");
 
         AgentProcess.Outcome partialSwap = failed(restore(live.folder(), live.db(), "--strategy", "swap", "--table",
-                "customers", "--phase", "check"), "InvalidArguments");
+                "customers", "--step", "check"), "InvalidArguments");
         assertThat(partialSwap.message()).contains("full-scope").contains("inPlace");
 
         String newer = manifestCopy(live.folder(), m -> m.put("serverVersion", "99.1"));
@@ -382,7 +382,7 @@ class AgentRestoreStrategiesTest {
         assertThat(soFp.rowCounts().keySet()).isEqualTo(live.atBackup().rowCounts().keySet());
         assertThat(soFp.totalRows()).isZero();
 
-        failed(restore(live.folder(), fx.pg.uniqueDatabaseName("x"), "--data-only", "--phase", "check"),
+        failed(restore(live.folder(), fx.pg.uniqueDatabaseName("x"), "--data-only", "--step", "check"),
                 "InvalidArguments");
     }
 }

@@ -302,13 +302,13 @@ class AgentRestoreTrustTest {
         fx.pg.execute(db, "CREATE VIEW public.recent_orders AS SELECT id FROM public.orders WHERE id > 1000",
                 "CREATE TABLE public.made_later (id int)");
         DatabaseFingerprint before = DatabaseFingerprint.of(fx.pg, db);
-        AgentProcess.Outcome view = failed(restore(folder, db, "--strategy", "inPlace", "--phase", "check"),
+        AgentProcess.Outcome view = failed(restore(folder, db, "--strategy", "inPlace", "--step", "check"),
                 "RestoreFailed");
         assertThat(view.message()).contains("view public.recent_orders").contains("strategy swap")
                 .contains("nothing was touched");
         fx.pg.execute(db, "DROP VIEW public.recent_orders");
 
-        JsonNode kept = ok(restore(folder, db, "--strategy", "inPlace", "--phase", "check"));
+        JsonNode kept = ok(restore(folder, db, "--strategy", "inPlace", "--step", "check"));
         assertThat(kept.get("keptObjects").toString()).contains("public.made_later");
         assertThat(DatabaseFingerprint.of(fx.pg, db)).isEqualTo(before);
     }
@@ -324,7 +324,7 @@ class AgentRestoreTrustTest {
                 "CREATE TABLE public.secrets (id int PRIMARY KEY, digest bytea)",
                 "INSERT INTO public.secrets SELECT i, digest(i::text, 'sha256') FROM generate_series(1, 10) i");
         String folder = backup(db);
-        List<String> args = new ArrayList<>(fx.restoreArgs(folder, db, "--strategy", "inPlace", "--phase", "check"));
+        List<String> args = new ArrayList<>(fx.restoreArgs(folder, db, "--strategy", "inPlace", "--step", "check"));
         args.set(args.indexOf("--username") + 1, "backtrack_owner");
         AgentProcess.Outcome out = failed(fx.agent(args, Map.of("PGPASSWORD", "owner-pw")), "RestoreFailed");
         assertThat(out.message()).contains("extension pgcrypto (owner postgres)").contains("backtrack_owner")
@@ -340,7 +340,7 @@ class AgentRestoreTrustTest {
             fx.pg.execute(db, "SELECT lo_from_bytea(0, 'x') FROM generate_series(1, 1000)");
         }
         String folder = backup(db);
-        AgentProcess.Outcome out = failed(restore(folder, db, "--strategy", "inPlace", "--phase", "check"),
+        AgentProcess.Outcome out = failed(restore(folder, db, "--strategy", "inPlace", "--step", "check"),
                 "RestoreFailed");
         assertThat(out.message()).contains("4000 large objects").contains("max_locks_per_transaction")
                 .contains("out of shared memory").contains("swap");
@@ -422,7 +422,7 @@ class AgentRestoreTrustTest {
         State changed = State.of(db);
         List<String> objects = fx.pg.query(db, "SELECT count(*) FROM pg_largeobject_metadata");
 
-        AgentProcess.Outcome error = failed(restore(folder, db, "--strategy", "inPlace", "--phase", "restore"),
+        AgentProcess.Outcome error = failed(restore(folder, db, "--strategy", "inPlace", "--step", "restore"),
                 "RestoreFailed");
         assertThat(error.message()).contains("no index today").contains("rolled back (checked)");
         assertThat(State.of(db)).isEqualTo(changed);
@@ -432,7 +432,7 @@ class AgentRestoreTrustTest {
         fx.pg.execute(db, "CREATE OR REPLACE FUNCTION public.no_index() RETURNS event_trigger LANGUAGE plpgsql AS "
                 + "$$BEGIN PERFORM pg_terminate_backend(pg_backend_pid()); END$$");
         changed = State.of(db);
-        AgentProcess.Outcome killed = failed(restore(folder, db, "--strategy", "inPlace", "--phase", "restore"),
+        AgentProcess.Outcome killed = failed(restore(folder, db, "--strategy", "inPlace", "--step", "restore"),
                 "RestoreFailed");
         assertThat(killed.message()).contains("rolled back (checked)");
         assertThat(State.of(db)).isEqualTo(changed);

@@ -46,7 +46,7 @@ class HealthAndLogsTest {
     void jsonLogsOnRequestAndACleanStopOnSigterm() throws Exception {
         // A second operator, watching only a namespace nothing uses, with JSON logs.
         var dir = Files.createTempDirectory("backtrack-json-logs-");
-        OperatorProcess second = new OperatorProcess(env.cluster().url(), dir, Map.of(
+        OperatorProcess second = new OperatorProcess(env.operator().kubeconfig(), dir, Map.of(
                 "BACKTRACK_AGENT_IMAGE", BacktrackEnvironment.AGENT_IMAGE,
                 "BACKTRACK_SCHEDULE_MAX_REQUEUE_INTERVAL", "PT1H",
                 "QUARKUS_OPERATOR_SDK_NAMESPACES", "json-logs-nothing-here",

@@ -10,6 +10,7 @@ import io.backtrack.e2e.harness.BackupFactory;
 import io.backtrack.e2e.harness.BacktrackEnvironment;
 import io.backtrack.e2e.harness.ScheduleFactory;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,7 @@ import java.util.List;
 import static io.backtrack.e2e.schedule.ScheduleSteps.TIMEOUT;
 import static io.backtrack.e2e.schedule.ScheduleSteps.runName;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Bad input: a clear Ready=False condition, a Warning Event and no Backups; a run that cannot start fails clearly. */
 class ScheduleBadInputTest {
@@ -59,18 +61,22 @@ class ScheduleBadInputTest {
                 "timeZone \"Europe/Atlantis\" is not an IANA time zone name");
     }
 
+    // The CRD's schema and CEL rules refuse these two at apply, before the operator sees them (the operator's own
+    // checks are unit-tested in ScheduleValidatorTest).
+
     @Test
-    void negativeKeepValues() {
-        assertRefused(schedules.withRetention(new RetentionPolicy(-1, null, -3, null, null, null, null)).build(NS, "bad-keep"),
-                "InvalidSpec", "retention.keepLast must not be negative, got -1; retention.keepDaily must not be negative, got -3");
+    void negativeKeepValuesAreRefusedAtApply() {
+        assertRefusedAtApply(schedules.withRetention(new RetentionPolicy(-1, null, -3, null, null, null, null)).build(NS, "bad-keep"),
+                "spec.retention.keepLast in body should be greater than or equal to 0",
+                "spec.retention.keepDaily in body should be greater than or equal to 0");
     }
 
     @Test
-    void aTemplateThatIsNotAValidBackupSpec() {
+    void aTemplateThatIsNotAValidBackupSpecIsRefusedAtApply() {
         var template = schedules.withBackups(BackupFactory.of(env, "shop", BUCKET)
                 .withCompression(new Compression(CompressionAlgorithm.zstd, 99)));
-        assertRefused(template.build(NS, "bad-template"), "InvalidSpec",
-                "backupTemplate.spec: compression level 99 is out of range for zstd (1-22)");
+        assertRefusedAtApply(template.build(NS, "bad-template"),
+                "spec.backupTemplate.spec.compression", "compression level must be 1-22 for zstd, 1-9 for gzip, and absent for none");
     }
 
     @Test
@@ -95,6 +101,12 @@ class ScheduleBadInputTest {
         Instant second = steps.fire("no-secret");
         env.await("the second run created", () -> steps.names("no-secret").contains(runName("no-secret", second)), TIMEOUT);
         assertThat(env.schedule(NS, "no-secret").getStatus().lastSkippedRun()).isNull();
+    }
+
+    private void assertRefusedAtApply(BackupSchedule schedule, String... messages) {
+        assertThatThrownBy(() -> env.client().resource(schedule).create()).isInstanceOf(KubernetesClientException.class)
+                .message().contains(messages);
+        assertThat(env.schedule(NS, schedule.getMetadata().getName())).isNull();
     }
 
     private void assertRefused(BackupSchedule schedule, String reason, String message) {

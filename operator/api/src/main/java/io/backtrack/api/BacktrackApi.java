@@ -45,19 +45,14 @@ public final class BacktrackApi {
      * with a hash: ':' and '/' are not allowed in one). The operator runs one agent Job per database at a time.
      */
     public static final String DATABASE_LABEL = GROUP + "/database";
-    /** On restore Jobs: check, restore or verify. */
+    /**
+     * On restore Jobs: the agent's step the Job runs, check, restore or compare (the wire values of
+     * {@code io.backtrack.contract.wire.RestoreStep}).
+     */
     public static final String STEP_LABEL = GROUP + "/step";
     /** On a workload a Restore scaled to 0: the Restore's name and the replica count to go back to. */
     public static final String QUIESCED_BY_ANNOTATION = GROUP + "/quiesced-by-restore";
     public static final String REPLICAS_BEFORE_ANNOTATION = GROUP + "/replicas-before-restore";
-
-    /**
-     * Every duration in a spec (ttl, retention.maxAge, lockTimeout): hours, minutes, seconds, each at most once
-     * and in that order (720h, 90m, 1h30m, 30s). The CRD schema and the controller use this one pattern, so what
-     * the API server accepts the operator can read ("1.5h" or "30m1h" are refused at kubectl apply). An RE2 pattern:
-     * the API server's regular expressions have no lookahead.
-     */
-    public static final String DURATION_PATTERN = "^([0-9]+h([0-9]+m)?([0-9]+s)?|[0-9]+m([0-9]+s)?|[0-9]+s)$";
 
     private BacktrackApi() {
     }

@@ -2,8 +2,8 @@ package io.backtrack.agent.backup;
 
 import io.backtrack.agent.engine.postgres.TableRef;
 import io.backtrack.agent.log.StructuredLog;
-import io.backtrack.agent.manifest.BackupScope;
-import io.backtrack.agent.stream.Compression;
+import io.backtrack.agent.manifest.ManifestScope;
+import io.backtrack.contract.wire.ArchiveCompression;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -30,7 +30,7 @@ final class ArchiveSizeEstimate {
     }
 
     /** Bytes, or 0 when the catalog cannot tell (the upload then sizes its parts as it goes). */
-    static long of(Connection connection, List<TableRef> tables, BackupScope scope, Compression compression) {
+    static long of(Connection connection, List<TableRef> tables, ManifestScope scope, ArchiveCompression compression) {
         if (scope.schemaOnly()) {
             return 0;
         }
@@ -39,7 +39,7 @@ final class ArchiveSizeEstimate {
             if (scope.tables().isEmpty() && scope.schemas().isEmpty()) {
                 bytes += query(connection, LARGE_OBJECT_BYTES, null);
             }
-            return compression == Compression.NONE ? 2 * bytes : bytes;
+            return compression == ArchiveCompression.NONE ? 2 * bytes : bytes;
         } catch (SQLException e) {
             StructuredLog.warn("backup.size-estimate-failed", "error", e.getMessage());
             return 0;

@@ -1,10 +1,10 @@
 package io.backtrack.agent.backup;
 
 import io.backtrack.agent.engine.postgres.PgTarget;
-import io.backtrack.agent.manifest.BackupScope;
-import io.backtrack.agent.storage.BackupFolder;
+import io.backtrack.agent.manifest.ManifestScope;
 import io.backtrack.agent.storage.S3Location;
-import io.backtrack.agent.stream.Compression;
+import io.backtrack.contract.layout.BackupFolder;
+import io.backtrack.contract.wire.ArchiveCompression;
 
 import java.nio.file.Path;
 
@@ -13,9 +13,9 @@ public record BackupRequest(
         PgTarget database,
         S3Location storage,
         BackupFolder folder,
-        Compression compression,
+        ArchiveCompression compression,
         Integer level,
-        BackupScope scope,
+        ManifestScope scope,
         String description,
         String namespace,
         String backupName,

@@ -19,8 +19,9 @@ import io.backtrack.agent.manifest.ManifestCodec;
 import io.backtrack.agent.manifest.TableRows;
 import io.backtrack.agent.manifest.UnverifiedObject;
 import io.backtrack.agent.result.AgentFailure;
-import io.backtrack.agent.result.Reason;
 import io.backtrack.agent.storage.ObjectStore;
+import io.backtrack.contract.result.BackupResult;
+import io.backtrack.contract.result.Reason;
 
 import java.io.IOException;
 import java.sql.SQLException;
@@ -29,7 +30,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -49,13 +49,13 @@ public final class BackupRunner {
         this.request = request;
     }
 
-    public Map<String, Object> run() {
+    public BackupResult run() {
         Instant startedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         PgTarget db = request.database();
         String archiveKey = request.folder().newArchiveKey(request.compression(), startedAt);
         StructuredLog.info("backup.started", "database", db.database(), "server", db.address(),
                 "bucket", request.storage().bucket(), "key", request.folder().key(),
-                "compression", request.compression().id(), "level", request.level());
+                "compression", request.compression().wireName(), "level", request.level());
         // Setting up the S3 client and checking the bucket and folder run beside opening the snapshot and the
         // dump's first bytes (all of it mostly class loading and waiting): the upload sends nothing before the check
         // has passed, and a storage failure is still the one reported, as if checked first.
@@ -152,31 +152,12 @@ public final class BackupRunner {
             double seconds = Duration.between(startedAt, completedAt).toMillis() / 1000.0;
             StructuredLog.info("backup.completed", "key", request.folder().key(), "sizeBytes", archive.sizeBytes(),
                     "sha256", archive.sha256(), "tables", counts.size(), "rows", rows, "seconds", seconds);
-            Map<String, Object> result = new LinkedHashMap<>();
-            result.put("key", request.folder().key());
-            result.put("manifestKey", request.folder().manifestKey());
-            result.put("archiveKey", archiveKey);
-            result.put("bucket", request.storage().bucket());
-            result.put("sha256", archive.sha256());
-            result.put("sizeBytes", archive.sizeBytes());
-            result.put("compression", request.compression().id());
-            result.put("compressionLevel", request.level());
-            result.put("format", "custom");
-            result.put("database", db.database());
-            result.put("serverVersion", server.text());
-            result.put("toolVersion", toolVersion);
-            result.put("tables", counts.size());
-            result.put("rows", rows);
-            if (largeObjects != null) {
-                result.put("largeObjects", largeObjects);
-            }
-            if (!manifest.unverified().isEmpty()) {
-                result.put("unverified", manifest.unverified().size());
-            }
-            result.put("startedAt", startedAt.toString());
-            result.put("completedAt", completedAt.toString());
-            result.put("durationSeconds", seconds);
-            return result;
+            return new BackupResult(request.folder().key(), request.folder().manifestKey(), archiveKey,
+                    request.storage().bucket(), archive.sha256(), archive.sizeBytes(),
+                    request.compression().wireName(), request.level(), manifest.format(), db.database(), server.text(),
+                    toolVersion, counts.size(), rows, largeObjects,
+                    manifest.unverified().isEmpty() ? null : manifest.unverified().size(), startedAt.toString(),
+                    completedAt.toString(), seconds);
         }
     }
 
@@ -247,7 +228,7 @@ public final class BackupRunner {
         return new Manifest(Manifest.FORMAT_VERSION, AgentVersion.current(), "postgresql", serverVersion, toolVersion,
                 request.database().database(), request.namespace(), request.backupName(), request.schedule(),
                 request.description(), request.scope(), archiveKey, "custom",
-                new CompressionSpec(request.compression().id(), request.level()), archive.sizeBytes(),
+                new CompressionSpec(request.compression().wireName(), request.level()), archive.sizeBytes(),
                 archive.sha256(), counts, counts.stream().mapToLong(TableRows::rows).sum(), largeObjects, unverified,
                 startedAt, completedAt);
     }

@@ -4,10 +4,10 @@ import io.backtrack.agent.log.StructuredLog;
 import io.backtrack.agent.manifest.Manifest;
 import io.backtrack.agent.manifest.ManifestCodec;
 import io.backtrack.agent.result.AgentFailure;
-import io.backtrack.agent.result.Reason;
-import io.backtrack.agent.storage.BackupFolder;
 import io.backtrack.agent.storage.ObjectStore;
 import io.backtrack.agent.storage.StoredObject;
+import io.backtrack.contract.layout.BackupFolder;
+import io.backtrack.contract.result.Reason;
 
 import java.io.IOException;
 import java.util.Optional;

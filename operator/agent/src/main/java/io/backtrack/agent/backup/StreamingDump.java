@@ -3,14 +3,15 @@ package io.backtrack.agent.backup;
 import io.backtrack.agent.engine.postgres.StreamRowCounter;
 import io.backtrack.agent.log.StructuredLog;
 import io.backtrack.agent.result.AgentFailure;
-import io.backtrack.agent.result.Reason;
 import io.backtrack.agent.storage.MultipartWriter;
 import io.backtrack.agent.storage.ObjectStore;
 import io.backtrack.agent.storage.StorageErrors;
 import io.backtrack.agent.stream.BoundedTail;
-import io.backtrack.agent.stream.Compression;
+import io.backtrack.agent.stream.Compressors;
 import io.backtrack.agent.stream.DigestingOutputStream;
 import io.backtrack.agent.stream.Sha256;
+import io.backtrack.contract.result.Reason;
+import io.backtrack.contract.wire.ArchiveCompression;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,8 +46,8 @@ final class StreamingDump {
     private volatile ArchiveStats stats;
     private volatile String abortedBecause;
 
-    private StreamingDump(Process process, Compression compression, Integer level, ObjectStore store, String key,
-                          long sizeEstimate, StreamRowCounter rows, CompletableFuture<?> storageReady) {
+    private StreamingDump(Process process, ArchiveCompression compression, Integer level, ObjectStore store,
+                          String key, long sizeEstimate, StreamRowCounter rows, CompletableFuture<?> storageReady) {
         this.process = process;
         this.store = store;
         this.key = key;
@@ -84,7 +85,7 @@ final class StreamingDump {
      * {@code rows} counts the rows of the tables it was made for as the dump streams past; the upload sends
      * nothing before {@code storageReady} has completed.
      */
-    static StreamingDump start(List<String> command, Map<String, String> env, Compression compression,
+    static StreamingDump start(List<String> command, Map<String, String> env, ArchiveCompression compression,
                                Integer level, ObjectStore store, String key, long sizeEstimate,
                                StreamRowCounter rows, CompletableFuture<?> storageReady) {
         ProcessBuilder pb = new ProcessBuilder(command);
@@ -107,11 +108,11 @@ final class StreamingDump {
         return dump;
     }
 
-    private void pump(Compression compression, Integer level, int workers, int jobSize) {
+    private void pump(ArchiveCompression compression, Integer level, int workers, int jobSize) {
         Sha256 sha256 = new Sha256();
         try (InputStream dumpOut = process.getInputStream()) {
-            OutputStream compressed = compression.compress(new DigestingOutputStream(writer, sha256), level, workers,
-                    jobSize);
+            OutputStream compressed = Compressors.compress(compression, new DigestingOutputStream(writer, sha256), level,
+                    workers, jobSize);
             long raw = rows.copy(dumpOut, compressed, new byte[READ_SIZE]);
             exitCode = process.waitFor();
             StructuredLog.info("backup.dumped", "exitCode", exitCode, "dumpBytes", raw);
@@ -218,7 +219,7 @@ final class StreamingDump {
         return trimmed.length() <= 1200 ? trimmed : "…" + trimmed.substring(trimmed.length() - 1200);
     }
 
-    private static String contentType(Compression compression) {
+    private static String contentType(ArchiveCompression compression) {
         return switch (compression) {
             case ZSTD -> "application/zstd";
             case GZIP -> "application/gzip";

@@ -3,17 +3,16 @@ package io.backtrack.agent.catalog;
 import io.backtrack.agent.log.StructuredLog;
 import io.backtrack.agent.manifest.Manifest;
 import io.backtrack.agent.manifest.ManifestCodec;
-import io.backtrack.agent.storage.BackupFolder;
 import io.backtrack.agent.storage.ObjectStore;
 import io.backtrack.agent.storage.StoredObject;
+import io.backtrack.contract.layout.BackupFolder;
+import io.backtrack.contract.result.DeleteResult;
 
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -60,7 +59,7 @@ public final class BackupCatalog {
     }
 
     /** Deletes a backup folder: manifest first, then every other object; idempotent. */
-    public Map<String, Object> delete(BackupFolder folder) {
+    public DeleteResult delete(BackupFolder folder) {
         long freed = 0;
         int deleted = 0;
         Optional<Long> manifestSize = store.sizeOf(folder.manifestKey());
@@ -80,11 +79,6 @@ public final class BackupCatalog {
         int aborted = store.abortIncompleteUploads(folder.prefix());
         StructuredLog.info("delete.completed", "key", folder.key(), "deletedObjects", deleted, "freedBytes", freed,
                 "abortedUploads", aborted);
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("key", folder.key());
-        result.put("bucket", store.location().bucket());
-        result.put("deletedObjects", deleted);
-        result.put("freedBytes", freed);
-        return result;
+        return new DeleteResult(folder.key(), store.location().bucket(), deleted, freed);
     }
 }

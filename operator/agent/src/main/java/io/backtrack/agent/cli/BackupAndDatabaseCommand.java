@@ -1,6 +1,5 @@
 package io.backtrack.agent.cli;
 
-import io.backtrack.agent.AgentMain;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 

@@ -1,16 +1,17 @@
 package io.backtrack.agent.cli;
 
-import io.backtrack.agent.AgentMain;
 import io.backtrack.agent.catalog.BackupCatalog;
-import io.backtrack.agent.result.Reason;
-import io.backtrack.agent.storage.BackupFolder;
+import io.backtrack.agent.cli.AgentMain;
 import io.backtrack.agent.storage.ObjectStore;
+import io.backtrack.contract.args.AgentCommands;
+import io.backtrack.contract.layout.BackupFolder;
+import io.backtrack.contract.result.DeleteResult;
+import io.backtrack.contract.result.Reason;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-import java.util.Map;
 
-@Command(name = "delete", mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
+@Command(name = AgentCommands.DELETE, mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
         description = "Delete a backup folder: manifest.json first, then every other object (idempotent)")
 public final class DeleteCommand extends ResultCommand {
     @Mixin
@@ -20,7 +21,7 @@ public final class DeleteCommand extends ResultCommand {
     FolderOption folderOption;
 
     @Override
-    Map<String, Object> execute() {
+    DeleteResult execute() {
         BackupFolder folder = folderOption.folder();
         try (ObjectStore store = new ObjectStore(storage.toLocation())) {
             store.requireBucket();

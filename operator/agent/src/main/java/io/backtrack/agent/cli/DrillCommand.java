@@ -1,12 +1,16 @@
 package io.backtrack.agent.cli;
 
-import io.backtrack.agent.AgentMain;
+import io.backtrack.agent.cli.AgentMain;
 import io.backtrack.agent.drill.DrillCheck;
 import io.backtrack.agent.drill.DrillRunner;
 import io.backtrack.agent.engine.postgres.PgTarget;
 import io.backtrack.agent.result.AgentFailure;
-import io.backtrack.agent.result.Reason;
-import io.backtrack.agent.storage.BackupFolder;
+import io.backtrack.contract.args.AgentCommands;
+import io.backtrack.contract.args.AgentFlags;
+import io.backtrack.contract.durations.Durations;
+import io.backtrack.contract.layout.BackupFolder;
+import io.backtrack.contract.result.DrillResult;
+import io.backtrack.contract.result.Reason;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,20 +18,19 @@ import picocli.CommandLine.Option;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
-@Command(name = "drill", mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
+@Command(name = AgentCommands.DRILL, mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
         description = {
                 "Prove a backup restores, and measure how long it takes: restore it into a new scratch database "
                         + "(SHA-256 checked while it streams, every table's row count compared with the manifest), "
                         + "run the checks read-only, then drop the scratch database.",
-                "Prints recoverySeconds: the time from start to a verified database."})
+                "Prints recoverySeconds: the time from start to a database whose row counts matched."})
 public final class DrillCommand extends BackupAndDatabaseCommand {
     // --dbname: the scratch database (default <backed-up database>_drill_<UTC time>); it must not exist.
-    @Option(names = "--keep", description = "Keep the scratch database afterwards (default: drop it)")
+    @Option(names = AgentFlags.KEEP, description = "Keep the scratch database afterwards (default: drop it)")
     boolean keep;
 
-    @Option(names = "--check-timeout", defaultValue = "60s", paramLabel = "DURATION",
+    @Option(names = AgentFlags.CHECK_TIMEOUT, defaultValue = "60s", paramLabel = "DURATION",
             description = "Statement timeout of each check (default: ${DEFAULT-VALUE})")
     String checkTimeout;
 
@@ -36,20 +39,21 @@ public final class DrillCommand extends BackupAndDatabaseCommand {
 
     /** One {@code --check NAME --sql QUERY --expect VALUE} group. */
     static final class CheckOptions {
-        @Option(names = "--check", required = true, paramLabel = "NAME", description = "A check's name (repeatable)")
+        @Option(names = AgentFlags.CHECK, required = true, paramLabel = "NAME",
+                description = "A check's name (repeatable)")
         String name;
 
-        @Option(names = "--sql", required = true, paramLabel = "QUERY",
+        @Option(names = AgentFlags.SQL, required = true, paramLabel = "QUERY",
                 description = "Its query; the first column of the first row is compared")
         String sql;
 
-        @Option(names = "--expect", required = true, paramLabel = "VALUE",
+        @Option(names = AgentFlags.EXPECT, required = true, paramLabel = "VALUE",
                 description = "The expected value: t, 42, or an operator and a number: > 0, >= 100, != 0")
         String expect;
     }
 
     @Override
-    Map<String, Object> execute() {
+    DrillResult execute() {
         BackupFolder folder;
         List<DrillCheck> parsed = new ArrayList<>();
         Duration timeout;
@@ -58,7 +62,7 @@ public final class DrillCommand extends BackupAndDatabaseCommand {
             for (CheckOptions c : checks) {
                 parsed.add(new DrillCheck(c.name, c.sql, c.expect));
             }
-            timeout = Durations.parse(checkTimeout, "--check-timeout");
+            timeout = Durations.parse(checkTimeout, AgentFlags.CHECK_TIMEOUT);
         } catch (IllegalArgumentException e) {
             throw new AgentFailure(Reason.InvalidArguments, e.getMessage(), e);
         }

@@ -1,5 +1,6 @@
 package io.backtrack.agent.cli;
 
+import io.backtrack.contract.args.AgentFlags;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -8,7 +9,7 @@ import java.nio.file.Path;
 public final class PgBinRootOption {
     static final String DEFAULT_ROOT = "/usr/lib/postgresql";
 
-    @Option(names = "--pg-bin-root", paramLabel = "DIR",
+    @Option(names = AgentFlags.PG_BIN_ROOT, paramLabel = "DIR",
             description = "Root of <major>/bin/pg_dump trees (env BACKTRACK_PG_BIN_ROOT, default " + DEFAULT_ROOT + ")")
     String root;
 

@@ -2,21 +2,26 @@ package io.backtrack.agent.cli;
 
 import io.backtrack.agent.log.StructuredLog;
 import io.backtrack.agent.result.AgentFailure;
-import io.backtrack.agent.result.Reason;
-import io.backtrack.agent.result.ResultLine;
+import io.backtrack.contract.args.AgentEnv;
+import io.backtrack.contract.result.Reason;
+import io.backtrack.contract.result.ResultLine;
 
-import java.util.Map;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /**
- * A command whose outcome is the one-line JSON result (stdout and $BACKTRACK_TERMINATION_LOG):
- * exit 0 with {@code ok:true}, or exit 1 with {@code ok:false, reason, message}.
+ * A command whose outcome is the one-line JSON result (stdout and $BACKTRACK_TERMINATION_LOG): exit 0 with
+ * {@code ok:true} and the command's typed result, or exit 1 with {@code ok:false, reason, message} (and the result so
+ * far, when the command has one).
  */
 abstract class ResultCommand implements Callable<Integer> {
-    static final String TERMINATION_LOG_ENV = "BACKTRACK_TERMINATION_LOG";
 
-    /** Runs the command; throws {@link AgentFailure} for every expected failure. */
-    abstract Map<String, Object> execute();
+    /** Runs the command and returns its typed result (the contract's); throws {@link AgentFailure} when expected. */
+    abstract Object execute();
 
     /** The reason reported for an unexpected exception (a bug or an unforeseen environment problem). */
     abstract Reason unexpectedFailureReason();
@@ -24,24 +29,38 @@ abstract class ResultCommand implements Callable<Integer> {
     @Override
     public final Integer call() {
         try {
-            ResultLine.success(execute()).emit(System.out, System.getenv(TERMINATION_LOG_ENV));
+            emit(ResultLine.success(execute()));
             return 0;
         } catch (AgentFailure f) {
             StructuredLog.error("command.failed", "reason", f.reason(), "message", f.getMessage());
-            ResultLine.failure(f).emit(System.out, System.getenv(TERMINATION_LOG_ENV));
+            emit(ResultLine.failure(f.reason(), f.getMessage(), f.soFar()));
             return 1;
         } catch (RuntimeException e) {
             StructuredLog.error("command.crashed", "error", e.toString());
             e.printStackTrace(System.err);
-            String message = "unexpected error: " + e;
-            ResultLine.failure(unexpectedFailureReason(), message, Map.of())
-                    .emit(System.out, System.getenv(TERMINATION_LOG_ENV));
+            emit(ResultLine.failure(unexpectedFailureReason(), "unexpected error: " + e, null));
             return 1;
         }
     }
 
     static void emitUsageFailure(String message) {
-        ResultLine.failure(Reason.InvalidArguments, message, Map.of())
-                .emit(System.out, System.getenv(TERMINATION_LOG_ENV));
+        emit(ResultLine.failure(Reason.InvalidArguments, message, null));
+    }
+
+    /** The line on stdout, and in the termination-message file when the Job names one. */
+    private static void emit(ResultLine result) {
+        String json = result.toJson();
+        PrintStream stdout = System.out;
+        stdout.println(json);
+        stdout.flush();
+        String terminationLog = System.getenv(AgentEnv.TERMINATION_LOG);
+        if (terminationLog != null && !terminationLog.isBlank()) {
+            try {
+                Files.writeString(Path.of(terminationLog), json + "\n", StandardCharsets.UTF_8);
+            } catch (IOException | RuntimeException e) {
+                System.err.println("level=warn event=termination-log.unwritable path=" + terminationLog
+                        + " error=\"" + e.getMessage() + "\"");
+            }
+        }
     }
 }

@@ -1,25 +1,27 @@
 package io.backtrack.agent.cli;
 
 import io.backtrack.agent.result.AgentFailure;
-import io.backtrack.agent.result.Reason;
 import io.backtrack.agent.storage.S3Location;
 import io.backtrack.agent.storage.StorageTimeouts;
+import io.backtrack.contract.args.AgentEnv;
+import io.backtrack.contract.args.AgentFlags;
+import io.backtrack.contract.result.Reason;
 import picocli.CommandLine.Option;
 
 /** S3 flags shared by every command; credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY only. */
 public final class StorageOptions {
-    @Option(names = "--endpoint", required = true, paramLabel = "URL",
+    @Option(names = AgentFlags.ENDPOINT, required = true, paramLabel = "URL",
             description = "S3 endpoint, e.g. http://minio.storage.svc:9000 (path-style addressing is used)")
     String endpoint;
 
-    @Option(names = "--bucket", required = true, paramLabel = "BUCKET", description = "Bucket holding the backups")
+    @Option(names = AgentFlags.BUCKET, required = true, paramLabel = "BUCKET", description = "Bucket holding the backups")
     String bucket;
 
-    @Option(names = "--region", defaultValue = "us-east-1", paramLabel = "REGION",
+    @Option(names = AgentFlags.REGION, defaultValue = AgentFlags.DEFAULT_REGION, paramLabel = "REGION",
             description = "S3 region (default: ${DEFAULT-VALUE})")
     String region;
 
-    @Option(names = "--storage-timeout", paramLabel = "DURATION",
+    @Option(names = AgentFlags.STORAGE_TIMEOUT, paramLabel = "DURATION",
             defaultValue = "${env:" + StorageTimeouts.ENV + ":-" + StorageTimeouts.DEFAULT + "}",
             description = "Longest wait on an object store that does not answer before failing with "
                     + "StorageUnreachable, retries and cleanup included, e.g. 2m, 90s, 1m30s (default: "
@@ -27,8 +29,8 @@ public final class StorageOptions {
     String storageTimeout;
 
     S3Location toLocation() {
-        String accessKey = System.getenv("AWS_ACCESS_KEY_ID");
-        String secretKey = System.getenv("AWS_SECRET_ACCESS_KEY");
+        String accessKey = System.getenv(AgentEnv.AWS_ACCESS_KEY_ID);
+        String secretKey = System.getenv(AgentEnv.AWS_SECRET_ACCESS_KEY);
         if (blank(accessKey) || blank(secretKey)) {
             throw new AgentFailure(Reason.InvalidArguments, "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set "
                     + "(from the storage credentials Secret)");

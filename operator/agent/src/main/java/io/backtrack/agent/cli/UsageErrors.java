@@ -1,7 +1,8 @@
 package io.backtrack.agent.cli;
 
-import picocli.CommandLine;
+import io.backtrack.contract.args.AgentCommands;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine;
 
 import java.util.Set;
 
@@ -10,7 +11,8 @@ import java.util.Set;
  * {@code InvalidArguments} result line, so a Job with bad arguments still explains itself in its status.
  */
 public final class UsageErrors {
-    private static final Set<String> RESULT_COMMANDS = Set.of("backup", "restore", "verify", "drill", "delete");
+    private static final Set<String> RESULT_COMMANDS = Set.of(AgentCommands.BACKUP, AgentCommands.RESTORE,
+            AgentCommands.VERIFY, AgentCommands.DRILL, AgentCommands.DELETE);
 
     private UsageErrors() {
     }

@@ -1,15 +1,16 @@
 package io.backtrack.agent.cli;
 
-import io.backtrack.agent.AgentMain;
-import io.backtrack.agent.result.Reason;
-import io.backtrack.agent.storage.BackupFolder;
+import io.backtrack.agent.cli.AgentMain;
 import io.backtrack.agent.verify.VerifyRunner;
+import io.backtrack.contract.args.AgentCommands;
+import io.backtrack.contract.layout.BackupFolder;
+import io.backtrack.contract.result.Reason;
+import io.backtrack.contract.result.VerifyResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-import java.util.Map;
 
-@Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
+@Command(name = AgentCommands.VERIFY, mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
         description = "Check a stored backup: SHA-256 and size against its manifest, and that it decompresses")
 public final class VerifyCommand extends ResultCommand {
     @Mixin
@@ -19,7 +20,7 @@ public final class VerifyCommand extends ResultCommand {
     FolderOption folderOption;
 
     @Override
-    Map<String, Object> execute() {
+    VerifyResult execute() {
         BackupFolder folder = folderOption.folder();
         return new VerifyRunner(storage.toLocation(), folder).run();
     }

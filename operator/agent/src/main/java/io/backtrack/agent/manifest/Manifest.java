@@ -2,6 +2,7 @@ package io.backtrack.agent.manifest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.backtrack.contract.layout.BackupFolder;
 
 import java.time.Instant;
 import java.util.List;
@@ -27,7 +28,7 @@ public record Manifest(
         String backup,
         String schedule,
         String description,
-        BackupScope scope,
+        ManifestScope scope,
         String archiveKey,
         String format,
         CompressionSpec compression,
@@ -41,7 +42,7 @@ public record Manifest(
         Instant completedAt) {
 
     public static final int FORMAT_VERSION = 1;
-    public static final String FILE_NAME = "manifest.json";
+    public static final String FILE_NAME = BackupFolder.MANIFEST;
 
     public Manifest {
         tables = tables == null ? List.of() : List.copyOf(tables);

@@ -1,19 +1,20 @@
 package io.backtrack.agent.restore;
 
+import io.backtrack.agent.archive.ArchiveSource;
 import io.backtrack.agent.engine.postgres.PgTarget;
 import io.backtrack.agent.engine.postgres.PgTool;
 import io.backtrack.agent.engine.postgres.ToolErrors;
 import io.backtrack.agent.log.StructuredLog;
 import io.backtrack.agent.manifest.Manifest;
 import io.backtrack.agent.result.AgentFailure;
-import io.backtrack.agent.result.Reason;
-import io.backtrack.agent.storage.BackupFolder;
 import io.backtrack.agent.storage.ObjectStore;
 import io.backtrack.agent.storage.StorageErrors;
 import io.backtrack.agent.stream.BoundedTail;
+import io.backtrack.agent.stream.Compressors;
 import io.backtrack.agent.stream.DigestingInputStream;
 import io.backtrack.agent.stream.HoldBackInputStream;
 import io.backtrack.agent.stream.Sha256;
+import io.backtrack.contract.result.Reason;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -171,7 +172,7 @@ final class ArchiveStreamer {
         });
         OutputStream stdin = process.getOutputStream();
         try {
-            InputStream plain = BackupFolder.compressionOf(manifest.archiveKey()).decompress(held);
+            InputStream plain = Compressors.decompressArchive(manifest.archiveKey(), held);
             byte[] buf = new byte[64 * 1024];
             while (true) {
                 int n;

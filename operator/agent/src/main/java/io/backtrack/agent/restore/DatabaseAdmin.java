@@ -5,7 +5,7 @@ import io.backtrack.agent.engine.postgres.PgTarget;
 import io.backtrack.agent.engine.postgres.ToolErrors;
 import io.backtrack.agent.log.StructuredLog;
 import io.backtrack.agent.result.AgentFailure;
-import io.backtrack.agent.result.Reason;
+import io.backtrack.contract.result.Reason;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -186,7 +186,7 @@ public final class DatabaseAdmin implements AutoCloseable {
                     throw new AgentFailure(Reason.RestoreFailed, "sessions on \"" + live + "\" or \"" + side
                             + "\" did not end within " + TERMINATE_FOR.toSeconds() + " s"
                             + (last == null ? "" : " (" + last.getMessage() + ")")
-                            + "; nothing was renamed: stop the clients (quiesce) and run the verify phase again", last);
+                            + "; nothing was renamed: stop the clients (quiesce) and run the compare step again", last);
                 }
                 sleep(200);
             }

@@ -1,12 +1,13 @@
 package io.backtrack.agent.restore;
 
-import io.backtrack.agent.engine.postgres.ArchiveToc;
 import io.backtrack.agent.engine.postgres.ArchiveToc.Entry;
+import io.backtrack.agent.engine.postgres.ArchiveToc;
 import io.backtrack.agent.engine.postgres.PgConnections;
 import io.backtrack.agent.engine.postgres.PgTarget;
 import io.backtrack.agent.engine.postgres.ToolErrors;
 import io.backtrack.agent.result.AgentFailure;
-import io.backtrack.agent.result.Reason;
+import io.backtrack.contract.result.Reason;
+import io.backtrack.contract.result.RestoreResult;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -14,7 +15,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -54,14 +54,13 @@ final class InPlaceChecks {
     }
 
     /**
-     * Refuses (RestoreFailed, touching nothing) what cannot work; returns fields for the check's result: the
-     * estimated locks and, for a whole-archive restore, the relations the target has that the backup does not
-     * (an in-place restore keeps them).
+     * Refuses (RestoreFailed, touching nothing) what cannot work; puts into the check's result the estimated locks
+     * and, for a whole-archive restore, the relations the target has that the backup does not (an in-place restore
+     * keeps them).
      */
-    Map<String, Object> run(RestoreScope.Resolved scope, boolean clean, Long largeObjects) {
+    void run(RestoreSelection.Resolved scope, boolean clean, Long largeObjects, RestoreResult.Builder result) {
         List<Entry> restored = scope.wholeArchive() ? toc.entries()
                 : toc.entries().stream().filter(e -> scope.entries().contains(e.dumpId())).toList();
-        Map<String, Object> fields = new LinkedHashMap<>();
         try (Connection c = PgConnections.open(target); Statement st = c.createStatement()) {
             if (!scope.wholeArchive()) {
                 requireSchemas(st, restored);
@@ -75,19 +74,13 @@ final class InPlaceChecks {
                 requireOwnership(st, dropped);
             }
             long locks = requireLocks(st, restored, largeObjects);
-            fields.put("locksNeeded", locks);
-            if (scope.wholeArchive()) {
-                List<String> kept = kept(st);
-                if (!kept.isEmpty()) {
-                    fields.put("keptObjects", kept.size() <= SHOWN ? kept : kept.subList(0, SHOWN));
-                    fields.put("keptObjectCount", kept.size());
-                }
-            }
+            List<String> kept = scope.wholeArchive() ? kept(st) : List.of();
+            result.inPlaceCheck(locks, kept.isEmpty() ? null : List.copyOf(kept.subList(0, Math.min(SHOWN, kept.size()))),
+                    kept.isEmpty() ? null : kept.size());
         } catch (SQLException e) {
             throw new AgentFailure(Reason.RestoreFailed, "cannot check the target \"" + target.database() + "\" on "
                     + target.address() + " before the in-place restore: " + ToolErrors.of(e), e);
         }
-        return fields;
     }
 
     private void requireSchemas(Statement st, List<Entry> restored) throws SQLException {

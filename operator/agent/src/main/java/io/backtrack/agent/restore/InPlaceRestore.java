@@ -6,8 +6,8 @@ import io.backtrack.agent.engine.postgres.PgTool;
 import io.backtrack.agent.log.StructuredLog;
 import io.backtrack.agent.manifest.Json;
 import io.backtrack.agent.result.AgentFailure;
-import io.backtrack.agent.result.Reason;
 import io.backtrack.agent.stream.BoundedTail;
+import io.backtrack.contract.result.Reason;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,9 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -131,7 +129,7 @@ final class InPlaceRestore {
             problem = relayError[0].getMessage();
         }
         if (problem != null) {
-            throw failed(reason, problem, sql, txnFile, Map.of());
+            throw failed(reason, problem, sql, txnFile, null);
         }
         // The archive matched and pg_restore ended cleanly: now the count check, and COMMIT only if it passes.
         try {
@@ -147,18 +145,16 @@ final class InPlaceRestore {
                         ? report.path("largeObjects").asLong() : null);
         if (sqlExit != 0 || report == null) {
             throw failed(Reason.RestoreFailed, "restoring into \"" + db.database() + "\" failed at its end: "
-                    + ArchiveStreamer.firstError(sqlErr.text()), sql, txnFile, Map.of());
+                    + ArchiveStreamer.firstError(sqlErr.text()), sql, txnFile, null);
         }
         if (!report.path("sameTransaction").asBoolean(false)) {
             throw failed(Reason.RestoreFailed, "the restore's script ended its transaction early, so it was not "
-                    + "one transaction", sql, txnFile, Map.of());
+                    + "one transaction", sql, txnFile, null);
         }
         if (!verification.mismatches().isEmpty()) {
-            Map<String, Object> extra = new LinkedHashMap<>(verification.fields());
-            extra.put("verified", false);
             throw failed(Reason.VerificationFailed, verification.mismatches().size() + " table(s) have different "
                     + "row counts than the backup (first: " + RowVerification.describe(verification.mismatches()
-                    .get(0)) + ")", sql, txnFile, extra);
+                    .get(0)) + ")", sql, txnFile, verification);
         }
         Outcome outcome = outcome(txnFile);
         if (outcome != Outcome.COMMITTED) {
@@ -184,14 +180,18 @@ final class InPlaceRestore {
         }
     }
 
-    /** Ends psql without COMMIT, then reports the failure with what the server says became of the transaction. */
-    private AgentFailure failed(Reason reason, String problem, Process sql, Path txnFile, Map<String, Object> extra) {
+    /**
+     * Ends psql without COMMIT, then reports the failure with what the server says became of the transaction.
+     *
+     * @param counts the row counts compared before COMMIT, reported with the failure; may be null
+     */
+    private AgentFailure failed(Reason reason, String problem, Process sql, Path txnFile, RowVerification counts) {
         sql.destroyForcibly();
         ArchiveStreamer.waitFor(sql);
         Outcome outcome = outcome(txnFile);
         StructuredLog.warn("restore.in-place-failed", "database", db.database(), "transaction", outcome.name());
         Reason effective = outcome == Outcome.COMMITTED || outcome == Outcome.UNKNOWN ? Reason.RestoreFailed : reason;
-        return new AgentFailure(effective, problem + "; the restore's transaction " + outcome.says, null, extra);
+        return new AgentFailure(effective, problem + "; the restore's transaction " + outcome.says, null, counts);
     }
 
     private Outcome outcome(Path txnFile) {

@@ -1,5 +1,7 @@
 package io.backtrack.agent.restore;
 
+import io.backtrack.agent.archive.ArchiveScan;
+import io.backtrack.agent.archive.ArchiveSource;
 import io.backtrack.agent.concurrent.Futures;
 import io.backtrack.agent.engine.postgres.ArchiveToc;
 import io.backtrack.agent.engine.postgres.PgConnections;
@@ -12,9 +14,13 @@ import io.backtrack.agent.log.StructuredLog;
 import io.backtrack.agent.manifest.Manifest;
 import io.backtrack.agent.manifest.TableRows;
 import io.backtrack.agent.result.AgentFailure;
-import io.backtrack.agent.result.Reason;
 import io.backtrack.agent.storage.ObjectStore;
-import io.backtrack.agent.verify.VerifyRunner;
+import io.backtrack.contract.names.DatabaseNames;
+import io.backtrack.contract.result.Reason;
+import io.backtrack.contract.result.RestoreResult;
+import io.backtrack.contract.wire.RestoreStep;
+import io.backtrack.contract.wire.RestoreStrategy;
+import io.backtrack.contract.wire.VerifyMode;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,10 +33,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
@@ -48,7 +52,7 @@ import java.util.regex.Pattern;
  *       touched), or the target in one transaction that commits only after the archive matched and every
  *       restored table's row count matched the manifest, inside that transaction (inPlace; see
  *       {@link InPlaceRestore}). A database this step created is dropped on any failure.
- *   <li>verify (newDatabase, swap): row counts against the manifest; for swap then the side database takes the
+ *   <li>compare (newDatabase, swap): row counts against the manifest; for swap then the side database takes the
  *       live one's grants, settings and comment and is put in place in one step, the replaced database kept.
  *   <li>all: the steps in one process (the archive is checked while it streams, not downloaded twice).
  * </ul>
@@ -62,20 +66,20 @@ public final class RestoreRunner {
         this.request = request;
     }
 
-    public Map<String, Object> run() {
+    public RestoreResult run() {
         Instant startedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         PgTarget target = request.target();
         RestoreStrategy strategy = request.strategy();
-        RestorePhase phase = request.phase();
+        RestoreStep step = request.step();
         if (strategy != RestoreStrategy.SWAP && (request.sideDatabase() != null || request.previousDatabase() != null)) {
             throw new AgentFailure(Reason.InvalidArguments, "--side-database and --previous-database are for "
                     + "strategy swap only (strategy is " + strategy + ")");
         }
-        if (strategy == RestoreStrategy.IN_PLACE && phase == RestorePhase.VERIFY) {
-            throw new AgentFailure(Reason.InvalidArguments, "an in-place restore checks its row counts inside its own "
-                    + "transaction, before it commits (the restore step); it has no separate verify step");
+        if (step == RestoreStep.COMPARE && !strategy.hasCompareStep()) {
+            throw new AgentFailure(Reason.InvalidArguments, "an in-place restore compares its row counts inside its own "
+                    + "transaction, before it commits (the restore step); it has no separate compare step");
         }
-        StructuredLog.info("restore.started", "phase", phase, "strategy", strategy, "bucket",
+        StructuredLog.info("restore.started", "step", step, "strategy", strategy, "bucket",
                 request.storage().bucket(), "key", request.folder().key(), "server", target.address(), "database",
                 target.database());
         // The database connection is opened while the storage side is checked (both are mostly class loading and
@@ -103,76 +107,75 @@ public final class RestoreRunner {
             PgTool pgRestore = tools.require("pg_restore", Math.max(server.major(), archiveMajor),
                     "the agent image must carry client tools >= the server's and the archive's major version "
                             + "(archive made by " + manifest.toolVersion() + ")");
-            PgTool psql = strategy == RestoreStrategy.IN_PLACE && phase != RestorePhase.CHECK
+            PgTool psql = strategy == RestoreStrategy.IN_PLACE && step != RestoreStep.CHECK
                     ? tools.require("psql", pgRestore.major(), "an in-place restore runs pg_restore's SQL "
                     + "through psql in one transaction") : null;
 
-            Map<String, Object> result = new LinkedHashMap<>();
-            result.put("phase", phase.cli());
-            result.put("strategy", strategy.cli());
-            result.put("key", request.folder().key());
-            result.put("archiveKey", manifest.archiveKey());
-            result.put("bucket", request.storage().bucket());
-            result.put("database", target.database());
-            if (strategy == RestoreStrategy.SWAP) {
-                result.put("sideDatabase", names.side());
-            }
-            result.put("sourceDatabase", manifest.database());
-            result.put("sourceServerVersion", manifest.serverVersion());
-            result.put("sha256", manifest.sha256());
-            result.put("sizeBytes", manifest.sizeBytes());
-            result.put("serverVersion", server.text());
-            result.put("toolVersion", PgToolLocator.versionOf(pgRestore));
-            if (request.scope().partial()) {
-                result.put("scope", request.scope().describe());
-            }
-            if (!manifest.unverified().isEmpty()) {
-                result.put("unverified", manifest.unverified().size());
-            }
-
-            switch (phase) {
-                case CHECK -> {
-                    requireRestorable(admin, names);
-                    result.putAll(checkInPlace(source));
-                    VerifyRunner.ArchiveScan scan = VerifyRunner.scan(store, manifest);
-                    result.put("archiveVerified", true);
-                    result.put("uncompressedBytes", scan.uncompressedBytes());
-                    result.put("tables", source.expected().tables().size());
-                    result.put("rows", source.expected().rows());
-                    if (strategy == RestoreStrategy.SWAP) {
-                        result.put("previousDatabase", names.previous());
+            RestoreResult.Builder result = new RestoreResult.Builder(step, strategy)
+                    .archive(request.folder().key(), manifest.archiveKey(), request.storage().bucket(),
+                            manifest.sha256(), manifest.sizeBytes())
+                    .database(target.database())
+                    .sideDatabase(strategy == RestoreStrategy.SWAP ? names.side() : null)
+                    .source(manifest.database(), manifest.serverVersion())
+                    .versions(server.text(), PgToolLocator.versionOf(pgRestore))
+                    .scope(request.scope().partial() ? request.scope().describe() : null)
+                    .unverified(manifest.unverified().isEmpty() ? null : manifest.unverified().size());
+            try {
+                switch (step) {
+                    case CHECK -> {
+                        requireRestorable(admin, names);
+                        checkInPlace(source, result);
+                        result.archiveVerified(ArchiveScan.of(store, manifest).uncompressedBytes())
+                                .inScope(source.expected().tables().size(), source.expected().rows())
+                                .previousDatabase(strategy == RestoreStrategy.SWAP ? names.previous() : null);
+                    }
+                    case RESTORE -> {
+                        requireRestorable(admin, names);
+                        RowVerification inTransaction = restore(admin, store, source, pgRestore, psql);
+                        result.database(strategy == RestoreStrategy.SWAP ? names.side() : target.database())
+                                .archiveVerified(null);
+                        if (inTransaction != null) {
+                            comparedBeforeCommit(inTransaction, result);
+                        }
+                    }
+                    case COMPARE -> {
+                        requireComparable(admin, names);
+                        compare(admin, source, result);
+                    }
+                    case ALL -> {
+                        requireRestorable(admin, names);
+                        checkInPlace(source, result);
+                        RowVerification inTransaction = restore(admin, store, source, pgRestore, psql);
+                        result.archiveVerified(null);
+                        if (inTransaction != null) {
+                            comparedBeforeCommit(inTransaction, result);
+                        } else {
+                            compare(admin, source, result);
+                        }
                     }
                 }
-                case RESTORE -> {
-                    requireRestorable(admin, names);
-                    RowVerification inTransaction = restore(admin, store, source, pgRestore, psql);
-                    result.put("database", strategy == RestoreStrategy.SWAP ? names.side() : target.database());
-                    result.put("archiveVerified", true);
-                    if (inTransaction != null) {
-                        result.putAll(verified(inTransaction));
-                    }
-                }
-                case VERIFY -> {
-                    requireVerifiable(admin, names);
-                    result.putAll(verify(admin, source, result));
-                }
-                case ALL -> {
-                    requireRestorable(admin, names);
-                    result.putAll(checkInPlace(source));
-                    RowVerification inTransaction = restore(admin, store, source, pgRestore, psql);
-                    result.put("archiveVerified", true);
-                    result.putAll(inTransaction != null ? verified(inTransaction) : verify(admin, source, result));
-                }
+            } catch (AgentFailure e) {
+                throw withResultSoFar(e, result);
             }
             Instant completedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
             double seconds = Duration.between(startedAt, completedAt).toMillis() / 1000.0;
-            result.put("startedAt", startedAt.toString());
-            result.put("completedAt", completedAt.toString());
-            result.put("durationSeconds", seconds);
-            StructuredLog.info("restore.phase-completed", "phase", phase, "strategy", strategy, "database",
-                    result.get("database"), "seconds", seconds);
-            return result;
+            RestoreResult done = result.times(startedAt.toString(), completedAt.toString(), seconds).build();
+            StructuredLog.info("restore.step-completed", "step", step, "strategy", strategy, "database",
+                    done.database(), "seconds", seconds);
+            return done;
         }
+    }
+
+    /**
+     * An in-place restore's row-count mismatch (its failure carries only the {@link RowVerification}) is reported with
+     * the restore's result so far; every other failure as it is.
+     */
+    private static AgentFailure withResultSoFar(AgentFailure e, RestoreResult.Builder result) {
+        if (e.soFar() instanceof RowVerification counts) {
+            counts.into(result).verified(false, true);
+            return new AgentFailure(e.reason(), e.getMessage(), e, result.build());
+        }
+        return e;
     }
 
     /** The swap's two other names. */
@@ -180,7 +183,7 @@ public final class RestoreRunner {
     }
 
     /** What the storage side settles before any database is touched. */
-    private record Source(Manifest manifest, ArchiveToc toc, long tocLength, RestoreScope.Resolved scope,
+    private record Source(Manifest manifest, ArchiveToc toc, long tocLength, RestoreSelection.Resolved scope,
                           RowVerification.Expected expected, Swap names) {
     }
 
@@ -204,7 +207,7 @@ public final class RestoreRunner {
                 () -> ArchiveSource.readHead(store, manifest));
         ArchiveSource.requireArchive(store, manifest);
         String side = request.sideDatabase() != null ? request.sideDatabase()
-                : DatabaseNames.side(target.database(), manifest.sha256());
+                : DatabaseNames.side(target.database(), DatabaseNames.archiveTag(manifest.sha256()));
         String previous = request.previousDatabase() != null ? request.previousDatabase()
                 : DatabaseNames.previous(target.database(), startedAt);
         if (request.strategy() == RestoreStrategy.SWAP && (side.equals(target.database())
@@ -215,7 +218,7 @@ public final class RestoreRunner {
         ArchiveSource.Head head = Futures.join(reading);
         ArchiveToc toc = head.toc();
         String backup = manifest.backup() != null ? manifest.backup() : request.folder().key();
-        RestoreScope.Resolved scope = request.scope().resolve(manifest, toc, request.strategy(), backup);
+        RestoreSelection.Resolved scope = request.scope().resolve(manifest, toc, request.strategy(), backup);
         return new Source(manifest, toc, head.length(), scope, expected(manifest, scope), new Swap(side, previous));
     }
 
@@ -224,8 +227,8 @@ public final class RestoreRunner {
      * schema-only restore, which leaves materialized views unpopulated), and the large objects when all of them
      * are restored (exactly them into a fresh database; at least them in place, where newer ones stay).
      */
-    private RowVerification.Expected expected(Manifest manifest, RestoreScope.Resolved scope) {
-        RestoreScope s = request.scope();
+    private RowVerification.Expected expected(Manifest manifest, RestoreSelection.Resolved scope) {
+        RestoreSelection s = request.scope();
         if (request.verify() == VerifyMode.NONE) {
             return new RowVerification.Expected(List.of(), null, false);
         }
@@ -236,12 +239,11 @@ public final class RestoreRunner {
         return new RowVerification.Expected(tables, largeObjects, request.strategy() != RestoreStrategy.IN_PLACE);
     }
 
-    private Map<String, Object> checkInPlace(Source source) {
-        if (request.strategy() != RestoreStrategy.IN_PLACE) {
-            return Map.of();
+    private void checkInPlace(Source source, RestoreResult.Builder result) {
+        if (request.strategy() == RestoreStrategy.IN_PLACE) {
+            new InPlaceChecks(source.toc(), request.target())
+                    .run(source.scope(), !request.scope().dataOnly(), source.expected().largeObjects(), result);
         }
-        return new InPlaceChecks(source.toc(), request.target())
-                .run(source.scope(), !request.scope().dataOnly(), source.expected().largeObjects());
     }
 
     private static PgServerVersion serverVersion(DatabaseAdmin admin, PgTarget target) {
@@ -271,7 +273,7 @@ public final class RestoreRunner {
         return m.find() ? Integer.valueOf(m.group(1)) : null;
     }
 
-    /** Preconditions of the check and restore phases; touches nothing. */
+    /** Preconditions of the check and restore steps; touches nothing. */
     private void requireRestorable(DatabaseAdmin admin, Swap names) {
         PgTarget target = request.target();
         String db = target.database();
@@ -316,12 +318,12 @@ public final class RestoreRunner {
         }
     }
 
-    private void requireVerifiable(DatabaseAdmin admin, Swap names) {
+    private void requireComparable(DatabaseAdmin admin, Swap names) {
         PgTarget target = request.target();
         if (request.strategy() == RestoreStrategy.SWAP) {
             if (!admin.exists(names.side())) {
                 throw new AgentFailure(Reason.DatabaseNotFound, "the side database \"" + names.side()
-                        + "\" does not exist on " + target.address() + "; run the restore phase first (with the "
+                        + "\" does not exist on " + target.address() + "; run the restore step first (with the "
                         + "same --side-database)");
             }
             requireExists(admin, target.database(), "strategy swap replaces an existing database");
@@ -341,11 +343,11 @@ public final class RestoreRunner {
         }
     }
 
-    /** Restores; for inPlace returns the row counts checked inside its transaction (else null: verify counts). */
+    /** Restores; for inPlace returns the row counts compared inside its transaction (else null: compare counts). */
     private RowVerification restore(DatabaseAdmin admin, ObjectStore store, Source source, PgTool pgRestore,
                                     PgTool psql) {
         PgTarget target = request.target();
-        RestoreScope scope = request.scope();
+        RestoreSelection scope = request.scope();
         Manifest manifest = source.manifest();
         Path listFile = listFile(source.scope());
         try {
@@ -396,7 +398,7 @@ public final class RestoreRunner {
     }
 
     /** pg_restore's {@code --use-list} file for a partial restore (null: the whole archive). */
-    private static Path listFile(RestoreScope.Resolved scope) {
+    private static Path listFile(RestoreSelection.Resolved scope) {
         if (scope.wholeArchive()) {
             return null;
         }
@@ -447,41 +449,36 @@ public final class RestoreRunner {
         }
     }
 
-    private Map<String, Object> verified(RowVerification counts) {
-        Map<String, Object> fields = new LinkedHashMap<>(counts.fields());
-        fields.put("verified", request.verify() != VerifyMode.NONE);
-        fields.put("verifiedBeforeCommit", true);
-        return fields;
+    private void comparedBeforeCommit(RowVerification counts, RestoreResult.Builder result) {
+        counts.into(result).verified(request.verify() != VerifyMode.NONE, true);
     }
 
     /** Row counts of a new or side database; then, for swap, the side database goes in place. */
-    private Map<String, Object> verify(DatabaseAdmin admin, Source source, Map<String, Object> soFar) {
+    private void compare(DatabaseAdmin admin, Source source, RestoreResult.Builder result) {
         PgTarget target = request.target();
         Swap names = source.names();
         boolean swap = request.strategy() == RestoreStrategy.SWAP;
         String restoredInto = swap ? names.side() : target.database();
-        Map<String, Object> fields = new LinkedHashMap<>();
         if (request.verify() == VerifyMode.NONE) {
-            fields.put("tables", source.scope().expected().size());
-            fields.put("rowsExpected", source.scope().expected().stream().mapToLong(TableRows::rows).sum());
-            fields.put("verified", false);
+            result.counts(source.scope().expected().size(),
+                    source.scope().expected().stream().mapToLong(TableRows::rows).sum(), null, null)
+                    .verified(false, null);
         } else {
-            RowVerification verification;
+            RowVerification counts;
             try {
-                verification = RowVerification.count(target.withDatabase(restoredInto), source.expected());
+                counts = RowVerification.count(target.withDatabase(restoredInto), source.expected());
             } catch (AgentFailure e) {
                 if (swap) {
-                    admin.dropQuietly(names.side(), "its row counts could not be verified; the live database is untouched");
-                } else if (request.phase() == RestorePhase.ALL) {
-                    admin.dropQuietly(target.database(), "its row counts could not be verified");
+                    admin.dropQuietly(names.side(), "its row counts could not be compared; the live database is untouched");
+                } else if (request.step() == RestoreStep.ALL) {
+                    admin.dropQuietly(target.database(), "its row counts could not be compared");
                 }
                 throw e;
             }
-            fields.putAll(verification.fields());
-            fields.put("verified", true);
-            if (!verification.mismatches().isEmpty()) {
-                String what = verification.mismatches().size() + " table(s) have different row counts than the "
-                        + "backup (first: " + RowVerification.describe(verification.mismatches().get(0)) + "); ";
+            counts.into(result).verified(true, null);
+            if (!counts.mismatches().isEmpty()) {
+                String what = counts.mismatches().size() + " table(s) have different row counts than the "
+                        + "backup (first: " + RowVerification.describe(counts.mismatches().get(0)) + "); ";
                 String outcome;
                 if (swap) {
                     admin.dropQuietly(names.side(), "its row counts do not match the backup");
@@ -490,33 +487,18 @@ public final class RestoreRunner {
                 } else {
                     outcome = "database \"" + target.database() + "\" was kept for inspection: drop it when done";
                 }
-                Map<String, Object> extra = new LinkedHashMap<>(soFar);
-                extra.putAll(fields);
-                extra.put("verified", false);
-                extra.remove("ok");
-                throw new AgentFailure(Reason.VerificationFailed, what + outcome, null, withoutNulls(extra));
+                result.verified(false, null);
+                throw new AgentFailure(Reason.VerificationFailed, what + outcome, null, result.build());
             }
         }
         if (swap) {
             try {
                 admin.swap(target.database(), names.side(), names.previous());
             } catch (AgentFailure e) {
-                throw new AgentFailure(e.reason(), e.getMessage() + "; the verified restore stays in \""
-                        + names.side() + "\" (run the verify phase again to put it in place, or drop it)", e);
+                throw new AgentFailure(e.reason(), e.getMessage() + "; the compared restore stays in \""
+                        + names.side() + "\" (run the compare step again to put it in place, or drop it)", e);
             }
-            fields.put("database", target.database());
-            fields.put("previousDatabase", names.previous());
+            result.database(target.database()).previousDatabase(names.previous());
         }
-        return fields;
-    }
-
-    private static Map<String, Object> withoutNulls(Map<String, Object> map) {
-        Map<String, Object> copy = new LinkedHashMap<>();
-        map.forEach((k, v) -> {
-            if (v != null) {
-                copy.put(k, v);
-            }
-        });
-        return copy;
     }
 }

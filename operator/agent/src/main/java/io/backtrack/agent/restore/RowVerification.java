@@ -7,7 +7,9 @@ import io.backtrack.agent.engine.postgres.RowCounter;
 import io.backtrack.agent.engine.postgres.TableRef;
 import io.backtrack.agent.manifest.TableRows;
 import io.backtrack.agent.result.AgentFailure;
-import io.backtrack.agent.result.Reason;
+import io.backtrack.contract.result.Reason;
+import io.backtrack.contract.result.RestoreResult;
+import io.backtrack.contract.result.RowCountMismatch;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,9 +17,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -25,7 +25,7 @@ import java.util.concurrent.CompletableFuture;
  * {@code ONLY}, as the backup counted them), and of large objects. Into a fresh database the large objects must
  * be exactly the backup's; in place, objects made after the backup stay, so at least the backup's must exist.
  */
-record RowVerification(int tables, long rowsExpected, long rowsRestored, List<TableMismatch> mismatches) {
+record RowVerification(int tables, long rowsExpected, long rowsRestored, List<RowCountMismatch> mismatches) {
     /** How the large objects appear in a mismatch. */
     static final TableRef LARGE_OBJECTS = new TableRef("pg_catalog", "pg_largeobject_metadata");
 
@@ -36,13 +36,9 @@ record RowVerification(int tables, long rowsExpected, long rowsRestored, List<Ta
         }
     }
 
-    Map<String, Object> fields() {
-        Map<String, Object> f = new LinkedHashMap<>();
-        f.put("tables", tables);
-        f.put("rowsExpected", rowsExpected);
-        f.put("rowsRestored", rowsRestored);
-        f.put("mismatches", mismatches);
-        return f;
+    /** The counts into the restore's result. */
+    RestoreResult.Builder into(RestoreResult.Builder result) {
+        return result.counts(tables, rowsExpected, rowsRestored, mismatches);
     }
 
     /** Rows from which a second connection pays for itself: counting a million rows takes a good part of a second. */
@@ -104,7 +100,7 @@ record RowVerification(int tables, long rowsExpected, long rowsRestored, List<Ta
 
     /** Compares counts (in the order of {@code expected.tables()}) with the manifest's. */
     static RowVerification of(Expected expected, List<Long> actual, Long largeObjects) {
-        List<TableMismatch> mismatches = new ArrayList<>();
+        List<RowCountMismatch> mismatches = new ArrayList<>();
         long restored = 0;
         for (int i = 0; i < expected.tables().size(); i++) {
             TableRows t = expected.tables().get(i);
@@ -113,13 +109,13 @@ record RowVerification(int tables, long rowsExpected, long rowsRestored, List<Ta
                 restored += count;
             }
             if (count == null || count != t.rows()) {
-                mismatches.add(new TableMismatch(t.schema(), t.name(), t.rows(), count));
+                mismatches.add(new RowCountMismatch(t.schema(), t.name(), t.rows(), count));
             }
         }
         Long expectedObjects = expected.largeObjects();
         if (expectedObjects != null && (largeObjects == null || (expected.exactLargeObjects()
                 ? largeObjects.longValue() != expectedObjects : largeObjects < expectedObjects))) {
-            mismatches.add(new TableMismatch(LARGE_OBJECTS.schema(), LARGE_OBJECTS.name(), expectedObjects,
+            mismatches.add(new RowCountMismatch(LARGE_OBJECTS.schema(), LARGE_OBJECTS.name(), expectedObjects,
                     largeObjects));
         }
         return new RowVerification(expected.tables().size(), expected.rows(), restored, mismatches);
@@ -201,7 +197,7 @@ record RowVerification(int tables, long rowsExpected, long rowsRestored, List<Ta
         }
     }
 
-    static String describe(TableMismatch m) {
+    static String describe(RowCountMismatch m) {
         if (LARGE_OBJECTS.equals(new TableRef(m.schema(), m.name()))) {
             return "large objects: expected " + m.expected() + ", found " + m.actual();
         }

@@ -1,10 +1,10 @@
 package io.backtrack.agent.restore;
 
-import io.backtrack.agent.engine.postgres.ArchiveToc;
 import io.backtrack.agent.engine.postgres.ArchiveToc.Entry;
+import io.backtrack.agent.engine.postgres.ArchiveToc;
 import io.backtrack.agent.engine.postgres.TableRef;
 import io.backtrack.agent.result.AgentFailure;
-import io.backtrack.agent.result.Reason;
+import io.backtrack.contract.result.Reason;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -1,9 +1,9 @@
 package io.backtrack.agent.storage;
 
+import io.backtrack.contract.args.AgentFlags;
+import io.backtrack.contract.durations.Durations;
+
 import java.time.Duration;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * How long the agent waits on an object store that does not answer: {@code --storage-timeout} (env
@@ -25,12 +25,12 @@ public record StorageTimeouts(Duration total) {
     public static final String ENV = "BACKTRACK_STORAGE_TIMEOUT";
     static final Duration MIN = Duration.ofSeconds(5);
     static final Duration MAX = Duration.ofHours(24);
-    private static final Pattern GO_DURATION = Pattern.compile("(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?");
     private static final int CLEANUP_REQUESTS = 3;
 
     public StorageTimeouts {
         if (total.compareTo(MIN) < 0 || total.compareTo(MAX) > 0) {
-            throw new IllegalArgumentException("--storage-timeout must be between 5s and 24h, got " + format(total));
+            throw new IllegalArgumentException("--storage-timeout must be between 5s and 24h, got "
+                    + Durations.format(total));
         }
     }
 
@@ -38,24 +38,13 @@ public record StorageTimeouts(Duration total) {
         return parse(DEFAULT);
     }
 
-    /** {@code 2m}, {@code 90s}, {@code 1m30s}, {@code 1h}, or plain seconds ({@code 120}). */
+    /** {@code 2m}, {@code 90s}, {@code 1m30s}, {@code 1h} (the one duration format), or plain seconds ({@code 120}). */
     public static StorageTimeouts parse(String text) {
-        String t = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
+        String t = text == null ? "" : text.strip();
         if (t.matches("\\d+")) {
             return new StorageTimeouts(Duration.ofSeconds(Long.parseLong(t)));
         }
-        Matcher m = GO_DURATION.matcher(t);
-        if (t.isEmpty() || !m.matches()) {
-            throw new IllegalArgumentException("--storage-timeout takes a duration like 2m, 90s or 1m30s, got '"
-                    + text + "'");
-        }
-        Duration d = Duration.ofHours(number(m.group(1))).plusMinutes(number(m.group(2)))
-                .plusSeconds(number(m.group(3)));
-        return new StorageTimeouts(d);
-    }
-
-    private static long number(String group) {
-        return group == null ? 0 : Long.parseLong(group);
+        return new StorageTimeouts(Durations.parse(t, AgentFlags.STORAGE_TIMEOUT));
     }
 
     /** No progress for this long fails one request: a quarter of the total, at most 30 s. */
@@ -79,24 +68,8 @@ public record StorageTimeouts(Duration total) {
         return total.minus(attempt()).minus(cleanup().multipliedBy(CLEANUP_REQUESTS));
     }
 
-    /** {@code 2m}, {@code 1m30s}: the flag's own notation, for messages. */
-    public static String format(Duration d) {
-        long s = d.toSeconds();
-        StringBuilder b = new StringBuilder();
-        if (s >= 3600) {
-            b.append(s / 3600).append('h');
-        }
-        if (s % 3600 >= 60) {
-            b.append(s % 3600 / 60).append('m');
-        }
-        if (s % 60 > 0 || b.length() == 0) {
-            b.append(s % 60).append('s');
-        }
-        return b.toString();
-    }
-
     @Override
     public String toString() {
-        return format(total);
+        return Durations.format(total);
     }
 }

@@ -1,6 +1,6 @@
 package io.backtrack.agent.cli;
 
-import io.backtrack.agent.AgentMain;
+import io.backtrack.agent.cli.AgentMain;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 

@@ -16,7 +16,7 @@ class ManifestCodecTest {
 
     static Manifest sample() {
         return new Manifest(1, "0.1.0", "postgresql", "15.14", "pg_dump (PostgreSQL) 15.14", "orders", "shop",
-                "orders-nightly", null, "nightly", new BackupScope(List.of("public.orders"), List.of(), List.of(), false),
+                "orders-nightly", null, "nightly", new ManifestScope(List.of("public.orders"), List.of(), List.of(), false),
                 "prod/shop/orders-nightly/archive.pgdump.zst", "custom", new CompressionSpec("zstd", 3), 48213,
                 "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
                 List.of(new TableRows("public", "orders", 12)), 12, null, null,

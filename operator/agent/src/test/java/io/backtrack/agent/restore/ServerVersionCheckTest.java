@@ -2,10 +2,10 @@ package io.backtrack.agent.restore;
 
 import io.backtrack.agent.engine.postgres.PgServerVersion;
 import io.backtrack.agent.engine.postgres.PgTarget;
-import io.backtrack.agent.manifest.BackupScope;
 import io.backtrack.agent.manifest.Manifest;
+import io.backtrack.agent.manifest.ManifestScope;
 import io.backtrack.agent.result.AgentFailure;
-import io.backtrack.agent.result.Reason;
+import io.backtrack.contract.result.Reason;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -19,7 +19,7 @@ class ServerVersionCheckTest {
 
     private static Manifest from(String serverVersion) {
         return new Manifest(1, "0.1.0", "postgresql", serverVersion, null, "orders", null, null, null, null,
-                BackupScope.wholeDatabase(), "k", "custom", null, 1, "ab", List.of(), 0, null, null, null, null);
+                ManifestScope.wholeDatabase(), "k", "custom", null, 1, "ab", List.of(), 0, null, null, null, null);
     }
 
     @Test

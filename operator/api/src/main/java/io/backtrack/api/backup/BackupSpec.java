@@ -1,10 +1,11 @@
 package io.backtrack.api.backup;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.backtrack.api.BacktrackApi;
+import io.backtrack.contract.durations.Durations;
 import io.backtrack.api.database.DatabaseSpec;
 import io.backtrack.api.job.JobSettings;
 import io.backtrack.api.storage.StorageSpec;
+import io.backtrack.contract.wire.ArchiveCompression;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 
@@ -16,13 +17,14 @@ public record BackupSpec(
         DatabaseSpec database,
         @Required @JsonPropertyDescription("Where the archive is written.")
         StorageSpec storage,
-        @JsonPropertyDescription("Compression of the archive. Default: zstd level 1.")
+        @JsonPropertyDescription("Compression of the archive. Default: " + ArchiveCompression.DEFAULT_VALUE + " level "
+                + ArchiveCompression.ZSTD_DEFAULT_LEVEL + ".")
         Compression compression,
         @JsonPropertyDescription("Back up only part of the database.")
         BackupScope scope,
         @JsonPropertyDescription("Retain (default) keeps the archive when this resource is deleted; Delete removes it.")
         DeletionPolicy deletionPolicy,
-        @Pattern(BacktrackApi.DURATION_PATTERN)
+        @Pattern(Durations.PATTERN)
         @JsonPropertyDescription("Keep the backup this long after it completes (e.g. 720h), then delete it.")
         String ttl,
         @JsonPropertyDescription("Settings of the backup Job.")

@@ -8,6 +8,12 @@ public record DatabaseStatus(
         String serverVersion,
         @JsonPropertyDescription("Tables in the backup.")
         Integer tables,
-        @JsonPropertyDescription("Rows in those tables, counted in the same snapshot as the dump.")
-        Long rows) {
+        @JsonPropertyDescription("Rows in those tables (each counted without its inheritance children), counted in the "
+                + "same snapshot as the dump; populated materialized views included.")
+        Long rows,
+        @JsonPropertyDescription("Large objects in the backup (whole-database backups only).")
+        Long largeObjects,
+        @JsonPropertyDescription("Objects in the backup's scope that a restore cannot verify: foreign tables (their rows "
+                + "are on the remote server) and unpopulated materialized views; the manifest names them.")
+        Integer unverified) {
 }

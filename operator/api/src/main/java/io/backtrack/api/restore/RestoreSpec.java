@@ -2,6 +2,8 @@ package io.backtrack.api.restore;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.backtrack.api.job.JobSettings;
+import io.backtrack.contract.durations.Durations;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** Put a backup back: verified before it is applied, with the target saved first. Immutable once created. */
@@ -26,7 +28,18 @@ public record RestoreSpec(
         @JsonPropertyDescription("Workloads scaled to 0 during the restore and back afterwards.")
         Quiesce quiesce,
         @JsonPropertyDescription("Settings of the restore Jobs.")
-        JobSettings job) {
+        JobSettings job,
+        @Pattern(Durations.PATTERN)
+        @JsonPropertyDescription("inPlace: how long any statement may wait for a lock held by someone else before the "
+                + "restore fails and rolls back, unchanged (e.g. 30s, 2m; 0s waits forever). Default: 30s.")
+        String lockTimeout) {
+
+    /** What a Restore without lockTimeout gets (the agent's default too). */
+    public static final String DEFAULT_LOCK_TIMEOUT = "30s";
+
+    public String lockTimeoutOrDefault() {
+        return lockTimeout == null || lockTimeout.isBlank() ? DEFAULT_LOCK_TIMEOUT : lockTimeout;
+    }
 
     public RestoreStrategy strategyOrDefault() {
         return strategy == null ? RestoreStrategy.swap : strategy;

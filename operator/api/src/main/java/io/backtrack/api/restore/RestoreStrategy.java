@@ -2,7 +2,10 @@ package io.backtrack.api.restore;
 
 /** How a Restore puts the backup in place. */
 public enum RestoreStrategy {
-    /** Restore into a side database, verify it, then rename the live one away (kept) and the side one into its place. */
+    /**
+     * Restore into a side database, compare its row counts with the manifest's, then rename the live one away (kept)
+     * and the side one into its place.
+     */
     swap,
     /** pg_restore --clean --if-exists --single-transaction into the target; for roles that cannot create databases. */
     inPlace,

@@ -13,5 +13,8 @@ public record Verification(
         @JsonPropertyDescription("Rows found after the restore.")
         Long rowsRestored,
         @JsonPropertyDescription("Tables whose counts differ; empty on success.")
-        List<TableMismatch> mismatches) {
+        List<TableMismatch> mismatches,
+        @JsonPropertyDescription("Objects of the backup that cannot be verified (foreign tables, unpopulated "
+                + "materialized views); its manifest names them.")
+        Integer unverified) {
 }

@@ -21,7 +21,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Schedule", jsonPath = ".spec.schedule", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Suspended", jsonPath = ".spec.suspend", type = Type.BOOLEAN)
 @AdditionalPrinterColumn(name = "Last Success", jsonPath = ".status.lastSuccessTime", type = Type.DATE)
-@AdditionalPrinterColumn(name = "Next", jsonPath = ".status.nextScheduleTime", type = Type.DATE)
+// A string, not a date: kubectl shows a date column's future time as <invalid> (it prints only ages).
+@AdditionalPrinterColumn(name = "Next", jsonPath = ".status.nextScheduleTime", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 public class BackupSchedule extends CustomResource<BackupScheduleSpec, BackupScheduleStatus> implements Namespaced {
 }

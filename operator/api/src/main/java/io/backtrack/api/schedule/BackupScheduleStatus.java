@@ -1,6 +1,5 @@
 package io.backtrack.api.schedule;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
 
@@ -18,8 +17,6 @@ public record BackupScheduleStatus(
         String lastSuccessTime,
         @JsonPropertyDescription("The newest failed Backup (or one that could not start, e.g. SecretNotFound).")
         String lastFailedBackup,
-        // Written even when empty: status is merge-patched, and an omitted list would keep the finished runs.
-        @JsonInclude(JsonInclude.Include.ALWAYS)
         @JsonPropertyDescription("Backups of this schedule still pending or running.")
         List<String> active,
         @JsonPropertyDescription("The last run that was due but not started.")

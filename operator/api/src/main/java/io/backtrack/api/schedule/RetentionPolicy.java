@@ -1,7 +1,7 @@
 package io.backtrack.api.schedule;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.backtrack.api.BacktrackApi;
+import io.backtrack.contract.durations.Durations;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 
@@ -22,7 +22,7 @@ public record RetentionPolicy(
         Integer keepMonthly,
         @Min(0) @JsonPropertyDescription("Keep the newest completed backup of each of the last N years that have one.")
         Integer keepYearly,
-        @Pattern(BacktrackApi.DURATION_PATTERN)
+        @Pattern(Durations.PATTERN)
         @JsonPropertyDescription("Keep every completed backup younger than this (e.g. 2160h).")
         String maxAge) {
 }

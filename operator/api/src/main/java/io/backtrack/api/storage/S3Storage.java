@@ -1,6 +1,7 @@
 package io.backtrack.api.storage;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.backtrack.contract.args.AgentFlags;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 
@@ -10,7 +11,7 @@ public record S3Storage(
         String endpoint,
         @Required @JsonPropertyDescription("Bucket the backups are written to. It must exist.")
         String bucket,
-        @JsonPropertyDescription("Region of the bucket. Default: us-east-1.")
+        @JsonPropertyDescription("Region of the bucket. Default: " + AgentFlags.DEFAULT_REGION + ".")
         String region,
         @JsonPropertyDescription("Optional key prefix; a backup's folder is <prefix>/<namespace>/<backup name>.")
         String prefix,
@@ -20,6 +21,6 @@ public record S3Storage(
         S3Credentials credentialsSecret) {
 
     public String regionOrDefault() {
-        return region == null || region.isBlank() ? "us-east-1" : region;
+        return region == null || region.isBlank() ? AgentFlags.DEFAULT_REGION : region;
     }
 }

@@ -66,7 +66,7 @@ final class BackupDeletion {
         ArchiveFate fate = ArchiveFate.of(backup, outcome.map(JobOutcome::state),
                 () -> namespaces.isGoing(backup.getMetadata().getNamespace()));
         String folder = fate == ArchiveFate.NOTHING_TO_DELETE ? null
-                : "s3://" + backup.getSpec().storage().s3().bucket() + "/" + BackupFolder.of(backup);
+                : "s3://" + backup.getSpec().storage().s3().bucket() + "/" + BackupJobs.folder(backup).key();
         switch (fate) {
             case KEPT_NAMESPACE_DELETED -> {
                 // Its namespace accepts no Event (and takes its Events with it): this one goes to the operator's.

@@ -5,20 +5,20 @@ import io.backtrack.api.backup.Backup;
 import io.backtrack.api.backup.BackupScope;
 import io.backtrack.api.backup.BackupSpec;
 import io.backtrack.api.backup.Compression;
-import io.backtrack.api.backup.CompressionAlgorithm;
 import io.backtrack.api.database.DatabaseSpec;
 import io.backtrack.api.storage.S3Storage;
+import io.backtrack.contract.args.AgentArgs;
+import io.backtrack.contract.layout.BackupFolder;
 import io.backtrack.controller.config.BacktrackConfig;
 import io.backtrack.controller.job.AgentJob;
 import io.backtrack.controller.job.AgentJobBuilder;
-import io.backtrack.controller.job.StorageAccess;
+import io.backtrack.controller.job.DatabaseAccess;
 import io.backtrack.controller.job.EffectiveJobSettings;
 import io.backtrack.controller.job.JobNames;
+import io.backtrack.controller.job.StorageAccess;
 import io.backtrack.controller.naming.LabelValues;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-
-import io.backtrack.controller.restore.RestorePlan;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,43 +52,36 @@ public final class BackupJobs {
         return role == null ? ROLE_BACKUP : role;
     }
 
+    /** The Backup's folder in its bucket: {@code <prefix>/<namespace>/<name>}, stable for the Backup's lifetime. */
+    public static BackupFolder folder(Backup backup) {
+        return BackupFolder.of(backup.getSpec().storage().s3().prefix(), backup.getMetadata().getNamespace(),
+                backup.getMetadata().getName());
+    }
+
     public Job backup(Backup backup) {
         BackupSpec spec = backup.getSpec();
         DatabaseSpec db = spec.database();
-        List<String> args = new ArrayList<>(List.of(
-                "backup",
-                "--host", db.host(),
-                "--port", Integer.toString(db.portOrDefault()),
-                "--dbname", db.database()));
-        args.addAll(StorageAccess.args(spec.storage().s3(), BackupFolder.of(backup)));
         Compression compression = spec.compressionOrDefault();
-        CompressionAlgorithm algorithm = compression.algorithmOrDefault();
-        args.addAll(List.of("--compression", algorithm.name()));
-        if (compression.level() != null && algorithm != CompressionAlgorithm.none) {
-            args.addAll(List.of("--level", compression.level().toString()));
-        }
         BackupScope scope = spec.scopeOrEmpty();
-        scope.tablesOrEmpty().forEach(t -> args.addAll(List.of("--table", t)));
-        scope.excludeTablesOrEmpty().forEach(t -> args.addAll(List.of("--exclude-table", t)));
-        scope.schemasOrEmpty().forEach(s -> args.addAll(List.of("--schema", s)));
-        if (scope.isSchemaOnly()) {
-            args.add("--schema-only");
-        }
-        if (spec.description() != null && !spec.description().isBlank()) {
-            args.addAll(List.of("--description", spec.description()));
-        }
-        args.addAll(List.of("--namespace", backup.getMetadata().getNamespace(), "--backup-name", backup.getMetadata().getName()));
-        String schedule = LabelValues.nameIn(backup, BacktrackApi.SCHEDULE_LABEL);
-        if (schedule != null) {
-            args.addAll(List.of("--schedule", schedule));
-        }
+        List<String> args = StorageAccess.args(AgentArgs.backup().database(db.host(), db.portOrDefault(), db.database()),
+                        spec.storage().s3())
+                .folder(folder(backup))
+                .compression(compression.algorithmOrDefault().name(), compression.level())
+                .tables(scope.tablesOrEmpty())
+                .excludeTables(scope.excludeTablesOrEmpty())
+                .schemas(scope.schemasOrEmpty())
+                .schemaOnly(scope.isSchemaOnly())
+                .description(spec.description())
+                .backupResource(backup.getMetadata().getNamespace(), backup.getMetadata().getName())
+                .schedule(LabelValues.nameIn(backup, BacktrackApi.SCHEDULE_LABEL))
+                .build();
 
-        List<EnvVar> env = new ArrayList<>(StorageAccess.databaseEnv(db.credentialsSecret()));
+        List<EnvVar> env = new ArrayList<>(DatabaseAccess.env(db.credentialsSecret()));
         env.addAll(StorageAccess.env(spec.storage().s3()));
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(BacktrackApi.BACKUP_LABEL, LabelValues.of(backup.getMetadata().getName()));
         labels.put(BacktrackApi.ROLE_LABEL, role(backup));
-        labels.put(BacktrackApi.DATABASE_LABEL, LabelValues.of(RestorePlan.address(db.host(), db.portOrDefault(), db.database())));
+        labels.put(BacktrackApi.DATABASE_LABEL, LabelValues.of(db.address()));
         String restore = backup.getMetadata().getLabels() == null ? null : backup.getMetadata().getLabels().get(BacktrackApi.RESTORE_LABEL);
         if (restore != null) {
             labels.put(BacktrackApi.RESTORE_LABEL, restore); // a safety backup: it runs within its Restore's slot
@@ -100,8 +93,7 @@ public final class BackupJobs {
     /** Deletes the backup's folder: manifest first, so a half-deleted backup is never listed. */
     public Job cleanup(Backup backup) {
         S3Storage s3 = backup.getSpec().storage().s3();
-        List<String> args = new ArrayList<>(List.of("delete"));
-        args.addAll(StorageAccess.args(s3, BackupFolder.of(backup)));
+        List<String> args = StorageAccess.args(AgentArgs.delete(), s3).folder(folder(backup)).build();
         return builder.build(new AgentJob(backup, cleanupJobName(backup),
                 Map.of(BacktrackApi.BACKUP_LABEL, LabelValues.of(backup.getMetadata().getName()), BacktrackApi.ROLE_LABEL, ROLE_CLEANUP),
                 args, StorageAccess.env(s3), EffectiveJobSettings.of(backup.getSpec().job(), config)));

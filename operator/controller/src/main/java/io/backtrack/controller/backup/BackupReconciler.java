@@ -1,23 +1,24 @@
 package io.backtrack.controller.backup;
 
 import io.backtrack.api.BacktrackApi;
+import io.backtrack.api.ConditionReason;
 import io.backtrack.api.backup.Backup;
 import io.backtrack.api.backup.BackupPhase;
 import io.backtrack.api.backup.BackupStatus;
 import io.backtrack.api.restore.Restore;
+import io.backtrack.contract.result.BackupResult;
 import io.backtrack.controller.concurrency.ConcurrencyGate;
 import io.backtrack.controller.concurrency.JobAdmission;
 import io.backtrack.controller.concurrency.QueuedStatus;
 import io.backtrack.controller.config.BacktrackConfig;
 import io.backtrack.controller.events.EventRecorder;
-import io.backtrack.controller.job.JobFailure;
-import io.backtrack.controller.job.JobOutcome;
 import io.backtrack.controller.job.CreateOnce;
 import io.backtrack.controller.job.JobCache;
+import io.backtrack.controller.job.JobFailure;
+import io.backtrack.controller.job.JobOutcome;
 import io.backtrack.controller.metrics.BacktrackMetrics;
 import io.backtrack.controller.retention.BackupPruner;
 import io.backtrack.controller.retention.TtlExpiry;
-import io.backtrack.controller.status.Conditions;
 import io.backtrack.controller.status.Precondition;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -30,6 +31,7 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.Cache;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
@@ -51,7 +53,7 @@ import java.util.stream.Stream;
 public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
     private static final Logger LOG = Logger.getLogger(BackupReconciler.class);
     static final Duration SECRET_RECHECK = Duration.ofSeconds(15);
-    private static final String RESTORES = "restores";
+    static final String RESTORES = "restores";
 
     private final KubernetesClient client;
     private final EventRecorder events;
@@ -126,10 +128,11 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
 
     /** Pending, reason Queued: said once (status and Event), then looked at again every few seconds. */
     private UpdateControl<Backup> queued(Backup backup, String message, Duration recheck, Instant now) {
-        if (!QueuedStatus.announce(events, backup, backup.getStatus() == null ? null : backup.getStatus().conditions(), message)) {
+        BackupStatusDraft draft = new BackupStatusDraft(backup);
+        if (!QueuedStatus.announce(events, backup, draft, message)) {
             return UpdateControl.<Backup>noUpdate().rescheduleAfter(recheck);
         }
-        backup.setStatus(BackupStatuses.pending(backup, ConcurrencyGate.QUEUED, message, now));
+        backup.setStatus(draft.pending(ConditionReason.Queued, message, now).build());
         return UpdateControl.patchStatus(backup).rescheduleAfter(recheck);
     }
 
@@ -140,7 +143,7 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
                 backup.getMetadata().getName(), job.getMetadata().getName());
         events.normal(backup, "Started", "backup Job " + job.getMetadata().getName() + " created for database "
                 + backup.getSpec().database().database() + " on " + backup.getSpec().database().host());
-        backup.setStatus(BackupStatuses.running(backup, job.getMetadata().getName(), now));
+        backup.setStatus(new BackupStatusDraft(backup).running(job.getMetadata().getName(), now).build());
         return UpdateControl.patchStatus(backup);
     }
 
@@ -152,19 +155,20 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
                 if (backup.getStatus() != null && backup.getStatus().phase() == BackupPhase.Running) {
                     return UpdateControl.noUpdate();
                 }
-                backup.setStatus(BackupStatuses.running(backup, jobName, now));
+                backup.setStatus(new BackupStatusDraft(backup).running(jobName, now).build());
                 return UpdateControl.patchStatus(backup);
             }
             case SUCCEEDED -> {
                 if (!outcome.result().ok()) {
-                    return fail(backup, "AgentResultMissing", "backup Job " + jobName
+                    return fail(backup, ConditionReason.AgentResultMissing.name(), "backup Job " + jobName
                             + " succeeded but left no result; see kubectl logs job/" + jobName, now);
                 }
-                backup.setStatus(BackupStatuses.completed(backup, outcome.result(), now));
+                BackupResult result = outcome.result().as(BackupResult.class);
+                backup.setStatus(new BackupStatusDraft(backup).completed(result, now).build());
                 LOG.infof("backup completed namespace=%s backup=%s sha256=%s sizeBytes=%s",
-                        backup.getMetadata().getNamespace(), backup.getMetadata().getName(),
-                        outcome.result().text("sha256"), outcome.result().longValue("sizeBytes"));
-                events.normal(backup, "Completed", backup.getStatus().message() + ", sha256 " + outcome.result().text("sha256"));
+                        backup.getMetadata().getNamespace(), backup.getMetadata().getName(), result.sha256(),
+                        result.sizeBytes());
+                events.normal(backup, "Completed", backup.getStatus().message() + ", sha256 " + result.sha256());
                 metrics.backupFinished(backup);
                 return expiryReschedule(UpdateControl.patchStatus(backup), backup, now);
             }
@@ -180,29 +184,30 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
         if (client.batch().v1().jobs().inNamespace(backup.getMetadata().getNamespace()).withName(status.jobName()).get() != null) {
             return UpdateControl.<Backup>noUpdate().rescheduleAfter(Duration.ofSeconds(2));
         }
-        return fail(backup, "JobDeleted", "backup Job " + status.jobName()
+        return fail(backup, ConditionReason.JobDeleted.name(), "backup Job " + status.jobName()
                 + " was deleted before it finished; create a new Backup to try again", now);
     }
 
     private UpdateControl<Backup> refuse(Backup backup, Precondition problem, Instant now) {
-        BackupStatus s = backup.getStatus();
-        boolean alreadySaid = s != null && Conditions.says(s.conditions(), Conditions.READY, false, problem.reason(), problem.message());
-        if (problem.retryable()) {
-            if (!alreadySaid) {
-                events.warning(backup, problem.reason(), problem.message());
-                backup.setStatus(BackupStatuses.pending(backup, problem.reason(), problem.message(), now));
-                return UpdateControl.patchStatus(backup).rescheduleAfter(SECRET_RECHECK);
-            }
+        String reason = problem.reason().name();
+        if (!problem.retryable()) {
+            return fail(backup, reason, problem.message(), now);
+        }
+        BackupStatusDraft draft = new BackupStatusDraft(backup);
+        if (draft.readySays(false, reason, problem.message())) {
             return UpdateControl.<Backup>noUpdate().rescheduleAfter(SECRET_RECHECK);
         }
-        return fail(backup, problem.reason(), problem.message(), now);
+        events.warning(backup, reason, problem.message());
+        backup.setStatus(draft.pending(problem.reason(), problem.message(), now).build());
+        return UpdateControl.patchStatus(backup).rescheduleAfter(SECRET_RECHECK);
     }
 
+    /** @param reason the operator's ({@link ConditionReason}) or the agent's, as it reported it */
     private UpdateControl<Backup> fail(Backup backup, String reason, String message, Instant now) {
         LOG.warnf("backup failed namespace=%s backup=%s reason=%s message=%s", backup.getMetadata().getNamespace(),
                 backup.getMetadata().getName(), reason, message);
         events.warning(backup, reason, message);
-        backup.setStatus(BackupStatuses.failed(backup, reason, message, now));
+        backup.setStatus(new BackupStatusDraft(backup).failed(reason, message, now).build());
         metrics.backupFinished(backup);
         return UpdateControl.patchStatus(backup);
     }
@@ -230,10 +235,11 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
                 job(context, BackupJobs.cleanupJobName(backup)));
     }
 
+    /** The Restores in the watched namespaces, from the informer registered as {@value #RESTORES}. */
+    @SuppressWarnings("unchecked")
     private static Stream<Restore> restores(Context<Backup> context) {
-        var source = (InformerEventSource<Restore, Backup>) context.eventSourceRetriever()
-                .getEventSourceFor(Restore.class, RESTORES);
-        return source.list(r -> true);
+        var source = (Cache<Restore>) context.eventSourceRetriever().getEventSourceFor(Restore.class, RESTORES);
+        return source.list();
     }
 
     private static Optional<Job> job(Context<Backup> context, String name) {

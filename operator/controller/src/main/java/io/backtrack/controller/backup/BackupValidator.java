@@ -2,9 +2,10 @@ package io.backtrack.controller.backup;
 
 import io.backtrack.api.backup.BackupSpec;
 import io.backtrack.api.backup.Compression;
-import io.backtrack.api.backup.CompressionAlgorithm;
 import io.backtrack.api.database.DatabaseSpec;
 import io.backtrack.api.storage.S3Storage;
+import io.backtrack.contract.durations.Durations;
+import io.backtrack.contract.wire.ArchiveCompression;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +28,7 @@ public final class BackupValidator {
         storage(spec.storage() == null ? null : spec.storage().s3(), problems);
         compression(spec.compressionOrDefault(), problems);
         try {
-            Ttl.parse(spec.ttl());
+            Durations.parseOptional(spec.ttl(), "ttl");
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
         }
@@ -77,25 +78,10 @@ public final class BackupValidator {
         }
     }
 
+    /** The agent's own rule for levels (the contract's), in the words of the spec. */
     private static void compression(Compression c, List<String> problems) {
-        Integer level = c.level();
-        if (level == null) {
-            return;
-        }
-        CompressionAlgorithm algorithm = c.algorithmOrDefault();
-        switch (algorithm) {
-            case zstd -> {
-                if (level < 1 || level > 22) {
-                    problems.add("compression level " + level + " is out of range for zstd (1-22)");
-                }
-            }
-            case gzip -> {
-                if (level < 1 || level > 9) {
-                    problems.add("compression level " + level + " is out of range for gzip (1-9)");
-                }
-            }
-            case none -> problems.add("compression level must be left out when algorithm is none");
-        }
+        ArchiveCompression.parse(c.algorithmOrDefault().name()).levelProblem(c.level())
+                .ifPresent(p -> problems.add("compression " + p));
     }
 
     private static boolean blank(String s) {

@@ -1,6 +1,7 @@
 package io.backtrack.controller.concurrency;
 
 import io.backtrack.api.BacktrackApi;
+import io.backtrack.api.ConditionReason;
 import io.backtrack.api.backup.Backup;
 import io.backtrack.api.backup.BackupPhase;
 import io.backtrack.api.backup.BackupStatus;
@@ -10,12 +11,12 @@ import io.backtrack.api.restore.RestoreStatus;
 import io.backtrack.controller.config.BacktrackConfig;
 import io.backtrack.controller.job.JobOutcome;
 import io.backtrack.controller.naming.LabelValues;
-import io.backtrack.controller.restore.RestorePlan;
 import io.backtrack.controller.status.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.Cache;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -43,8 +45,6 @@ import java.util.stream.Stream;
  */
 @ApplicationScoped
 public class ConcurrencyGate {
-    /** The Ready condition's reason of a Backup or Restore waiting for a slot or for its database (phase Pending). */
-    public static final String QUEUED = "Queued";
     static final String CONTROLLER_NOT_READY = "waiting for the operator's caches of Jobs and Restores to start";
     /** How old a view of the caches may be: a queue of a thousand Backups looks at them once per second, not per Backup. */
     private static final Duration SNAPSHOT_AGE = Duration.ofSeconds(1);
@@ -53,9 +53,11 @@ public class ConcurrencyGate {
     private static final long MAX_RECHECK_ROUNDS = 12;
 
     private final int cap;
-    private volatile InformerEventSource<Job, ?> jobs;
-    private volatile InformerEventSource<Restore, ?> restores;
+    private volatile Watched<Job> jobs;
+    private volatile Watched<Restore> restores;
     private volatile Supplier<Stream<Backup>> backups = Stream::empty;
+    /** Whether {@link #backups} is the Backup controller's cache yet (it is handed over with the first admission). */
+    private volatile boolean backupsKnown;
     private final Map<String, Reservation> reservations = new HashMap<>();
     private Snapshot snapshot;
     /** The view and the admission built on it, until the snapshot or the reservations change. */
@@ -83,14 +85,23 @@ public class ConcurrencyGate {
     }
 
     /** The Backup controller hands over its informers of all agent Jobs and of Restores. */
-    public void watch(InformerEventSource<Job, ?> agentJobs, InformerEventSource<Restore, ?> allRestores) {
-        this.jobs = agentJobs;
-        this.restores = allRestores;
+    public <J extends AbstractEventSource<Job, ?> & Cache<Job>, R extends AbstractEventSource<Restore, ?> & Cache<Restore>>
+    void watch(J agentJobs, R allRestores) {
+        this.jobs = new Watched<>(agentJobs::isRunning, agentJobs);
+        this.restores = new Watched<>(allRestores::isRunning, allRestores);
+    }
+
+    /** An informer's cache, and whether it runs (has synced and is watching). */
+    private record Watched<T>(BooleanSupplier running, Cache<T> cache) {
+        Stream<T> list() {
+            return cache.list();
+        }
     }
 
     /** @param allBackups the Backup controller's cache (the waiting Backups are read from it) */
     public synchronized JobAdmission.Decision admitBackup(Backup backup, Supplier<Stream<Backup>> allBackups) {
         this.backups = allBackups;
+        this.backupsKnown = true;
         if (!ready()) {
             return JobAdmission.Decision.waiting(CONTROLLER_NOT_READY);
         }
@@ -146,20 +157,23 @@ public class ConcurrencyGate {
     }
 
     private boolean ready() {
-        return jobs != null && restores != null && jobs.isRunning() && restores.isRunning();
+        return jobs != null && restores != null && jobs.running().getAsBoolean() && restores.running().getAsBoolean();
     }
 
     /** The caches as of at most {@link #SNAPSHOT_AGE} ago, with this operator's recent admissions on top. */
     synchronized View view() {
         long now = System.nanoTime();
         if (snapshot == null || now - snapshot.takenAt() > SNAPSHOT_AGE.toNanos()) {
-            snapshot = ready() ? take(now) : new Snapshot(List.of(), List.of(), Set.of(), now);
+            snapshot = ready() ? take(now) : new Snapshot(List.of(), List.of(), Set.of(), Set.of(), now);
             view = null;
             admission = null;
         }
         if (view == null) {
             Instant wall = Instant.now();
-            reservations.values().removeIf(r -> snapshot.seen().contains(r.work().id()) || r.expires().isBefore(wall));
+            // Dropped once the caches show the work started, or show its Backup or Restore gone (deleted before a
+            // snapshot saw its Job: it holds nothing any more), or after its lifetime.
+            reservations.values().removeIf(r -> snapshot.seen().contains(r.work().id())
+                    || snapshot.gone(r.work().id()) || r.expires().isBefore(wall));
             List<Work> holders = new ArrayList<>(snapshot.holders());
             reservations.values().forEach(r -> holders.add(r.work()));
             List<Work> waiting = snapshot.waiting().stream().filter(w -> !reservations.containsKey(w.id())).toList();
@@ -172,8 +186,10 @@ public class ConcurrencyGate {
         List<Work> holders = new ArrayList<>();
         List<Work> waiting = new ArrayList<>();
         Set<String> seen = new HashSet<>();
+        Set<String> present = new HashSet<>();
         Set<String> restoresInProgress = new HashSet<>();
-        restores.list(r -> true).forEach(r -> {
+        restores.list().forEach(r -> {
+            present.add(id("Restore", r));
             RestoreStatus s = r.getStatus();
             if (s != null && s.startedAt() != null) {
                 seen.add(id("Restore", r));
@@ -186,7 +202,7 @@ public class ConcurrencyGate {
                 waiting.add(restoreWork(r, s == null ? null : s.target()));
             }
         });
-        jobs.list(j -> true).forEach(j -> {
+        jobs.list().forEach(j -> {
             Optional<Work> work = jobWork(j);
             work.ifPresent(w -> seen.add(w.id()));
             String restore = labels(j).get(BacktrackApi.RESTORE_LABEL);
@@ -198,6 +214,11 @@ public class ConcurrencyGate {
         });
         backups.get().forEach(b -> {
             BackupStatus s = b.getStatus();
+            present.add(id("Backup", b));
+            present.add(id("Cleanup", b));
+            if (s != null && s.jobName() != null) {
+                seen.add(id("Backup", b));
+            }
             Optional<String> restore = ownRestore(b);
             boolean coveredByItsRestore = restore.isPresent() && restoresInProgress.contains(restore.get());
             if (b.getMetadata().getDeletionTimestamp() == null && b.getSpec() != null && b.getSpec().database() != null
@@ -206,7 +227,7 @@ public class ConcurrencyGate {
                 waiting.add(backupWork(b));
             }
         });
-        return new Snapshot(holders, waiting, seen, now);
+        return new Snapshot(holders, waiting, seen, backupsKnown ? present : null, now);
     }
 
     /** Not started and not held back for another reason (SecretNotFound, RestoreInProgress): new, or Queued. */
@@ -217,8 +238,8 @@ public class ConcurrencyGate {
         if (phase != BackupPhase.Pending && phase != RestorePhase.Pending) {
             return false;
         }
-        Condition ready = Conditions.find(conditions, Conditions.READY);
-        return ready == null || ready.getReason() == null || QUEUED.equals(ready.getReason());
+        String reason = Conditions.readyReason(conditions);
+        return reason == null || ConditionReason.Queued.name().equals(reason);
     }
 
     /** What a running agent Job holds: its Backup's or Restore's slot and database, or a cleanup's slot. */
@@ -244,7 +265,7 @@ public class ConcurrencyGate {
 
     static Work backupWork(Backup b) {
         var db = b.getSpec().database();
-        return new Work(id("Backup", b), LabelValues.of(RestorePlan.address(db.host(), db.portOrDefault(), db.database())),
+        return new Work(id("Backup", b), LabelValues.of(db.address()),
                 false, created(b), describe("Backup", b));
     }
 
@@ -278,7 +299,13 @@ public class ConcurrencyGate {
     private record Reservation(Work work, Instant expires) {
     }
 
-    private record Snapshot(List<Work> holders, List<Work> waiting, Set<String> seen, long takenAt) {
+    /** @param present ids of the Backups (and their cleanups) and Restores in the caches; null: Backups not known yet */
+    private record Snapshot(List<Work> holders, List<Work> waiting, Set<String> seen, Set<String> present,
+                            long takenAt) {
+        /** Whether the caches show that the work's Backup or Restore no longer exists. */
+        boolean gone(String id) {
+            return present != null && !present.contains(id);
+        }
     }
 
     /** @param seen ids the caches show as started (their Job exists, or the Restore recorded its start) */

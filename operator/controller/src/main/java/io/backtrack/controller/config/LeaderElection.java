@@ -11,7 +11,7 @@ import org.jboss.logging.Logger;
  * Leader election, so that several operator replicas can run and only one reconciles: a coordination.k8s.io Lease
  * in the operator's namespace. The Quarkus Operator SDK asks for a {@link LeaderElectionConfiguration} bean at start
  * (prod profile only); this one exists only when {@code backtrack.leader-election.enabled} is true, which the Helm
- * chart sets. Off by default: the test harness and the sandbox run one operator against a mock API server.
+ * chart sets (and so the end-to-end harness, which runs the operator with the chart's environment). Off by default.
  */
 @Dependent
 public class LeaderElection {

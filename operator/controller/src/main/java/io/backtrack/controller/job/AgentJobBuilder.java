@@ -1,6 +1,7 @@
 package io.backtrack.controller.job;
 
 import io.backtrack.api.BacktrackApi;
+import io.backtrack.contract.args.AgentEnv;
 import io.backtrack.controller.config.BacktrackConfig;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
@@ -53,7 +54,7 @@ public final class AgentJobBuilder {
         labels.put(BacktrackApi.MANAGED_BY_LABEL, BacktrackApi.MANAGED_BY);
         labels.putAll(job.labels());
         List<EnvVar> env = new ArrayList<>(job.env());
-        env.add(new EnvVarBuilder().withName("BACKTRACK_TERMINATION_LOG").withValue(TERMINATION_LOG).build());
+        env.add(new EnvVarBuilder().withName(AgentEnv.TERMINATION_LOG).withValue(TERMINATION_LOG).build());
         EffectiveJobSettings settings = job.settings();
         var owner = job.owner();
         return new JobBuilder()

@@ -1,5 +1,6 @@
 package io.backtrack.controller.job;
 
+import io.backtrack.contract.result.ResultLine;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -13,13 +14,14 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Where an agent Job stands, with the agent's result when it has finished. The result comes from a finished Pod's
- * termination message, so the Job itself needs no API permission at all.
+ * Where an agent Job stands, with the agent's result when it has finished: the contract's {@link ResultLine}, read as
+ * the command's typed result with {@code result().as(...)}. The result comes from a finished Pod's termination
+ * message, so the Job itself needs no API permission at all.
  *
  * @param agentExit for a failed Job: how the chosen attempt's container ended ("exit code 137 (OOMKilled)"), a fixed
  *                  description from the kubelet's fields, never its output; null when no attempt ended
  */
-public record JobOutcome(State state, AgentResult result, String jobFailureReason, String jobFailureMessage,
+public record JobOutcome(State state, ResultLine result, String jobFailureReason, String jobFailureMessage,
                          String agentExit) {
 
     public enum State { RUNNING, SUCCEEDED, FAILED }
@@ -52,13 +54,13 @@ public record JobOutcome(State state, AgentResult result, String jobFailureReaso
         if ("Complete".equals(c.getType())) {
             Optional<ContainerStateTerminated> succeeded = ended.stream()
                     .filter(t -> Integer.valueOf(0).equals(t.getExitCode())).reduce((a, b) -> b);
-            return new JobOutcome(State.SUCCEEDED, AgentResult.parse(succeeded.map(ContainerStateTerminated::getMessage)
+            return new JobOutcome(State.SUCCEEDED, ResultLine.parse(succeeded.map(ContainerStateTerminated::getMessage)
                     .orElse(null)), null, null, null);
         }
         Optional<ContainerStateTerminated> chosen = ended.stream()
-                .filter(t -> AgentResult.parse(t.getMessage()).isReportedFailure()).findFirst()
+                .filter(t -> ResultLine.parse(t.getMessage()).isReportedFailure()).findFirst()
                 .or(() -> ended.stream().reduce((a, b) -> b));
-        return new JobOutcome(State.FAILED, AgentResult.parse(chosen.map(ContainerStateTerminated::getMessage).orElse(null)),
+        return new JobOutcome(State.FAILED, ResultLine.parse(chosen.map(ContainerStateTerminated::getMessage).orElse(null)),
                 c.getReason(), c.getMessage(), chosen.map(JobOutcome::describe).orElse(null));
     }
 

@@ -7,9 +7,7 @@ import io.backtrack.api.backup.BackupStatus;
 import io.backtrack.api.restore.Restore;
 import io.backtrack.api.restore.RestoreStatus;
 import io.backtrack.api.schedule.BackupSchedule;
-import io.backtrack.api.schedule.BackupScheduleStatus;
 import io.backtrack.controller.naming.LabelValues;
-import io.backtrack.controller.schedule.CronSchedule;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -200,22 +198,23 @@ public class BacktrackMetrics {
     // ---- BackupSchedule ----------------------------------------------------------------------------------
 
     /**
-     * The schedule's status as just reconciled: last success, creation time and interval (the interval is not
-     * exported while the schedule is suspended, so a paused schedule never looks overdue).
+     * The schedule as just reconciled: its creation time, its last success and the longest gap between two of its
+     * runs (empty while it is suspended, so a paused schedule never looks overdue).
+     *
+     * @param lastSuccessTime status.lastSuccessTime, or null
      */
-    public void scheduleObserved(BackupSchedule schedule, CronSchedule cron, BackupScheduleStatus status, Instant now) {
+    public void scheduleObserved(BackupSchedule schedule, String lastSuccessTime, Optional<Duration> interval) {
         String ns = schedule.getMetadata().getNamespace();
         String name = schedule.getMetadata().getName();
         Tags tags = Tags.of("namespace", ns, "schedule", name);
         parse(schedule.getMetadata().getCreationTimestamp()).ifPresent(created ->
                 gauge(new Key(SCHEDULE_CREATED, tags), null, "When the BackupSchedule was created (unix seconds)")
                         .set(created.getEpochSecond()));
-        parse(status == null ? null : status.lastSuccessTime()).ifPresentOrElse(success ->
+        parse(lastSuccessTime).ifPresentOrElse(success ->
                 gauge(new Key(SCHEDULE_LAST_SUCCESS, tags), null,
                         "When the newest completed Backup of the schedule completed (unix seconds)")
                         .set(success.getEpochSecond() + success.getNano() / 1e9),
                 () -> forget(new Key(SCHEDULE_LAST_SUCCESS, tags)));
-        Optional<Duration> interval = schedule.getSpec().suspended() ? Optional.empty() : cron.longestGap(now);
         interval.ifPresentOrElse(i -> gauge(new Key(SCHEDULE_INTERVAL, tags), null,
                         "Longest gap between two consecutive runs of the schedule (seconds); absent while suspended")
                         .set(i.toSeconds()),

@@ -35,13 +35,13 @@ final class RestoreDeletion {
     }
 
     /** What must happen before the finalizer goes, given the Restore's status and its Jobs. */
-    enum Step { STOP_JOBS, RESUME, NOTHING }
+    enum Action { STOP_JOBS, RESUME, NOTHING }
 
-    static Step step(RestoreStatus status, List<Job> jobs) {
+    static Action step(RestoreStatus status, List<Job> jobs) {
         if (status == null || status.phase() == null || status.phase().isTerminal()) {
-            return Step.NOTHING; // never started, or its end already resumed everything
+            return Action.NOTHING; // never started, or its end already resumed everything
         }
-        return jobs.stream().anyMatch(j -> !JobOutcome.isFinished(j)) ? Step.STOP_JOBS : Step.RESUME;
+        return jobs.stream().anyMatch(j -> !JobOutcome.isFinished(j)) ? Action.STOP_JOBS : Action.RESUME;
     }
 
     DeleteControl cleanup(Restore restore, List<Job> jobs) {
@@ -53,12 +53,11 @@ final class RestoreDeletion {
                 return DeleteControl.noFinalizerRemoval().rescheduleAfter(STOP_POLL);
             }
             case RESUME -> {
-                RestoreStatusDraft draft = new RestoreStatusDraft(restore);
                 boolean started = status.startedAt() != null;
-                resumption.run(restore, draft, started);
+                resumption.run(restore, status.quiesced(), started);
                 LOG.infof("restore deleted while running namespace=%s restore=%s phase=%s", restore.getMetadata().getNamespace(),
                         restore.getMetadata().getName(), status.phase());
-                events.normal(restore, "Aborted", started ? "deleted during " + status.phase() + ": " + undone(restore, draft)
+                events.normal(restore, "Aborted", started ? "deleted during " + status.phase() + ": " + undone(restore)
                         : "deleted before it started; nothing was touched");
                 return DeleteControl.defaultDelete();
             }
@@ -68,11 +67,11 @@ final class RestoreDeletion {
         }
     }
 
-    private static String undone(Restore restore, RestoreStatusDraft draft) {
+    private static String undone(Restore restore) {
         RestoreStatus status = restore.getStatus();
         List<String> done = new ArrayList<>();
-        if (draft.quiesced != null && !draft.quiesced.isEmpty()) {
-            done.add(RestoreStatusDraft.describe(draft.quiesced) + " scaled back");
+        if (status.quiesced() != null && !status.quiesced().isEmpty()) {
+            done.add(RestoreStatusDraft.describe(status.quiesced()) + " scaled back");
         }
         if (restore.getSpec() != null && restore.getSpec().backupName() != null) {
             done.add("Backup " + restore.getSpec().backupName() + " released");

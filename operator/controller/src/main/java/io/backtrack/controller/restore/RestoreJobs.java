@@ -3,10 +3,15 @@ package io.backtrack.controller.restore;
 import io.backtrack.api.BacktrackApi;
 import io.backtrack.api.restore.Restore;
 import io.backtrack.api.restore.RestoreScope;
-import io.backtrack.api.restore.RestoreStrategy;
+import io.backtrack.contract.args.AgentArgs;
+import io.backtrack.contract.layout.BackupFolder;
+import io.backtrack.contract.names.DatabaseNames;
+import io.backtrack.contract.wire.RestoreStep;
+import io.backtrack.contract.wire.RestoreStrategy;
 import io.backtrack.controller.config.BacktrackConfig;
 import io.backtrack.controller.job.AgentJob;
 import io.backtrack.controller.job.AgentJobBuilder;
+import io.backtrack.controller.job.DatabaseAccess;
 import io.backtrack.controller.job.EffectiveJobSettings;
 import io.backtrack.controller.job.JobNames;
 import io.backtrack.controller.job.StorageAccess;
@@ -20,13 +25,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The three agent Jobs of a Restore: check (touches nothing: manifest, SHA-256, target, versions), restore, and
- * verify (row counts, then for swap the rename). Between check and restore the operator takes the safety
- * backup and quiesces the workloads.
+ * The agent Jobs of a Restore, one per {@link RestoreStep}: check (touches nothing: manifest, SHA-256, target,
+ * versions), restore, and compare (row counts, then for swap the rename), which an inPlace restore does not have: it
+ * compares inside its restore step's transaction. Between check and restore the operator quiesces the workloads and
+ * takes the safety backup.
  */
 final class RestoreJobs {
-    enum Step { check, restore, verify }
-
     private final BacktrackConfig.Agent config;
     private final AgentJobBuilder builder;
 
@@ -35,40 +39,48 @@ final class RestoreJobs {
         this.builder = new AgentJobBuilder(config);
     }
 
-    static String name(Restore restore, Step step) {
-        return JobNames.forOwner(restore.getMetadata().getNamespace(), restore.getMetadata().getName(), "restore-" + step);
+    static String name(Restore restore, RestoreStep step) {
+        return JobNames.forOwner(restore.getMetadata().getNamespace(), restore.getMetadata().getName(),
+                "restore-" + step.wireName());
     }
 
-    Job build(Restore restore, RestorePlan plan, Step step, Instant startedAt) {
-        RestoreStrategy strategy = plan.spec().strategyOrDefault();
-        List<String> args = new ArrayList<>(List.of("restore"));
-        args.addAll(StorageAccess.args(plan.storage(), plan.key()));
-        args.addAll(List.of("--host", plan.host(), "--port", Integer.toString(plan.port())));
-        if (plan.database() != null) {
-            args.addAll(List.of("--dbname", plan.database()));
-        }
-        args.addAll(List.of("--strategy", strategy.name(), "--phase", step.name(),
-                "--verify", plan.spec().verifyOrDefault().name()));
-        if (strategy == RestoreStrategy.swap && plan.database() != null) {
-            args.addAll(List.of("--side-database", DatabaseNames.side(plan.database(), restore.getMetadata().getUid()),
-                    "--previous-database", DatabaseNames.previous(plan.database(), startedAt)));
-        }
+    /** The agent's steps the plan runs as Jobs, in order. */
+    static List<RestoreStep> steps(RestorePlan plan) {
+        return strategy(plan).hasCompareStep() ? List.of(RestoreStep.CHECK, RestoreStep.RESTORE, RestoreStep.COMPARE)
+                : List.of(RestoreStep.CHECK, RestoreStep.RESTORE);
+    }
+
+    /** The Restore's strategy as the agent spells it (the CRD's enum has the same names). */
+    private static RestoreStrategy strategy(RestorePlan plan) {
+        return RestoreStrategy.parse(plan.spec().strategyOrDefault().name());
+    }
+
+    Job build(Restore restore, RestorePlan plan, RestoreStep step, Instant startedAt) {
+        RestoreStrategy strategy = strategy(plan);
         RestoreScope scope = plan.spec().scopeOrEmpty();
-        scope.tablesOrEmpty().forEach(t -> args.addAll(List.of("--table", t)));
-        scope.schemasOrEmpty().forEach(s -> args.addAll(List.of("--schema", s)));
-        if (scope.isSchemaOnly()) {
-            args.add("--schema-only");
+        AgentArgs args = StorageAccess.args(AgentArgs.restore(), plan.storage())
+                .folder(new BackupFolder(plan.key()))
+                .database(plan.host(), plan.port(), plan.database())
+                .strategy(strategy.wireName())
+                .step(step)
+                .verify(plan.spec().verifyOrDefault().name());
+        if (strategy == RestoreStrategy.IN_PLACE) {
+            args.lockTimeout(plan.spec().lockTimeoutOrDefault());
         }
-        if (scope.isDataOnly()) {
-            args.add("--data-only");
+        if (strategy == RestoreStrategy.SWAP && plan.database() != null) {
+            // Every step of one Restore (and a restarted operator) arrives at the same two names.
+            args.swapDatabases(DatabaseNames.side(plan.database(), JobNames.shortHash(restore.getMetadata().getUid())),
+                    DatabaseNames.previous(plan.database(), startedAt));
         }
-        List<EnvVar> env = new ArrayList<>(StorageAccess.databaseEnv(plan.credentials()));
+        args.tables(scope.tablesOrEmpty()).schemas(scope.schemasOrEmpty()).schemaOnly(scope.isSchemaOnly())
+                .dataOnly(scope.isDataOnly());
+        List<EnvVar> env = new ArrayList<>(DatabaseAccess.env(plan.credentials()));
         env.addAll(StorageAccess.env(plan.storage()));
         return builder.build(new AgentJob(restore, name(restore, step),
                 Map.of(BacktrackApi.RESTORE_LABEL, LabelValues.of(restore.getMetadata().getName()),
                         BacktrackApi.ROLE_LABEL, "restore",
-                        BacktrackApi.STEP_LABEL, step.name(),
+                        BacktrackApi.STEP_LABEL, step.wireName(),
                         BacktrackApi.DATABASE_LABEL, LabelValues.of(plan.target())),
-                args, env, EffectiveJobSettings.of(plan.spec().job(), config)));
+                args.build(), env, EffectiveJobSettings.of(plan.spec().job(), config)));
     }
 }

@@ -1,6 +1,7 @@
 package io.backtrack.controller.restore;
 
 import io.backtrack.api.database.DatabaseCredentials;
+import io.backtrack.api.database.DatabaseSpec;
 import io.backtrack.api.restore.RestoreSpec;
 import io.backtrack.api.storage.S3Storage;
 
@@ -22,12 +23,9 @@ public record RestorePlan(String backupName, S3Storage storage, String key, Stri
         return "s3://" + storage.bucket() + "/" + key;
     }
 
+    /** The target's address as Backups name theirs ({@link DatabaseSpec#address}), so each finds the other. */
     public String target() {
-        return database == null ? host + ":" + port + "/(database from the manifest)" : address(host, port, database);
-    }
-
-    /** How Restores and Backups name a database, to find each other: host:port/database. */
-    public static String address(String host, int port, String database) {
-        return host + ":" + port + "/" + database;
+        return database == null ? host + ":" + port + "/(database from the manifest)"
+                : DatabaseSpec.address(host, port, database);
     }
 }

@@ -1,5 +1,6 @@
 package io.backtrack.controller.restore;
 
+import io.backtrack.api.ConditionReason;
 import io.backtrack.api.backup.Backup;
 import io.backtrack.api.backup.BackupPhase;
 import io.backtrack.api.restore.Restore;
@@ -7,6 +8,7 @@ import io.backtrack.api.restore.RestoreSpec;
 import io.backtrack.api.restore.RestoreStrategy;
 import io.backtrack.api.restore.RestoreTarget;
 import io.backtrack.api.storage.S3Storage;
+import io.backtrack.contract.args.AgentFlags;
 import io.backtrack.controller.status.Precondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
@@ -29,23 +31,23 @@ final class RestorePlans {
         RestoreSpec spec = restore.getSpec();
         List<String> problems = problems(spec);
         if (!problems.isEmpty()) {
-            return refuse("InvalidSpec", String.join("; ", problems), false);
+            return refuse(ConditionReason.InvalidSpec, String.join("; ", problems), false);
         }
         RestoreTarget target = spec.target() == null ? new RestoreTarget(null, null, null, null) : spec.target();
         if (spec.backupName() != null) {
             String ns = restore.getMetadata().getNamespace();
             Backup backup = client.resources(Backup.class).inNamespace(ns).withName(spec.backupName()).get();
             if (backup == null) {
-                return refuse("BackupNotFound", "Backup " + ns + "/" + spec.backupName()
+                return refuse(ConditionReason.BackupNotFound, "Backup " + ns + "/" + spec.backupName()
                         + " does not exist; to restore from storage alone use spec.source", false);
             }
             BackupPhase phase = backup.getStatus() == null ? null : backup.getStatus().phase();
             if (phase == BackupPhase.Failed) {
-                return refuse("BackupNotCompleted", "Backup " + ns + "/" + spec.backupName()
+                return refuse(ConditionReason.BackupNotCompleted, "Backup " + ns + "/" + spec.backupName()
                         + " failed, so there is nothing to restore; pick a Completed Backup", false);
             }
             if (phase != BackupPhase.Completed || backup.getStatus().archive() == null) {
-                return refuse("BackupNotCompleted", "Backup " + ns + "/" + spec.backupName() + " is "
+                return refuse(ConditionReason.BackupNotCompleted, "Backup " + ns + "/" + spec.backupName() + " is "
                         + (phase == null ? "not started" : phase) + ", not Completed; the restore waits for it", true);
             }
             var db = backup.getSpec().database();
@@ -58,11 +60,11 @@ final class RestorePlans {
                     spec), null);
         }
         if (target.host() == null || target.credentialsSecret() == null) {
-            return refuse("InvalidSpec", "a restore from source needs target.host and target.credentialsSecret:"
+            return refuse(ConditionReason.InvalidSpec, "a restore from source needs target.host and target.credentialsSecret:"
                     + " there is no Backup resource to take them from", false);
         }
         return new Resolution(new RestorePlan(null, spec.source().storage().s3(), trimSlashes(spec.source().key()),
-                target.host(), target.port() != null ? target.port() : 5432, target.database(),
+                target.host(), target.port() != null ? target.port() : AgentFlags.DEFAULT_PORT, target.database(),
                 target.credentialsSecret(), spec), null);
     }
 
@@ -99,7 +101,7 @@ final class RestorePlans {
         return problems;
     }
 
-    private static Resolution refuse(String reason, String message, boolean retryable) {
+    private static Resolution refuse(ConditionReason reason, String message, boolean retryable) {
         return new Resolution(null, new Precondition(reason, message, retryable));
     }
 

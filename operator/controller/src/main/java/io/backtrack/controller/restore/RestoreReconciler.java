@@ -1,6 +1,8 @@
 package io.backtrack.controller.restore;
 
 import io.backtrack.api.BacktrackApi;
+import io.backtrack.api.ConditionReason;
+import io.backtrack.api.ConditionType;
 import io.backtrack.api.backup.Backup;
 import io.backtrack.api.backup.BackupPhase;
 import io.backtrack.api.restore.Restore;
@@ -9,15 +11,17 @@ import io.backtrack.api.restore.RestoreStatus;
 import io.backtrack.api.restore.RestoreStrategy;
 import io.backtrack.api.restore.TableMismatch;
 import io.backtrack.api.restore.Verification;
+import io.backtrack.contract.result.Reason;
+import io.backtrack.contract.result.RestoreResult;
+import io.backtrack.contract.wire.RestoreStep;
 import io.backtrack.controller.concurrency.ConcurrencyGate;
 import io.backtrack.controller.concurrency.JobAdmission;
 import io.backtrack.controller.concurrency.QueuedStatus;
 import io.backtrack.controller.config.BacktrackConfig;
 import io.backtrack.controller.events.EventRecorder;
-import io.backtrack.controller.job.AgentResult;
 import io.backtrack.controller.job.CreateOnce;
-import io.backtrack.controller.job.JobFailure;
 import io.backtrack.controller.job.JobCache;
+import io.backtrack.controller.job.JobFailure;
 import io.backtrack.controller.job.JobOutcome;
 import io.backtrack.controller.metrics.BacktrackMetrics;
 import io.backtrack.controller.naming.LabelValues;
@@ -43,7 +47,6 @@ import org.jboss.logging.Logger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -124,7 +127,7 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
             case SafetyBackup -> afterSafetyBackup(restore, plan, draft, now);
             case Quiescing -> quiesce(restore, plan, draft, now);
             case Restoring -> afterRestore(restore, plan, draft, now);
-            case Verifying -> afterVerify(restore, plan, draft, now);
+            case Verifying -> afterCompare(restore, plan, draft, now);
             default -> UpdateControl.noUpdate();
         };
     }
@@ -138,70 +141,75 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
             missingSecret = secrets.missing(ns, s3.name(), "S3 credentials", s3.accessKeyIdKeyOrDefault(), s3.secretAccessKeyKeyOrDefault());
         }
         if (missingSecret.isPresent()) {
-            return refuse(restore, draft, new Precondition("SecretNotFound", missingSecret.get() + "; the restore starts once it exists", true), now);
+            return refuse(restore, draft, new Precondition(ConditionReason.SecretNotFound,
+                    missingSecret.get() + "; the restore starts once it exists", true), now);
         }
         Optional<String> missingWorkload = quiescer.missing(ns, plan.spec().quiesceOrEmpty());
         if (missingWorkload.isPresent()) {
-            return fail(restore, draft, "InvalidSpec", missingWorkload.get() + "; nothing was touched", now);
+            return fail(restore, draft, ConditionReason.InvalidSpec.name(), missingWorkload.get() + "; nothing was touched", now);
         }
         JobAdmission.Decision admission = gate.admitRestore(restore, plan.target());
         if (!admission.admitted()) {
             // The target recorded: no new Backup of that database starts before this Restore has run.
-            draft.source = plan.source();
-            draft.target = plan.target();
-            return queued(restore, draft, admission.message(), gate.recheckAfter(admission), now);
+            return queued(restore, draft.reads(plan), admission.message(), gate.recheckAfter(admission), now);
         }
         if (plan.backupName() != null) {
             protection.protect(ns, plan.backupName(), restore.getMetadata().getName());
         }
-        draft.startedAt = draft.startedAt != null ? draft.startedAt : now.toString();
-        draft.source = plan.source();
-        draft.target = plan.target();
-        draft.jobName = CreateOnce.create(client, jobs.build(restore, plan, RestoreJobs.Step.check, Instant.parse(draft.startedAt)));
-        return progress(restore, draft, RestorePhase.Pending, "Checking",
+        draft.started(now).reads(plan)
+                .job(CreateOnce.create(client, jobs.build(restore, plan, RestoreStep.CHECK, Instant.parse(draft.startedAt()))));
+        return progress(restore, draft, RestorePhase.Pending, ConditionReason.Checking,
                 "checking " + plan.source() + " (manifest and SHA-256) and the target " + plan.target() + "; nothing is touched yet", now);
     }
 
     private UpdateControl<Restore> afterCheck(Restore restore, RestorePlan plan, RestoreStatusDraft draft, Instant now) {
-        Optional<JobOutcome> outcome = outcome(restore, RestoreJobs.Step.check);
+        Optional<JobOutcome> outcome = outcome(restore, RestoreStep.CHECK);
         if (outcome.isEmpty() || outcome.get().state() == JobOutcome.State.RUNNING) {
             return UpdateControl.noUpdate();
         }
         if (outcome.get().state() == JobOutcome.State.FAILED) {
-            return failFromJob(restore, draft, outcome.get(), RestoreJobs.Step.check, "; nothing was touched", now);
+            return failFromJob(restore, draft, outcome.get(), RestoreStep.CHECK, "; nothing was touched", now);
         }
-        AgentResult result = outcome.get().result();
-        boolean firstLook = !Boolean.TRUE.equals(draft.archiveVerified);
-        draft.archiveVerified = true;
-        if (plan.database() == null && result.text("sourceDatabase") != null) {
-            plan = plan.withDatabase(result.text("sourceDatabase"));
-            draft.target = plan.target();
+        RestoreResult checked = outcome.get().result().as(RestoreResult.class);
+        boolean firstLook = !draft.isArchiveVerified();
+        draft.archiveVerified();
+        if (plan.database() == null && checked.sourceDatabase() != null) {
+            plan = plan.withDatabase(checked.sourceDatabase());
+            draft.reads(plan);
         }
         if (firstLook) {
             events.normal(restore, "ArchiveVerified", "SHA-256 of " + plan.source() + " matches its manifest ("
-                    + result.text("sha256") + "); target " + plan.target() + " is ready");
+                    + checked.sha256() + "); target " + plan.target() + " is ready");
+            if (checked.keptObjectCount() != null && checked.keptObjectCount() > 0) {
+                // An in-place restore replaces what the backup has and leaves the rest: say what it leaves.
+                events.warning(restore, "ObjectsKept", checked.keptObjectCount() + " object(s) in " + plan.target()
+                        + " are not in the backup and stay as they are after the in-place restore (e.g. "
+                        + String.join(", ", checked.keptObjects()) + "); use strategy swap for a database that is "
+                        + "exactly the backup");
+            }
         }
         return next(restore, plan, draft, now);
     }
 
     /**
-     * The step after the check and after each step before the restore itself, always in this order: quiesce the
+     * What comes after the check and after each action before the restore step, always in this order: quiesce the
      * workloads, then take the safety backup (so no write lands between the two), then restore. What status records
      * as done is not done again, so a Restore an older operator started (safety backup first) still quiesces.
      */
     private UpdateControl<Restore> next(Restore restore, RestorePlan plan, RestoreStatusDraft draft, Instant now) {
         var quiesce = plan.spec().quiesceOrEmpty();
         boolean workloads = !quiesce.deploymentsOrEmpty().isEmpty() || !quiesce.statefulSetsOrEmpty().isEmpty();
-        RestoreStep step = RestoreStep.next(workloads, draft.quiesced != null, plan.spec().safetyBackupOrDefault(),
-                draft.safetyBackupName != null);
-        if (step == RestoreStep.QUIESCE) {
+        NextAction action = NextAction.next(workloads, draft.quiesced() != null, plan.spec().safetyBackupOrDefault(),
+                draft.safetyBackupName() != null);
+        if (action == NextAction.QUIESCE) {
             // Record the replica counts in status first; the next reconcile scales down.
-            draft.quiesced = quiescer.plan(restore.getMetadata().getNamespace(), restore.getMetadata().getName(), quiesce);
-            draft.jobName = null;
-            return progress(restore, draft, RestorePhase.Quiescing, "Quiescing", "scaling " + describe(draft) + " to 0", now)
+            draft.quiesced(quiescer.plan(restore.getMetadata().getNamespace(), restore.getMetadata().getName(), quiesce))
+                    .job(null);
+            return progress(restore, draft, RestorePhase.Quiescing, ConditionReason.Quiescing,
+                    "scaling " + RestoreStatusDraft.describe(draft.quiesced()) + " to 0", now)
                     .rescheduleAfter(Duration.ZERO);
         }
-        if (step == RestoreStep.RESTORE) {
+        if (action == NextAction.RESTORE) {
             // A Backup of the target admitted before the target was known (a restore from storage reads it from the
             // manifest) finishes before anything is written.
             Optional<String> busy = gate.otherWorkOn(restore, plan.target());
@@ -210,30 +218,30 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
                         + " before restoring", ConcurrencyGate.RECHECK, now);
             }
         }
-        if (step == RestoreStep.SAFETY_BACKUP) {
+        if (action == NextAction.SAFETY_BACKUP) {
             Backup safety = SafetyBackups.of(restore, plan);
             CreateOnce.create(client, safety);
-            draft.safetyBackupName = safety.getMetadata().getName();
-            draft.jobName = null;
-            return progress(restore, draft, RestorePhase.SafetyBackup, "SafetyBackup", "backing up the target " + plan.target()
-                    + " as Backup " + draft.safetyBackupName + (workloads ? ", with the workloads stopped," : "")
-                    + " before touching it", now);
+            draft.safetyBackup(safety.getMetadata().getName()).job(null);
+            return progress(restore, draft, RestorePhase.SafetyBackup, ConditionReason.SafetyBackup, "backing up the target "
+                    + plan.target() + " as Backup " + draft.safetyBackupName()
+                    + (workloads ? ", with the workloads stopped," : "") + " before touching it", now);
         }
         return startRestore(restore, plan, draft, now);
     }
 
     private UpdateControl<Restore> afterSafetyBackup(Restore restore, RestorePlan plan, RestoreStatusDraft draft, Instant now) {
         Backup safety = client.resources(Backup.class).inNamespace(restore.getMetadata().getNamespace())
-                .withName(draft.safetyBackupName).get();
+                .withName(draft.safetyBackupName()).get();
         BackupPhase phase = safety == null || safety.getStatus() == null ? null : safety.getStatus().phase();
         if (safety == null) {
-            return fail(restore, draft, "SafetyBackupFailed", "safety Backup " + draft.safetyBackupName
-                    + " was deleted before it completed; the target was not touched", now);
+            return fail(restore, draft, ConditionReason.SafetyBackupFailed.name(), "safety Backup "
+                    + draft.safetyBackupName() + " was deleted before it completed; the target was not touched", now);
         }
         if (phase == BackupPhase.Failed) {
-            var ready = Conditions.find(safety.getStatus().conditions(), Conditions.READY);
-            return fail(restore, draft, "SafetyBackupFailed", "safety Backup " + draft.safetyBackupName + " failed ("
-                    + (ready == null ? "" : ready.getReason() + ": " + ready.getMessage()) + "); the target was not touched", now);
+            var ready = Conditions.find(safety.getStatus().conditions(), ConditionType.Ready);
+            return fail(restore, draft, ConditionReason.SafetyBackupFailed.name(), "safety Backup "
+                    + draft.safetyBackupName() + " failed (" + (ready == null ? "" : ready.getReason() + ": "
+                    + ready.getMessage()) + "); the target was not touched", now);
         }
         if (phase != BackupPhase.Completed) {
             return UpdateControl.noUpdate();
@@ -242,7 +250,7 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
     }
 
     private UpdateControl<Restore> quiesce(Restore restore, RestorePlan plan, RestoreStatusDraft draft, Instant now) {
-        boolean down = quiescer.scaleDown(restore.getMetadata().getNamespace(), restore.getMetadata().getName(), draft.quiesced);
+        boolean down = quiescer.scaleDown(restore.getMetadata().getNamespace(), restore.getMetadata().getName(), draft.quiesced());
         if (!down) {
             return UpdateControl.<Restore>noUpdate().rescheduleAfter(SCALE_POLL);
         }
@@ -250,63 +258,74 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
     }
 
     private UpdateControl<Restore> startRestore(Restore restore, RestorePlan plan, RestoreStatusDraft draft, Instant now) {
-        draft.jobName = CreateOnce.create(client, jobs.build(restore, plan, RestoreJobs.Step.restore, Instant.parse(draft.startedAt)));
-        return progress(restore, draft, RestorePhase.Restoring, "Restoring", "restoring " + plan.source() + " into "
-                + plan.target() + " (strategy " + plan.spec().strategyOrDefault() + ")", now);
+        draft.job(CreateOnce.create(client, jobs.build(restore, plan, RestoreStep.RESTORE, Instant.parse(draft.startedAt()))));
+        return progress(restore, draft, RestorePhase.Restoring, ConditionReason.Restoring, "restoring " + plan.source()
+                + " into " + plan.target() + " (strategy " + plan.spec().strategyOrDefault() + ")", now);
     }
 
+    /** After the restore step: the compare step, or for inPlace, which compared inside its transaction, the end. */
     private UpdateControl<Restore> afterRestore(Restore restore, RestorePlan plan, RestoreStatusDraft draft, Instant now) {
-        Optional<JobOutcome> outcome = outcome(restore, RestoreJobs.Step.restore);
+        Optional<JobOutcome> outcome = outcome(restore, RestoreStep.RESTORE);
         if (outcome.isEmpty() || outcome.get().state() == JobOutcome.State.RUNNING) {
             return UpdateControl.noUpdate();
         }
-        if (outcome.get().state() == JobOutcome.State.FAILED) {
-            return failFromJob(restore, draft, outcome.get(), RestoreJobs.Step.restore, "", now);
+        if (!RestoreJobs.steps(plan).contains(RestoreStep.COMPARE)) {
+            return finished(restore, plan, draft, outcome.get(), RestoreStep.RESTORE, now);
         }
-        draft.jobName = CreateOnce.create(client, jobs.build(restore, plan, RestoreJobs.Step.verify, Instant.parse(draft.startedAt)));
-        return progress(restore, draft, RestorePhase.Verifying, "Verifying", "comparing row counts with the manifest"
-                + (plan.spec().strategyOrDefault() == RestoreStrategy.swap
-                ? ", then swapping the restored database into place" : ""), now);
+        if (outcome.get().state() == JobOutcome.State.FAILED) {
+            return failFromJob(restore, draft, outcome.get(), RestoreStep.RESTORE, "", now);
+        }
+        draft.job(CreateOnce.create(client, jobs.build(restore, plan, RestoreStep.COMPARE, Instant.parse(draft.startedAt()))));
+        return progress(restore, draft, RestorePhase.Verifying, ConditionReason.Verifying,
+                "comparing row counts with the manifest" + (plan.spec().strategyOrDefault() == RestoreStrategy.swap
+                        ? ", then swapping the restored database into place" : ""), now);
     }
 
-    private UpdateControl<Restore> afterVerify(Restore restore, RestorePlan plan, RestoreStatusDraft draft, Instant now) {
-        Optional<JobOutcome> outcome = outcome(restore, RestoreJobs.Step.verify);
+    private UpdateControl<Restore> afterCompare(Restore restore, RestorePlan plan, RestoreStatusDraft draft, Instant now) {
+        Optional<JobOutcome> outcome = outcome(restore, RestoreStep.COMPARE);
         if (outcome.isEmpty() || outcome.get().state() == JobOutcome.State.RUNNING) {
             return UpdateControl.noUpdate();
         }
-        AgentResult result = outcome.get().result();
-        if (result != null && result.fields().has("rowsExpected")) {
-            draft.verification = verification(result);
+        return finished(restore, plan, draft, outcome.get(), RestoreStep.COMPARE, now);
+    }
+
+    /** The step that compared the row counts has ended: the Restore ends with its counts, either way. */
+    private UpdateControl<Restore> finished(Restore restore, RestorePlan plan, RestoreStatusDraft draft, JobOutcome outcome,
+                                            RestoreStep step, Instant now) {
+        RestoreResult result = outcome.result().as(RestoreResult.class);
+        if (result.rowsExpected() != null) {
+            draft.verification(verification(result));
         }
-        if (outcome.get().state() == JobOutcome.State.FAILED) {
-            return failFromJob(restore, draft, outcome.get(), RestoreJobs.Step.verify, "", now);
+        if (outcome.state() == JobOutcome.State.FAILED) {
+            return failFromJob(restore, draft, outcome, step, "", now);
         }
-        draft.previousDatabase = result.text("previousDatabase");
+        draft.previousDatabase(result.previousDatabase());
+        Verification counts = draft.verification();
         String text = "restored " + plan.source() + " into " + plan.target()
-                + (draft.verification == null ? "" : "; " + draft.verification.tables() + " tables, "
-                + draft.verification.rowsRestored() + " rows match the manifest")
-                + (draft.previousDatabase == null ? "" : "; the replaced database is kept as " + draft.previousDatabase);
+                + (counts == null ? "" : "; " + counts.tables() + " tables, " + counts.rowsRestored()
+                + " rows match the manifest")
+                + (draft.previousDatabase() == null ? "" : "; the replaced database is kept as " + draft.previousDatabase());
         finishWorkloads(restore, draft);
-        draft.completed(text, now);
-        restore.setStatus(draft.build());
+        restore.setStatus(draft.completed(text, now).build());
         LOG.infof("restore completed namespace=%s restore=%s seconds=%s", restore.getMetadata().getNamespace(),
-                restore.getMetadata().getName(), draft.durationSeconds);
+                restore.getMetadata().getName(), draft.durationSeconds());
         events.normal(restore, "Completed", text);
         metrics.restoreFinished(restore);
         return UpdateControl.patchStatus(restore);
     }
 
     private UpdateControl<Restore> failFromJob(Restore restore, RestoreStatusDraft draft, JobOutcome outcome,
-                                               RestoreJobs.Step step, String suffix, Instant now) {
+                                               RestoreStep step, String suffix, Instant now) {
         JobFailure failure = JobFailure.of(outcome, RestoreJobs.name(restore, step), null);
-        String reason = step == RestoreJobs.Step.check && "InvalidArguments".equals(failure.reason()) ? "InvalidSpec" : failure.reason();
+        String reason = step == RestoreStep.CHECK && Reason.InvalidArguments.name().equals(failure.reason())
+                ? ConditionReason.InvalidSpec.name() : failure.reason();
         return fail(restore, draft, reason, failure.message() + suffix, now);
     }
 
+    /** @param reason the operator's ({@link ConditionReason}) or the agent's, as it reported it */
     private UpdateControl<Restore> fail(Restore restore, RestoreStatusDraft draft, String reason, String text, Instant now) {
         finishWorkloads(restore, draft);
-        draft.failed(reason, text, now);
-        restore.setStatus(draft.build());
+        restore.setStatus(draft.failed(reason, text, now).build());
         LOG.warnf("restore failed namespace=%s restore=%s reason=%s message=%s", restore.getMetadata().getNamespace(),
                 restore.getMetadata().getName(), reason, text);
         events.warning(restore, reason, text);
@@ -316,7 +335,7 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
 
     /** The protection exists once the Restore has started (start() protects the Backup before recording startedAt). */
     private void finishWorkloads(Restore restore, RestoreStatusDraft draft) {
-        resumption.run(restore, draft, draft.startedAt != null);
+        resumption.run(restore, draft.quiesced(), draft.startedAt() != null);
     }
 
     /** Deleted while it runs: stop its Job, bring the workloads back, release the Backup (see {@link RestoreDeletion}). */
@@ -328,38 +347,35 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
     /** Waiting, reason Queued, in its current phase: said once (status and Event), then looked at again. */
     private UpdateControl<Restore> queued(Restore restore, RestoreStatusDraft draft, String message, Duration recheck,
                                           Instant now) {
-        if (!QueuedStatus.announce(events, restore, restore.getStatus() == null ? null : restore.getStatus().conditions(), message)) {
+        if (!QueuedStatus.announce(events, restore, draft, message)) {
             return UpdateControl.<Restore>noUpdate().rescheduleAfter(recheck);
         }
-        draft.progress(draft.phase == null ? RestorePhase.Pending : draft.phase, ConcurrencyGate.QUEUED, message, now);
-        restore.setStatus(draft.build());
+        restore.setStatus(draft.waiting(ConditionReason.Queued, message, now).build());
         return UpdateControl.patchStatus(restore).rescheduleAfter(recheck);
     }
 
     private UpdateControl<Restore> refuse(Restore restore, RestoreStatusDraft draft, Precondition problem, Instant now) {
         if (!problem.retryable()) {
-            return fail(restore, draft, problem.reason(), problem.message(), now);
+            return fail(restore, draft, problem.reason().name(), problem.message(), now);
         }
-        RestoreStatus s = restore.getStatus();
-        if (s != null && Conditions.says(s.conditions(), Conditions.READY, false, problem.reason(), problem.message())) {
+        if (draft.readySays(false, problem.reason().name(), problem.message())) {
             return UpdateControl.<Restore>noUpdate().rescheduleAfter(RECHECK);
         }
-        events.warning(restore, problem.reason(), problem.message());
-        restore.setStatus(draft.pending(problem.reason(), problem.message(), now).build());
+        events.warning(restore, problem.reason().name(), problem.message());
+        restore.setStatus(draft.progress(RestorePhase.Pending, problem.reason(), problem.message(), now).build());
         return UpdateControl.patchStatus(restore).rescheduleAfter(RECHECK);
     }
 
-    private UpdateControl<Restore> progress(Restore restore, RestoreStatusDraft draft, RestorePhase phase, String reason,
-                                            String text, Instant now) {
-        draft.progress(phase, reason, text, now);
-        restore.setStatus(draft.build());
+    private UpdateControl<Restore> progress(Restore restore, RestoreStatusDraft draft, RestorePhase phase,
+                                            ConditionReason reason, String text, Instant now) {
+        restore.setStatus(draft.progress(phase, reason, text, now).build());
         LOG.infof("restore step namespace=%s restore=%s phase=%s", restore.getMetadata().getNamespace(),
                 restore.getMetadata().getName(), phase);
-        events.normal(restore, reason, text);
+        events.normal(restore, reason.name(), text);
         return UpdateControl.patchStatus(restore);
     }
 
-    private Optional<JobOutcome> outcome(Restore restore, RestoreJobs.Step step) {
+    private Optional<JobOutcome> outcome(Restore restore, RestoreStep step) {
         Job job = client.batch().v1().jobs().inNamespace(restore.getMetadata().getNamespace())
                 .withName(RestoreJobs.name(restore, step)).get();
         return Optional.ofNullable(job).map(j -> JobOutcome.of(j, client));
@@ -373,17 +389,10 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
         return plan.withDatabase(status.target().substring(status.target().lastIndexOf('/') + 1));
     }
 
-    private static Verification verification(AgentResult result) {
-        List<TableMismatch> mismatches = new ArrayList<>();
-        result.fields().path("mismatches").forEach(m -> mismatches.add(new TableMismatch(m.path("schema").asText(null),
-                m.path("name").asText(null), m.path("expected").isNull() ? null : m.path("expected").asLong(),
-                m.path("actual").isNull() ? null : m.path("actual").asLong())));
-        Long tables = result.longValue("tables");
-        return new Verification(tables == null ? null : tables.intValue(), result.longValue("rowsExpected"),
-                result.longValue("rowsRestored"), mismatches);
-    }
-
-    private static String describe(RestoreStatusDraft draft) {
-        return RestoreStatusDraft.describe(draft.quiesced);
+    private static Verification verification(RestoreResult result) {
+        List<TableMismatch> mismatches = result.mismatches() == null ? List.of() : result.mismatches().stream()
+                .map(m -> new TableMismatch(m.schema(), m.name(), m.expected(), m.actual())).toList();
+        return new Verification(result.tables(), result.rowsExpected(), result.rowsRestored(), mismatches,
+                result.unverified());
     }
 }

@@ -1,5 +1,6 @@
 package io.backtrack.controller.restore;
 
+import io.backtrack.api.restore.QuiescedWorkload;
 import io.backtrack.api.restore.Restore;
 import io.backtrack.controller.events.EventRecorder;
 
@@ -22,12 +23,13 @@ final class Resumption {
     }
 
     /** @param started whether the Restore got as far as protecting its Backup */
-    void run(Restore restore, RestoreStatusDraft draft, boolean started) {
+    /** @param quiesced the workloads its status records as scaled down (null: none) */
+    void run(Restore restore, List<QuiescedWorkload> quiesced, boolean started) {
         String ns = restore.getMetadata().getNamespace();
-        if (draft.quiesced != null && !draft.quiesced.isEmpty()) {
-            List<String> problems = quiescer.scaleUp(ns, restore.getMetadata().getName(), draft.quiesced);
+        if (quiesced != null && !quiesced.isEmpty()) {
+            List<String> problems = quiescer.scaleUp(ns, restore.getMetadata().getName(), quiesced);
             if (problems.isEmpty()) {
-                events.normal(restore, "Resumed", "scaled " + RestoreStatusDraft.describe(draft.quiesced) + " back");
+                events.normal(restore, "Resumed", "scaled " + RestoreStatusDraft.describe(quiesced) + " back");
             } else {
                 events.warning(restore, "ResumeIncomplete", String.join("; ", problems));
             }

@@ -1,7 +1,7 @@
 package io.backtrack.controller.retention;
 
 import io.backtrack.api.schedule.RetentionPolicy;
-import io.backtrack.controller.backup.Ttl;
+import io.backtrack.contract.durations.Durations;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,6 +10,7 @@ import java.util.List;
 /** A RetentionPolicy checked and with defaults: nulls are 0 (rule unused); maxAge parsed. */
 public record RetentionRules(int keepLast, int keepHourly, int keepDaily, int keepWeekly, int keepMonthly, int keepYearly,
                              Duration maxAge, String maxAgeText, int failedHistoryLimit) {
+    private static final String MAX_AGE = "retention.maxAge";
 
     /** Every problem with the policy, each a sentence; empty when valid. */
     public static List<String> problems(RetentionPolicy policy, Integer failedBackupsHistoryLimit) {
@@ -22,9 +23,9 @@ public record RetentionRules(int keepLast, int keepHourly, int keepDaily, int ke
             negative(problems, "keepMonthly", policy.keepMonthly());
             negative(problems, "keepYearly", policy.keepYearly());
             try {
-                Ttl.parse(policy.maxAge());
+                Durations.parseOptional(policy.maxAge(), MAX_AGE);
             } catch (IllegalArgumentException e) {
-                problems.add("retention.maxAge \"" + policy.maxAge() + "\" is not a duration like 2160h, 90m or 1h30m");
+                problems.add(e.getMessage());
             }
         }
         if (failedBackupsHistoryLimit != null && failedBackupsHistoryLimit < 0) {
@@ -37,7 +38,7 @@ public record RetentionRules(int keepLast, int keepHourly, int keepDaily, int ke
     public static RetentionRules of(RetentionPolicy policy, int failedHistoryLimit) {
         RetentionPolicy p = policy == null ? new RetentionPolicy(null, null, null, null, null, null, null) : policy;
         return new RetentionRules(n(p.keepLast()), n(p.keepHourly()), n(p.keepDaily()), n(p.keepWeekly()),
-                n(p.keepMonthly()), n(p.keepYearly()), Ttl.parse(p.maxAge()).orElse(null), p.maxAge(), failedHistoryLimit);
+                n(p.keepMonthly()), n(p.keepYearly()), Durations.parseOptional(p.maxAge(), MAX_AGE).orElse(null), p.maxAge(), failedHistoryLimit);
     }
 
     /** True when at least one rule is set; with none, every completed backup is kept. */

@@ -7,7 +7,6 @@ import io.backtrack.api.schedule.BackupSchedule;
 import io.backtrack.api.schedule.BackupScheduleStatus;
 import io.backtrack.api.schedule.ConcurrencyPolicy;
 import io.backtrack.api.schedule.RetentionStatus;
-import io.backtrack.api.schedule.SkippedRun;
 import io.backtrack.controller.backup.BackupJobs;
 import io.backtrack.controller.config.BacktrackConfig;
 import io.backtrack.controller.events.EventRecorder;
@@ -16,7 +15,6 @@ import io.backtrack.controller.naming.LabelValues;
 import io.backtrack.controller.retention.BackupPruner;
 import io.backtrack.controller.retention.RetentionCandidate;
 import io.backtrack.controller.retention.ScheduleRetention;
-import io.backtrack.controller.status.Conditions;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -36,7 +34,6 @@ import org.jboss.logging.Logger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -100,36 +97,34 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
         }
         ValidSchedule valid = checked.valid().orElseThrow();
         List<ScheduleRun> runs = runs(schedule, context);
-        BackupScheduleStatus before = ScheduleStatuses.current(schedule);
+        ScheduleStatusDraft draft = new ScheduleStatusDraft(schedule);
 
-        boolean sameSpec = Objects.equals(before.observedGeneration(), schedule.getMetadata().getGeneration());
-        Instant recordedNext = sameSpec && before.nextScheduleTime() != null ? Instant.parse(before.nextScheduleTime()) : null;
+        boolean sameSpec = schedule.getStatus() != null
+                && Objects.equals(schedule.getStatus().observedGeneration(), schedule.getMetadata().getGeneration());
+        Instant recordedNext = sameSpec ? draft.recordedNext().orElse(null) : null;
         RunDecision decision = RunPlanner.decide(valid.cron(), recordedNext, now, valid.startingDeadline(), schedule.getSpec().suspended());
-
-        String lastScheduleTime = before.lastScheduleTime();
-        SkippedRun lastSkipped = before.lastSkippedRun();
-        long skippedRuns = (before.skippedRuns() == null ? 0 : before.skippedRuns()) + decision.passedOver();
+        draft.passedOver(decision.passedOver());
         Set<String> active = runs.stream().filter(r -> r.state() == ScheduleRun.State.ACTIVE).map(ScheduleRun::name)
                 .collect(Collectors.toCollection(LinkedHashSet::new));
         Set<String> gone = new LinkedHashSet<>();
 
         if (decision.start().isPresent()) {
             Instant due = decision.start().get();
-            lastScheduleTime = due.toString();
             String name = RunNames.of(schedule.getMetadata().getName(), due);
             boolean alreadyCreated = runs.stream().anyMatch(r -> r.name().equals(name));
             ConcurrencyPolicy policy = schedule.getSpec().concurrencyPolicyOrDefault();
             if (alreadyCreated) {
+                draft.due(due);
                 LOG.debugf("run already created namespace=%s schedule=%s backup=%s", ns(schedule), schedule.getMetadata().getName(), name);
             } else if (!active.isEmpty() && policy == ConcurrencyPolicy.Forbid) {
                 String message = "the run due at " + due + " was skipped: concurrencyPolicy Forbid and " + String.join(", ", active)
                         + " is still running";
-                lastSkipped = new SkippedRun(due.toString(), "ConcurrencyForbid", message);
-                skippedRuns++;
+                draft.skipped(due, "ConcurrencyForbid", message);
                 LOG.infof("run skipped namespace=%s schedule=%s reason=ConcurrencyForbid due=%s", ns(schedule),
                         schedule.getMetadata().getName(), due);
                 events.normal(schedule, "RunSkipped", message);
             } else {
+                draft.due(due);
                 if (!active.isEmpty() && policy == ConcurrencyPolicy.Replace) {
                     for (ScheduleRun run : runs) {
                         if (active.contains(run.name())) {
@@ -147,9 +142,7 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
         }
         if (decision.skip().isPresent()) {
             RunDecision.Skip skip = decision.skip().get();
-            lastScheduleTime = skip.scheduledAt().toString();
-            lastSkipped = new SkippedRun(skip.scheduledAt().toString(), skip.reason(), skip.message());
-            skippedRuns++;
+            draft.skipped(skip.scheduledAt(), skip.reason(), skip.message());
             LOG.infof("run skipped namespace=%s schedule=%s reason=%s due=%s", ns(schedule), schedule.getMetadata().getName(),
                     skip.reason(), skip.scheduledAt());
             events.warning(schedule, "RunSkipped", skip.message());
@@ -160,16 +153,16 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
                 .map(ScheduleRun::candidate).flatMap(Optional::stream).toList();
         Map<String, Backup> byName = remaining.stream().collect(Collectors.toMap(ScheduleRun::name, ScheduleRun::backup));
         RetentionStatus retained = retention.apply(schedule, valid.retention(), valid.cron().zone(), candidates, byName,
-                before.retention(), now);
+                schedule.getStatus() == null ? null : schedule.getStatus().retention(), now);
         Set<String> pruned = retained.pruned() == null ? Set.of() : retained.pruned().stream().map(p -> p.name())
                 .collect(Collectors.toSet());
         List<ScheduleRun> left = remaining.stream().filter(r -> !pruned.contains(r.name())
                 || r.state() == ScheduleRun.State.DELETING).toList();
 
-        var observed = new ScheduleStatuses.Observed(lastScheduleTime, decision.next(), left,
-                active.isEmpty() ? null : new ArrayList<>(active), lastSkipped, skippedRuns, retained);
-        BackupScheduleStatus after = ScheduleStatuses.valid(schedule, valid.cron(), observed, now);
-        metrics.scheduleObserved(schedule, valid.cron(), after, now);
+        BackupScheduleStatus after = draft.active(active).retention(retained).valid(valid.cron(), decision.next(), left, now)
+                .build();
+        metrics.scheduleObserved(schedule, after.lastSuccessTime(),
+                schedule.getSpec().suspended() ? Optional.empty() : valid.cron().longestGap(now));
         Duration wait = wake.after(now, decision.next(), candidates.stream().map(RetentionCandidate::expiresAt)
                 .filter(Objects::nonNull).toList());
         if (after.equals(schedule.getStatus())) {
@@ -230,16 +223,17 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
     }
 
     private UpdateControl<BackupSchedule> refuse(BackupSchedule schedule, ScheduleProblem problem, Instant now) {
-        BackupScheduleStatus s = schedule.getStatus();
-        boolean alreadySaid = s != null && Conditions.says(s.conditions(), Conditions.READY, false, problem.reason(), problem.message())
-                && Objects.equals(s.observedGeneration(), schedule.getMetadata().getGeneration());
+        ScheduleStatusDraft draft = new ScheduleStatusDraft(schedule);
+        String reason = problem.reason().name();
+        boolean alreadySaid = draft.readySays(false, reason, problem.message()) && schedule.getStatus() != null
+                && Objects.equals(schedule.getStatus().observedGeneration(), schedule.getMetadata().getGeneration());
         if (alreadySaid) {
             return UpdateControl.noUpdate();
         }
         LOG.warnf("schedule refused namespace=%s schedule=%s reason=%s message=%s", ns(schedule), schedule.getMetadata().getName(),
-                problem.reason(), problem.message());
-        events.warning(schedule, problem.reason(), problem.message());
-        schedule.setStatus(ScheduleStatuses.invalid(schedule, problem, now));
+                reason, problem.message());
+        events.warning(schedule, reason, problem.message());
+        schedule.setStatus(draft.invalid(problem, now).build());
         return UpdateControl.patchStatus(schedule);
     }
 

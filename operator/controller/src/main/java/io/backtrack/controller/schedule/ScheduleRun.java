@@ -1,11 +1,12 @@
 package io.backtrack.controller.schedule;
 
 import io.backtrack.api.BacktrackApi;
+import io.backtrack.api.ConditionReason;
+import io.backtrack.api.ConditionType;
 import io.backtrack.api.backup.Backup;
 import io.backtrack.api.backup.BackupPhase;
 import io.backtrack.api.backup.BackupStatus;
 import io.backtrack.api.backup.DeletionPolicy;
-import io.backtrack.controller.concurrency.ConcurrencyGate;
 import io.backtrack.controller.retention.RestoreProtection;
 import io.backtrack.controller.retention.RetentionCandidate;
 import io.backtrack.controller.status.Conditions;
@@ -68,8 +69,7 @@ public record ScheduleRun(Backup backup, Instant scheduledAt, State state) {
 
     public Optional<String> failureReason() {
         BackupStatus s = backup.getStatus();
-        Condition ready = s == null ? null : Conditions.find(s.conditions(), Conditions.READY);
-        return Optional.ofNullable(ready == null ? null : ready.getReason());
+        return Optional.ofNullable(s == null ? null : Conditions.readyReason(s.conditions()));
     }
 
     /** Retention's view; empty for runs that have not finished. */
@@ -121,8 +121,8 @@ public record ScheduleRun(Backup backup, Instant scheduledAt, State state) {
 
     /** Held back for a reason (SecretNotFound, …); waiting in the queue for a slot (reason Queued) is no failure. */
     private static boolean failureReasonPresent(BackupStatus s) {
-        Condition ready = Conditions.find(s.conditions(), Conditions.READY);
+        Condition ready = Conditions.find(s.conditions(), ConditionType.Ready);
         return ready != null && "False".equals(ready.getStatus()) && ready.getReason() != null
-                && !ConcurrencyGate.QUEUED.equals(ready.getReason());
+                && !ConditionReason.Queued.name().equals(ready.getReason());
     }
 }

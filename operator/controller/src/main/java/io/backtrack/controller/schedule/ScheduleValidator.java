@@ -1,5 +1,6 @@
 package io.backtrack.controller.schedule;
 
+import io.backtrack.api.ConditionReason;
 import io.backtrack.api.schedule.BackupSchedule;
 import io.backtrack.api.schedule.BackupScheduleSpec;
 import io.backtrack.controller.backup.BackupValidator;
@@ -26,20 +27,20 @@ public final class ScheduleValidator {
     public static Result validate(BackupSchedule schedule) {
         BackupScheduleSpec spec = schedule.getSpec();
         if (spec == null) {
-            return Result.problem(ScheduleProblem.INVALID_SPEC, "spec is missing");
+            return Result.problem(ConditionReason.InvalidSpec, "spec is missing");
         }
         ZoneId zone;
         try {
             zone = ZoneId.of(spec.timeZoneOrDefault());
         } catch (DateTimeException e) {
-            return Result.problem(ScheduleProblem.UNKNOWN_TIME_ZONE, "timeZone \"" + spec.timeZone()
+            return Result.problem(ConditionReason.UnknownTimeZone, "timeZone \"" + spec.timeZone()
                     + "\" is not an IANA time zone name such as Europe/Berlin or America/New_York");
         }
         CronSchedule cron;
         try {
             cron = CronSchedule.parse(spec.schedule(), zone, schedule.getMetadata().getNamespace(), schedule.getMetadata().getName());
         } catch (InvalidScheduleException e) {
-            return Result.problem(ScheduleProblem.INVALID_SCHEDULE, e.getMessage());
+            return Result.problem(ConditionReason.InvalidSchedule, e.getMessage());
         }
         List<String> problems = new ArrayList<>();
         if (schedule.getMetadata().getName().length() > MAX_NAME) {
@@ -55,7 +56,7 @@ public final class ScheduleValidator {
             problems.add("startingDeadlineSeconds must not be negative, got " + spec.startingDeadlineSeconds());
         }
         if (!problems.isEmpty()) {
-            return Result.problem(ScheduleProblem.INVALID_SPEC, String.join("; ", problems));
+            return Result.problem(ConditionReason.InvalidSpec, String.join("; ", problems));
         }
         return new Result(Optional.of(new ValidSchedule(cron,
                 RetentionRules.of(spec.retention(), spec.failedBackupsHistoryLimitOrDefault()),
@@ -64,7 +65,7 @@ public final class ScheduleValidator {
 
     /** Exactly one of the two is present. */
     public record Result(Optional<ValidSchedule> valid, Optional<ScheduleProblem> problem) {
-        static Result problem(String reason, String message) {
+        static Result problem(ConditionReason reason, String message) {
             return new Result(Optional.empty(), Optional.of(new ScheduleProblem(reason, message)));
         }
     }

@@ -1,5 +1,6 @@
 package io.backtrack.controller.status;
 
+import io.backtrack.api.ConditionType;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 
@@ -10,12 +11,11 @@ import java.util.Objects;
 
 /** Maintains metav1.Condition lists: lastTransitionTime moves only when the status really changes. */
 public final class Conditions {
-    public static final String READY = "Ready";
 
     private Conditions() {
     }
 
-    public static List<Condition> set(List<Condition> current, String type, boolean status, String reason,
+    public static List<Condition> set(List<Condition> current, ConditionType type, boolean status, String reason,
                                       String message, Long generation, Instant now) {
         String statusText = status ? "True" : "False";
         Condition previous = find(current, type);
@@ -23,7 +23,7 @@ public final class Conditions {
                 ? previous.getLastTransitionTime()
                 : now.toString();
         Condition next = new ConditionBuilder()
-                .withType(type)
+                .withType(type.name())
                 .withStatus(statusText)
                 .withReason(reason)
                 .withMessage(message)
@@ -32,21 +32,28 @@ public final class Conditions {
                 .build();
         List<Condition> result = new ArrayList<>();
         if (current != null) {
-            current.stream().filter(c -> !Objects.equals(c.getType(), type)).forEach(result::add);
+            current.stream().filter(c -> !Objects.equals(c.getType(), type.name())).forEach(result::add);
         }
         result.add(next);
         return result;
     }
 
-    public static Condition find(List<Condition> conditions, String type) {
+    public static Condition find(List<Condition> conditions, ConditionType type) {
         if (conditions == null) {
             return null;
         }
-        return conditions.stream().filter(c -> Objects.equals(c.getType(), type)).findFirst().orElse(null);
+        return conditions.stream().filter(c -> Objects.equals(c.getType(), type.name())).findFirst().orElse(null);
+    }
+
+    /** The Ready condition's reason, or null when there is none. */
+    public static String readyReason(List<Condition> conditions) {
+        Condition ready = find(conditions, ConditionType.Ready);
+        return ready == null ? null : ready.getReason();
     }
 
     /** True when the condition already says exactly this, so no new Event is due. */
-    public static boolean says(List<Condition> conditions, String type, boolean status, String reason, String message) {
+    public static boolean says(List<Condition> conditions, ConditionType type, boolean status, String reason,
+                               String message) {
         Condition c = find(conditions, type);
         return c != null && Objects.equals(c.getStatus(), status ? "True" : "False")
                 && Objects.equals(c.getReason(), reason) && Objects.equals(c.getMessage(), message);

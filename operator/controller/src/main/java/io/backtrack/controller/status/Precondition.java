@@ -1,9 +1,11 @@
 package io.backtrack.controller.status;
 
+import io.backtrack.api.ConditionReason;
+
 /**
- * Why a Backup cannot start yet or at all.
+ * Why a Backup or Restore cannot start yet or at all.
  *
- * @param retryable true when the user can fix it without touching the Backup (e.g. create the Secret)
+ * @param retryable true when the user can fix it without touching the resource (e.g. create the Secret)
  */
-public record Precondition(String reason, String message, boolean retryable) {
+public record Precondition(ConditionReason reason, String message, boolean retryable) {
 }

@@ -2,6 +2,7 @@ package io.backtrack.controller.backup;
 
 import io.backtrack.api.BacktrackApi;
 import io.backtrack.api.backup.Backup;
+import io.backtrack.contract.wire.ArchiveCompression;
 import io.backtrack.controller.naming.LabelValues;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -27,6 +28,15 @@ class BackupJobsTest {
         assertThat(c.getArgs()).containsSubsequence("--table", "public.orders");
         assertThat(c.getArgs()).containsSubsequence("--description", "before v42");
         assertThat(c.getArgs()).containsSubsequence("--namespace", "shop", "--backup-name", "orders-before-migration");
+    }
+
+    @Test
+    void aBackupWithoutACompressionBlockRunsZstdAtTheOneDefaultLevel() {
+        Backup backup = TestBackups.backup("no-compression", TestBackups.spec(null, null, null));
+        Container c = jobs.backup(backup).getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(c.getArgs()).containsSubsequence("--compression", "zstd", "--level",
+                Integer.toString(ArchiveCompression.ZSTD_DEFAULT_LEVEL));
+        assertThat(ArchiveCompression.ZSTD_DEFAULT_LEVEL).isEqualTo(1);
     }
 
     @Test

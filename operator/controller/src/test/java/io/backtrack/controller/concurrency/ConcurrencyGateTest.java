@@ -1,6 +1,7 @@
 package io.backtrack.controller.concurrency;
 
 import io.backtrack.api.BacktrackApi;
+import io.backtrack.api.ConditionType;
 import io.backtrack.api.backup.Backup;
 import io.backtrack.api.backup.BackupPhase;
 import io.backtrack.api.backup.BackupSpec;
@@ -56,12 +57,12 @@ class ConcurrencyGateTest {
         assertThat(ConcurrencyGate.waitingForASlot(null, null)).isTrue();
         Instant now = Instant.parse("2026-11-22T02:00:00Z");
         assertThat(ConcurrencyGate.waitingForASlot(BackupPhase.Pending,
-                Conditions.set(null, Conditions.READY, false, ConcurrencyGate.QUEUED, "waiting", 1L, now))).isTrue();
+                Conditions.set(null, ConditionType.Ready, false, "Queued", "waiting", 1L, now))).isTrue();
         assertThat(ConcurrencyGate.waitingForASlot(BackupPhase.Pending,
-                Conditions.set(null, Conditions.READY, false, "SecretNotFound", "no secret", 1L, now))).isFalse();
+                Conditions.set(null, ConditionType.Ready, false, "SecretNotFound", "no secret", 1L, now))).isFalse();
         assertThat(ConcurrencyGate.waitingForASlot(BackupPhase.Running, null)).isFalse();
         assertThat(ConcurrencyGate.waitingForASlot(RestorePhase.Pending,
-                Conditions.set(null, Conditions.READY, false, "RestoreInProgress", "busy", 1L, now))).isFalse();
+                Conditions.set(null, ConditionType.Ready, false, "RestoreInProgress", "busy", 1L, now))).isFalse();
         assertThat(ConcurrencyGate.waitingForASlot(RestorePhase.Quiescing, null)).isFalse();
     }
 

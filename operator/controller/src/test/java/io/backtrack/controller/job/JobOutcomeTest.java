@@ -1,5 +1,7 @@
 package io.backtrack.controller.job;
 
+import io.backtrack.contract.result.BackupResult;
+import io.backtrack.contract.result.RestoreResult;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -28,7 +30,7 @@ class JobOutcomeTest {
         JobOutcome outcome = JobOutcome.of(job, pods);
         assertThat(outcome.state()).isEqualTo(JobOutcome.State.FAILED);
         assertThat(outcome.result().reason()).isEqualTo("VerificationFailed");
-        assertThat(outcome.result().fields().path("mismatches").get(0).path("expected").asLong()).isEqualTo(11);
+        assertThat(outcome.result().as(RestoreResult.class).mismatches().get(0).expected()).isEqualTo(11);
         assertThat(JobFailure.of(outcome, "v", job).reason()).isEqualTo("VerificationFailed");
     }
 
@@ -68,7 +70,7 @@ class JobOutcomeTest {
                 pod("a", "2026-11-22T03:00:10Z", 137, "OOMKilled", ""),
                 pod("b", "2026-11-22T03:00:20Z", 0, "Completed", "{\"ok\":true,\"sha256\":\"abc\"}")));
         assertThat(outcome.state()).isEqualTo(JobOutcome.State.SUCCEEDED);
-        assertThat(outcome.result().text("sha256")).isEqualTo("abc");
+        assertThat(outcome.result().as(BackupResult.class).sha256()).isEqualTo("abc");
     }
 
     @Test

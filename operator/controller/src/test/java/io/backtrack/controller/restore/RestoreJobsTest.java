@@ -8,6 +8,7 @@ import io.backtrack.api.restore.RestoreSpec;
 import io.backtrack.api.restore.RestoreStrategy;
 import io.backtrack.api.storage.S3Credentials;
 import io.backtrack.api.storage.S3Storage;
+import io.backtrack.contract.wire.RestoreStep;
 import io.backtrack.controller.TestAgentConfig;
 import io.backtrack.controller.naming.LabelValues;
 import io.fabric8.kubernetes.api.model.Container;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,40 +32,65 @@ class RestoreJobsTest {
         Restore restore = restore(RestoreStrategy.swap, null);
         RestorePlan plan = plan(restore);
         RestoreJobs jobs = new RestoreJobs(TestAgentConfig.INSTANCE);
-        for (RestoreJobs.Step step : RestoreJobs.Step.values()) {
+        assertThat(RestoreJobs.steps(plan)).containsExactly(RestoreStep.CHECK, RestoreStep.RESTORE, RestoreStep.COMPARE);
+        List<String> sides = new ArrayList<>();
+        for (RestoreStep step : RestoreJobs.steps(plan)) {
             Job job = jobs.build(restore, plan, step, STARTED);
             Container c = job.getSpec().getTemplate().getSpec().getContainers().get(0);
             assertThat(c.getArgs()).containsSubsequence("restore", "--endpoint", "http://minio:9000", "--bucket", "db-backups",
                     "--region", "us-east-1", "--key", "prod/shop/orders-nightly");
             assertThat(c.getArgs()).containsSubsequence("--host", "orders-db", "--port", "5432", "--dbname", "orders");
-            assertThat(c.getArgs()).containsSubsequence("--strategy", "swap", "--phase", step.name(), "--verify", "rowCounts");
+            assertThat(c.getArgs()).containsSubsequence("--strategy", "swap", "--step", step.wireName(), "--verify", "rowCounts");
             assertThat(c.getArgs()).containsSubsequence("--previous-database", "orders_before_restore_20261122t031500z");
-            assertThat(c.getArgs()).contains("--side-database");
+            sides.add(c.getArgs().get(c.getArgs().indexOf("--side-database") + 1));
             assertThat(job.getMetadata().getName()).isEqualTo(RestoreJobs.name(restore, step));
             assertThat(job.getMetadata().getLabels()).containsEntry(BacktrackApi.RESTORE_LABEL, "rollback")
-                    .containsEntry(BacktrackApi.ROLE_LABEL, "restore").containsEntry(BacktrackApi.STEP_LABEL, step.name());
+                    .containsEntry(BacktrackApi.ROLE_LABEL, "restore").containsEntry(BacktrackApi.STEP_LABEL, step.wireName());
             assertThat(c.getEnv()).extracting(EnvVar::getName).contains("PGUSER", "PGPASSWORD", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
         }
-        assertThat(RestoreJobs.name(restore, RestoreJobs.Step.check)).isNotEqualTo(RestoreJobs.name(restore, RestoreJobs.Step.restore));
+        assertThat(sides).as("one side database for every step").containsOnly(sides.get(0));
+        assertThat(sides.get(0)).matches("orders_restoring_[0-9a-f]{5}");
+        assertThat(RestoreJobs.name(restore, RestoreStep.CHECK)).isNotEqualTo(RestoreJobs.name(restore, RestoreStep.RESTORE));
+    }
+
+    @Test
+    void anInPlaceRestoreHasNoCompareStepItComparesInItsRestoreStep() {
+        Restore restore = restore(RestoreStrategy.inPlace, null);
+        assertThat(RestoreJobs.steps(plan(restore))).containsExactly(RestoreStep.CHECK, RestoreStep.RESTORE);
     }
 
     @Test
     void scopeBecomesAgentSelection() {
         Restore restore = restore(RestoreStrategy.inPlace, new RestoreScope(List.of("public.orders"), List.of("billing"), null, true));
-        Container c = new RestoreJobs(TestAgentConfig.INSTANCE).build(restore, plan(restore), RestoreJobs.Step.restore, STARTED)
+        Container c = new RestoreJobs(TestAgentConfig.INSTANCE).build(restore, plan(restore), RestoreStep.RESTORE, STARTED)
                 .getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(c.getArgs()).containsSubsequence("--table", "public.orders").containsSubsequence("--schema", "billing")
                 .contains("--data-only").doesNotContain("--side-database");
+        assertThat(c.getArgs()).as("an in-place restore never queues behind locks without bound")
+                .containsSubsequence("--lock-timeout", RestoreSpec.DEFAULT_LOCK_TIMEOUT);
     }
 
     @Test
-    void databaseNamesFitPostgresLimits() {
-        String longName = "o".repeat(70);
-        assertThat(DatabaseNames.previous(longName, STARTED).getBytes(StandardCharsets.UTF_8)).hasSizeLessThanOrEqualTo(63);
-        assertThat(DatabaseNames.previous(longName, STARTED)).endsWith("_before_restore_20261122t031500z");
-        assertThat(DatabaseNames.side("orders", "uid-1")).matches("orders_restoring_[0-9a-f]{5}");
-        assertThat(DatabaseNames.side("orders", "uid-1")).isEqualTo(DatabaseNames.side("orders", "uid-1"));
-        assertThat(DatabaseNames.side("ü".repeat(40), "uid-1").getBytes(StandardCharsets.UTF_8)).hasSizeLessThanOrEqualTo(63);
+    void theLockTimeoutGoesToInPlaceRestoresOnly() {
+        Restore inPlace = restore(RestoreStrategy.inPlace, null);
+        inPlace.setSpec(new RestoreSpec("orders-nightly", null, null, RestoreStrategy.inPlace, null, null, null, null,
+                null, "2m"));
+        assertThat(new RestoreJobs(TestAgentConfig.INSTANCE).build(inPlace, plan(inPlace), RestoreStep.RESTORE, STARTED)
+                .getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).containsSubsequence("--lock-timeout", "2m");
+        Restore swap = restore(RestoreStrategy.swap, null);
+        assertThat(new RestoreJobs(TestAgentConfig.INSTANCE).build(swap, plan(swap), RestoreStep.RESTORE, STARTED)
+                .getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).doesNotContain("--lock-timeout");
+    }
+
+    @Test
+    void aLongTargetsSwapNamesFitPostgresLimits() {
+        Restore restore = restore(RestoreStrategy.swap, null);
+        RestorePlan plan = plan(restore).withDatabase("ü".repeat(40));
+        List<String> args = new RestoreJobs(TestAgentConfig.INSTANCE).build(restore, plan, RestoreStep.CHECK, STARTED)
+                .getSpec().getTemplate().getSpec().getContainers().get(0).getArgs();
+        for (String flag : List.of("--side-database", "--previous-database")) {
+            assertThat(args.get(args.indexOf(flag) + 1).getBytes(StandardCharsets.UTF_8)).as(flag).hasSizeLessThanOrEqualTo(63);
+        }
     }
 
     @Test
@@ -83,7 +110,7 @@ class RestoreJobsTest {
     void aLongRestoreNameIsShortenedInEveryLabelAndKeptInFullWhereItIsReadBack() {
         String name = "rollback-" + "x".repeat(190);
         Restore restore = restore(name, RestoreStrategy.swap, null);
-        for (RestoreJobs.Step step : RestoreJobs.Step.values()) {
+        for (RestoreStep step : RestoreJobs.steps(plan(restore))) {
             Job job = new RestoreJobs(TestAgentConfig.INSTANCE).build(restore, plan(restore), step, STARTED);
             assertThat(job.getMetadata().getLabels()).containsEntry(BacktrackApi.RESTORE_LABEL, LabelValues.of(name))
                     .allSatisfy((k, v) -> assertThat(LabelValues.isValid(v)).as("label %s=%s", k, v).isTrue());
@@ -95,18 +122,18 @@ class RestoreJobsTest {
         assertThat(LabelValues.nameIn(safety, BacktrackApi.RESTORE_LABEL)).isEqualTo(name);
     }
 
-    private static Restore restore(RestoreStrategy strategy, RestoreScope scope) {
+    static Restore restore(RestoreStrategy strategy, RestoreScope scope) {
         return restore("rollback", strategy, scope);
     }
 
-    private static Restore restore(String name, RestoreStrategy strategy, RestoreScope scope) {
+    static Restore restore(String name, RestoreStrategy strategy, RestoreScope scope) {
         Restore r = new Restore();
         r.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("shop").withUid("uid-1").withGeneration(1L).build());
-        r.setSpec(new RestoreSpec("orders-nightly", null, null, strategy, scope, null, null, null, null));
+        r.setSpec(new RestoreSpec("orders-nightly", null, null, strategy, scope, null, null, null, null, null));
         return r;
     }
 
-    private static RestorePlan plan(Restore r) {
+    static RestorePlan plan(Restore r) {
         return new RestorePlan("orders-nightly", new S3Storage("http://minio:9000", "db-backups", null, "prod", true,
                 new S3Credentials("s3", null, null)), "prod/shop/orders-nightly", "orders-db", 5432, "orders",
                 new DatabaseCredentials("orders-db", null, null), r.getSpec());

@@ -1,5 +1,6 @@
 package io.backtrack.controller.schedule;
 
+import io.backtrack.api.ConditionReason;
 import io.backtrack.api.backup.BackupSpec;
 import io.backtrack.api.schedule.RetentionPolicy;
 import org.junit.jupiter.api.Test;
@@ -22,14 +23,14 @@ class ScheduleValidatorTest {
     @Test
     void invalidCron() {
         var p = problem(TestSchedules.schedule("0 25 * * *", null, null, TestSchedules.backupSpec(null)));
-        assertThat(p.reason()).isEqualTo("InvalidSchedule");
+        assertThat(p.reason()).isEqualTo(ConditionReason.InvalidSchedule);
         assertThat(p.message()).contains("\"0 25 * * *\" is not a valid cron expression");
     }
 
     @Test
     void unknownTimeZone() {
         var p = problem(TestSchedules.schedule("0 2 * * *", "Europe/Atlantis", null, TestSchedules.backupSpec(null)));
-        assertThat(p.reason()).isEqualTo("UnknownTimeZone");
+        assertThat(p.reason()).isEqualTo(ConditionReason.UnknownTimeZone);
         assertThat(p.message()).contains("Europe/Atlantis");
     }
 
@@ -37,7 +38,7 @@ class ScheduleValidatorTest {
     void negativeKeepValues() {
         var p = problem(TestSchedules.schedule("0 2 * * *", null, new RetentionPolicy(-1, null, 7, null, null, -2, "30d"),
                 TestSchedules.backupSpec(null)));
-        assertThat(p.reason()).isEqualTo("InvalidSpec");
+        assertThat(p.reason()).isEqualTo(ConditionReason.InvalidSpec);
         assertThat(p.message()).contains("retention.keepLast must not be negative, got -1")
                 .contains("retention.keepYearly must not be negative, got -2")
                 .contains("retention.maxAge \"30d\" is not a duration");
@@ -48,7 +49,7 @@ class ScheduleValidatorTest {
         BackupSpec t = TestSchedules.backupSpec(null);
         BackupSpec bad = new BackupSpec(null, t.database(), new io.backtrack.api.storage.StorageSpec(null), null, null, null, "1 day", null);
         var p = problem(TestSchedules.schedule("0 2 * * *", null, null, bad));
-        assertThat(p.reason()).isEqualTo("InvalidSpec");
+        assertThat(p.reason()).isEqualTo(ConditionReason.InvalidSpec);
         assertThat(p.message()).contains("backupTemplate.spec: spec.storage.s3 is required").contains("ttl \"1 day\"");
     }
 }

@@ -1,8 +1,8 @@
 package io.backtrack.agent.engine.postgres;
 
-import io.backtrack.agent.manifest.BackupScope;
+import io.backtrack.agent.manifest.ManifestScope;
 import io.backtrack.agent.result.AgentFailure;
-import io.backtrack.agent.result.Reason;
+import io.backtrack.contract.result.Reason;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A {@link BackupScope} resolved against the catalog: the tables whose rows the manifest counts, and the
+ * A {@link ManifestScope} resolved against the catalog: the tables whose rows the manifest counts, and the
  * pg_dump selection switches that dump exactly those. Names are exact (no patterns): {@code schema.table},
  * or a bare {@code table} meaning that table in every schema. {@code --table} selects only the named tables
  * (narrowed by {@code --schema} if given); otherwise {@code --schema} selects whole schemas; otherwise the
@@ -21,7 +21,7 @@ import java.util.Set;
 public record DumpScope(List<TableRef> countedTables, List<Relation> others, boolean largeObjects,
                         List<String> pgDumpSwitches) {
 
-    public static DumpScope resolve(BackupScope scope, List<Relation> relations, Set<String> existingSchemas,
+    public static DumpScope resolve(ManifestScope scope, List<Relation> relations, Set<String> existingSchemas,
                                     String database) {
         List<TableRef> allTables = relations.stream().filter(r -> r.kind() == Relation.Kind.TABLE)
                 .map(Relation::ref).toList();

@@ -1,7 +1,7 @@
 package io.backtrack.agent.engine.postgres;
 
 import io.backtrack.agent.result.AgentFailure;
-import io.backtrack.agent.result.Reason;
+import io.backtrack.contract.result.Reason;
 
 import java.io.IOException;
 import java.nio.file.Files;

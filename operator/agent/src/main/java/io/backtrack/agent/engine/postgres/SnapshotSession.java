@@ -2,7 +2,7 @@ package io.backtrack.agent.engine.postgres;
 
 import io.backtrack.agent.manifest.TableRows;
 import io.backtrack.agent.result.AgentFailure;
-import io.backtrack.agent.result.Reason;
+import io.backtrack.contract.result.Reason;
 
 import java.sql.Connection;
 import java.sql.ResultSet;

@@ -1,6 +1,6 @@
 package io.backtrack.agent.engine.postgres;
 
-import io.backtrack.agent.manifest.BackupScope;
+import io.backtrack.agent.manifest.ManifestScope;
 import io.backtrack.agent.result.AgentFailure;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +16,7 @@ class DumpScopeTest {
     private static final Set<String> SCHEMAS = Set.of("public", "billing");
 
     private static DumpScope resolve(List<String> tables, List<String> exclude, List<String> schemas, boolean schemaOnly) {
-        return DumpScope.resolve(new BackupScope(tables, exclude, schemas, schemaOnly),
+        return DumpScope.resolve(new ManifestScope(tables, exclude, schemas, schemaOnly),
                 TABLES.stream().map(Relation::table).toList(), SCHEMAS, "shop");
     }
 

@@ -1,0 +1,76 @@
+package io.backtrack.agent.archive;
+
+import io.backtrack.agent.manifest.Manifest;
+import io.backtrack.agent.result.AgentFailure;
+import io.backtrack.agent.storage.ObjectStore;
+import io.backtrack.agent.stream.Compressors;
+import io.backtrack.agent.stream.DigestingInputStream;
+import io.backtrack.agent.stream.Sha256;
+import io.backtrack.contract.result.Reason;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * What a full read of a stored archive found: it matched its manifest (SHA-256 and size) and decompressed into a
+ * pg_dump custom-format archive ({@code PGDMP} header). The archive check of {@code backtrack-agent verify} and of a
+ * restore's check step, streamed once, without a temporary file and without a database.
+ */
+public record ArchiveScan(String sha256, long sizeBytes, long uncompressedBytes) {
+    private static final byte[] CUSTOM_FORMAT_MAGIC = "PGDMP".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * Streams the whole archive once: SHA-256 and size against the manifest (ArchiveCorrupt naming both hashes),
+     * then that it decompresses into a custom-format dump (ArchiveCorrupt).
+     */
+    public static ArchiveScan of(ObjectStore store, Manifest manifest) {
+        Sha256 sha256 = new Sha256();
+        DigestingInputStream stored = new DigestingInputStream(store.open(manifest.archiveKey()), sha256);
+        long plainBytes;
+        String decodeError = null;
+        try (stored) {
+            try {
+                plainBytes = decodeFully(Compressors.decompressArchive(manifest.archiveKey(), stored));
+            } catch (IOException e) {
+                decodeError = e.getMessage();
+                plainBytes = -1;
+            }
+            stored.drain();
+        } catch (IOException e) {
+            throw new AgentFailure(Reason.StorageUnreachable, "downloading " + manifest.archiveKey() + " from "
+                    + store.location().endpoint() + " failed: " + e.getMessage(), e);
+        }
+        String actual = sha256.hex();
+        if (!actual.equals(manifest.sha256()) || sha256.bytes() != manifest.sizeBytes()) {
+            throw ArchiveSource.hashMismatch(manifest, actual, sha256.bytes());
+        }
+        if (decodeError != null) {
+            throw new AgentFailure(Reason.ArchiveCorrupt, "archive " + manifest.archiveKey()
+                    + " matches its SHA-256 but is not a readable pg_dump archive: " + decodeError);
+        }
+        return new ArchiveScan(actual, sha256.bytes(), plainBytes);
+    }
+
+    /** Reads the decompressed stream to its end; throws if it is not a custom-format dump. */
+    private static long decodeFully(InputStream plain) throws IOException {
+        byte[] buf = new byte[256 * 1024];
+        long total = 0;
+        int n;
+        byte[] head = new byte[0];
+        while ((n = plain.read(buf)) >= 0) {
+            if (head.length < CUSTOM_FORMAT_MAGIC.length) {
+                int take = Math.min(n, CUSTOM_FORMAT_MAGIC.length - head.length);
+                byte[] grown = Arrays.copyOf(head, head.length + take);
+                System.arraycopy(buf, 0, grown, head.length, take);
+                head = grown;
+            }
+            total += n;
+        }
+        if (!Arrays.equals(head, CUSTOM_FORMAT_MAGIC)) {
+            throw new IOException("no PGDMP header: not a pg_dump custom-format archive");
+        }
+        return total;
+    }
+}

@@ -1,0 +1,66 @@
+package io.backtrack.contract.args;
+
+/**
+ * Every flag of the agent's command line. The agent declares its options with these constants and the operator
+ * builds its Jobs' arguments with them ({@link AgentArgs}), so neither side can spell a flag the other does not know
+ * (the operator's tests parse every Job it builds with the agent's own command line).
+ */
+public final class AgentFlags {
+    // Where the PostgreSQL client tools are (every command; also the root command's).
+    public static final String PG_BIN_ROOT = "--pg-bin-root";
+
+    // The object store and the backup's folder in it (every command but list, which takes --prefix).
+    public static final String ENDPOINT = "--endpoint";
+    public static final String BUCKET = "--bucket";
+    public static final String REGION = "--region";
+    public static final String STORAGE_TIMEOUT = "--storage-timeout";
+    public static final String KEY = "--key";
+    public static final String PREFIX = "--prefix";
+
+    // The database server (backup, restore, drill); the password only in the environment, see AgentEnv.
+    public static final String HOST = "--host";
+    public static final String PORT = "--port";
+    public static final String DBNAME = "--dbname";
+    public static final String USERNAME = "--username";
+
+    // What part of the database (backup: all four; restore: all but --exclude-table).
+    public static final String TABLE = "--table";
+    public static final String EXCLUDE_TABLE = "--exclude-table";
+    public static final String SCHEMA = "--schema";
+    public static final String SCHEMA_ONLY = "--schema-only";
+
+    // backup
+    public static final String COMPRESSION = "--compression";
+    public static final String LEVEL = "--level";
+    public static final String DESCRIPTION = "--description";
+    public static final String NAMESPACE = "--namespace";
+    public static final String BACKUP_NAME = "--backup-name";
+    public static final String SCHEDULE = "--schedule";
+
+    // restore
+    public static final String STRATEGY = "--strategy";
+    public static final String STEP = "--step";
+    public static final String VERIFY = "--verify";
+    public static final String DATA_ONLY = "--data-only";
+    public static final String NO_OWNER = "--no-owner";
+    public static final String SIDE_DATABASE = "--side-database";
+    public static final String PREVIOUS_DATABASE = "--previous-database";
+    public static final String LOCK_TIMEOUT = "--lock-timeout";
+
+    // drill
+    public static final String KEEP = "--keep";
+    public static final String CHECK_TIMEOUT = "--check-timeout";
+    public static final String CHECK = "--check";
+    public static final String SQL = "--sql";
+    public static final String EXPECT = "--expect";
+
+    /** The S3 region when none is given (a Backup's storage.s3.region, the agent's --region). */
+    public static final String DEFAULT_REGION = "us-east-1";
+    /** The database port when none is given (a Backup's database.port, the agent's --port). */
+    public static final int DEFAULT_PORT = 5432;
+    /** {@link #DEFAULT_PORT} as the agent's option default. */
+    public static final String DEFAULT_PORT_VALUE = "" + DEFAULT_PORT;
+
+    private AgentFlags() {
+    }
+}

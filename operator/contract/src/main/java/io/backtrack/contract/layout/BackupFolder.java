@@ -1,0 +1,79 @@
+package io.backtrack.contract.layout;
+
+import io.backtrack.contract.wire.ArchiveCompression;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * A backup's folder in the bucket and the names of the objects in it. The operator names a Backup's folder
+ * {@code <prefix>/<namespace>/<name>} ({@link #of}) and passes it as {@code --key}; the agent writes into it an
+ * archive of its own name per attempt, {@code archive-<UTC time>-<8 hex>.pgdump.zst} (or {@code .gz}, plain
+ * {@code .pgdump}), so two attempts never write the same object, and {@code manifest.json} last, which names the
+ * archive: the manifest, written only if there is none yet, decides which attempt the backup is. A folder without a
+ * manifest is never a backup.
+ *
+ * @param key the folder, without leading or trailing slashes: {@code prod/shop/orders-nightly}
+ */
+public record BackupFolder(String key) {
+    /** The manifest's file name in every backup folder. */
+    public static final String MANIFEST = "manifest.json";
+    private static final String ARCHIVE = "archive";
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+            .withZone(ZoneOffset.UTC);
+
+    /** Leading and trailing slashes (and spaces) are dropped: {@code /a/b/} and {@code a/b} are the same folder. */
+    public BackupFolder {
+        key = trimSlashes(key == null ? "" : key.trim());
+        if (key.isEmpty()) {
+            throw new IllegalArgumentException("--key must name a folder, e.g. prod/shop/orders-20261122");
+        }
+    }
+
+    /** The folder of a Backup resource: {@code <prefix>/<namespace>/<name>}, the prefix optional. */
+    public static BackupFolder of(String prefix, String namespace, String name) {
+        return new BackupFolder(Stream.of(prefix, namespace, name)
+                .filter(p -> p != null && !p.isBlank())
+                .map(BackupFolder::trimSlashes)
+                .filter(p -> !p.isEmpty())
+                .collect(Collectors.joining("/")));
+    }
+
+    public String prefix() {
+        return key + "/";
+    }
+
+    public String manifestKey() {
+        return prefix() + MANIFEST;
+    }
+
+    /** A new archive name for one attempt: {@code <folder>/archive-20261122T020000Z-1a2b3c4d.pgdump.zst}. */
+    public String newArchiveKey(ArchiveCompression compression, Instant now) {
+        byte[] random = new byte[4];
+        ThreadLocalRandom.current().nextBytes(random);
+        return prefix() + ARCHIVE + "-" + STAMP.format(now) + "-" + HexFormat.of().formatHex(random)
+                + compression.extension();
+    }
+
+    /** True for an archive object directly in this folder, of any attempt (and the older fixed name). */
+    public boolean holdsArchive(String objectKey) {
+        if (!objectKey.startsWith(prefix() + ARCHIVE) || objectKey.indexOf('/', prefix().length()) >= 0) {
+            return false;
+        }
+        for (ArchiveCompression c : ArchiveCompression.values()) {
+            if (objectKey.endsWith(c.extension())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String trimSlashes(String path) {
+        return path.replaceAll("^/+|/+$", "");
+    }
+}

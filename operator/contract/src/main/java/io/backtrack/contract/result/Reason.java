@@ -1,0 +1,27 @@
+package io.backtrack.contract.result;
+
+/**
+ * Why the agent failed (DESIGN.md §7): {@code {"ok":false,"reason":R,...}}. The operator uses the reason as the
+ * condition reason of the resource, so each names a cause a person can act on.
+ */
+public enum Reason {
+    /** A flag is missing, unknown or out of range, or the request cannot work (exit code 2 for a usage error). */
+    InvalidArguments,
+    DatabaseUnreachable,
+    DatabaseAuthFailed,
+    DatabaseNotFound,
+    DatabaseExists,
+    /** No pg_dump, pg_restore or psql of a version that can work with the server and the archive. */
+    ToolMissing,
+    StorageUnreachable,
+    StorageAuthFailed,
+    BucketNotFound,
+    /** No manifest.json in the folder (not a completed backup), or no archive where the manifest says. */
+    ArchiveNotFound,
+    /** The archive's SHA-256 or size differs from its manifest's, or it is not a readable pg_dump archive. */
+    ArchiveCorrupt,
+    DumpFailed,
+    RestoreFailed,
+    /** Restored row counts differ from the manifest's (or a drill's check failed). */
+    VerificationFailed
+}

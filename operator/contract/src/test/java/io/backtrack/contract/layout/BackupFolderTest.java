@@ -1,0 +1,62 @@
+package io.backtrack.contract.layout;
+
+import io.backtrack.contract.wire.ArchiveCompression;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class BackupFolderTest {
+
+    @Test
+    void aBackupsFolderIsPrefixNamespaceAndName() {
+        assertThat(BackupFolder.of("prod", "shop", "orders-nightly").key()).isEqualTo("prod/shop/orders-nightly");
+        assertThat(BackupFolder.of("/prod/backups/", "shop", "orders").key()).isEqualTo("prod/backups/shop/orders");
+        assertThat(BackupFolder.of(null, "shop", "orders").key()).isEqualTo("shop/orders");
+        assertThat(BackupFolder.of(" ", "shop", "orders").key()).isEqualTo("shop/orders");
+        assertThat(BackupFolder.of("///", "shop", "orders").key()).isEqualTo("shop/orders");
+    }
+
+    @Test
+    void namesTheObjectsOfAFolder() {
+        BackupFolder folder = new BackupFolder("/prod/shop/orders-nightly/");
+        assertThat(folder.key()).isEqualTo("prod/shop/orders-nightly");
+        assertThat(folder.manifestKey()).isEqualTo("prod/shop/orders-nightly/manifest.json");
+        Instant at = Instant.parse("2026-11-22T02:00:07.123Z");
+        assertThat(folder.newArchiveKey(ArchiveCompression.ZSTD, at))
+                .matches("prod/shop/orders-nightly/archive-20261122T020007Z-[0-9a-f]{8}\\.pgdump\\.zst");
+        assertThat(folder.newArchiveKey(ArchiveCompression.GZIP, at)).endsWith(".pgdump.gz");
+        assertThat(folder.newArchiveKey(ArchiveCompression.NONE, at)).matches(".*Z-[0-9a-f]{8}\\.pgdump");
+    }
+
+    @Test
+    void everyAttemptGetsItsOwnArchiveName() {
+        BackupFolder folder = new BackupFolder("prod/shop/orders");
+        Instant at = Instant.now();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < 1000; i++) {
+            names.add(folder.newArchiveKey(ArchiveCompression.ZSTD, at));
+        }
+        assertThat(names).hasSize(1000);
+    }
+
+    @Test
+    void recognisesTheArchivesOfItsFolder() {
+        BackupFolder folder = new BackupFolder("prod/shop/orders");
+        assertThat(folder.holdsArchive(folder.newArchiveKey(ArchiveCompression.GZIP, Instant.now()))).isTrue();
+        assertThat(folder.holdsArchive("prod/shop/orders/archive.pgdump.zst")).isTrue();
+        assertThat(folder.holdsArchive("prod/shop/orders/manifest.json")).isFalse();
+        assertThat(folder.holdsArchive("prod/shop/orders/sub/archive-x.pgdump.zst")).isFalse();
+        assertThat(folder.holdsArchive("prod/shop/orders-2/archive-x.pgdump.zst")).isFalse();
+    }
+
+    @Test
+    void anEmptyKeyIsRefused() {
+        assertThatThrownBy(() -> new BackupFolder(" / ")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new BackupFolder(null)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
