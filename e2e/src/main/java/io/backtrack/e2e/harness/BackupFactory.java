@@ -61,7 +61,7 @@ public record BackupFactory(String host, int port, String database, String endpo
         backup.setSpec(new BackupSpec("e2e " + name,
                 new DatabaseSpec(null, host, port, database, new DatabaseCredentials(dbSecret, null, null)),
                 new StorageSpec(new S3Storage(endpoint, bucket, null, "e2e", true, new S3Credentials(s3Secret, null, null))),
-                compression, scope, deletionPolicy, null, job));
+                compression, scope, deletionPolicy, null, job, null));
         return backup;
     }
 }

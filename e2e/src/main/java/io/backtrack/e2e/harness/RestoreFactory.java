@@ -60,7 +60,7 @@ public record RestoreFactory(String backupName, RestoreSource source, RestoreTar
         Restore restore = new Restore();
         restore.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
         restore.setSpec(new RestoreSpec(backupName, source, target, strategy, scope, safetyBackup, VerifyMode.rowCounts,
-                quiesce, new JobSettings(120L, 0, null, null, null), null));
+                quiesce, new JobSettings(120L, 0, null, null, null), null, null, null));
         return restore;
     }
 }

@@ -60,6 +60,7 @@ class JobQueueTest {
 
     @Test
     void withACapOfOneBackupsWaitQueuedAndRunOneAtATimeInCreationOrder() throws Exception {
+        awaitNoAgentWorkElsewhere();
         env.restartOperator(Map.of("BACKTRACK_AGENT_MAX_RUNNING_JOBS", "1"));
         // Created one after another, more than a second apart (creation timestamps have whole seconds), and named
         // against the alphabet: the order is the creation order, not the names'.
@@ -72,7 +73,8 @@ class JobQueueTest {
                 sleep(1100);
             }
             env.await("one backup Running and two Queued", () -> phase(order.get(0)) == BackupPhase.Running
-                    && queued(order.get(1)) && queued(order.get(2)), TIMEOUT);
+                    && queued(order.get(1)) && queued(order.get(2)), TIMEOUT,
+                    () -> order.stream().map(n -> n + ": " + env.backup(NS, n).getStatus()).toList() + "\n" + agentWorkElsewhere());
             sleep(2000);
             assertThat(phase(order.get(0))).isEqualTo(BackupPhase.Running);
             for (String waiting : order.subList(1, 3)) {
@@ -143,6 +145,31 @@ class JobQueueTest {
         order.addAll(restoreJobs("same-restore"));
         order.add(jobOf("same-second"));
         assertOneAfterTheOther(order);
+    }
+
+    /**
+     * The cap counts every namespace's running Jobs and Restores in progress: work another test class left running
+     * would take the only slot, so this case starts once there is none, and says what held it otherwise.
+     */
+    private static void awaitNoAgentWorkElsewhere() {
+        env.await("no agent Job running and no Restore in progress in any namespace", () -> agentWorkElsewhere().isEmpty(),
+                TIMEOUT, () -> "still in progress: " + agentWorkElsewhere());
+    }
+
+    private static List<String> agentWorkElsewhere() {
+        List<String> busy = new ArrayList<>();
+        env.client().batch().v1().jobs().inAnyNamespace().withLabel(BacktrackApi.MANAGED_BY_LABEL).list().getItems().stream()
+                .filter(j -> j.getStatus() == null || j.getStatus().getCompletionTime() == null && !failed(j))
+                .forEach(j -> busy.add("Job " + j.getMetadata().getNamespace() + "/" + j.getMetadata().getName()));
+        env.client().resources(Restore.class).inAnyNamespace().list().getItems().stream()
+                .filter(r -> r.getStatus() == null || r.getStatus().phase() == null || !r.getStatus().phase().isTerminal())
+                .forEach(r -> busy.add("Restore " + r.getMetadata().getNamespace() + "/" + r.getMetadata().getName()));
+        return busy;
+    }
+
+    private static boolean failed(Job job) {
+        return job.getStatus().getConditions() != null && job.getStatus().getConditions().stream()
+                .anyMatch(c -> "Failed".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
     /** A transaction holding an exclusive lock on public.customers: a backup of that database waits for it. */

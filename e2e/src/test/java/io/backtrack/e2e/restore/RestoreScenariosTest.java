@@ -20,11 +20,13 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.minio.RemoveObjectArgs;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -41,6 +43,7 @@ class RestoreScenariosTest {
     static final Duration TIMEOUT = Duration.ofSeconds(120);
 
     static BacktrackEnvironment env;
+    private final List<PodsStay> stays = new ArrayList<>();
 
     @BeforeAll
     static void environment() {
@@ -241,10 +244,11 @@ class RestoreScenariosTest {
         // admission policy refuses their deletion (the real ReplicaSet controller keeps trying).
         env.workload(NS, "busy-api", 2);
         env.await("busy-api's 2 Pods running", () -> readyReplicas("busy-api") == 2, TIMEOUT);
-        PodsStay stay = PodsStay.of(env, NS, "busy-api");
+        PodsStay stay = keepPods("busy-api");
 
         env.client().resource(RestoreFactory.ofBackup("orders-busy").quiesceDeployments("busy-api").build(NS, "busy")).create();
         env.awaitRestore(NS, "busy", r -> r.getStatus() != null && r.getStatus().phase() == RestorePhase.Quiescing, TIMEOUT);
+        awaitScaledToZero("busy-api");
 
         env.client().resource(BackupFactory.of(env, "orders_busy", BUCKET).build(NS, "during-restore")).create();
         Backup waiting = env.awaitBackup(NS, "during-restore", b -> b.getStatus() != null && b.getStatus().phase() == BackupPhase.Pending, TIMEOUT);
@@ -321,11 +325,12 @@ class RestoreScenariosTest {
         changeData("orders_order");
         env.workload(NS, "order-api", 2);
         env.await("order-api's 2 Pods running", () -> readyReplicas("order-api") == 2, TIMEOUT);
-        PodsStay stay = PodsStay.of(env, NS, "order-api");
+        PodsStay stay = keepPods("order-api");
 
         env.client().resource(RestoreFactory.ofBackup("orders-order").quiesceDeployments("order-api").build(NS, "quiesce-first"))
                 .create();
         env.awaitRestore(NS, "quiesce-first", r -> r.getStatus() != null && r.getStatus().phase() == RestorePhase.Quiescing, TIMEOUT);
+        awaitScaledToZero("order-api");
         sleep(3000); // the operator looks at the workloads every 2 s
         Restore quiescing = env.restore(NS, "quiesce-first");
         assertThat(quiescing.getStatus().phase()).as(describe(quiescing)).isEqualTo(RestorePhase.Quiescing);
@@ -350,12 +355,10 @@ class RestoreScenariosTest {
         DatabaseFingerprint changed = changeData("orders_abort");
         env.workload(NS, "abort-api", 3);
         env.await("abort-api's 3 Pods running", () -> readyReplicas("abort-api") == 3, TIMEOUT);
-        PodsStay stay = PodsStay.of(env, NS, "abort-api");
+        PodsStay stay = keepPods("abort-api");
         env.client().resource(RestoreFactory.ofBackup("orders-abort").quiesceDeployments("abort-api").build(NS, "aborted")).create();
         env.awaitRestore(NS, "aborted", r -> r.getStatus() != null && r.getStatus().phase() == RestorePhase.Quiescing, TIMEOUT);
-        // Quiescing records the replica counts first, then scales down.
-        env.await("abort-api scaled to 0", () -> env.client().apps().deployments().inNamespace(NS).withName("abort-api").get()
-                .getSpec().getReplicas() == 0, TIMEOUT);
+        awaitScaledToZero("abort-api");
         assertThat(env.backup(NS, "orders-abort").getMetadata().getFinalizers()).contains(BacktrackApi.RESTORE_PROTECTION_FINALIZER);
 
         env.client().resources(Restore.class).inNamespace(NS).withName("aborted").delete();
@@ -375,6 +378,29 @@ class RestoreScenariosTest {
 
     // --- helpers ---
 
+    /** Pods that cannot be deleted until released; released after each test whatever its outcome. */
+    private PodsStay keepPods(String app) {
+        PodsStay stay = PodsStay.of(env, NS, app);
+        stays.add(stay);
+        return stay;
+    }
+
+    /**
+     * A failed case must not leave a Restore stuck in Quiescing: it would hold an agent Job slot (and its database)
+     * for every test class that runs after this one.
+     */
+    @AfterEach
+    void releasePods() {
+        stays.forEach(PodsStay::release);
+        stays.clear();
+    }
+
+    /** Quiescing records the replica counts in the Restore's status first, then scales down on its next pass. */
+    private static void awaitScaledToZero(String deployment) {
+        env.await(deployment + " scaled to 0", () -> env.client().apps().deployments().inNamespace(NS).withName(deployment).get()
+                .getSpec().getReplicas() == 0, TIMEOUT);
+    }
+
     private static int readyReplicas(String deployment) {
         Deployment d = env.client().apps().deployments().inNamespace(NS).withName(deployment).get();
         return d.getStatus() == null || d.getStatus().getReadyReplicas() == null ? 0 : d.getStatus().getReadyReplicas();
@@ -384,7 +410,7 @@ class RestoreScenariosTest {
     private static Restore withBackoffLimit(Restore restore, int backoffLimit) {
         RestoreSpec s = restore.getSpec();
         restore.setSpec(new RestoreSpec(s.backupName(), s.source(), s.target(), s.strategy(), s.scope(), s.safetyBackup(),
-                s.verify(), s.quiesce(), new JobSettings(120L, backoffLimit, null, null, null), s.lockTimeout()));
+                s.verify(), s.quiesce(), new JobSettings(120L, backoffLimit, null, null, null), s.lockTimeout(), null, null));
         return restore;
     }
 

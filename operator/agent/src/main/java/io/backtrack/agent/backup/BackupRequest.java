@@ -8,7 +8,10 @@ import io.backtrack.contract.wire.ArchiveCompression;
 
 import java.nio.file.Path;
 
-/** Everything a backup needs, validated by the CLI. {@code level} is null for {@code none}. */
+/**
+ * Everything a backup needs, validated by the CLI. {@code level} is null for {@code none}; {@code rolePasswords}
+ * records password hashes in the roles file.
+ */
 public record BackupRequest(
         PgTarget database,
         S3Location storage,
@@ -20,5 +23,6 @@ public record BackupRequest(
         String namespace,
         String backupName,
         String schedule,
-        Path pgBinRoot) {
+        Path pgBinRoot,
+        boolean rolePasswords) {
 }

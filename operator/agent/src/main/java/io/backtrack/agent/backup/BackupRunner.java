@@ -16,9 +16,12 @@ import io.backtrack.agent.log.StructuredLog;
 import io.backtrack.agent.manifest.CompressionSpec;
 import io.backtrack.agent.manifest.Manifest;
 import io.backtrack.agent.manifest.ManifestCodec;
+import io.backtrack.agent.manifest.ManifestRoles;
 import io.backtrack.agent.manifest.TableRows;
 import io.backtrack.agent.manifest.UnverifiedObject;
 import io.backtrack.agent.result.AgentFailure;
+import io.backtrack.agent.roles.RoleCatalog;
+import io.backtrack.agent.roles.RolesFile;
 import io.backtrack.agent.storage.ObjectStore;
 import io.backtrack.contract.result.BackupResult;
 import io.backtrack.contract.result.Reason;
@@ -110,42 +113,45 @@ public final class BackupRunner {
             ArchiveStats archive;
             Map<TableRef, Long> sqlRows;
             Long largeObjects;
+            ManifestRoles roles;
             try {
                 // While the dump runs: what its stream does not hold as rows (a materialized view's data is a
                 // REFRESH statement), and the large objects (a catalog count).
                 sqlRows = countWithSql(session, counted.stream().filter(r -> r.kind() != Relation.Kind.TABLE)
                         .toList());
                 largeObjects = scope.largeObjects() ? session.largeObjects() : null;
+                roles = RolesFile.write(store, request.folder().rolesKeyOf(archiveKey),
+                        RoleCatalog.needed(snapshotConnection, request.rolePasswords()), request.rolePasswords());
             } catch (RuntimeException e) {
-                dump.abort("row counting failed");
+                dump.abort("row counting or recording the roles failed");
                 dump.awaitQuietly();
-                removeArchive(store, archiveKey);
+                removeAttempt(store, archiveKey);
                 throw e;
             }
             try {
                 archive = dump.await();
             } catch (RuntimeException e) {
-                removeArchive(store, archiveKey);
+                removeAttempt(store, archiveKey);
                 throw e;
             }
             List<TableRows> counts;
             try {
                 counts = rowCounts(session, scope.counted(), streamRows, sqlRows);
             } catch (RuntimeException e) {
-                removeArchive(store, archiveKey);
+                removeAttempt(store, archiveKey);
                 throw e;
             }
             String toolVersion;
             try {
                 toolVersion = Futures.join(toolVersionOf);
             } catch (RuntimeException e) {
-                removeArchive(store, archiveKey);
+                removeAttempt(store, archiveKey);
                 throw e;
             }
             long rows = counts.stream().mapToLong(TableRows::rows).sum();
             Instant completedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
             Manifest manifest = manifest(server.text(), toolVersion, archiveKey, archive, counts, largeObjects,
-                    scope.uncounted().stream().map(Relation::unverified).toList(), startedAt, completedAt);
+                    scope.uncounted().stream().map(Relation::unverified).toList(), roles, startedAt, completedAt);
             Futures.join(jsonReady);
             // Removes this run's archive itself when another run's manifest is the folder's.
             new ManifestPublisher(store, request.folder()).publish(manifest);
@@ -156,7 +162,8 @@ public final class BackupRunner {
                     request.storage().bucket(), archive.sha256(), archive.sizeBytes(),
                     request.compression().wireName(), request.level(), manifest.format(), db.database(), server.text(),
                     toolVersion, counts.size(), rows, largeObjects,
-                    manifest.unverified().isEmpty() ? null : manifest.unverified().size(), startedAt.toString(),
+                    manifest.unverified().isEmpty() ? null : manifest.unverified().size(), roles.roles().size(),
+                    startedAt.toString(),
                     completedAt.toString(), seconds);
         }
     }
@@ -224,20 +231,22 @@ public final class BackupRunner {
 
     private Manifest manifest(String serverVersion, String toolVersion, String archiveKey, ArchiveStats archive,
                               List<TableRows> counts, Long largeObjects, List<UnverifiedObject> unverified,
-                              Instant startedAt, Instant completedAt) {
+                              ManifestRoles roles, Instant startedAt, Instant completedAt) {
         return new Manifest(Manifest.FORMAT_VERSION, AgentVersion.current(), "postgresql", serverVersion, toolVersion,
                 request.database().database(), request.namespace(), request.backupName(), request.schedule(),
                 request.description(), request.scope(), archiveKey, "custom",
                 new CompressionSpec(request.compression().wireName(), request.level()), archive.sizeBytes(),
                 archive.sha256(), counts, counts.stream().mapToLong(TableRows::rows).sum(), largeObjects, unverified,
-                startedAt, completedAt);
+                roles, startedAt, completedAt);
     }
 
     /** Writes and reads a manifest of the same shape as the one this backup will write. */
     private void warmUpManifestJson(Instant startedAt) {
         Manifest sample = manifest("", "", "", new ArchiveStats("", 0),
                 List.of(new TableRows("", "", 0, TableRows.MATERIALIZED_VIEW)), 0L,
-                List.of(new UnverifiedObject("", "", UnverifiedObject.FOREIGN_TABLE, "")), startedAt, startedAt);
+                List.of(new UnverifiedObject("", "", UnverifiedObject.FOREIGN_TABLE, "")),
+                new ManifestRoles("", "", 0, false, List.of(new ManifestRoles.Use("", true, true))), startedAt,
+                startedAt);
         try {
             ManifestCodec.fromBytes(ManifestCodec.toBytes(sample));
         } catch (IOException | RuntimeException e) {
@@ -304,10 +313,12 @@ public final class BackupRunner {
      * Leaves nothing under the archive key: aborts stray multipart uploads and removes any completed object. One
      * short attempt each: the store may be why the backup failed, and a stalled one must not hold up the report.
      */
-    private static void removeArchive(ObjectStore store, String archiveKey) {
+    /** Removes what this attempt wrote: its archive (or its upload) and its roles file. */
+    private void removeAttempt(ObjectStore store, String archiveKey) {
         ObjectStore cleanup = store.forCleanup();
         int aborted = cleanup.abortIncompleteUploads(archiveKey);
         cleanup.removeQuietly(archiveKey);
+        cleanup.removeQuietly(request.folder().rolesKeyOf(archiveKey));
         StructuredLog.info("backup.cleaned-up", "archiveKey", archiveKey, "abortedUploads", aborted);
     }
 }

@@ -42,11 +42,11 @@ final class ManifestPublisher {
         try {
             before = namedArchive();
         } catch (AgentFailure e) {
-            store.forCleanup().removeQuietly(archiveKey); // no manifest of this run can exist yet
+            removeAttempt(store.forCleanup(), manifest); // no manifest of this run can exist yet
             throw e;
         }
         if (before.isPresent()) {
-            throw lostTo(before.get(), archiveKey);
+            throw lostTo(before.get(), manifest);
         }
         AgentFailure putFailure = null;
         try {
@@ -70,13 +70,13 @@ final class ManifestPublisher {
                     putFailure);
         }
         if (named.isPresent() && named.get().equals(archiveKey)) {
-            tidy(archiveKey);
+            tidy(manifest);
             return;
         }
         if (named.isPresent()) {
-            throw lostTo(named.get(), archiveKey);
+            throw lostTo(named.get(), manifest);
         }
-        store.removeQuietly(archiveKey);
+        removeAttempt(store, manifest);
         throw putFailure != null ? putFailure : new AgentFailure(Reason.StorageUnreachable, "S3 endpoint "
                 + store.location().endpoint() + " accepted " + folder.manifestKey() + " but does not return it; "
                 + "the archive " + archiveKey + " was removed");
@@ -94,8 +94,9 @@ final class ManifestPublisher {
     }
 
     /** Another run's manifest is the folder's: this run's archive goes, and the run fails saying why. */
-    private AgentFailure lostTo(String theirArchive, String ourArchive) {
-        store.removeQuietly(ourArchive);
+    private AgentFailure lostTo(String theirArchive, Manifest ours) {
+        String ourArchive = ours.archiveKey();
+        removeAttempt(store, ours);
         StructuredLog.warn("backup.lost-to-another-run", "key", folder.key(), "theirArchive", theirArchive,
                 "removed", ourArchive);
         return new AgentFailure(Reason.InvalidArguments, "folder " + folder.key() + " in bucket "
@@ -104,18 +105,29 @@ final class ManifestPublisher {
                 + "backup per folder at a time, or choose another --key");
     }
 
+    /** This run's objects: its archive and its roles file. */
+    private static void removeAttempt(ObjectStore store, Manifest manifest) {
+        store.removeQuietly(manifest.archiveKey());
+        if (manifest.roles() != null) {
+            store.removeQuietly(manifest.roles().key());
+        }
+    }
+
     /**
      * The folder is a backup now: whatever else is in it is left over from other attempts (a killed run's
      * archive, an upload of a run that lost). None of it can become a backup any more, so it goes (best effort).
      */
-    private void tidy(String archiveKey) {
-        // The two listings are independent: the uploads are aborted while the archives are listed and removed.
+    private void tidy(Manifest manifest) {
+        String archiveKey = manifest.archiveKey();
+        String rolesKey = manifest.roles() == null ? null : manifest.roles().key();
+        // The two listings are independent: the uploads are aborted while the objects are listed and removed.
         CompletableFuture<Integer> aborting = CompletableFuture.supplyAsync(
                 () -> store.abortIncompleteUploads(folder.prefix()));
         int removed = 0;
         try {
             for (StoredObject object : store.list(folder.prefix())) {
-                if (folder.holdsArchive(object.key()) && !object.key().equals(archiveKey)) {
+                String key = object.key();
+                if (folder.holdsArchive(key) && !key.equals(archiveKey) || folder.holdsRoles(key) && !key.equals(rolesKey)) {
                     store.removeQuietly(object.key());
                     removed++;
                 }

@@ -76,6 +76,10 @@ public final class BackupCommand extends ResultCommand {
             description = "Name of the BackupSchedule that made it, if any")
     String schedule;
 
+    @Option(names = AgentFlags.ROLE_PASSWORDS, description = "Record the roles' password hashes in the roles file "
+            + "beside the archive (reads pg_authid: needs a superuser)")
+    boolean rolePasswords;
+
     @Override
     BackupResult execute() {
         ArchiveCompression algo;
@@ -90,7 +94,7 @@ public final class BackupCommand extends ResultCommand {
         BackupFolder folder = folderOption.folder();
         BackupRequest request = new BackupRequest(database.toTarget(), storage.toLocation(), folder, algo,
                 algo.effectiveLevel(level), new ManifestScope(tables, excludeTables, schemas, schemaOnly), description,
-                namespace, backupName, schedule, pgBinRoot.resolve(root.pgBinRoot()));
+                namespace, backupName, schedule, pgBinRoot.resolve(root.pgBinRoot()), rolePasswords);
         return new BackupRunner(request).run();
     }
 

@@ -15,6 +15,7 @@ import io.backtrack.contract.result.Reason;
 import io.backtrack.contract.result.RestoreResult;
 import io.backtrack.contract.wire.RestoreStep;
 import io.backtrack.contract.wire.RestoreStrategy;
+import io.backtrack.contract.wire.RolesPolicy;
 import io.backtrack.contract.wire.VerifyMode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -79,6 +80,12 @@ public final class RestoreCommand extends BackupAndDatabaseCommand {
                     + "back (default: ${DEFAULT-VALUE}; 0s waits forever), e.g. 10s, 2m, 1m30s")
     String lockTimeout;
 
+    @Option(names = AgentFlags.ROLES, defaultValue = RolesPolicy.DEFAULT_VALUE, paramLabel = "POLICY",
+            description = "Roles the restored objects are owned by or granted to that the target server lacks: skip "
+                    + "(default) refuses the restore in its check step, naming them; createMissing creates them from "
+                    + "the backup's roles file first (an existing role is never altered)")
+    String roles;
+
     @Override
     RestoreResult execute() {
         BackupFolder folder;
@@ -86,11 +93,13 @@ public final class RestoreCommand extends BackupAndDatabaseCommand {
         RestoreStep p;
         VerifyMode v;
         Duration timeout;
+        RolesPolicy r;
         try {
             folder = folderOption.folder();
             s = RestoreStrategy.parse(strategy);
             p = RestoreStep.parse(step);
             v = VerifyMode.parse(verify);
+            r = RolesPolicy.parse(roles);
             timeout = Durations.parse(lockTimeout, AgentFlags.LOCK_TIMEOUT);
             if (sideDatabase != null) {
                 DatabaseNames.requireValid(sideDatabase, AgentFlags.SIDE_DATABASE);
@@ -103,7 +112,7 @@ public final class RestoreCommand extends BackupAndDatabaseCommand {
         }
         RestoreRequest request = new RestoreRequest(storage.toLocation(), folder,
                 database.toTarget(manifestDatabase(folder)), noOwner, pgBinRoot(), s, p, sideDatabase,
-                previousDatabase, new RestoreSelection(tables, schemas, schemaOnly, dataOnly), v, timeout);
+                previousDatabase, new RestoreSelection(tables, schemas, schemaOnly, dataOnly), v, timeout, r);
         return new RestoreRunner(request).run();
     }
 

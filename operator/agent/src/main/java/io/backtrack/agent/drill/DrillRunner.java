@@ -21,6 +21,7 @@ import io.backtrack.contract.result.Reason;
 import io.backtrack.contract.result.RestoreResult;
 import io.backtrack.contract.wire.RestoreStep;
 import io.backtrack.contract.wire.RestoreStrategy;
+import io.backtrack.contract.wire.RolesPolicy;
 import io.backtrack.contract.wire.VerifyMode;
 
 import java.nio.file.Path;
@@ -74,7 +75,8 @@ public final class DrillRunner {
         try {
             result.restored(new RestoreRunner(new RestoreRequest(request.storage(), request.folder(), target, false,
                     request.pgBinRoot(), RestoreStrategy.NEW_DATABASE, RestoreStep.ALL, null, null,
-                    RestoreSelection.whole(), VerifyMode.ROW_COUNTS, RestoreRequest.DEFAULT_LOCK_TIMEOUT)).run());
+                    RestoreSelection.whole(), VerifyMode.ROW_COUNTS, RestoreRequest.DEFAULT_LOCK_TIMEOUT,
+                    RolesPolicy.SKIP)).run());
         } catch (AgentFailure e) {
             // A row-count mismatch keeps the new database for inspection; a drill cleans up unless told to keep.
             boolean kept = request.keep() || !dropQuietly(target, scratch);

@@ -11,12 +11,13 @@ import java.util.List;
  * {@code manifest.json}: the flat contract of DESIGN.md §7, written last into a backup folder.
  * A folder without one is not a backup. {@code largeObjects} is the number of large objects the archive holds
  * (null when it holds none by scope, and in manifests from before it was counted); {@code unverified} lists what
- * a restore cannot verify (foreign tables, unpopulated materialized views).
+ * a restore cannot verify (foreign tables, unpopulated materialized views); {@code roles} the roles file beside the
+ * archive (null in manifests from before roles were recorded).
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"formatVersion", "backtrackVersion", "engine", "serverVersion", "toolVersion", "database",
         "namespace", "backup", "schedule", "description", "scope", "archiveKey", "format", "compression",
-        "sizeBytes", "sha256", "tables", "rows", "largeObjects", "unverified", "startedAt", "completedAt"})
+        "sizeBytes", "sha256", "tables", "rows", "largeObjects", "unverified", "roles", "startedAt", "completedAt"})
 public record Manifest(
         int formatVersion,
         String backtrackVersion,
@@ -38,6 +39,7 @@ public record Manifest(
         long rows,
         Long largeObjects,
         List<UnverifiedObject> unverified,
+        ManifestRoles roles,
         Instant startedAt,
         Instant completedAt) {
 

@@ -5,6 +5,7 @@ import io.backtrack.agent.storage.S3Location;
 import io.backtrack.contract.layout.BackupFolder;
 import io.backtrack.contract.wire.RestoreStep;
 import io.backtrack.contract.wire.RestoreStrategy;
+import io.backtrack.contract.wire.RolesPolicy;
 import io.backtrack.contract.wire.VerifyMode;
 
 import java.nio.file.Path;
@@ -12,18 +13,19 @@ import java.time.Duration;
 
 /**
  * Restore a backup folder into {@code target} with a strategy, one step at a time or all at once.
- * {@code sideDatabase}/{@code previousDatabase} are swap's names (null: derived, see {@link DatabaseNames}).
+ * {@code sideDatabase}/{@code previousDatabase} are swap's names (null: derived, see {@link DatabaseNames});
+ * {@code roles} what to do about roles the target lacks ({@link RoleProvision}).
  */
 public record RestoreRequest(S3Location storage, BackupFolder folder, PgTarget target, boolean noOwner,
                              Path pgBinRoot, RestoreStrategy strategy, RestoreStep step, String sideDatabase,
                              String previousDatabase, RestoreSelection scope, VerifyMode verify,
-                             Duration lockTimeout) {
+                             Duration lockTimeout, RolesPolicy roles) {
     /** How long an in-place restore's statements wait for a lock before the restore fails, unchanged. */
     public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(30);
 
     /** The original restore: everything into a new database. */
     public RestoreRequest(S3Location storage, BackupFolder folder, PgTarget target, boolean noOwner, Path pgBinRoot) {
         this(storage, folder, target, noOwner, pgBinRoot, RestoreStrategy.NEW_DATABASE, RestoreStep.ALL, null, null,
-                RestoreSelection.whole(), VerifyMode.ROW_COUNTS, DEFAULT_LOCK_TIMEOUT);
+                RestoreSelection.whole(), VerifyMode.ROW_COUNTS, DEFAULT_LOCK_TIMEOUT, RolesPolicy.SKIP);
     }
 }

@@ -37,6 +37,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -124,6 +125,7 @@ public final class RestoreRunner {
                 switch (step) {
                     case CHECK -> {
                         requireRestorable(admin, names);
+                        result.rolesToCreate(roles(source).check(admin, store));
                         checkInPlace(source, result);
                         result.archiveVerified(ArchiveScan.of(store, manifest).uncompressedBytes())
                                 .inScope(source.expected().tables().size(), source.expected().rows())
@@ -131,7 +133,10 @@ public final class RestoreRunner {
                     }
                     case RESTORE -> {
                         requireRestorable(admin, names);
-                        RowVerification inTransaction = restore(admin, store, source, pgRestore, psql);
+                        List<String> created = roles(source).create(admin, store);
+                        result.rolesCreated(created);
+                        RowVerification inTransaction = rolesStay(created,
+                                () -> restore(admin, store, source, pgRestore, psql));
                         result.database(strategy == RestoreStrategy.SWAP ? names.side() : target.database())
                                 .archiveVerified(null);
                         if (inTransaction != null) {
@@ -144,8 +149,13 @@ public final class RestoreRunner {
                     }
                     case ALL -> {
                         requireRestorable(admin, names);
+                        RoleProvision roles = roles(source);
+                        roles.check(admin, store);
                         checkInPlace(source, result);
-                        RowVerification inTransaction = restore(admin, store, source, pgRestore, psql);
+                        List<String> created = roles.create(admin, store);
+                        result.rolesCreated(created);
+                        RowVerification inTransaction = rolesStay(created,
+                                () -> restore(admin, store, source, pgRestore, psql));
                         result.archiveVerified(null);
                         if (inTransaction != null) {
                             comparedBeforeCommit(inTransaction, result);
@@ -176,6 +186,23 @@ public final class RestoreRunner {
             return new AgentFailure(e.reason(), e.getMessage(), e, result.build());
         }
         return e;
+    }
+
+    private RoleProvision roles(Source source) {
+        return new RoleProvision(source.manifest(), source.toc(), source.scope(), request);
+    }
+
+    /** Roles are created outside the restore's transaction: a restore that fails afterwards says they remain. */
+    private static RowVerification rolesStay(List<String> created, Supplier<RowVerification> restore) {
+        try {
+            return restore.get();
+        } catch (AgentFailure e) {
+            if (created.isEmpty()) {
+                throw e;
+            }
+            throw new AgentFailure(e.reason(), e.getMessage() + "; role(s) " + String.join(", ", created)
+                    + " were created on the server before the restore and remain", e, e.soFar());
+        }
     }
 
     /** The swap's two other names. */

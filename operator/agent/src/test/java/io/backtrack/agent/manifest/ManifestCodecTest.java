@@ -19,7 +19,7 @@ class ManifestCodecTest {
                 "orders-nightly", null, "nightly", new ManifestScope(List.of("public.orders"), List.of(), List.of(), false),
                 "prod/shop/orders-nightly/archive.pgdump.zst", "custom", new CompressionSpec("zstd", 3), 48213,
                 "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
-                List.of(new TableRows("public", "orders", 12)), 12, null, null,
+                List.of(new TableRows("public", "orders", 12)), 12, null, null, null,
                 Instant.parse("2026-11-22T02:00:00Z"), Instant.parse("2026-11-22T02:00:12.400Z"));
     }
 
@@ -30,7 +30,7 @@ class ManifestCodecTest {
         assertThat(node.fieldNames()).toIterable().containsExactly("formatVersion", "backtrackVersion", "engine",
                 "serverVersion", "toolVersion", "database", "namespace", "backup", "schedule", "description", "scope",
                 "archiveKey", "format", "compression", "sizeBytes", "sha256", "tables", "rows", "largeObjects",
-                "unverified", "startedAt", "completedAt");
+                "unverified", "roles", "startedAt", "completedAt");
         assertThat(node.get("schedule").isNull()).isTrue();
         assertThat(node.get("startedAt").asText()).isEqualTo("2026-11-22T02:00:00Z");
         assertThat(node.get("completedAt").asText()).isEqualTo("2026-11-22T02:00:12.400Z");
@@ -44,12 +44,14 @@ class ManifestCodecTest {
     }
 
     @Test
-    void readsManifestsFromBeforeLargeObjectsAndKindsWereRecorded() throws Exception {
+    void readsManifestsFromBeforeLargeObjectsKindsAndRolesWereRecorded() throws Exception {
         String old = new String(ManifestCodec.toBytes(sample()), StandardCharsets.UTF_8)
-                .replace("\"largeObjects\" : null,", "").replace("\"unverified\" : [ ],", "");
-        assertThat(old).doesNotContain("largeObjects").doesNotContain("unverified");
+                .replace("\"largeObjects\" : null,", "").replace("\"unverified\" : [ ],", "")
+                .replace("\"roles\" : null,", "");
+        assertThat(old).doesNotContain("largeObjects").doesNotContain("unverified").doesNotContain("roles");
         Manifest read = ManifestCodec.fromBytes(old.getBytes(StandardCharsets.UTF_8));
         assertThat(read.largeObjects()).isNull();
+        assertThat(read.roles()).isNull();
         assertThat(read.unverified()).isEmpty();
         assertThat(read.tables().get(0).materializedView()).isFalse();
         String matview = new String(ManifestCodec.toBytes(sample()), StandardCharsets.UTF_8)

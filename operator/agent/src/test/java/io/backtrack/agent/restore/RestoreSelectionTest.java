@@ -67,7 +67,7 @@ class RestoreSelectionTest {
                 null, null, scope, "f/archive.pgdump.zst", "custom", new CompressionSpec("zstd", 1), 10, "ab",
                 List.of(new TableRows("billing", "orders", 7), new TableRows("public", "customers", 10),
                         new TableRows("public", "order_items", 30), new TableRows("public", "orders", 20)),
-                67, 1L, null, null, null);
+                67, 1L, null, null, null, null);
     }
 
     private static RestoreSelection scope(List<String> tables, List<String> schemas, boolean schemaOnly, boolean dataOnly) {

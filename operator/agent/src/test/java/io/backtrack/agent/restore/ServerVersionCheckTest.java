@@ -19,7 +19,7 @@ class ServerVersionCheckTest {
 
     private static Manifest from(String serverVersion) {
         return new Manifest(1, "0.1.0", "postgresql", serverVersion, null, "orders", null, null, null, null,
-                ManifestScope.wholeDatabase(), "k", "custom", null, 1, "ab", List.of(), 0, null, null, null, null);
+                ManifestScope.wholeDatabase(), "k", "custom", null, 1, "ab", List.of(), 0, null, null, null, null, null);
     }
 
     @Test

@@ -28,7 +28,10 @@ public record BackupSpec(
         @JsonPropertyDescription("Keep the backup this long after it completes (e.g. 720h), then delete it.")
         String ttl,
         @JsonPropertyDescription("Settings of the backup Job.")
-        JobSettings job) {
+        JobSettings job,
+        @JsonPropertyDescription("What the roles script beside the archive records (it always lists the roles the "
+                + "database's objects are owned by or granted to, without passwords).")
+        BackupRoles roles) {
 
     public Compression compressionOrDefault() {
         if (compression == null) {
@@ -39,6 +42,10 @@ public record BackupSpec(
 
     public BackupScope scopeOrEmpty() {
         return scope == null ? new BackupScope(null, null, null, null) : scope;
+    }
+
+    public BackupRoles rolesOrDefault() {
+        return roles == null ? new BackupRoles(null) : roles;
     }
 
     public DeletionPolicy deletionPolicyOrDefault() {

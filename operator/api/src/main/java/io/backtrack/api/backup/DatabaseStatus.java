@@ -15,5 +15,8 @@ public record DatabaseStatus(
         Long largeObjects,
         @JsonPropertyDescription("Objects in the backup's scope that a restore cannot verify: foreign tables (their rows "
                 + "are on the remote server) and unpopulated materialized views; the manifest names them.")
-        Integer unverified) {
+        Integer unverified,
+        @JsonPropertyDescription("Roles the database's objects are owned by or granted to, recorded in the roles "
+                + "script beside the archive (a restore can create the missing ones); the manifest names them.")
+        Integer roles) {
 }

@@ -32,13 +32,28 @@ public record RestoreSpec(
         @Pattern(Durations.PATTERN)
         @JsonPropertyDescription("inPlace: how long any statement may wait for a lock held by someone else before the "
                 + "restore fails and rolls back, unchanged (e.g. 30s, 2m; 0s waits forever). Default: 30s.")
-        String lockTimeout) {
+        String lockTimeout,
+        @JsonPropertyDescription("Roles the restored objects are owned by or granted to that the target server lacks: "
+                + "skip (default) refuses the restore in its check step, naming them; createMissing creates them from "
+                + "the backup's roles script first (existing roles are never altered).")
+        RolesPolicy roles,
+        @JsonPropertyDescription("Restore no object ownership: every restored object belongs to the restoring user "
+                + "(target.credentialsSecret), and roles that only owned objects are not needed. Default: false.")
+        Boolean noOwner) {
 
     /** What a Restore without lockTimeout gets (the agent's default too). */
     public static final String DEFAULT_LOCK_TIMEOUT = "30s";
 
     public String lockTimeoutOrDefault() {
         return lockTimeout == null || lockTimeout.isBlank() ? DEFAULT_LOCK_TIMEOUT : lockTimeout;
+    }
+
+    public RolesPolicy rolesOrDefault() {
+        return roles == null ? RolesPolicy.skip : roles;
+    }
+
+    public boolean noOwnerOrDefault() {
+        return Boolean.TRUE.equals(noOwner);
     }
 
     public RestoreStrategy strategyOrDefault() {

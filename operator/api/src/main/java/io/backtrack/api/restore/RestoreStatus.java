@@ -25,6 +25,9 @@ public record RestoreStatus(
         Verification verification,
         @JsonPropertyDescription("Workloads scaled to 0, with the replica counts they are restored to.")
         List<QuiescedWorkload> quiesced,
+        @JsonPropertyDescription("Roles the restore created on the target server before restoring (spec.roles: "
+                + "createMissing); they stay if the restore fails.")
+        List<String> rolesCreated,
         @JsonPropertyDescription("The Job currently running for this Restore.")
         String jobName,
         @JsonPropertyDescription("When the Restore started.")

@@ -5,6 +5,7 @@ import io.backtrack.contract.layout.BackupFolder;
 import io.backtrack.contract.wire.ArchiveCompression;
 import io.backtrack.contract.wire.RestoreStep;
 import io.backtrack.contract.wire.RestoreStrategy;
+import io.backtrack.contract.wire.RolesPolicy;
 import io.backtrack.contract.wire.VerifyMode;
 
 import java.util.ArrayList;
@@ -119,6 +120,20 @@ public final class AgentArgs {
         }
         Durations.parse(duration, AgentFlags.LOCK_TIMEOUT);
         return add(AgentFlags.LOCK_TIMEOUT, duration);
+    }
+
+    /** {@code --roles}, spelled as {@link RolesPolicy} spells it (as the Restore resource does). */
+    public AgentArgs roles(String policy) {
+        return add(AgentFlags.ROLES, RolesPolicy.parse(policy).wireName());
+    }
+
+    public AgentArgs noOwner(boolean on) {
+        return on ? add(AgentFlags.NO_OWNER) : this;
+    }
+
+    /** {@code --role-passwords}: the backup's roles script records password hashes too. */
+    public AgentArgs rolePasswords(boolean on) {
+        return on ? add(AgentFlags.ROLE_PASSWORDS) : this;
     }
 
     /** {@code --side-database --previous-database}: a swap's names, the same for every step of one restore. */

@@ -36,6 +36,7 @@ public final class AgentFlags {
     public static final String NAMESPACE = "--namespace";
     public static final String BACKUP_NAME = "--backup-name";
     public static final String SCHEDULE = "--schedule";
+    public static final String ROLE_PASSWORDS = "--role-passwords";
 
     // restore
     public static final String STRATEGY = "--strategy";
@@ -46,6 +47,7 @@ public final class AgentFlags {
     public static final String SIDE_DATABASE = "--side-database";
     public static final String PREVIOUS_DATABASE = "--previous-database";
     public static final String LOCK_TIMEOUT = "--lock-timeout";
+    public static final String ROLES = "--roles";
 
     // drill
     public static final String KEEP = "--keep";

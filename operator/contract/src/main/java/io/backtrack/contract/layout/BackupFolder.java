@@ -24,6 +24,8 @@ public record BackupFolder(String key) {
     /** The manifest's file name in every backup folder. */
     public static final String MANIFEST = "manifest.json";
     private static final String ARCHIVE = "archive";
+    private static final String ROLES = "roles";
+    private static final String ROLES_EXTENSION = ".sql";
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);
 
@@ -58,6 +60,24 @@ public record BackupFolder(String key) {
         ThreadLocalRandom.current().nextBytes(random);
         return prefix() + ARCHIVE + "-" + STAMP.format(now) + "-" + HexFormat.of().formatHex(random)
                 + compression.extension();
+    }
+
+    /**
+     * The roles file of the attempt that writes {@code archiveKey}, named like it:
+     * {@code <folder>/roles-20261122T020000Z-1a2b3c4d.sql}, so two attempts never write the same one either.
+     */
+    public String rolesKeyOf(String archiveKey) {
+        String name = archiveKey.substring(archiveKey.lastIndexOf('/') + 1);
+        String attempt = name.startsWith(ARCHIVE) ? name.substring(ARCHIVE.length()) : "-" + name;
+        int extension = attempt.indexOf(".pgdump");
+        attempt = extension < 0 ? attempt : attempt.substring(0, extension);
+        return prefix() + ROLES + attempt + ROLES_EXTENSION;
+    }
+
+    /** True for a roles file directly in this folder, of any attempt. */
+    public boolean holdsRoles(String objectKey) {
+        return objectKey.startsWith(prefix() + ROLES) && objectKey.endsWith(ROLES_EXTENSION)
+                && objectKey.indexOf('/', prefix().length()) < 0;
     }
 
     /** True for an archive object directly in this folder, of any attempt (and the older fixed name). */

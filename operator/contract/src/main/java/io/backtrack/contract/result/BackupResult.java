@@ -9,10 +9,12 @@ package io.backtrack.contract.result;
  * @param largeObjects     large objects in the archive, null when the scope holds none
  * @param unverified       objects a restore cannot compare (foreign tables, unpopulated materialized views), null
  *                         when there are none
+ * @param roles            roles the database's objects are owned by or granted to, written to the folder's roles
+ *                         script (null from agents before roles were captured)
  */
 public record BackupResult(String key, String manifestKey, String archiveKey, String bucket, String sha256,
                            Long sizeBytes, String compression, Integer compressionLevel, String format,
                            String database, String serverVersion, String toolVersion, Integer tables, Long rows,
-                           Long largeObjects, Integer unverified, String startedAt, String completedAt,
+                           Long largeObjects, Integer unverified, Integer roles, String startedAt, String completedAt,
                            Double durationSeconds) {
 }

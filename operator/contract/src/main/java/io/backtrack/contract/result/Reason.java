@@ -20,6 +20,8 @@ public enum Reason {
     ArchiveNotFound,
     /** The archive's SHA-256 or size differs from its manifest's, or it is not a readable pg_dump archive. */
     ArchiveCorrupt,
+    /** Roles the restored objects are owned by or granted to do not exist on the target server. */
+    RolesMissing,
     DumpFailed,
     RestoreFailed,
     /** Restored row counts differ from the manifest's (or a drill's check failed). */

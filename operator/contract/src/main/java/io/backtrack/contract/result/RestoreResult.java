@@ -12,10 +12,10 @@ import java.util.List;
  *       (for swap also sideDatabase), the backup's source database and server version, the target's server and
  *       pg_restore versions, scope (a partial restore), unverified, the times;
  *   <li>check: archiveVerified and uncompressedBytes (the whole archive was read), tables and rows in scope,
- *       previousDatabase (swap), and for inPlace the estimated locksNeeded and the keptObjects the target has that
+ *       previousDatabase (swap), rolesToCreate (missing roles that --roles createMissing will create), and for inPlace the estimated locksNeeded and the keptObjects the target has that
  *       the backup does not;
- *   <li>restore: archiveVerified (the archive matched while it streamed), database (swap: the side database), and for
- *       inPlace the row counts compared inside its transaction (verifiedBeforeCommit);
+ *   <li>restore: archiveVerified (the archive matched while it streamed), database (swap: the side database),
+ *       rolesCreated (the roles it created before restoring), and for inPlace the row counts compared inside its transaction (verifiedBeforeCommit);
  *   <li>compare: the row counts (tables, rowsExpected, rowsRestored, mismatches) and verified; for swap the
  *       database now in place and previousDatabase, the replaced one kept.
  * </ul>
@@ -31,7 +31,7 @@ public record RestoreResult(String step, String strategy, String key, String arc
                             Boolean archiveVerified, Long uncompressedBytes, Integer tables, Long rows,
                             String previousDatabase, Long rowsExpected, Long rowsRestored,
                             List<RowCountMismatch> mismatches, Boolean mismatchesTruncated, Boolean verified,
-                            Boolean verifiedBeforeCommit, String startedAt, String completedAt,
+                            Boolean verifiedBeforeCommit, List<String> rolesToCreate, List<String> rolesCreated, String startedAt, String completedAt,
                             Double durationSeconds) {
 
     /** Filled as the restore goes; {@link #build()} at any point gives the result so far. */
@@ -64,6 +64,8 @@ public record RestoreResult(String step, String strategy, String key, String arc
         private List<RowCountMismatch> mismatches;
         private Boolean verified;
         private Boolean verifiedBeforeCommit;
+        private List<String> rolesToCreate;
+        private List<String> rolesCreated;
         private String startedAt;
         private String completedAt;
         private Double durationSeconds;
@@ -165,6 +167,18 @@ public record RestoreResult(String step, String strategy, String key, String arc
             return this;
         }
 
+        /** Missing roles the restore step will create (check step); null when none are missing. */
+        public Builder rolesToCreate(List<String> roles) {
+            this.rolesToCreate = roles == null || roles.isEmpty() ? null : List.copyOf(roles);
+            return this;
+        }
+
+        /** Roles the restore step created before restoring; null when it created none. */
+        public Builder rolesCreated(List<String> roles) {
+            this.rolesCreated = roles == null || roles.isEmpty() ? null : List.copyOf(roles);
+            return this;
+        }
+
         public Builder times(String startedAt, String completedAt, double durationSeconds) {
             this.startedAt = startedAt;
             this.completedAt = completedAt;
@@ -176,7 +190,7 @@ public record RestoreResult(String step, String strategy, String key, String arc
             return new RestoreResult(step, strategy, key, archiveKey, bucket, database, sideDatabase, sourceDatabase,
                     sourceServerVersion, sha256, sizeBytes, serverVersion, toolVersion, scope, unverified, locksNeeded,
                     keptObjects, keptObjectCount, archiveVerified, uncompressedBytes, tables, rows, previousDatabase,
-                    rowsExpected, rowsRestored, mismatches, null, verified, verifiedBeforeCommit, startedAt,
+                    rowsExpected, rowsRestored, mismatches, null, verified, verifiedBeforeCommit, rolesToCreate, rolesCreated, startedAt,
                     completedAt, durationSeconds);
         }
     }

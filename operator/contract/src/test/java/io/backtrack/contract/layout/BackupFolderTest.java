@@ -55,6 +55,21 @@ class BackupFolderTest {
     }
 
     @Test
+    void eachAttemptsRolesFileIsNamedLikeItsArchiveAndIsRecognised() {
+        BackupFolder folder = new BackupFolder("prod/shop/orders");
+        assertThat(folder.rolesKeyOf("prod/shop/orders/archive-20261122T020000Z-1a2b3c4d.pgdump.zst"))
+                .isEqualTo("prod/shop/orders/roles-20261122T020000Z-1a2b3c4d.sql");
+        assertThat(folder.rolesKeyOf("prod/shop/orders/archive-20261122T020000Z-1a2b3c4d.pgdump"))
+                .isEqualTo("prod/shop/orders/roles-20261122T020000Z-1a2b3c4d.sql");
+        assertThat(folder.rolesKeyOf("prod/shop/orders/archive.pgdump.gz")).isEqualTo("prod/shop/orders/roles.sql");
+        String archive = folder.newArchiveKey(ArchiveCompression.ZSTD, Instant.now());
+        assertThat(folder.holdsRoles(folder.rolesKeyOf(archive))).isTrue();
+        assertThat(folder.holdsRoles(archive)).isFalse();
+        assertThat(folder.holdsRoles("prod/shop/orders/sub/roles-x.sql")).isFalse();
+        assertThat(folder.holdsRoles("prod/shop/orders/manifest.json")).isFalse();
+    }
+
+    @Test
     void anEmptyKeyIsRefused() {
         assertThatThrownBy(() -> new BackupFolder(" / ")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new BackupFolder(null)).isInstanceOf(IllegalArgumentException.class);

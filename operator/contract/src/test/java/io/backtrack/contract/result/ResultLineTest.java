@@ -19,7 +19,7 @@ class ResultLineTest {
     static BackupResult backup() {
         return new BackupResult("prod/shop/orders", "prod/shop/orders/manifest.json",
                 "prod/shop/orders/archive-20261122T020000Z-1a2b3c4d.pgdump.zst", "db-backups", "9f86d081", 48213L,
-                "zstd", 1, "custom", "orders", "16.4", "pg_dump (PostgreSQL) 16.4", 42, 1234567L, null, null,
+                "zstd", 1, "custom", "orders", "16.4", "pg_dump (PostgreSQL) 16.4", 42, 1234567L, null, null, 3,
                 "2026-11-22T02:00:00Z", "2026-11-22T02:00:12.400Z", 12.4);
     }
 

@@ -71,6 +71,7 @@ public final class BackupJobs {
                 .excludeTables(scope.excludeTablesOrEmpty())
                 .schemas(scope.schemasOrEmpty())
                 .schemaOnly(scope.isSchemaOnly())
+                .rolePasswords(spec.rolesOrDefault().passwordsOrDefault())
                 .description(spec.description())
                 .backupResource(backup.getMetadata().getNamespace(), backup.getMetadata().getName())
                 .schedule(LabelValues.nameIn(backup, BacktrackApi.SCHEDULE_LABEL))

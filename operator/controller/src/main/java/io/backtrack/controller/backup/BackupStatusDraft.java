@@ -86,7 +86,7 @@ public final class BackupStatusDraft extends StatusDraft<BackupStatus> {
                 sha == null ? null : sha.substring(0, Math.min(12, sha.length())), result.compression(),
                 result.format());
         database = new DatabaseStatus(result.serverVersion(), result.tables(), result.rows(), result.largeObjects(),
-                result.unverified());
+                result.unverified(), result.roles());
         String completed = completedAt;
         expiresAt = Durations.parseOptional(backup.getSpec().ttl(), "ttl")
                 .map(ttl -> Instant.parse(completed).plus(ttl).toString())

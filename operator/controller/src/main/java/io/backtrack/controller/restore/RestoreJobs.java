@@ -63,7 +63,9 @@ final class RestoreJobs {
                 .database(plan.host(), plan.port(), plan.database())
                 .strategy(strategy.wireName())
                 .step(step)
-                .verify(plan.spec().verifyOrDefault().name());
+                .verify(plan.spec().verifyOrDefault().name())
+                .roles(plan.spec().rolesOrDefault().name())
+                .noOwner(plan.spec().noOwnerOrDefault());
         if (strategy == RestoreStrategy.IN_PLACE) {
             args.lockTimeout(plan.spec().lockTimeoutOrDefault());
         }

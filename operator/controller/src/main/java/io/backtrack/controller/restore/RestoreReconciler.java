@@ -187,6 +187,11 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
                         + String.join(", ", checked.keptObjects()) + "); use strategy swap for a database that is "
                         + "exactly the backup");
             }
+            if (checked.rolesToCreate() != null && !checked.rolesToCreate().isEmpty()) {
+                events.normal(restore, "RolesMissing", "role(s) " + String.join(", ", checked.rolesToCreate())
+                        + " do not exist on " + plan.target() + "; the restore step creates them from the backup's "
+                        + "roles script (spec.roles: createMissing)");
+            }
         }
         return next(restore, plan, draft, now);
     }
@@ -269,6 +274,7 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
         if (outcome.isEmpty() || outcome.get().state() == JobOutcome.State.RUNNING) {
             return UpdateControl.noUpdate();
         }
+        rolesCreated(restore, plan, draft, outcome.get());
         if (!RestoreJobs.steps(plan).contains(RestoreStep.COMPARE)) {
             return finished(restore, plan, draft, outcome.get(), RestoreStep.RESTORE, now);
         }
@@ -287,6 +293,16 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
             return UpdateControl.noUpdate();
         }
         return finished(restore, plan, draft, outcome.get(), RestoreStep.COMPARE, now);
+    }
+
+    /** Roles are a change to the whole server, outside the restored database: the status and an Event say which. */
+    private void rolesCreated(Restore restore, RestorePlan plan, RestoreStatusDraft draft, JobOutcome outcome) {
+        List<String> roles = outcome.result().as(RestoreResult.class).rolesCreated();
+        if (roles != null && !roles.isEmpty() && draft.rolesCreated() == null) {
+            draft.rolesCreated(roles);
+            events.normal(restore, "RolesCreated", "created role(s) " + String.join(", ", roles) + " on "
+                    + plan.target() + " from the backup's roles script before restoring");
+        }
     }
 
     /** The step that compared the row counts has ended: the Restore ends with its counts, either way. */

@@ -28,6 +28,7 @@ final class RestoreStatusDraft extends StatusDraft<RestoreStatus> {
     private Boolean archiveVerified;
     private Verification verification;
     private List<QuiescedWorkload> quiesced;
+    private List<String> rolesCreated;
     private String jobName;
     private String startedAt;
     private String completedAt;
@@ -46,6 +47,7 @@ final class RestoreStatusDraft extends StatusDraft<RestoreStatus> {
             archiveVerified = s.archiveVerified();
             verification = s.verification();
             quiesced = s.quiesced();
+            rolesCreated = s.rolesCreated();
             jobName = s.jobName();
             startedAt = s.startedAt();
             completedAt = s.completedAt();
@@ -81,6 +83,12 @@ final class RestoreStatusDraft extends StatusDraft<RestoreStatus> {
     /** The workloads it scales to 0, with the replica counts they go back to. */
     RestoreStatusDraft quiesced(List<QuiescedWorkload> workloads) {
         quiesced = workloads;
+        return this;
+    }
+
+    /** Roles the restore step created on the target server (null: none). */
+    RestoreStatusDraft rolesCreated(List<String> roles) {
+        rolesCreated = roles;
         return this;
     }
 
@@ -143,6 +151,10 @@ final class RestoreStatusDraft extends StatusDraft<RestoreStatus> {
         return safetyBackupName;
     }
 
+    List<String> rolesCreated() {
+        return rolesCreated;
+    }
+
     Verification verification() {
         return verification;
     }
@@ -163,7 +175,7 @@ final class RestoreStatusDraft extends StatusDraft<RestoreStatus> {
     @Override
     public RestoreStatus build() {
         return new RestoreStatus(phase, message, source, target, safetyBackupName, previousDatabase, archiveVerified,
-                verification, quiesced, jobName, startedAt, completedAt, durationSeconds, conditions(), generation());
+                verification, quiesced, rolesCreated, jobName, startedAt, completedAt, durationSeconds, conditions(), generation());
     }
 
     private RestoreStatusDraft end(RestorePhase last, boolean ready, String reason, String text, Instant now) {

@@ -45,7 +45,7 @@ final class SafetyBackups {
                 "Safety backup of " + plan.target() + " before Restore " + restore.getMetadata().getName(),
                 new DatabaseSpec(null, plan.host(), plan.port(), plan.database(), plan.credentials()),
                 new StorageSpec(plan.storage()),
-                null, null, DeletionPolicy.Retain, null, plan.spec().job()));
+                null, null, DeletionPolicy.Retain, null, plan.spec().job(), null));
         return backup;
     }
 }

@@ -54,7 +54,7 @@ class ArchiveFateTest {
     private static Backup backup(DeletionPolicy policy, String jobName) {
         BackupSpec s = TestBackups.spec(null, null, null);
         Backup b = TestBackups.backup("orders", new BackupSpec(s.description(), s.database(), s.storage(), s.compression(),
-                s.scope(), policy, s.ttl(), s.job()));
+                s.scope(), policy, s.ttl(), s.job(), null));
         b.setStatus(new BackupStatus(BackupPhase.Completed, null, null, null, null, jobName, null, null, null, null, 1L));
         return b;
     }

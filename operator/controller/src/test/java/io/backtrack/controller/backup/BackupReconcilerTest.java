@@ -53,7 +53,7 @@ class BackupReconcilerTest {
     private Backup created(String name, DeletionPolicy policy, Compression compression) {
         var spec = TestBackups.spec(compression, null, "720h");
         return cluster.create(TestBackups.backup(name, new io.backtrack.api.backup.BackupSpec(spec.description(),
-                spec.database(), spec.storage(), spec.compression(), spec.scope(), policy, spec.ttl(), spec.job())));
+                spec.database(), spec.storage(), spec.compression(), spec.scope(), policy, spec.ttl(), spec.job(), null)));
     }
 
     private static Condition ready(Backup backup) {
@@ -154,7 +154,7 @@ class BackupReconcilerTest {
         cluster.finish(jobs().get(0), true, 0, ResultLine.success(new BackupResult("prod/shop/orders",
                 "prod/shop/orders/manifest.json", "prod/shop/orders/archive-20261122T020000Z-1a2b3c4d.pgdump.zst",
                 "db-backups", "9f86d081884c7d659a2feaa0c55ad015", 48213L, "zstd", 1, "custom", "orders", "16.4",
-                "pg_dump (PostgreSQL) 16.4", 42, 1234567L, null, null, "2026-11-22T02:00:00Z",
+                "pg_dump (PostgreSQL) 16.4", 42, 1234567L, null, null, 3, "2026-11-22T02:00:00Z",
                 "2026-11-22T02:00:12.400Z", 12.4)).toJson());
 
         UpdateControl<Backup> completed = reconcile(cluster.writeStatus(backupWith(backup, running)));

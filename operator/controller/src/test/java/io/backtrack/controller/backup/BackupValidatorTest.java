@@ -36,7 +36,7 @@ class BackupValidatorTest {
         var spec = new io.backtrack.api.backup.BackupSpec(null,
                 new io.backtrack.api.database.DatabaseSpec(null, "", 70000, null, null),
                 new io.backtrack.api.storage.StorageSpec(new io.backtrack.api.storage.S3Storage("minio:9000", null, null, null, null, null)),
-                null, null, null, null, null);
+                null, null, null, null, null, null);
         assertThat(BackupValidator.problems(spec)).containsExactlyInAnyOrder(
                 "database.host is required",
                 "database.database is required",

@@ -25,7 +25,7 @@ final class TestBackups {
                 new DatabaseSpec(null, "orders-db.shop.svc", null, "orders", new DatabaseCredentials("orders-db", null, null)),
                 new StorageSpec(new S3Storage("http://minio.storage.svc:9000", "db-backups", null, "prod", true,
                         new S3Credentials("s3-creds", null, null))),
-                compression, scope, DeletionPolicy.Retain, ttl, null);
+                compression, scope, DeletionPolicy.Retain, ttl, null, null);
     }
 
     static Backup backup(String name, BackupSpec spec) {

@@ -85,7 +85,7 @@ class ConcurrencyGateTest {
         b.setSpec(new BackupSpec(null, new DatabaseSpec(null, "orders-db", 5432, "orders",
                 new DatabaseCredentials("db", null, null)),
                 new StorageSpec(new S3Storage("http://minio:9000", "b", null, null, true, new S3Credentials("s3", null, null))),
-                null, null, null, null, null));
+                null, null, null, null, null, null));
         return b;
     }
 }

@@ -137,7 +137,7 @@ class AgentCommandLineTest {
                 new DatabaseSpec(null, "orders-db.shop.svc", null, "orders", new DatabaseCredentials("orders-db", null, null)),
                 new StorageSpec(new S3Storage("http://minio.storage.svc:9000", "db-backups", null, "prod", true,
                         new S3Credentials("s3-creds", null, null))),
-                compression, scope, DeletionPolicy.Delete, "720h", null));
+                compression, scope, DeletionPolicy.Delete, "720h", null, null));
         return b;
     }
 }

@@ -42,7 +42,7 @@ class NextActionTest {
     }
 
     private static RestoreStatus status(RestorePhase phase) {
-        return new RestoreStatus(phase, null, null, "db:5432/orders", null, null, null, null, null, null,
+        return new RestoreStatus(phase, null, null, "db:5432/orders", null, null, null, null, null, null, null,
                 "2026-11-22T03:00:00Z", null, null, null, null);
     }
 }

@@ -74,7 +74,7 @@ class RestoreJobsTest {
     void theLockTimeoutGoesToInPlaceRestoresOnly() {
         Restore inPlace = restore(RestoreStrategy.inPlace, null);
         inPlace.setSpec(new RestoreSpec("orders-nightly", null, null, RestoreStrategy.inPlace, null, null, null, null,
-                null, "2m"));
+                null, "2m", null, null));
         assertThat(new RestoreJobs(TestAgentConfig.INSTANCE).build(inPlace, plan(inPlace), RestoreStep.RESTORE, STARTED)
                 .getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).containsSubsequence("--lock-timeout", "2m");
         Restore swap = restore(RestoreStrategy.swap, null);
@@ -129,7 +129,7 @@ class RestoreJobsTest {
     static Restore restore(String name, RestoreStrategy strategy, RestoreScope scope) {
         Restore r = new Restore();
         r.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("shop").withUid("uid-1").withGeneration(1L).build());
-        r.setSpec(new RestoreSpec("orders-nightly", null, null, strategy, scope, null, null, null, null, null));
+        r.setSpec(new RestoreSpec("orders-nightly", null, null, strategy, scope, null, null, null, null, null, null, null));
         return r;
     }
 

@@ -15,6 +15,7 @@ import io.backtrack.api.restore.Restore;
 import io.backtrack.api.restore.RestorePhase;
 import io.backtrack.api.restore.RestoreSpec;
 import io.backtrack.api.restore.RestoreStrategy;
+import io.backtrack.api.restore.RolesPolicy;
 import io.backtrack.api.storage.S3Credentials;
 import io.backtrack.api.storage.S3Storage;
 import io.backtrack.api.storage.StorageSpec;
@@ -162,6 +163,32 @@ class RestoreReconcilerTest {
     }
 
     @Test
+    void rolesTheTargetLacksAreAnnouncedAtTheCheckAndTheOnesCreatedAreRecorded() {
+        cluster.withSecrets();
+        cluster.create(completedBackup());
+        Restore created = restore("orders-nightly", RestoreStrategy.newDatabase, null, null);
+        RestoreSpec s = created.getSpec();
+        created.setSpec(new RestoreSpec(s.backupName(), null, null, s.strategy(), null, null, null, null, null, null,
+                RolesPolicy.createMissing, true));
+        Restore restore = reconcile(cluster.create(created));
+        assertThat(job(restore, RestoreStep.CHECK).getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+                .containsSubsequence("--roles", "createMissing").contains("--no-owner");
+
+        succeeded(restore, RestoreStep.CHECK, r -> r.archiveVerified(4000L).inScope(2, 30)
+                .rolesToCreate(List.of("app_owner", "readers")));
+        restore = reconcile(restore);
+        assertThat(cluster.events.withReason("RolesMissing")).singleElement().asString()
+                .contains("app_owner, readers").contains("creates them");
+        assertThat(job(restore, RestoreStep.RESTORE).getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+                .containsSubsequence("--roles", "createMissing");
+
+        succeeded(restore, RestoreStep.RESTORE, r -> r.archiveVerified(null).rolesCreated(List.of("app_owner", "readers")));
+        restore = reconcile(restore);
+        assertThat(restore.getStatus().rolesCreated()).containsExactly("app_owner", "readers");
+        assertThat(cluster.events.withReason("RolesCreated")).singleElement().asString().contains("app_owner, readers");
+    }
+
+    @Test
     void aSwapComparesInItsOwnStepAndAMismatchFailsWithTheCountsAndBringsTheWorkloadsBack() {
         deployment("orders-api", 3);
         Restore restore = checked(started(RestoreStrategy.swap, false, new Quiesce(List.of("orders-api"), null)));
@@ -247,7 +274,7 @@ class RestoreReconcilerTest {
         Restore r = new Restore();
         r.setMetadata(new ObjectMetaBuilder().withName("rollback").withNamespace(TestCluster.NS).withUid("restore-uid")
                 .withGeneration(1L).withFinalizers(BacktrackApi.RESTORE_FINALIZER).build());
-        r.setSpec(new RestoreSpec(backupName, null, null, strategy, null, safetyBackup, null, quiesce, null, null));
+        r.setSpec(new RestoreSpec(backupName, null, null, strategy, null, safetyBackup, null, quiesce, null, null, null, null));
         return r;
     }
 
@@ -259,7 +286,7 @@ class RestoreReconcilerTest {
                 new DatabaseCredentials(TestCluster.DB_SECRET, null, null)),
                 new StorageSpec(new S3Storage("http://minio.storage.svc:9000", "db-backups", null, "prod", true,
                         new S3Credentials(TestCluster.S3_SECRET, null, null))),
-                null, null, DeletionPolicy.Retain, null, null));
+                null, null, DeletionPolicy.Retain, null, null, null));
         return b;
     }
 

@@ -20,7 +20,7 @@ class TtlExpiryTest {
     static Backup backup() {
         Backup b = new Backup();
         b.setMetadata(new ObjectMetaBuilder().withName("b").withNamespace("shop").build());
-        b.setSpec(new BackupSpec(null, null, null, null, null, null, "720h", null));
+        b.setSpec(new BackupSpec(null, null, null, null, null, null, "720h", null, null));
         b.setStatus(new BackupStatus(BackupPhase.Completed, null, null, null, null, "j", null, null, EXPIRES.toString(), null, 1L));
         return b;
     }

@@ -47,7 +47,7 @@ class ScheduleValidatorTest {
     @Test
     void aTemplateThatIsNotAValidBackupSpec() {
         BackupSpec t = TestSchedules.backupSpec(null);
-        BackupSpec bad = new BackupSpec(null, t.database(), new io.backtrack.api.storage.StorageSpec(null), null, null, null, "1 day", null);
+        BackupSpec bad = new BackupSpec(null, t.database(), new io.backtrack.api.storage.StorageSpec(null), null, null, null, "1 day", null, null);
         var p = problem(TestSchedules.schedule("0 2 * * *", null, null, bad));
         assertThat(p.reason()).isEqualTo(ConditionReason.InvalidSpec);
         assertThat(p.message()).contains("backupTemplate.spec: spec.storage.s3 is required").contains("ttl \"1 day\"");

@@ -26,7 +26,7 @@ final class TestSchedules {
                 new DatabaseSpec(null, "orders-db.shop.svc", null, "orders", new DatabaseCredentials("orders-db", null, null)),
                 new StorageSpec(new S3Storage("http://minio.storage.svc:9000", "db-backups", null, "prod", true,
                         new S3Credentials("s3-creds", null, null))),
-                null, null, policy, null, null);
+                null, null, policy, null, null, null);
     }
 
     static BackupSchedule schedule(String cron, String zone, RetentionPolicy retention, BackupSpec template) {
