@@ -2,6 +2,7 @@ package io.backtrack.e2e.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.backtrack.contract.layout.BackupFolder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
@@ -67,7 +68,8 @@ class AgentConcurrentWritersTest {
         assertThat(winner.result().get("sha256").asText()).isEqualTo(stored);
         assertThat(winner.result().get("archiveKey").asText()).isEqualTo(archiveKey);
         assertThat(fx.s3.listKeys(AgentFixture.BUCKET, folder + "/"))
-                .as("no orphaned archive").containsExactlyInAnyOrder(archiveKey, folder + "/manifest.json");
+                .as("no orphaned archive or roles file").containsExactlyInAnyOrder(archiveKey, folder + "/manifest.json",
+                        new BackupFolder(folder).rolesKeyOf(archiveKey));
         assertThat(fx.s3.incompleteUploads(AgentFixture.BUCKET, folder + "/")).as("incomplete uploads").isEmpty();
     }
 }

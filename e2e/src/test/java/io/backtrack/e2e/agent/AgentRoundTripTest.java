@@ -2,6 +2,7 @@ package io.backtrack.e2e.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.backtrack.contract.layout.BackupFolder;
 import io.backtrack.e2e.postgres.DatabaseFingerprint;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,7 +59,8 @@ class AgentRoundTripTest {
 
         // The stored bytes are what the result and the manifest say.
         assertThat(fx.s3.listKeys(AgentFixture.BUCKET, folder + "/"))
-                .containsExactly(archiveKey, folder + "/manifest.json");
+                .containsExactly(archiveKey, folder + "/manifest.json",
+                        new BackupFolder(folder).rolesKeyOf(archiveKey));
         String storedSha = fx.s3.sha256Of(AgentFixture.BUCKET, archiveKey);
         byte[] archive = fx.s3.readObject(AgentFixture.BUCKET, archiveKey);
         assertThat(r.get("sha256").asText()).isEqualTo(storedSha);
@@ -123,7 +125,8 @@ class AgentRoundTripTest {
         String archiveKey = fx.archiveKey(folder);
         assertThat(archiveKey).endsWith(suffix);
         assertThat(fx.s3.listKeys(AgentFixture.BUCKET, folder + "/"))
-                .containsExactly(archiveKey, folder + "/manifest.json");
+                .containsExactly(archiveKey, folder + "/manifest.json",
+                        new BackupFolder(folder).rolesKeyOf(archiveKey));
         Path file = tmp.resolve("archive" + suffix);
         Files.write(file, fx.s3.readObject(AgentFixture.BUCKET, archiveKey));
         assertThat(shell(decompress + " " + file + " | pg_restore -l")).contains("TABLE DATA public orders");
