@@ -284,6 +284,7 @@ public final class PerformanceReport {
                         f == null ? "–" : num(f.mbPerSecond())));
             }
             line("");
+            loadsOfFit(sizes);
         }
         if (small != null && !Double.isNaN(median(small, AGENT + DataPathBench.EMPTY))) {
             String e = DataPathBench.EMPTY;
@@ -312,6 +313,30 @@ public final class PerformanceReport {
         }
         line("");
         variants(small, "Levers at " + (small == null ? "" : gib(small)) + " GiB (same run)");
+    }
+
+    /**
+     * The 1-minute load average each size ran at: the fit assumes one machine state for all sizes, and a size that
+     * ran while other work took the cores stretches its times and moves both terms of the fit.
+     */
+    private void loadsOfFit(JsonNode[] sizes) {
+        List<String> loads = new ArrayList<>();
+        double least = Double.MAX_VALUE;
+        double most = 0;
+        for (JsonNode r : sizes) {
+            if (r != null) {
+                double mean = r.path("loadAverage").path("mean").asDouble();
+                loads.add(String.format(Locale.ROOT, "%s GiB at %s", gib(r), num(mean)));
+                least = Math.min(least, mean);
+                most = Math.max(most, mean);
+            }
+        }
+        line("Mean 1-minute load average of each size's runs: " + String.join(", ", loads) + (most > least * 1.3
+                ? ". The sizes ran under different loads from other work on the machine, so the fit's terms mix "
+                + "machine states (a fixed term larger than the almost empty database's whole backup is that mix, "
+                + "not a cost of the agent); the almost empty database below measures the fixed cost directly."
+                : "."));
+        line("");
     }
 
     /** The agent backup's variants in a run (the levers), against its defaults and the baselines of that run. */
@@ -534,7 +559,7 @@ public final class PerformanceReport {
         return String.format(Locale.ROOT, "before pg_restore starts: the JVM's start %s s, the manifest, the archive's "
                         + "table of contents and the checks %s s; after it, the row counts %s s; its own CPU %s s "
                         + "(download, SHA-256, decompression) beside PostgreSQL's %s s on %d cores", num(jvmStart(c)),
-                num(created), num(phase(c, "restore.phase-completed") - restored), num(medianCpu(c)),
+                num(created), num(phase(c, "restore.step-completed") - restored), num(medianCpu(c)),
                 num(c.path("medianPostgresCpuSeconds").asDouble()), r.path("machine").path("cores").asInt());
     }
 
