@@ -26,12 +26,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The data-path benchmark (issue 6, part 1): a PostgreSQL database of a chosen size with poorly compressible data,
+ * The data-path benchmark (issues 6 and 22): a PostgreSQL database of a chosen size with poorly compressible data,
  * S3Proxy, and in one run, alternating repetitions of
  * <ul>
- *   <li>backup: {@code backtrack-agent backup} (default settings, plus any {@code --agent-variant}) vs
- *       {@code pg_dump -Fc -Z0 > /dev/null} vs {@code pg_dump -Fc > /dev/null} vs
- *       {@code pg_dump -Fc | restic backup --stdin} into a fresh restic repository on the same S3 server;
+ *   <li>backup: {@code backtrack-agent backup} (default settings, plus any {@code --agent-variant}) vs the pipeline
+ *       an expert types by hand, {@code pg_dump -Fc -Z0 | zstd -1 -T2 | aws s3 cp - s3://…} (awscli from Debian),
+ *       vs {@code pg_dump -Fc -Z0 > /dev/null} vs {@code pg_dump -Fc > /dev/null} vs
+ *       {@code pg_dump -Fc | restic backup --stdin} into a fresh restic repository on the same S3 server
+ *       ({@code --fit}: the agent, the hand pipeline and {@code -Z0 > /dev/null} only, for the sizes the fixed cost
+ *       is fitted over; {@code --empty}: the same three of an almost empty database, the fixed cost measured);
  *   <li>restore: {@code backtrack-agent restore} (newDatabase, default verification) vs {@code pg_restore} of a
  *       local {@code -Fc -Z0} file into a fresh database.
  * </ul>
@@ -43,13 +46,36 @@ public final class DataPathBench {
     static final String DB = "benchdb";
     static final String PIPE_CAT = "pg_dump -Fc -Z0 | cat > /dev/null";
     static final String PIPE_ZSTD = "pg_dump -Fc -Z0 | zstd -3 -T2 > /dev/null";
+    static final String HAND = "pg_dump -Fc -Z0 | zstd -1 -T2 | aws s3 cp -";
+    static final String Z0 = "pg_dump -Fc -Z0 > /dev/null";
+    static final String PG_RESTORE = "pg_restore (local -Fc -Z0 file)";
+    static final String PG_RESTORE_J2 = "pg_restore --jobs=2 (local -Fc -Z0 file)";
+    /** The cases of an almost empty database ({@code --empty}): what a backup costs whatever the size. */
+    static final String EMPTY = " (empty database)";
+    static final String EMPTY_DB = "benchempty";
+    /** awscli from Debian's package (not another aws on the PATH). */
+    static final String AWS = "/usr/bin/aws";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     /**
      * The agent's JVM options as its image's entrypoint sets them (operator/agent/Dockerfile; ImageJvmOptionsTest
      * holds them equal). Also the memory the agent's large-archive test runs in.
      */
-    public static final List<String> AGENT_IMAGE_JVM = List.of("-XX:MaxRAM=512m", "-XX:+UseSerialGC",
-            "-XX:+ExitOnOutOfMemoryError");
+    public static final List<String> AGENT_IMAGE_JVM;
+    /**
+     * The image's JIT thresholds: C2 compiles a method only after ten times JDK 17's default number of calls and
+     * loop iterations, so that start-up code (JDBC, the S3 client, JSON) stays with C1 and only the data path's hot
+     * loops get C2 (the {@code jit=default} lever drops them).
+     */
+    static final List<String> AGENT_IMAGE_JIT = List.of("-XX:Tier4InvocationThreshold=50000",
+            "-XX:Tier4MinInvocationThreshold=6000", "-XX:Tier4CompileThreshold=150000",
+            "-XX:Tier4BackEdgeThreshold=400000");
+
+    static {
+        List<String> jvm = new ArrayList<>(List.of("-XX:MaxRAM=512m", "-XX:+UseSerialGC",
+                "-XX:+ExitOnOutOfMemoryError"));
+        jvm.addAll(AGENT_IMAGE_JIT);
+        AGENT_IMAGE_JVM = List.copyOf(jvm);
+    }
 
     private final PostgresServer pg;
     private final S3Server s3;
@@ -62,7 +88,9 @@ public final class DataPathBench {
     private final Map<String, String> commands = new LinkedHashMap<>();
     private final List<Double> loads = new ArrayList<>();
     private boolean restores = true;
+    private boolean empty;
     private String note;
+    private String cdsOption;
     private long postmasterPid = -1;
     private long s3ProxyPid = -1;
 
@@ -79,8 +107,10 @@ public final class DataPathBench {
         double sizeGb = 1.0;
         int reps = 3;
         Integer restoreReps = null;
-        boolean agentOnly = false;
+        boolean fit = false;
         boolean restores = true;
+        boolean empty = false;
+        Path classList = null;
         String note = null;
         Path out = null;
         Map<String, String> variants = new LinkedHashMap<>();
@@ -90,7 +120,9 @@ public final class DataPathBench {
                 case "--reps" -> reps = Integer.parseInt(args[++i]);
                 case "--restore-reps" -> restoreReps = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
-                case "--agent-only" -> agentOnly = true;
+                case "--fit" -> fit = true;
+                case "--empty" -> empty = true;
+                case "--write-classlist" -> classList = Path.of(args[++i]);
                 case "--no-restore" -> restores = false;
                 case "--note" -> note = args[++i];
                 case "--agent-variant" -> {
@@ -102,7 +134,9 @@ public final class DataPathBench {
                 }
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
                         + "; usage: DataPathBench [--size-gb N] [--reps N] [--restore-reps N] [--out FILE] "
-                        + "[--agent-only] [--no-restore] [--note TEXT] [--agent-variant 'LABEL:[ENV=V] [-XJVMOPT] [jar=PATH] [AGENT-ARG]...']");
+                        + "[--fit] [--empty] [--no-restore] [--note TEXT] [--write-classlist FILE] "
+                        + "[--agent-variant 'LABEL:[ENV=V] [-XJVMOPT] [jvm=host] [jit=default] [cds=off] [jar=PATH] "
+                        + "[AGENT-ARG]...']");
             }
         }
         if (out == null) {
@@ -112,9 +146,15 @@ public final class DataPathBench {
         try (PostgresServer pg = PostgresServer.start(); S3Server s3 = S3Server.startForThroughput()) {
             s3.createBucket(BUCKET);
             DataPathBench bench = new DataPathBench(pg, s3, work);
+            if (classList != null) {
+                bench.writeClassList(sizeGb, classList);
+                return;
+            }
             bench.restores = restores;
+            bench.empty = empty;
             bench.note = note;
-            bench.run(sizeGb, reps, restoreReps == null ? reps : restoreReps, agentOnly, variants, out);
+            bench.cdsOption = AgentCds.archiveOption(bench.java, bench.agentJar, work);
+            bench.run(sizeGb, reps, restoreReps == null ? reps : restoreReps, fit, variants, out);
         } finally {
             try (var paths = Files.walk(work)) {
                 paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -122,7 +162,7 @@ public final class DataPathBench {
         }
     }
 
-    private void run(double sizeGb, int reps, int restoreReps, boolean agentOnly, Map<String, String> variants,
+    private void run(double sizeGb, int reps, int restoreReps, boolean fit, Map<String, String> variants,
                      Path out)
             throws Exception {
         Instant started = Instant.now();
@@ -142,7 +182,7 @@ public final class DataPathBench {
         shell(pgBin + "pg_dump -Fc -Z0 " + connArgs(DB) + " -f " + rawDump).requireSuccess("pg_dump -Z0 to file");
         long rawBytes = Files.size(rawDump);
         long gzBytes = 0;
-        if (!agentOnly) {
+        if (!fit) {
             shell(pgBin + "pg_dump -Fc " + connArgs(DB) + " -f " + gzDump).requireSuccess("pg_dump to file");
             gzBytes = Files.size(gzDump);
             Files.delete(gzDump);
@@ -152,16 +192,21 @@ public final class DataPathBench {
         // Backups, alternating the order of the cases from repetition to repetition.
         List<String> backupCases = new ArrayList<>(List.of("agent backup"));
         backupCases.addAll(variants.keySet().stream().map(v -> "agent backup [" + v + "]").toList());
-        if (!agentOnly) {
-            backupCases.addAll(List.of("pg_dump -Fc -Z0 > /dev/null", "pg_dump -Fc > /dev/null",
-                    "pg_dump -Fc | restic backup --stdin", PIPE_CAT, PIPE_ZSTD));
-        } else {
-            backupCases.add("pg_dump -Fc -Z0 > /dev/null");
+        backupCases.addAll(List.of(HAND, Z0));
+        if (!fit) {
+            backupCases.addAll(List.of("pg_dump -Fc > /dev/null", "pg_dump -Fc | restic backup --stdin", PIPE_CAT,
+                    PIPE_ZSTD));
+        }
+        if (empty) {
+            pg.createDatabase(EMPTY_DB);
+            pg.execute(EMPTY_DB, "CREATE TABLE t (id int PRIMARY KEY, v text)",
+                    "INSERT INTO t SELECT g, md5(g::text) FROM generate_series(1, 100) g");
+            backupCases.addAll(List.of("agent backup" + EMPTY, HAND + EMPTY, Z0 + EMPTY));
         }
         // Untimed: the first upload of a run warms S3Proxy's JIT, which the repetition that happened to go first
         // would otherwise pay for (a store on other machines has long been warm).
         say("warm-up: one agent backup, untimed");
-        agentBackup("warm-up", "warm-up", "");
+        agentBackup("warm-up", DB, "warm-up", "");
         removePrefix("warm-up/");
         String keptArchive = null;
         for (int rep = 1; rep <= reps; rep++) {
@@ -171,25 +216,29 @@ public final class DataPathBench {
                 String variant = variants.getOrDefault(variantOf(c), "");
                 markServers();
                 TimedProcess t = switch (c) {
-                    case "pg_dump -Fc -Z0 > /dev/null" -> timedShell(c, pgBin + "pg_dump -Fc -Z0 " + connArgs(DB) + " > /dev/null");
+                    case Z0 -> timedShell(c, pgBin + "pg_dump -Fc -Z0 " + connArgs(DB) + " > /dev/null");
+                    case Z0 + EMPTY -> timedShell(c, pgBin + "pg_dump -Fc -Z0 " + connArgs(EMPTY_DB) + " > /dev/null");
+                    case HAND -> hand(c, DB, key);
+                    case HAND + EMPTY -> hand(c, EMPTY_DB, key);
+                    case "agent backup" + EMPTY -> agentBackup(c, EMPTY_DB, key, "");
                     case PIPE_CAT -> timedShell(c, pgBin + "pg_dump -Fc -Z0 " + connArgs(DB) + " | cat > /dev/null");
                     case PIPE_ZSTD -> timedShell(c, pgBin + "pg_dump -Fc -Z0 " + connArgs(DB) + " | zstd -3 -T2 -q > /dev/null");
                     case "pg_dump -Fc > /dev/null" -> timedShell(c, pgBin + "pg_dump -Fc " + connArgs(DB) + " > /dev/null");
                     case "pg_dump -Fc | restic backup --stdin" -> restic(c, rep);
-                    default -> agentBackup(c, key, variant);
+                    default -> agentBackup(c, DB, key, variant);
                 };
                 record(c, t);
                 if (c.equals("agent backup") && keptArchive == null) {
                     keptArchive = key;
-                } else if (c.startsWith("agent backup")) {
+                } else if (c.startsWith("agent backup") || c.startsWith(HAND)) {
                     removePrefix(key + "/");
                 }
             }
         }
 
         // Restores into fresh databases, alternating likewise.
-        List<String> restoreCases = !restores ? List.of() : agentOnly ? List.of("agent restore")
-                : List.of("agent restore", "pg_restore (local -Fc -Z0 file)");
+        List<String> restoreCases = !restores ? List.of() : fit ? List.of("agent restore")
+                : List.of("agent restore", PG_RESTORE, PG_RESTORE_J2);
         for (int rep = 1; rep <= restoreReps; rep++) {
             for (int i = 0; i < restoreCases.size(); i++) {
                 String c = restoreCases.get((i + rep - 1) % restoreCases.size());
@@ -200,12 +249,10 @@ public final class DataPathBench {
                 }
                 markServers();
                 if (c.equals("agent restore")) {
-                    t = agent(c, List.of("restore", "--host", pg.host(), "--port", String.valueOf(pg.port()),
-                            "--username", pg.superuser(), "--dbname", target2, "--endpoint", s3.endpoint(),
-                            "--bucket", BUCKET, "--key", keptArchive), "");
+                    t = agent(c, restoreArgs(target2, keptArchive), "");
                 } else {
-                    t = timedShell(c, pgBin + "pg_restore --exit-on-error --no-password " + connArgs(target2) + " "
-                            + rawDump);
+                    t = timedShell(c, pgBin + "pg_restore --exit-on-error --no-password "
+                            + (c.equals(PG_RESTORE_J2) ? "--jobs=2 " : "") + connArgs(target2) + " " + rawDump);
                 }
                 record(c, t);
                 pg.dropDatabase(target2);
@@ -224,7 +271,7 @@ public final class DataPathBench {
         result.put("gzipDumpBytes", gzBytes);
         result.put("reps", reps);
         result.put("restoreReps", restoreReps);
-        result.put("agentOnly", agentOnly);
+        result.put("fit", fit);
         if (note != null) {
             result.put("note", note);
         }
@@ -255,10 +302,8 @@ public final class DataPathBench {
         return c.startsWith("agent backup [") ? c.substring("agent backup [".length(), c.length() - 1) : "";
     }
 
-    private TimedProcess agentBackup(String c, String key, String variant) {
-        TimedProcess t = agent(c, List.of("backup", "--host", pg.host(), "--port", String.valueOf(pg.port()),
-                "--username", pg.superuser(), "--dbname", DB, "--endpoint", s3.endpoint(), "--bucket", BUCKET,
-                "--key", key), variant);
+    private TimedProcess agentBackup(String c, String db, String key, String variant) {
+        TimedProcess t = agent(c, backupArgs(db, key), variant);
         try {
             JsonNode r = JSON.readTree(lastLine(t.stdout()));
             archiveBytes.put(c, r.get("sizeBytes").asLong());
@@ -268,10 +313,59 @@ public final class DataPathBench {
         return t;
     }
 
+    private List<String> backupArgs(String db, String key) {
+        return List.of("backup", "--host", pg.host(), "--port", String.valueOf(pg.port()), "--username",
+                pg.superuser(), "--dbname", db, "--endpoint", s3.endpoint(), "--bucket", BUCKET, "--key", key);
+    }
+
+    private List<String> restoreArgs(String db, String key) {
+        return List.of("restore", "--host", pg.host(), "--port", String.valueOf(pg.port()), "--username",
+                pg.superuser(), "--dbname", db, "--endpoint", s3.endpoint(), "--bucket", BUCKET, "--key", key);
+    }
+
+    /**
+     * The hand pipeline an expert types: {@code pg_dump -Fc -Z0 | zstd -1 -T2 | aws s3 cp - s3://bucket/key} (awscli
+     * reads stdin in 8 MiB parts, up to 10 at once, and signs each part's SHA-256 over plain HTTP).
+     */
+    private TimedProcess hand(String c, String db, String key) {
+        Map<String, String> env = new HashMap<>(secrets());
+        env.put("AWS_DEFAULT_REGION", "us-east-1");
+        env.put("AWS_EC2_METADATA_DISABLED", "true");
+        env.put("HOME", work.toString());
+        commands.putIfAbsent(c, "pg_dump -Fc -Z0 -d " + db + " | zstd -1 -T2 -q | aws --endpoint-url " + s3.endpoint()
+                + " s3 cp - s3://" + BUCKET + "/KEY (" + Machine.command(List.of(AWS, "--version")) + ")");
+        TimedProcess t = TimedProcess.run(List.of("bash", "-c", "set -o pipefail; " + pgBin + "pg_dump -Fc -Z0 "
+                + connArgs(db) + " | zstd -1 -T2 -q | " + AWS + " --endpoint-url " + s3.endpoint() + " s3 cp - s3://"
+                + BUCKET + "/" + key + "/archive.pgdump.zst"), env).requireSuccess(c);
+        archiveBytes.put(c, sizeOfPrefix(key + "/"));
+        return t;
+    }
+
+    /**
+     * Records the classes a backup, a restore and a verify load ({@code -XX:DumpLoadedClassList}) into
+     * {@code into}: the class list the agent image's class-data sharing archive is made from.
+     */
+    private void writeClassList(double sizeGb, Path into) throws Exception {
+        BenchDatabase.create(pg, DB, (long) (sizeGb * (1L << 30)));
+        Path backup = work.resolve("backup.classlist");
+        Path restore = work.resolve("restore.classlist");
+        Path verify = work.resolve("verify.classlist");
+        agent("classes", backupArgs(DB, "classes"), AgentCds.recordOption(backup) + " cds=off");
+        agent("classes", restoreArgs("restored", "classes"), AgentCds.recordOption(restore) + " cds=off");
+        agent("classes", List.of("verify", "--endpoint", s3.endpoint(), "--bucket", BUCKET, "--key", "classes"),
+                AgentCds.recordOption(verify) + " cds=off");
+        AgentCds.merge(List.of(backup, restore, verify), into);
+        say("wrote %s", into);
+    }
+
     /** The agent as a Job runs it: {@code java -jar backtrack-agent.jar ARGS}, plus a variant's tokens. */
     private TimedProcess agent(String c, List<String> args, String variant) {
         Map<String, String> env = new HashMap<>(secrets());
-        List<String> jvm = new ArrayList<>(AGENT_IMAGE_JVM);
+        List<String> jvm = new ArrayList<>();
+        if (cdsOption != null) {
+            jvm.add(cdsOption);
+        }
+        jvm.addAll(AGENT_IMAGE_JVM);
         List<String> extraArgs = new ArrayList<>();
         String jar = agentJar.toString();
         for (String token : variant.isBlank() ? new String[0] : variant.trim().split("\\s+")) {
@@ -279,8 +373,13 @@ public final class DataPathBench {
                 env.put(token.substring(0, token.indexOf('=')), token.substring(token.indexOf('=') + 1));
             } else if (token.equals("jvm=host")) {
                 jvm.removeAll(AGENT_IMAGE_JVM); // the JVM's own defaults on this host instead of the image's options
+            } else if (token.equals("jit=default")) {
+                jvm.removeAll(AGENT_IMAGE_JIT); // JDK 17's own C2 thresholds
+            } else if (token.equals("cds=off")) {
+                jvm.remove(cdsOption); // the JDK's own class-data sharing archive only
             } else if (token.startsWith("jar=")) {
                 jar = token.substring(4); // another build of the agent, e.g. the previous commit's (before/after)
+                jvm.remove(cdsOption); // as its image ran it: without an archive of this build's classes
             } else if (token.startsWith("-X")) {
                 jvm.add(token);
             } else {
@@ -292,8 +391,9 @@ public final class DataPathBench {
         cmd.addAll(List.of("-jar", jar));
         cmd.addAll(args);
         cmd.addAll(extraArgs);
-        commands.putIfAbsent(c, "java " + (jvm.isEmpty() ? "" : String.join(" ", jvm) + " ") + "-jar backtrack-agent.jar "
-                + args.get(0) + " …" + (variant.isBlank() ? " (defaults)" : " with " + variant));
+        commands.putIfAbsent(c, "java " + (jvm.isEmpty() ? "" : String.join(" ", jvm).replace(String.valueOf(cdsOption),
+                AgentCds.IMAGE_OPTION) + " ") + "-jar backtrack-agent.jar " + args.get(0) + " …"
+                + (variant.isBlank() ? " (defaults)" : " with " + variant));
         return TimedProcess.run(cmd, env).requireSuccess(c);
     }
 

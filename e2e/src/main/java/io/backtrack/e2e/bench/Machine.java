@@ -25,6 +25,7 @@ final class Machine {
         if (pg != null) {
             m.put("postgresql", command(List.of("/usr/lib/postgresql/" + pg.major() + "/bin/pg_dump", "--version")));
             m.put("restic", command(List.of("restic", "version")));
+            m.put("awscli", command(List.of(DataPathBench.AWS, "--version")));
         }
         return m;
     }
@@ -47,7 +48,8 @@ final class Machine {
         }
     }
 
-    private static String command(List<String> cmd) {
+    /** The first line a command prints (a tool's version), or "not installed". */
+    static String command(List<String> cmd) {
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();

@@ -34,9 +34,20 @@ class ImageJvmOptionsTest {
     }
 
     @Test
-    void theDataPathBenchmarkUsesTheAgentImagesJvmOptions() throws IOException {
+    void theDataPathBenchmarkUsesTheAgentImagesJvmOptionsAndClassDataSharingArchive() throws IOException {
+        List<String> image = jvmOptions("operator/agent/Dockerfile");
+        assertThat(image).as("the agent image's JVM options").first().isEqualTo(AgentCds.IMAGE_OPTION);
         assertThat(DataPathBench.AGENT_IMAGE_JVM).as("DataPathBench.AGENT_IMAGE_JVM")
-                .containsExactlyElementsOf(jvmOptions("operator/agent/Dockerfile"));
+                .containsExactlyElementsOf(image.subList(1, image.size()));
+        // The image makes its archive as AgentCds makes the benchmark's: the same class list, the same options.
+        List<String> dockerfile = Files.readAllLines(RepoPaths.root().resolve("operator/agent/Dockerfile"));
+        assertThat(dockerfile).contains("COPY " + AgentCds.CLASS_LIST + " /opt/backtrack/agent.classlist");
+        String dump = dockerfile.stream().filter(l -> l.contains("-Xshare:dump")).findFirst().orElseThrow();
+        assertThat(dump).contains(concat(DataPathBench.AGENT_IMAGE_JVM.subList(0, 2), "-Xshare:dump").stream()
+                .map(o -> "\"" + o + "\"").toList());
+        assertThat(Files.readAllLines(RepoPaths.root().resolve(AgentCds.CLASS_LIST)))
+                .contains("io/backtrack/agent/AgentMain", "io/backtrack/agent/backup/BackupRunner",
+                        "io/backtrack/agent/restore/RestoreRunner");
     }
 
     /** The -X options of the Dockerfile's exec-form ENTRYPOINT (system properties and the jar left out). */

@@ -11,6 +11,7 @@ import io.backtrack.contract.layout.BackupFolder;
 import io.backtrack.contract.result.Reason;
 
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -47,9 +48,35 @@ public final class ArchiveSource {
      * whose start does not parse is corrupt; the full SHA-256 check says more when it runs.
      */
     public static ArchiveToc readToc(ObjectStore store, Manifest manifest) {
+        return readHead(store, manifest).toc();
+    }
+
+    /** The table of contents, and how many bytes of the decompressed archive its header and it take. */
+    public record Head(ArchiveToc toc, long length) {
+    }
+
+    /** As {@link #readToc}, with the length of the archive's header and TOC. */
+    public static Head readHead(ObjectStore store, Manifest manifest) {
         try (InputStream stored = store.open(manifest.archiveKey());
              InputStream plain = Compressors.decompressArchive(manifest.archiveKey(), stored)) {
-            return ArchiveToc.read(new BufferedInputStream(plain, 64 * 1024));
+            long[] read = new long[1];
+            InputStream counting = new FilterInputStream(new BufferedInputStream(plain, 64 * 1024)) {
+                @Override
+                public int read() throws IOException {
+                    int b = super.read();
+                    read[0] += b < 0 ? 0 : 1;
+                    return b;
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    int n = super.read(b, off, len);
+                    read[0] += Math.max(n, 0);
+                    return n;
+                }
+            };
+            ArchiveToc toc = ArchiveToc.read(counting);
+            return new Head(toc, read[0]);
         } catch (IOException e) {
             AgentFailure storage = StorageErrors.failureBehind(e);
             if (storage != null) {

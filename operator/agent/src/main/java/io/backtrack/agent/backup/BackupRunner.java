@@ -8,21 +8,26 @@ import io.backtrack.agent.engine.postgres.PgServerVersion;
 import io.backtrack.agent.engine.postgres.PgTarget;
 import io.backtrack.agent.engine.postgres.PgTool;
 import io.backtrack.agent.engine.postgres.PgToolLocator;
-import io.backtrack.agent.engine.postgres.SnapshotSession;
 import io.backtrack.agent.engine.postgres.Relation;
+import io.backtrack.agent.engine.postgres.SnapshotSession;
+import io.backtrack.agent.engine.postgres.StreamRowCounter;
+import io.backtrack.agent.engine.postgres.TableRef;
 import io.backtrack.agent.log.StructuredLog;
 import io.backtrack.agent.manifest.CompressionSpec;
 import io.backtrack.agent.manifest.Manifest;
+import io.backtrack.agent.manifest.ManifestCodec;
 import io.backtrack.agent.manifest.ManifestRoles;
+import io.backtrack.agent.manifest.TableRows;
+import io.backtrack.agent.manifest.UnverifiedObject;
+import io.backtrack.agent.result.AgentFailure;
 import io.backtrack.agent.roles.DatabaseRole;
 import io.backtrack.agent.roles.RoleCatalog;
 import io.backtrack.agent.roles.RolesFile;
-import io.backtrack.agent.manifest.TableRows;
-import io.backtrack.agent.result.AgentFailure;
 import io.backtrack.agent.storage.ObjectStore;
 import io.backtrack.contract.result.BackupResult;
 import io.backtrack.contract.result.Reason;
 
+import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,9 +39,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One backup (DESIGN.md §2): bucket check → server version → matching pg_dump → exported snapshot → row counts
- * and {@code pg_dump --snapshot} of the same instant streamed to S3 → manifest.json, written last. On any
- * failure no object is left under the archive key and no manifest is written.
+ * One backup (DESIGN.md §2): bucket check → server version → matching pg_dump → exported snapshot →
+ * {@code pg_dump --snapshot} streamed to S3, its tables' rows counted in the stream (the rest with SQL in the same
+ * snapshot) → manifest.json, written last. On any failure no object is left under the archive key and no manifest
+ * is written.
  */
 public final class BackupRunner {
     private final BackupRequest request;
@@ -54,42 +60,66 @@ public final class BackupRunner {
         StructuredLog.info("backup.started", "database", db.database(), "server", db.address(),
                 "bucket", request.storage().bucket(), "key", request.folder().key(),
                 "compression", request.compression().wireName(), "level", request.level());
-        // Setting up the S3 client and checking the bucket overlap opening the snapshot (both are mostly class
-        // loading and waiting); a storage failure still wins, as if checked first.
+        // Setting up the S3 client and checking the bucket and folder run beside opening the snapshot and the
+        // dump's first bytes (all of it mostly class loading and waiting): the upload sends nothing before the check
+        // has passed, and a storage failure is still the one reported, as if checked first.
         CompletableFuture<ObjectStore> opening = CompletableFuture.supplyAsync(() -> new ObjectStore(request.storage()));
         CompletableFuture<Void> storageChecked = opening.thenAccept(this::checkStorage);
         SnapshotSession opened;
         try {
             opened = openSnapshot(db);
         } catch (RuntimeException e) {
-            try {
-                Futures.join(storageChecked); // a storage failure is reported first, as before
-            } finally {
-                opening.thenAccept(ObjectStore::close); // only after the check: closing stops its HTTP client
-            }
-            throw e;
+            throw storageFailureFirst(e, storageChecked, opening);
         }
         try (SnapshotSession session = opened; ObjectStore store = Futures.join(opening)) {
-            Futures.join(storageChecked);
-            PgServerVersion server = session.serverVersion();
-            PgTool pgDump = new PgToolLocator(request.pgBinRoot()).require("pg_dump", server.major(),
-                    "the agent image must carry client tools >= the server's major version");
+            PgServerVersion server;
+            PgTool pgDump;
+            DumpScope scope;
+            long estimate;
+            try {
+                server = session.serverVersion();
+                pgDump = new PgToolLocator(request.pgBinRoot()).require("pg_dump", server.major(),
+                        "the agent image must carry client tools >= the server's major version");
+                scope = resolveScope(session);
+                estimate = ArchiveSizeEstimate.of(snapshotConnection, scope.countedTables(), request.scope(),
+                        request.compression());
+            } catch (RuntimeException e) {
+                throw storageFailureFirst(e, storageChecked, null);
+            }
             CompletableFuture<String> toolVersionOf = CompletableFuture.supplyAsync(
                     () -> PgToolLocator.versionOf(pgDump));
-            DumpScope scope = resolveScope(session);
             StructuredLog.info("backup.snapshot", "serverVersion", server.text(), "tool", pgDump.path().toString(),
                     "snapshot", session.snapshotId(), "tables", scope.countedTables().size());
-
-            long estimate = ArchiveSizeEstimate.of(snapshotConnection, scope.countedTables(), request.scope(),
-                    request.compression());
-            StreamingDump dump = StreamingDump.start(pgDumpCommand(pgDump, session.snapshotId(), scope),
-                    childEnv(db), request.compression(), request.level(), store, archiveKey, estimate);
+            List<Relation> counted = request.scope().schemaOnly() ? List.of() : scope.counted();
+            StreamRowCounter streamRows = new StreamRowCounter(counted.stream()
+                    .filter(r -> r.kind() == Relation.Kind.TABLE).map(Relation::ref).toList());
+            StreamingDump dump;
+            try {
+                dump = StreamingDump.start(pgDumpCommand(pgDump, session.snapshotId(), scope), childEnv(db),
+                        request.compression(), request.level(), store, archiveKey, estimate, streamRows,
+                        storageChecked);
+            } catch (RuntimeException e) {
+                throw storageFailureFirst(e, storageChecked, null);
+            }
+            // Jackson sets itself up for a type the first time it meets it, tens of milliseconds of CPU: done for the
+            // manifest beside the dump instead of after it.
+            CompletableFuture<Void> jsonReady = CompletableFuture.runAsync(() -> warmUpManifestJson(startedAt));
+            try {
+                Futures.join(storageChecked);
+            } catch (RuntimeException e) {
+                dump.abort("the storage check failed"); // nothing was sent: the upload waits for the check
+                dump.awaitQuietly();
+                throw e;
+            }
             ArchiveStats archive;
-            List<TableRows> counts;
+            Map<TableRef, Long> sqlRows;
             Long largeObjects;
             List<DatabaseRole> neededRoles;
             try {
-                counts = countRows(session, scope.counted());
+                // While the dump runs: what its stream does not hold as rows (a materialized view's data is a
+                // REFRESH statement), and the large objects (a catalog count).
+                sqlRows = countWithSql(session, counted.stream().filter(r -> r.kind() != Relation.Kind.TABLE)
+                        .toList());
                 largeObjects = scope.largeObjects() ? session.largeObjects() : null;
                 neededRoles = RoleCatalog.needed(snapshotConnection, request.rolePasswords());
             } catch (RuntimeException e) {
@@ -100,6 +130,13 @@ public final class BackupRunner {
             }
             try {
                 archive = dump.await();
+            } catch (RuntimeException e) {
+                removeAttempt(store, archiveKey);
+                throw e;
+            }
+            List<TableRows> counts;
+            try {
+                counts = rowCounts(session, scope.counted(), streamRows, sqlRows);
             } catch (RuntimeException e) {
                 removeAttempt(store, archiveKey);
                 throw e;
@@ -117,12 +154,9 @@ public final class BackupRunner {
             }
             long rows = counts.stream().mapToLong(TableRows::rows).sum();
             Instant completedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-            Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, AgentVersion.current(), "postgresql",
-                    server.text(), toolVersion, db.database(), request.namespace(), request.backupName(),
-                    request.schedule(), request.description(), request.scope(), archiveKey, "custom",
-                    new CompressionSpec(request.compression().wireName(), request.level()), archive.sizeBytes(),
-                    archive.sha256(), counts, rows, largeObjects,
+            Manifest manifest = manifest(server.text(), toolVersion, archiveKey, archive, counts, largeObjects,
                     scope.uncounted().stream().map(Relation::unverified).toList(), roles, startedAt, completedAt);
+            Futures.join(jsonReady);
             // Removes this run's archive itself when another run's manifest is the folder's.
             new ManifestPublisher(store, request.folder()).publish(manifest);
             double seconds = Duration.between(startedAt, completedAt).toMillis() / 1000.0;
@@ -136,6 +170,25 @@ public final class BackupRunner {
                     startedAt.toString(),
                     completedAt.toString(), seconds);
         }
+    }
+
+    /**
+     * {@code failure} of the database side, unless the storage check running beside it failed too: that one is
+     * reported, as when storage was checked first. Closes the store once the check is over if {@code opening} is
+     * given (closing stops its HTTP client).
+     */
+    private static RuntimeException storageFailureFirst(RuntimeException failure, CompletableFuture<Void> storageChecked,
+                                                        CompletableFuture<ObjectStore> opening) {
+        try {
+            Futures.join(storageChecked);
+        } catch (RuntimeException storage) {
+            return storage;
+        } finally {
+            if (opening != null) {
+                opening.thenAccept(ObjectStore::close);
+            }
+        }
+        return failure;
     }
 
     private void checkStorage(ObjectStore store) {
@@ -180,12 +233,62 @@ public final class BackupRunner {
         }
     }
 
-    /** Schema-only archives hold no rows, so the manifest records 0 for every table (what a restore will find). */
-    private List<TableRows> countRows(SnapshotSession session, List<Relation> relations) {
+    private Manifest manifest(String serverVersion, String toolVersion, String archiveKey, ArchiveStats archive,
+                              List<TableRows> counts, Long largeObjects, List<UnverifiedObject> unverified,
+                              ManifestRoles roles, Instant startedAt, Instant completedAt) {
+        return new Manifest(Manifest.FORMAT_VERSION, AgentVersion.current(), "postgresql", serverVersion, toolVersion,
+                request.database().database(), request.namespace(), request.backupName(), request.schedule(),
+                request.description(), request.scope(), archiveKey, "custom",
+                new CompressionSpec(request.compression().wireName(), request.level()), archive.sizeBytes(),
+                archive.sha256(), counts, counts.stream().mapToLong(TableRows::rows).sum(), largeObjects, unverified,
+                roles, startedAt, completedAt);
+    }
+
+    /** Writes and reads a manifest of the same shape as the one this backup will write. */
+    private void warmUpManifestJson(Instant startedAt) {
+        Manifest sample = manifest("", "", "", new ArchiveStats("", 0),
+                List.of(new TableRows("", "", 0, TableRows.MATERIALIZED_VIEW)), 0L,
+                List.of(new UnverifiedObject("", "", UnverifiedObject.FOREIGN_TABLE, "")),
+                new ManifestRoles("", "", 0, false, List.of(new ManifestRoles.Use("", true, true))), startedAt,
+                startedAt);
+        try {
+            ManifestCodec.fromBytes(ManifestCodec.toBytes(sample));
+        } catch (IOException | RuntimeException e) {
+            // only a head start: the manifest itself is written and read the same way later
+        }
+    }
+
+    /**
+     * The manifest's counts, in scope order: a table's from the dump's stream, anything else's (a materialized view,
+     * or a table the stream could not count) with {@code SELECT count(*) FROM ONLY} in the same snapshot, which the
+     * session still holds. Schema-only archives hold no rows, so the manifest records 0 for every table (what a
+     * restore will find).
+     */
+    private List<TableRows> rowCounts(SnapshotSession session, List<Relation> relations, StreamRowCounter stream,
+                                      Map<TableRef, Long> sqlRows) {
         if (request.scope().schemaOnly()) {
             return relations.stream().map(r -> r.counted(0)).toList();
         }
-        return session.countRows(relations);
+        Map<TableRef, Long> streamed = stream.counts();
+        List<Relation> missing = relations.stream().filter(r -> !streamed.containsKey(r.ref())
+                && !sqlRows.containsKey(r.ref())).toList();
+        Map<TableRef, Long> all = new HashMap<>(countWithSql(session, missing));
+        if (!missing.isEmpty()) {
+            StructuredLog.warn("backup.rows-counted-with-sql", "tables", missing.size(), "reason",
+                    stream.unreadable() != null ? stream.unreadable() : "their rows were not in the dump's stream");
+        }
+        all.putAll(sqlRows);
+        all.putAll(streamed);
+        List<TableRows> rows = relations.stream().map(r -> r.counted(all.get(r.ref()))).toList();
+        StructuredLog.info("backup.counted", "fromStream", relations.size() - sqlRows.size() - missing.size(),
+                "withSql", sqlRows.size() + missing.size());
+        return rows;
+    }
+
+    private static Map<TableRef, Long> countWithSql(SnapshotSession session, List<Relation> relations) {
+        Map<TableRef, Long> rows = new HashMap<>();
+        session.countRows(relations).forEach(t -> rows.put(new TableRef(t.schema(), t.name()), t.rows()));
+        return rows;
     }
 
     List<String> pgDumpCommand(PgTool pgDump, String snapshotId, DumpScope scope) {

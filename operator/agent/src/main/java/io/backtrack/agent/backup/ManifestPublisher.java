@@ -11,6 +11,7 @@ import io.backtrack.contract.result.Reason;
 
 import java.io.IOException;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Makes a completed archive the folder's backup by writing {@code manifest.json}, unless another attempt already
@@ -119,6 +120,9 @@ final class ManifestPublisher {
     private void tidy(Manifest manifest) {
         String archiveKey = manifest.archiveKey();
         String rolesKey = manifest.roles() == null ? null : manifest.roles().key();
+        // The two listings are independent: the uploads are aborted while the objects are listed and removed.
+        CompletableFuture<Integer> aborting = CompletableFuture.supplyAsync(
+                () -> store.abortIncompleteUploads(folder.prefix()));
         int removed = 0;
         try {
             for (StoredObject object : store.list(folder.prefix())) {
@@ -131,7 +135,7 @@ final class ManifestPublisher {
         } catch (AgentFailure e) {
             StructuredLog.warn("backup.tidy-failed", "key", folder.key(), "error", e.getMessage());
         }
-        int aborted = store.abortIncompleteUploads(folder.prefix());
+        int aborted = aborting.join();
         if (removed > 0 || aborted > 0) {
             StructuredLog.info("backup.tidied", "key", folder.key(), "removedArchives", removed,
                     "abortedUploads", aborted);

@@ -1,5 +1,6 @@
 package io.backtrack.agent.backup;
 
+import io.backtrack.agent.engine.postgres.StreamRowCounter;
 import io.backtrack.agent.log.StructuredLog;
 import io.backtrack.agent.result.AgentFailure;
 import io.backtrack.agent.storage.MultipartWriter;
@@ -17,10 +18,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * pg_dump's stdout → compression → SHA-256 → multipart upload, with no temporary file. One pump thread reads
- * pg_dump with large reads and writes through the compressor (zstd with its own worker threads) and the digest
+ * pg_dump with large reads, counts the rows of the tables in the stream as they pass ({@link StreamRowCounter}), and
+ * writes through the compressor (zstd with its own worker threads) and the digest
  * into a {@link MultipartWriter}, which uploads a few parts at once from a fixed pool of part buffers, so memory
  * is bounded whatever the database size. Only a pg_dump that exited 0 closes (completes) the upload; any other
  * ending aborts the multipart upload, so no object of a failed dump is ever completed.
@@ -35,6 +38,7 @@ final class StreamingDump {
     private final Thread pump;
     private final ObjectStore store;
     private final String key;
+    private final StreamRowCounter rows;
 
     private volatile Integer exitCode;
     private volatile IOException pumpError;
@@ -42,13 +46,14 @@ final class StreamingDump {
     private volatile ArchiveStats stats;
     private volatile String abortedBecause;
 
-    private StreamingDump(Process process, ArchiveCompression compression, Integer level, ObjectStore store, String key,
-                          long sizeEstimate) {
+    private StreamingDump(Process process, ArchiveCompression compression, Integer level, ObjectStore store,
+                          String key, long sizeEstimate, StreamRowCounter rows, CompletableFuture<?> storageReady) {
         this.process = process;
         this.store = store;
         this.key = key;
+        this.rows = rows;
         this.stderr = BoundedTail.collect(process.getErrorStream(), 16 * 1024, "pg_dump-stderr");
-        this.writer = store.openUpload(key, contentType(compression), sizeEstimate);
+        this.writer = store.openUpload(key, contentType(compression), sizeEstimate, storageReady);
         int workers = zstdWorkers();
         this.pump = new Thread(() -> pump(compression, level, workers, zstdJobSize()), "dump-pump");
     }
@@ -75,9 +80,14 @@ final class StreamingDump {
         return defaultValue;
     }
 
-    /** {@code sizeEstimate}: the archive's likely size in bytes (0: unknown), for sizing the upload's parts. */
+    /**
+     * {@code sizeEstimate}: the archive's likely size in bytes (0: unknown), for sizing the upload's parts;
+     * {@code rows} counts the rows of the tables it was made for as the dump streams past; the upload sends
+     * nothing before {@code storageReady} has completed.
+     */
     static StreamingDump start(List<String> command, Map<String, String> env, ArchiveCompression compression,
-                               Integer level, ObjectStore store, String key, long sizeEstimate) {
+                               Integer level, ObjectStore store, String key, long sizeEstimate,
+                               StreamRowCounter rows, CompletableFuture<?> storageReady) {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(env);
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
@@ -89,7 +99,7 @@ final class StreamingDump {
         }
         StreamingDump dump;
         try {
-            dump = new StreamingDump(process, compression, level, store, key, sizeEstimate);
+            dump = new StreamingDump(process, compression, level, store, key, sizeEstimate, rows, storageReady);
         } catch (RuntimeException e) {
             process.destroyForcibly();
             throw e;
@@ -103,13 +113,7 @@ final class StreamingDump {
         try (InputStream dumpOut = process.getInputStream()) {
             OutputStream compressed = Compressors.compress(compression, new DigestingOutputStream(writer, sha256), level,
                     workers, jobSize);
-            byte[] buf = new byte[READ_SIZE];
-            int n;
-            long raw = 0;
-            while ((n = dumpOut.read(buf)) >= 0) {
-                compressed.write(buf, 0, n);
-                raw += n;
-            }
+            long raw = rows.copy(dumpOut, compressed, new byte[READ_SIZE]);
             exitCode = process.waitFor();
             StructuredLog.info("backup.dumped", "exitCode", exitCode, "dumpBytes", raw);
             if (exitCode != 0) {
@@ -155,6 +159,11 @@ final class StreamingDump {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The row counter, read to the end of the dump once {@link #await()} has returned. */
+    StreamRowCounter rows() {
+        return rows;
     }
 
     /** Waits for pg_dump and the upload; returns the archive's identity or throws the classified failure. */

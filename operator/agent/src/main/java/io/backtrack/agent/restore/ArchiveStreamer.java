@@ -21,6 +21,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -49,15 +51,63 @@ final class ArchiveStreamer {
     }
 
     void intoNewDatabase(PgTool pgRestore, List<String> switches) {
-        List<String> command = new ArrayList<>(List.of(pgRestore.path().toString(), "--exit-on-error",
-                "--no-password", db.toolDbnameArgument()));
-        if (noOwner) {
-            command.add("--no-owner");
+        streamInto(pgRestore, switches, null);
+    }
+
+    /** The largest table of contents {@link #intoNewDatabaseInSteps} keeps in memory to restore the post-data from. */
+    static final int MAX_HEAD_BYTES = 16 * 1024 * 1024;
+
+    /**
+     * pg_restore in two steps: the schema and the rows from the stream ({@code --section=pre-data --section=data}),
+     * then, once the archive has matched its SHA-256, what pg_restore builds after the rows (indexes, constraints,
+     * triggers: {@code --section=post-data}) with {@code jobs} parallel jobs, from a file holding the archive's
+     * header and table of contents: the first {@code headLength} bytes of the stream just verified (post-data
+     * entries carry no data, and pg_restore's parallel mode needs a file it can reopen, not a stream). A local
+     * {@code pg_restore} of a whole archive file builds its indexes one at a time.
+     */
+    void intoNewDatabaseInSteps(PgTool pgRestore, List<String> switches, int headLength, int jobs) {
+        byte[] head = new byte[headLength];
+        List<String> data = new ArrayList<>(switches);
+        data.addAll(List.of("--section=pre-data", "--section=data"));
+        streamInto(pgRestore, data, head);
+        StructuredLog.info("restore.data-restored", "database", db.database());
+        Path file;
+        try {
+            file = Files.createTempFile("backtrack-toc-", ".pgdump");
+        } catch (IOException e) {
+            throw new AgentFailure(Reason.RestoreFailed, "cannot write the archive's table of contents under "
+                    + System.getProperty("java.io.tmpdir") + ": " + e.getMessage(), e);
         }
-        command.addAll(switches);
-        Process restore = start(command, pgRestore, ProcessBuilder.Redirect.DISCARD, db);
+        try {
+            Files.write(file, head);
+            List<String> postData = new ArrayList<>(switches);
+            postData.addAll(List.of("--section=post-data", "--jobs=" + jobs, file.toString()));
+            Process restore = start(command(pgRestore, postData), pgRestore, ProcessBuilder.Redirect.DISCARD, db);
+            restore.getOutputStream().close();
+            BoundedTail stderr = BoundedTail.collect(restore.getErrorStream(), 16 * 1024, "pg_restore-stderr");
+            requireSuccess(waitFor(restore), stderr);
+        } catch (IOException e) {
+            throw new AgentFailure(Reason.RestoreFailed, "cannot write the archive's table of contents to " + file
+                    + ": " + e.getMessage(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // a temporary file in the Job's emptyDir
+            }
+        }
+    }
+
+    /** Parallel jobs for the post-data step: the cores there are, at most 4 (each is a connection to the server). */
+    static int postDataJobs() {
+        return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** pg_restore from the stream; {@code head}, if given, receives the stream's first bytes. */
+    private void streamInto(PgTool pgRestore, List<String> switches, byte[] head) {
+        Process restore = start(command(pgRestore, switches), pgRestore, ProcessBuilder.Redirect.DISCARD, db);
         BoundedTail stderr = BoundedTail.collect(restore.getErrorStream(), 16 * 1024, "pg_restore-stderr");
-        Feed feed = feed(restore);
+        Feed feed = feed(restore, head);
         int exit = waitFor(restore);
         if (feed.storageFailure != null) {
             throw feed.storageFailure;
@@ -69,6 +119,20 @@ final class ArchiveStreamer {
             throw new AgentFailure(Reason.RestoreFailed, "reading the archive failed: " + feed.readError.getMessage(),
                     feed.readError);
         }
+        requireSuccess(exit, stderr);
+    }
+
+    private List<String> command(PgTool pgRestore, List<String> switches) {
+        List<String> command = new ArrayList<>(List.of(pgRestore.path().toString(), "--exit-on-error",
+                "--no-password", db.toolDbnameArgument()));
+        if (noOwner) {
+            command.add("--no-owner");
+        }
+        command.addAll(switches);
+        return command;
+    }
+
+    private static void requireSuccess(int exit, BoundedTail stderr) {
         if (exit != 0) {
             throw new AgentFailure(Reason.RestoreFailed, "pg_restore failed (exit status " + exit + "): "
                     + firstError(stderr.text()));
@@ -90,7 +154,13 @@ final class ArchiveStreamer {
      * early, or after a read failure, the rest of the stored object is read so its SHA-256 tells corruption apart.
      */
     Feed feed(Process process) {
+        return feed(process, null);
+    }
+
+    /** As {@link #feed(Process)}; {@code head}, if given, receives the first bytes of the decompressed archive. */
+    private Feed feed(Process process, byte[] head) {
         Feed feed = new Feed();
+        int headFilled = 0;
         Sha256 sha256 = new Sha256();
         DigestingInputStream stored = new DigestingInputStream(store.open(manifest.archiveKey()), sha256);
         HoldBackInputStream held = new HoldBackInputStream(stored, HOLD_BACK_BYTES, () -> {
@@ -114,6 +184,11 @@ final class ArchiveStreamer {
                 }
                 if (n < 0) {
                     break;
+                }
+                if (head != null && headFilled < head.length) {
+                    int k = Math.min(n, head.length - headFilled);
+                    System.arraycopy(buf, 0, head, headFilled, k);
+                    headFilled += k;
                 }
                 try {
                     stdin.write(buf, 0, n);

@@ -210,15 +210,28 @@ public final class RestoreRunner {
     }
 
     /** What the storage side settles before any database is touched. */
-    private record Source(Manifest manifest, ArchiveToc toc, RestoreSelection.Resolved scope,
+    private record Source(Manifest manifest, ArchiveToc toc, long tocLength, RestoreSelection.Resolved scope,
                           RowVerification.Expected expected, Swap names) {
     }
 
-    /** Bucket, manifest, archive and its TOC checked, names and scope validated against them; touches no database. */
+    /**
+     * Bucket, manifest, archive and its TOC checked, names and scope validated against them; touches no database.
+     * The bucket is checked while the manifest is read, and the archive's size while its TOC is read; failures are
+     * reported in that order, as when each waited for the one before.
+     */
     private Source source(ObjectStore store, Instant startedAt) {
         PgTarget target = request.target();
-        store.requireBucket();
-        Manifest manifest = ArchiveSource.readManifest(store, request.folder());
+        CompletableFuture<Void> bucket = CompletableFuture.runAsync(store::requireBucket);
+        Manifest manifest;
+        try {
+            manifest = ArchiveSource.readManifest(store, request.folder());
+        } catch (RuntimeException e) {
+            Futures.join(bucket);
+            throw e;
+        }
+        Futures.join(bucket);
+        CompletableFuture<ArchiveSource.Head> reading = CompletableFuture.supplyAsync(
+                () -> ArchiveSource.readHead(store, manifest));
         ArchiveSource.requireArchive(store, manifest);
         String side = request.sideDatabase() != null ? request.sideDatabase()
                 : DatabaseNames.side(target.database(), DatabaseNames.archiveTag(manifest.sha256()));
@@ -229,10 +242,11 @@ public final class RestoreRunner {
             throw new AgentFailure(Reason.InvalidArguments, "--dbname, --side-database and --previous-database "
                     + "must be three different names (got " + target.database() + ", " + side + ", " + previous + ")");
         }
-        ArchiveToc toc = ArchiveSource.readToc(store, manifest);
+        ArchiveSource.Head head = Futures.join(reading);
+        ArchiveToc toc = head.toc();
         String backup = manifest.backup() != null ? manifest.backup() : request.folder().key();
         RestoreSelection.Resolved scope = request.scope().resolve(manifest, toc, request.strategy(), backup);
-        return new Source(manifest, toc, scope, expected(manifest, scope), new Swap(side, previous));
+        return new Source(manifest, toc, head.length(), scope, expected(manifest, scope), new Swap(side, previous));
     }
 
     /**
@@ -386,7 +400,13 @@ public final class RestoreRunner {
             }
             try {
                 prepareFreshDatabase(source, db);
-                new ArchiveStreamer(store, manifest, db, request.noOwner()).intoNewDatabase(pgRestore, switches);
+                ArchiveStreamer streamer = new ArchiveStreamer(store, manifest, db, request.noOwner());
+                if (scope.schemaOnly() || scope.dataOnly() || source.tocLength() > ArchiveStreamer.MAX_HEAD_BYTES) {
+                    streamer.intoNewDatabase(pgRestore, switches);
+                } else {
+                    streamer.intoNewDatabaseInSteps(pgRestore, switches, (int) source.tocLength(),
+                            ArchiveStreamer.postDataJobs());
+                }
             } catch (RuntimeException e) {
                 admin.dropQuietly(into, "the restore failed; no half-restored database is left behind");
                 throw e;

@@ -1,6 +1,5 @@
 package io.backtrack.agent.storage;
 
-import io.minio.MinioAsyncClient;
 import io.minio.PutObjectArgs;
 import io.minio.messages.Part;
 
@@ -36,7 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class MultipartWriter extends OutputStream {
     private final ObjectStore store;
-    private final MinioAsyncClient client;
+    private final PartUploadClient client;
     private final String bucket;
     private final String key;
     private final String contentType;
@@ -44,6 +43,7 @@ public final class MultipartWriter extends OutputStream {
     private final PartBuffers buffers;
     private final List<CompletableFuture<Part>> uploads = new ArrayList<>();
     private final ExecutorService uploaders;
+    private final CompletableFuture<?> ready;
 
     private PartBuffer buffer;
     private long written;
@@ -53,10 +53,14 @@ public final class MultipartWriter extends OutputStream {
     private volatile boolean aborted;
     private boolean closed;
 
-    /** {@code sizeEstimate}: the expected size of the object in bytes, 0 when unknown (sizes parts, nothing else). */
-    MultipartWriter(ObjectStore store, String key, String contentType, UploadTuning tuning, long sizeEstimate)
-            throws IOException {
+    /**
+     * {@code sizeEstimate}: the expected size of the object in bytes, 0 when unknown (sizes parts, nothing else);
+     * {@code ready}: what must have succeeded before the first request.
+     */
+    MultipartWriter(ObjectStore store, String key, String contentType, UploadTuning tuning, long sizeEstimate,
+                    CompletableFuture<?> ready) throws IOException {
         this.store = store;
+        this.ready = ready;
         this.client = store.async();
         this.bucket = store.location().bucket();
         this.key = key;
@@ -105,6 +109,7 @@ public final class MultipartWriter extends OutputStream {
                     + "S3's largest object (5 TiB)");
         }
         if (uploadId == null) {
+            awaitReady();
             uploadId = request("starting the multipart upload of " + key, () -> StorageRetry.await(
                     client.createMultipartUploadAsync(bucket, null, key, headers(), null)).result().uploadId());
         }
@@ -128,10 +133,21 @@ public final class MultipartWriter extends OutputStream {
         }
     }
 
-    /** One part, re-sent from its buffer while failures are ones a retry can cure (on an upload thread). */
+    /**
+     * One part, re-sent from its buffer while failures are ones a retry can cure (on an upload thread). A part in
+     * memory is hashed once and sent signed with its SHA-256 ({@link PartUploadClient}); a spooled one goes through
+     * the stock client, which reads it from its file.
+     */
     private Part uploadPart(String id, int number, PartBuffer part) {
         try {
-            return store.retry().run("uploading part " + number + " of " + key, () -> new Part(number,
+            String doing = "uploading part " + number + " of " + key;
+            if (part instanceof PartBuffer.Heap heap) {
+                int length = (int) heap.length();
+                String sha256 = PartUploadClient.sha256(heap.data, length);
+                return store.retry().run(doing, () -> new Part(number, StorageRetry.await(client.uploadPart(bucket,
+                        key, id, number, heap.data, length, sha256))), () -> failure != null || aborted);
+            }
+            return store.retry().run(doing, () -> new Part(number,
                     StorageRetry.await(client.uploadPartAsync(bucket, null, key, part.body(), part.length(), id,
                             number, null, null)).etag()), () -> failure != null || aborted);
         } catch (Exception e) {
@@ -153,6 +169,7 @@ public final class MultipartWriter extends OutputStream {
         try {
             if (uploadId == null && buffer instanceof PartBuffer.Heap whole) {
                 // Smaller than one part: a single PUT.
+                awaitReady();
                 request("writing " + key, () -> StorageRetry.await(client.putObject(PutObjectArgs.builder()
                         .bucket(bucket).object(key).contentType(contentType).headers(store.location().writeHeaders())
                         .stream(whole.stream(), whole.length(), -1).build())));
@@ -238,6 +255,18 @@ public final class MultipartWriter extends OutputStream {
             } catch (Exception ignored) {
                 // the caller also cleans up incomplete uploads under the key
             }
+        }
+    }
+
+    /** Waits for what must succeed before the first request; its failure fails the upload. */
+    private void awaitReady() throws IOException {
+        try {
+            ready.join();
+        } catch (CompletionException | java.util.concurrent.CancellationException e) {
+            IOException failed = new IOException("not uploading: " + (e.getCause() != null ? e.getCause() : e)
+                    .getMessage(), e.getCause() != null ? e.getCause() : e);
+            fail(failed);
+            throw failed;
         }
     }
 

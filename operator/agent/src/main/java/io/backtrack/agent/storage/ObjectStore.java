@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The agent's view of one bucket: the few S3 operations backups need, each failure turned into an
@@ -45,7 +46,7 @@ public final class ObjectStore implements AutoCloseable {
     private final S3Location location;
     private final MinioClient client;
     // Listing and aborting multipart uploads is only public on the async client.
-    private final MinioAsyncClient asyncClient;
+    private final PartUploadClient asyncClient;
     private final OkHttpClient http;
     private final StorageRetry retry;
     private final boolean ownsHttpClient;
@@ -71,8 +72,8 @@ public final class ObjectStore implements AutoCloseable {
         try {
             this.client = MinioClient.builder().endpoint(location.endpoint()).region(location.region())
                     .credentialsProvider(this.credentials).httpClient(http).build();
-            this.asyncClient = MinioAsyncClient.builder().endpoint(location.endpoint()).region(location.region())
-                    .credentialsProvider(this.credentials).httpClient(http).build();
+            this.asyncClient = new PartUploadClient(MinioAsyncClient.builder().endpoint(location.endpoint())
+                    .region(location.region()).credentialsProvider(this.credentials).httpClient(http).build());
         } catch (IllegalArgumentException e) {
             throw new AgentFailure(Reason.InvalidArguments,
                     "invalid S3 endpoint '" + location.endpoint() + "': " + e.getMessage(), e);
@@ -144,7 +145,7 @@ public final class ObjectStore implements AutoCloseable {
         return cleanup;
     }
 
-    MinioAsyncClient async() {
+    PartUploadClient async() {
         return asyncClient;
     }
 
@@ -236,9 +237,17 @@ public final class ObjectStore implements AutoCloseable {
      * object.
      */
     public MultipartWriter openUpload(String key, String contentType, long sizeEstimate) {
+        return openUpload(key, contentType, sizeEstimate, CompletableFuture.completedFuture(null));
+    }
+
+    /**
+     * As {@link #openUpload(String, String, long)}, but no request is sent before {@code ready} has completed
+     * (e.g. checks of the bucket and folder running beside the first bytes); if it fails, so does the upload.
+     */
+    public MultipartWriter openUpload(String key, String contentType, long sizeEstimate, CompletableFuture<?> ready) {
         UploadTuning tuning = UploadTuning.fromEnvironment();
         try {
-            return new MultipartWriter(this, key, contentType, tuning, sizeEstimate);
+            return new MultipartWriter(this, key, contentType, tuning, sizeEstimate, ready);
         } catch (IOException e) {
             throw new AgentFailure(Reason.DumpFailed, "cannot set up the upload of " + key + ": part buffer in "
                     + tuning.spoolDir() + ": " + e.getMessage(), e);

@@ -18,9 +18,10 @@ import java.io.InputStream;
 final class ResumableDownload extends BlockInputStream {
     private final ObjectStore store;
     private final String key;
-    private InputStream current;
+    private volatile InputStream current;
     private String etag;
     private long position;
+    private volatile boolean closed;
 
     ResumableDownload(ObjectStore store, String key) {
         this.store = store;
@@ -50,6 +51,9 @@ final class ResumableDownload extends BlockInputStream {
                 }
                 return n;
             } catch (IOException e) {
+                if (closed) {
+                    throw e; // closed by its reader: not a download to resume
+                }
                 resume(e);
             }
         }
@@ -73,8 +77,10 @@ final class ResumableDownload extends BlockInputStream {
 
     @Override
     public void close() throws IOException {
-        if (current != null) {
-            current.close();
+        closed = true;
+        InputStream in = current;
+        if (in != null) {
+            in.close();
         }
     }
 

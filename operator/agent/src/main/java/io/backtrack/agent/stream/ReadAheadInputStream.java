@@ -5,18 +5,28 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Reads its source on a background thread into a fixed pool of {@code chunks} buffers of {@code chunkSize} bytes,
  * so the download keeps going while the consumer decompresses and feeds pg_restore. Memory is bounded by the pool
  * (allocated once); a source error is thrown by the consumer's next read, after the bytes read before it, and
  * by every read after that.
+ *
+ * <p>Closing it before the end (a reader that needed only the start, such as the table of contents) stops the
+ * background thread at its next step and closes the source once that thread has let go of it: the source (an HTTP
+ * response) is never read and closed by two threads at once, and its read is never interrupted (an interrupted read
+ * looks like a broken download to it).
  */
 public final class ReadAheadInputStream extends BlockInputStream {
     private record Chunk(byte[] data, int length, IOException error) {
     }
 
     private static final Chunk END = new Chunk(new byte[0], -1, null);
+    /** How often a waiting background thread looks whether the stream was closed. */
+    private static final long WAIT_MS = 20;
+    /** How long {@link #close()} waits for a read of the source in progress (one that stalls is closed under it). */
+    private static final long CLOSE_WAIT_MS = 2000;
 
     private final InputStream source;
     private final BlockingQueue<byte[]> free;
@@ -44,9 +54,12 @@ public final class ReadAheadInputStream extends BlockInputStream {
         try {
             boolean eof = false;
             while (!eof && !closed) {
-                byte[] buf = free.take();
+                byte[] buf = free.poll(WAIT_MS, TimeUnit.MILLISECONDS);
+                if (buf == null) {
+                    continue;
+                }
                 int n = 0;
-                while (n < buf.length) {
+                while (n < buf.length && !closed) {
                     int r = source.read(buf, n, buf.length - n);
                     if (r < 0) {
                         eof = true;
@@ -55,22 +68,31 @@ public final class ReadAheadInputStream extends BlockInputStream {
                     n += r;
                 }
                 if (n > 0) {
-                    filled.put(new Chunk(buf, n, null));
+                    put(new Chunk(buf, n, null));
                 } else {
                     free.offer(buf);
                 }
             }
             if (eof) {
-                filled.put(END);
+                put(END);
             }
         } catch (IOException e) {
-            try {
-                filled.put(new Chunk(null, -1, e));
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
+            if (!closed) {
+                try {
+                    put(new Chunk(null, -1, e));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Hands a chunk to the consumer, waiting while it is behind; drops it once the stream is closed. */
+    private void put(Chunk chunk) throws InterruptedException {
+        while (!closed && !filled.offer(chunk, WAIT_MS, TimeUnit.MILLISECONDS)) {
+            // the consumer is behind: keep waiting unless it closed the stream
         }
     }
 
@@ -118,7 +140,19 @@ public final class ReadAheadInputStream extends BlockInputStream {
     @Override
     public void close() throws IOException {
         closed = true;
-        reader.interrupt();
-        source.close();
+        try {
+            reader.join(CLOSE_WAIT_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!reader.isAlive()) {
+            source.close();
+            return;
+        }
+        try {
+            source.close(); // a read that stalled: closing its source is what ends it
+        } catch (RuntimeException concurrent) {
+            // the stalled read and this close met inside the HTTP client: the download is abandoned either way
+        }
     }
 }

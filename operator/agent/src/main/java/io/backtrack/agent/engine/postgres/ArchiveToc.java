@@ -67,6 +67,17 @@ public record ArchiveToc(String formatVersion, String database, String serverVer
 
     /** Reads the header and TOC from the start of a decompressed custom-format archive; stops after the TOC. */
     public static ArchiveToc read(InputStream plain) throws IOException {
+        return readHead(plain).toc();
+    }
+
+    /**
+     * The header and TOC, and the archive's integer size, which the data blocks after the TOC are written with
+     * (block ids, chunk lengths, large object oids).
+     */
+    record Head(ArchiveToc toc, int intSize) {
+    }
+
+    static Head readHead(InputStream plain) throws IOException {
         Reader r = new Reader(new DataInputStream(plain));
         byte[] magic = r.bytes(5);
         if (!"PGDMP".equals(new String(magic, StandardCharsets.US_ASCII))) {
@@ -141,7 +152,7 @@ public record ArchiveToc(String formatVersion, String database, String serverVer
             r.offset(); // where its data starts (custom format)
             entries.add(new Entry(dumpId, desc == null ? "" : desc, namespace, tag, owner, hadDumper, defn, deps));
         }
-        return new ArchiveToc(shown, database, serverVersion, dumpVersion, entries);
+        return new Head(new ArchiveToc(shown, database, serverVersion, dumpVersion, entries), r.intSize);
     }
 
     private static int version(int major, int minor, int rev) {
