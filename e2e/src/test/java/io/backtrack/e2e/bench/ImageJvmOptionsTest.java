@@ -46,7 +46,7 @@ class ImageJvmOptionsTest {
         assertThat(dump).contains(concat(DataPathBench.AGENT_IMAGE_JVM.subList(0, 2), "-Xshare:dump").stream()
                 .map(o -> "\"" + o + "\"").toList());
         assertThat(Files.readAllLines(RepoPaths.root().resolve(AgentCds.CLASS_LIST)))
-                .contains("io/backtrack/agent/AgentMain", "io/backtrack/agent/backup/BackupRunner",
+                .contains("io/backtrack/agent/cli/AgentMain", "io/backtrack/agent/backup/BackupRunner",
                         "io/backtrack/agent/restore/RestoreRunner");
     }
 
