@@ -136,6 +136,23 @@ class AgentTlsTest {
     }
 
     @Test
+    void aProbeOfAStoreWithAnUntrustedCertificateSaysStorageTlsFailedAndATrustedOneWorks() {
+        // What a BackupStorage's Available condition reports: the probe Job's reason.
+        List<String> untrusted = List.of("probe", "--endpoint", "https://127.0.0.1:" + s3.tlsPort(), "--bucket",
+                BUCKET, "--prefix", "tls-probe");
+        AgentProcess.Outcome refused = agent(untrusted);
+        assertThat(refused.exitCode()).as(refused.stdout() + refused.stderr()).isEqualTo(1);
+        assertThat(refused.reason()).isEqualTo("StorageTlsFailed");
+        assertThat(refused.message()).contains("not signed by a trusted CA").contains("storage.s3.caSecret");
+
+        List<String> trusted = new ArrayList<>(List.of("probe", "--prefix", "tls-probe"));
+        trusted.addAll(storage(true));
+        AgentProcess.Outcome ok = agent(trusted);
+        assertThat(ok.exitCode()).as(ok.stdout() + ok.stderr()).isZero();
+        assertThat(ok.result().get("bucket").asText()).isEqualTo(BUCKET);
+    }
+
+    @Test
     void pathStyleIsTheDefaultAndGoesToTheEndpointsOwnHost() {
         // s3.test itself is not in the hosts file: only a request addressed to the bucket's virtual host resolves.
         List<String> pathStyle = new ArrayList<>(storage(false));

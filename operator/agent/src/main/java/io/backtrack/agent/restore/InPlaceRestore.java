@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The in-place restore: pg_restore's {@code --single-transaction} script streamed through {@link InPlaceScript}
@@ -29,6 +30,9 @@ import java.util.UUID;
  * backend first if it is still running). Only "aborted" is reported as "unchanged".
  */
 final class InPlaceRestore {
+    /** 128 + SIGPIPE: pg_restore wrote into a pipe nobody reads any more. */
+    private static final int SIGPIPE_EXIT = 141;
+    private static final long PSQL_ENDING_SECONDS = 10;
     private final ArchiveStreamer streamer;
     private final DatabaseAdmin admin;
     private final PgTarget db;
@@ -118,7 +122,9 @@ final class InPlaceRestore {
         } else if (feed.corruption != null) {
             problem = feed.corruption;
             reason = Reason.ArchiveCorrupt;
-        } else if (!sql.isAlive()) {
+        } else if (!sql.isAlive() || (relayError[0] != null || exit == SIGPIPE_EXIT) && ended(sql)) {
+            // psql stopped reading (a failed statement, e.g. a lock timeout), so pg_restore died of a broken pipe
+            // or was stopped by the relay: psql's error is the cause, even if its exit is a moment behind.
             problem = "restoring into \"" + db.database() + "\" failed: "
                     + ArchiveStreamer.firstError(sqlErr.text());
         } else if (feed.readError != null) {
@@ -163,6 +169,16 @@ final class InPlaceRestore {
         }
         ArchiveStreamer.warnings(stderr);
         return verification;
+    }
+
+    /** True once {@code process} has ended, waiting a few seconds for one that closed its input and is ending. */
+    private static boolean ended(Process process) {
+        try {
+            return process.waitFor(PSQL_ENDING_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !process.isAlive();
+        }
     }
 
     /** What the restore's transaction became. */

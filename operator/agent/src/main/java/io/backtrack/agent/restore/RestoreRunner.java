@@ -125,7 +125,7 @@ public final class RestoreRunner {
                 switch (step) {
                     case CHECK -> {
                         requireRestorable(admin, names);
-                        result.rolesToCreate(roles(source).check(admin, store));
+                        result.rolesToCreate(roles(source).check(admin, store).missing());
                         checkInPlace(source, result);
                         result.archiveVerified(ArchiveScan.of(store, manifest).uncompressedBytes())
                                 .inScope(source.expected().tables().size(), source.expected().rows())
@@ -133,7 +133,8 @@ public final class RestoreRunner {
                     }
                     case RESTORE -> {
                         requireRestorable(admin, names);
-                        List<String> created = roles(source).create(admin, store);
+                        RoleProvision roles = roles(source);
+                        List<String> created = roles.create(admin, roles.check(admin, store));
                         result.rolesCreated(created);
                         RowVerification inTransaction = rolesStay(created,
                                 () -> restore(admin, store, source, pgRestore, psql));
@@ -150,9 +151,9 @@ public final class RestoreRunner {
                     case ALL -> {
                         requireRestorable(admin, names);
                         RoleProvision roles = roles(source);
-                        roles.check(admin, store);
+                        RoleProvision.Plan plan = roles.check(admin, store);
                         checkInPlace(source, result);
-                        List<String> created = roles.create(admin, store);
+                        List<String> created = roles.create(admin, plan);
                         result.rolesCreated(created);
                         RowVerification inTransaction = rolesStay(created,
                                 () -> restore(admin, store, source, pgRestore, psql));

@@ -44,11 +44,20 @@ final class RoleProvision {
         this.request = request;
     }
 
-    /** The roles this restore will create (empty: none missing); refuses what cannot work. Touches nothing. */
-    List<String> check(DatabaseAdmin admin, ObjectStore store) {
+    /**
+     * What this restore will create: the missing roles and the checked roles file they come from.
+     *
+     * @param script null when no role is missing
+     */
+    record Plan(List<String> missing, RolesScript script) {
+        static final Plan NOTHING = new Plan(List.of(), null);
+    }
+
+    /** The roles this restore will create (none: {@link Plan#NOTHING}); refuses what cannot work. Touches nothing. */
+    Plan check(DatabaseAdmin admin, ObjectStore store) {
         Set<String> missing = missing(admin.connection());
         if (missing.isEmpty()) {
-            return List.of();
+            return Plan.NOTHING;
         }
         PgTarget target = request.target();
         String names = String.join(", ", missing);
@@ -87,17 +96,22 @@ final class RoleProvision {
                         + "user \"" + target.username() + "\" is not one: create them first or restore as a superuser");
             }
         }
-        return List.copyOf(missing);
+        return new Plan(List.copyOf(missing), script);
     }
 
-    /** Creates the missing roles the check allowed, all or none; returns their names (empty: none were missing). */
-    List<String> create(DatabaseAdmin admin, ObjectStore store) {
-        List<String> missing = check(admin, store);
+    /**
+     * Creates the roles of a {@link #check}'s plan that are still missing, all or none; returns their names (empty:
+     * none were missing).
+     */
+    List<String> create(DatabaseAdmin admin, Plan plan) {
+        Connection c = admin.connection();
+        Set<String> stillMissing = new TreeSet<>(plan.missing());
+        stillMissing.retainAll(missing(c)); // created meanwhile by someone else: never altered
+        List<String> missing = List.copyOf(stillMissing);
         if (missing.isEmpty()) {
             return missing;
         }
-        String sql = RolesFile.read(store, manifest.roles()).creating(Set.copyOf(missing));
-        Connection c = admin.connection();
+        String sql = plan.script().creating(stillMissing);
         try {
             c.setAutoCommit(false);
             try (Statement st = c.createStatement()) {

@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -94,14 +95,19 @@ public final class RoleCatalog {
         }
     }
 
-    private static Map<String, String> passwords(Connection c, Iterable<Row> rows) throws SQLException {
+    private static Map<String, String> passwords(Connection c, Collection<Row> rows) throws SQLException {
         Map<String, String> hashes = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT rolpassword FROM pg_catalog.pg_authid WHERE rolname = ?")) {
-            for (Row r : rows) {
-                ps.setString(1, r.name);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next() && rs.getString(1) != null) {
-                        hashes.put(r.name, rs.getString(1));
+        if (rows.isEmpty()) {
+            return hashes;
+        }
+        String[] names = rows.stream().map(Row::name).toArray(String[]::new);
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT rolname, rolpassword FROM pg_catalog.pg_authid WHERE rolname = ANY (?)")) {
+            ps.setArray(1, c.createArrayOf("text", names));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (rs.getString(2) != null) {
+                        hashes.put(rs.getString(1), rs.getString(2));
                     }
                 }
             }

@@ -3,12 +3,10 @@ package io.backtrack.agent.roles;
 import io.backtrack.agent.manifest.ManifestRoles;
 import io.backtrack.agent.result.AgentFailure;
 import io.backtrack.agent.storage.ObjectStore;
+import io.backtrack.agent.stream.Sha256;
 import io.backtrack.contract.result.Reason;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 
 /** The roles file beside an archive: written by a backup, read back (and checked) by a restore. */
@@ -25,7 +23,7 @@ public final class RolesFile {
             throw new AgentFailure(Reason.DumpFailed, key + " already exists in bucket " + store.location().bucket()
                     + "; another attempt wrote it (each attempt names its own)");
         }
-        return new ManifestRoles(key, sha256(script), script.length, passwords, roles.stream()
+        return new ManifestRoles(key, Sha256.hex(script, script.length), script.length, passwords, roles.stream()
                 .map(r -> new ManifestRoles.Use(r.name(), r.owns(), r.granted())).toList());
     }
 
@@ -33,20 +31,12 @@ public final class RolesFile {
     public static RolesScript read(ObjectStore store, ManifestRoles roles) {
         byte[] script = store.readSmall(roles.key()).orElseThrow(() -> new AgentFailure(Reason.ArchiveNotFound,
                 "the backup's roles file " + roles.key() + " is missing from bucket " + store.location().bucket()));
-        String sha = sha256(script);
+        String sha = Sha256.hex(script, script.length);
         if (!sha.equals(roles.sha256())) {
             throw new AgentFailure(Reason.ArchiveCorrupt, "the roles file " + roles.key() + " has SHA-256 " + sha
                     + " but the manifest records " + roles.sha256() + "; it was changed after the backup, so no role "
                     + "is created from it");
         }
         return RolesScript.parse(new String(script, StandardCharsets.UTF_8));
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("JVM without SHA-256", e);
-        }
     }
 }

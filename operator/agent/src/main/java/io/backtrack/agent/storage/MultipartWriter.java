@@ -1,5 +1,6 @@
 package io.backtrack.agent.storage;
 
+import io.backtrack.agent.stream.Sha256;
 import io.minio.PutObjectArgs;
 import io.minio.messages.Part;
 
@@ -143,7 +144,7 @@ public final class MultipartWriter extends OutputStream {
             String doing = "uploading part " + number + " of " + key;
             if (part instanceof PartBuffer.Heap heap) {
                 int length = (int) heap.length();
-                String sha256 = PartUploadClient.sha256(heap.data, length);
+                String sha256 = Sha256.hex(heap.data, length);
                 return store.retry().run(doing, () -> new Part(number, StorageRetry.await(client.uploadPart(bucket,
                         key, id, number, heap.data, length, sha256))), () -> failure != null || aborted);
             }

@@ -18,10 +18,8 @@ import okio.BufferedSink;
 
 import java.io.IOException;
 import java.security.InvalidKeyException;
-import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.ZonedDateTime;
-import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -37,17 +35,6 @@ final class PartUploadClient extends MinioAsyncClient {
 
     PartUploadClient(MinioAsyncClient configured) {
         super(configured);
-    }
-
-    /** The SHA-256 of a part's bytes, in the form the signature takes it. */
-    static String sha256(byte[] data, int length) {
-        try {
-            MessageDigest d = MessageDigest.getInstance("SHA-256");
-            d.update(data, 0, length);
-            return HexFormat.of().formatHex(d.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("JVM without SHA-256", e);
-        }
     }
 
     /** Uploads {@code data[0, length)} as part {@code partNumber}; completes with the part's ETag. */

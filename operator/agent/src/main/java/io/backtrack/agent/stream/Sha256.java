@@ -18,6 +18,13 @@ public final class Sha256 {
         }
     }
 
+    /** The hex SHA-256 of {@code data[0, length)}. */
+    public static String hex(byte[] data, int length) {
+        Sha256 d = new Sha256();
+        d.update(data, 0, length);
+        return d.hex();
+    }
+
     public void update(byte[] b, int off, int len) {
         if (hex != null) {
             throw new IllegalStateException("digest already computed");

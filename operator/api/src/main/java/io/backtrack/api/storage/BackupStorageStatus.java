@@ -20,7 +20,7 @@ public record BackupStorageStatus(
         @JsonPropertyDescription("bytes for people, e.g. 83.1 GiB.")
         String size,
         @JsonPropertyDescription("Available: True when the last probe could list, write, read back and delete; False "
-                + "with the reason (BucketNotFound, StorageAuthFailed, StorageUnreachable, SecretNotFound, InvalidSpec, "
+                + "with the reason (BucketNotFound, StorageAuthFailed, StorageTlsFailed, StorageUnreachable, SecretNotFound, InvalidSpec, "
                 + "Probing, ...). Ready says the same, for tools that read kstatus.")
         List<Condition> conditions,
         @JsonPropertyDescription("The metadata.generation this status describes.")

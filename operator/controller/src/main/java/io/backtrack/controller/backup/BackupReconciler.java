@@ -8,6 +8,7 @@ import io.backtrack.api.backup.BackupStatus;
 import io.backtrack.api.restore.Restore;
 import io.backtrack.api.storage.S3Storage;
 import io.backtrack.contract.result.BackupResult;
+import io.backtrack.controller.cache.WithoutManagedFields;
 import io.backtrack.controller.concurrency.ConcurrencyGate;
 import io.backtrack.controller.concurrency.JobAdmission;
 import io.backtrack.controller.concurrency.QueuedStatus;
@@ -25,6 +26,7 @@ import io.backtrack.controller.status.Precondition;
 import io.backtrack.controller.status.ReconcileErrors;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -53,7 +55,8 @@ import java.util.stream.Stream;
  * Backup: observe the Job → validate → create the Job once → record the agent's result.
  * Terminal phases stop rescheduling (except to expire a Backup with a ttl).
  */
-@ControllerConfiguration(name = "backup", finalizerName = BacktrackApi.BACKUP_FINALIZER)
+@ControllerConfiguration(name = "backup", finalizerName = BacktrackApi.BACKUP_FINALIZER,
+        informer = @Informer(itemStore = WithoutManagedFields.Backups.class))
 public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
     private static final Logger LOG = Logger.getLogger(BackupReconciler.class);
     static final Duration SECRET_RECHECK = Duration.ofSeconds(15);
@@ -95,6 +98,7 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
         // waits rechecks on its own.
         var restores = InformerEventSourceConfiguration.from(Restore.class, Backup.class)
                 .withName(RESTORES)
+                .withItemStore(new WithoutManagedFields.Restores())
                 .withSecondaryToPrimaryMapper(restore -> Set.of())
                 .build();
         var jobsSource = new InformerEventSource<>(agentJobs, context);

@@ -14,6 +14,7 @@ import io.backtrack.contract.result.DrillResult;
 import io.backtrack.contract.result.Reason;
 import io.backtrack.contract.result.RestoreResult;
 import io.backtrack.contract.wire.RestoreStep;
+import io.backtrack.controller.cache.WithoutManagedFields;
 import io.backtrack.controller.concurrency.ConcurrencyGate;
 import io.backtrack.controller.concurrency.JobAdmission;
 import io.backtrack.controller.concurrency.QueuedStatus;
@@ -33,6 +34,7 @@ import io.backtrack.controller.status.Precondition;
 import io.backtrack.controller.status.ReconcileErrors;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -62,7 +64,8 @@ import java.util.Set;
  * restarted operator continues where it stopped; every failure, and deleting a running Restore, still brings the
  * workloads back and releases the Backup.
  */
-@ControllerConfiguration(name = "restore", finalizerName = BacktrackApi.RESTORE_FINALIZER)
+@ControllerConfiguration(name = "restore", finalizerName = BacktrackApi.RESTORE_FINALIZER,
+        informer = @Informer(itemStore = WithoutManagedFields.Restores.class))
 public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> {
     private static final Logger LOG = Logger.getLogger(RestoreReconciler.class);
     private static final Duration RECHECK = Duration.ofSeconds(10);
@@ -114,6 +117,7 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
                 .build();
         var safetyBackups = InformerEventSourceConfiguration.from(Backup.class, Restore.class)
                 .withLabelSelector(BacktrackApi.RESTORE_LABEL)
+                .withItemStore(new WithoutManagedFields.Backups())
                 .withSecondaryToPrimaryMapper(b -> Set.of(new ResourceID(
                         LabelValues.nameIn(b, BacktrackApi.RESTORE_LABEL), b.getMetadata().getNamespace())))
                 .build();

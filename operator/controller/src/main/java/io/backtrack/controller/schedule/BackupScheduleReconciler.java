@@ -9,6 +9,7 @@ import io.backtrack.api.schedule.BackupScheduleStatus;
 import io.backtrack.api.schedule.ConcurrencyPolicy;
 import io.backtrack.api.schedule.RetentionStatus;
 import io.backtrack.controller.backup.BackupJobs;
+import io.backtrack.controller.cache.WithoutManagedFields;
 import io.backtrack.controller.config.BacktrackConfig;
 import io.backtrack.controller.events.EventRecorder;
 import io.backtrack.controller.metrics.BacktrackMetrics;
@@ -20,6 +21,7 @@ import io.backtrack.controller.status.ReconcileErrors;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -51,7 +53,8 @@ import java.util.stream.Collectors;
  * sooner, at the next ttl expiry or after backtrack.schedule.max-requeue-interval for periodic retention); see
  * {@link NextWake}.
  */
-@ControllerConfiguration(name = "backupschedule", finalizerName = BacktrackApi.SCHEDULE_FINALIZER)
+@ControllerConfiguration(name = "backupschedule", finalizerName = BacktrackApi.SCHEDULE_FINALIZER,
+        informer = @Informer(itemStore = WithoutManagedFields.Schedules.class))
 public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cleaner<BackupSchedule> {
     private static final Logger LOG = Logger.getLogger(BackupScheduleReconciler.class);
 
@@ -80,6 +83,7 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
     public List<EventSource<?, BackupSchedule>> prepareEventSources(EventSourceContext<BackupSchedule> context) {
         var backupsOfSchedules = InformerEventSourceConfiguration.from(Backup.class, BackupSchedule.class)
                 .withLabelSelector(BacktrackApi.SCHEDULE_LABEL)
+                .withItemStore(new WithoutManagedFields.Backups())
                 // Linked by the label, never by an owner reference (see ScheduledBackups).
                 .withSecondaryToPrimaryMapper(b -> Set.of(new ResourceID(
                         LabelValues.nameIn(b, BacktrackApi.SCHEDULE_LABEL), b.getMetadata().getNamespace())))
@@ -90,6 +94,7 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
                 .withOnUpdateFilter(ScheduleRun::changesItsSchedule)
                 .build();
         var drillsOfSchedules = InformerEventSourceConfiguration.from(Restore.class, BackupSchedule.class)
+                .withItemStore(new WithoutManagedFields.Restores())
                 .withLabelSelector(BacktrackApi.ROLE_LABEL + "=" + BacktrackApi.DRILL + "," + BacktrackApi.SCHEDULE_LABEL)
                 .withSecondaryToPrimaryMapper(r -> Set.of(new ResourceID(
                         LabelValues.nameIn(r, BacktrackApi.SCHEDULE_LABEL), r.getMetadata().getNamespace())))
