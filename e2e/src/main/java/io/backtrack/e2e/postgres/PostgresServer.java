@@ -79,9 +79,20 @@ public final class PostgresServer implements AutoCloseable {
         return start(freePort(), tls);
     }
 
+    /**
+     * A server of another major version, from {@code <root>/<major>/bin} (the layout of /usr/lib/postgresql and of
+     * e2e/postgres-versions.sh), on a free port.
+     */
+    public static PostgresServer start(Path root, int major) {
+        return start(freePort(), null, root.resolve(String.valueOf(major)).resolve("bin"), major);
+    }
+
     private static PostgresServer start(int port, Tls tls) {
         int major = installedMajor();
-        Path bin = PG_ROOT.resolve(String.valueOf(major)).resolve("bin");
+        return start(port, tls, PG_ROOT.resolve(String.valueOf(major)).resolve("bin"), major);
+    }
+
+    private static PostgresServer start(int port, Tls tls, Path bin, int major) {
         try {
             Path base = Files.createTempDirectory("backtrack-pg-");
             boolean root = isRoot();
