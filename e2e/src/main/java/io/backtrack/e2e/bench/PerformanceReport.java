@@ -145,7 +145,7 @@ public final class PerformanceReport {
                 lever("`--level 3`", restic / agentL3, 3.0, true, "×"), cpuBoundBelow(bound, restic, 3.0));
         target("archive ≤ 1.05× the size of `pg_dump -Fc`'s", (double) archive / gz, 1.05, false, "×",
                 lever("`--level 3`", (double) archive(main, l3) / gz, 1.05, false, "×"));
-        target("restore ≥ 1.0× the throughput of bare `pg_restore` of a local file", median(main, PG_RESTORE)
+        target("restore ≥ 1.0× the throughput of bare `pg_restore` of a local file (`createdb` and `pg_restore -d`: both create the database they fill)", median(main, PG_RESTORE)
                 / median(main, RESTORE), 1.0, true, "×", "", restoreAround(main));
         long rss = Math.max(peak(main, AGENT), peak(main, RESTORE));
         long rssHost = peak(main, AGENT + " [hostjvm]");
@@ -434,7 +434,8 @@ public final class PerformanceReport {
         double agentRestore = median(r, RESTORE);
         double bare = median(r, PG_RESTORE);
         if (!Double.isNaN(agentRestore) && !Double.isNaN(bare)) {
-            line(String.format(Locale.ROOT, "The agent's restore takes %s s %s than bare pg_restore of a local file. "
+            line(String.format(Locale.ROOT, "The agent's restore takes %s s %s than bare pg_restore of a local file (with the `createdb` before it: the "
+                            + "agent creates its new database too). "
                             + "Around pg_restore it starts a JVM, reads the manifest and the archive's table of "
                             + "contents, creates the database, downloads, hashes and decompresses the archive into "
                             + "pg_restore's stdin (the agent's own CPU column), and after pg_restore counts every "
