@@ -91,14 +91,15 @@ if [ "$datapath" = 1 ]; then
   fi
   # Main run: every baseline. Levers: L3 (zstd level 3, the default before level 1); hostjvm (the JVM's own defaults
   # on this host instead of the image's options); zstd workers and parts in flight on 2 cores; JDK 17's own C2
-  # thresholds instead of the image's.
+  # thresholds instead of the image's; age (the archive encrypted with age: the encrypted/plain throughput ratio).
   # Restores repeat more often than backups: PostgreSQL's share of their time (COPY, index builds) varies most from
   # run to run on shared cores, and they are cheap next to the backup cases.
   run io.backtrack.e2e.bench.DataPathBench --size-gb "$size" --reps "$reps" --restore-reps "$restore_reps" \
     --out "$results/datapath.json" "${before[@]}" \
     --agent-variant "L3:--level 3" --agent-variant "hostjvm:jvm=host" \
     --agent-variant "zstd1:BACKTRACK_ZSTD_WORKERS=1" --agent-variant "inflight1:BACKTRACK_PARTS_IN_FLIGHT=1" \
-    --agent-variant "inflight4:BACKTRACK_PARTS_IN_FLIGHT=4" --agent-variant "jit:jit=default"
+    --agent-variant "inflight4:BACKTRACK_PARTS_IN_FLIGHT=4" --agent-variant "jit:jit=default" \
+    --agent-variant "age:age"
   if [ "$(awk "BEGIN { print ($small > 0) }")" = 1 ]; then
     # Small run, and an almost empty database: where the fixed cost shows. Levers: the JVM's start-up (no archive of
     # the agent's classes: the JDK's own only; no class-data sharing at all; JDK 17's own C2 thresholds).

@@ -1,8 +1,10 @@
 package io.backtrack.e2e.bench;
 
+import com.exceptionfactory.jagged.x25519.X25519KeyPairGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.backtrack.contract.args.AgentEnv;
 import io.backtrack.e2e.harness.RepoPaths;
 import io.backtrack.e2e.postgres.PostgresServer;
 import io.backtrack.e2e.s3.S3Server;
@@ -14,6 +16,7 @@ import io.minio.messages.Item;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -91,6 +94,8 @@ public final class DataPathBench {
     private boolean empty;
     private String note;
     private String cdsOption;
+    /** The recipient of the {@code age} variants, generated on first use. */
+    private String recipient;
     private long postmasterPid = -1;
     private long s3ProxyPid = -1;
 
@@ -128,7 +133,8 @@ public final class DataPathBench {
                 case "--agent-variant" -> {
                     // "LABEL:TOKENS": an extra agent backup case (a lever). Tokens: NAME=VALUE sets an environment
                     // variable, -X... a JVM option, jvm=host drops the image's JVM options, jar=PATH another build,
-                    // anything else an agent argument, e.g. "L3:--level 3".
+                    // age encrypts to a key pair generated for the run, anything else an agent argument, e.g.
+                    // "L3:--level 3".
                     String[] parts = args[++i].split(":", 2);
                     variants.put(parts[0], parts[1]);
                 }
@@ -136,7 +142,7 @@ public final class DataPathBench {
                         + "; usage: DataPathBench [--size-gb N] [--reps N] [--restore-reps N] [--out FILE] "
                         + "[--fit] [--empty] [--no-restore] [--note TEXT] [--write-classlist FILE] "
                         + "[--agent-variant 'LABEL:[ENV=V] [-XJVMOPT] [jvm=host] [jit=default] [cds=off] [jar=PATH] "
-                        + "[AGENT-ARG]...']");
+                        + "[age] [AGENT-ARG]...']");
             }
         }
         if (out == null) {
@@ -377,6 +383,9 @@ public final class DataPathBench {
                 jvm.removeAll(AGENT_IMAGE_JIT); // JDK 17's own C2 thresholds
             } else if (token.equals("cds=off")) {
                 jvm.remove(cdsOption); // the JDK's own class-data sharing archive only
+            } else if (token.equals("age")) {
+                // Encrypted as a Job with encryption.age would be: the recipient in the environment.
+                env.put(AgentEnv.AGE_RECIPIENTS, benchRecipient());
             } else if (token.startsWith("jar=")) {
                 jar = token.substring(4); // another build of the agent, e.g. the previous commit's (before/after)
                 jvm.remove(cdsOption); // as its image ran it: without an archive of this build's classes
@@ -395,6 +404,21 @@ public final class DataPathBench {
                 AgentCds.IMAGE_OPTION) + " ") + "-jar backtrack-agent.jar " + args.get(0) + " …"
                 + (variant.isBlank() ? " (defaults)" : " with " + variant));
         return TimedProcess.run(cmd, env).requireSuccess(c);
+    }
+
+    /**
+     * The age recipient (X25519 public key) encrypted variants write to, generated once per run (with Jagged, the
+     * agent's own age library); its identity is never needed: the benchmark measures backups only.
+     */
+    private String benchRecipient() {
+        if (recipient == null) {
+            try {
+                recipient = new X25519KeyPairGenerator().generateKeyPair().getPublic().toString();
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("this JVM has no X25519", e);
+            }
+        }
+        return recipient;
     }
 
     private TimedProcess restic(String c, int rep) {

@@ -17,6 +17,8 @@ import java.util.Locale;
 public final class PerformanceReport {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String AGENT = "agent backup";
+    /** The agent variant of bench/run.sh's main run that encrypts (its label; see DataPathBench's {@code age} token). */
+    static final String ENCRYPTED_VARIANT = "age";
     static final String Z0 = "pg_dump -Fc -Z0 > /dev/null";
     static final String GZIP = "pg_dump -Fc > /dev/null";
     static final String RESTIC = "pg_dump -Fc | restic backup --stdin";
@@ -495,6 +497,7 @@ public final class PerformanceReport {
         }
         line("");
         variants(r, "Levers (agent backup variants, same run)");
+        encryption(r);
         long rss = peak(r, AGENT);
         long host = peak(r, AGENT + " [hostjvm]");
         if (host > 0) {
@@ -508,6 +511,32 @@ public final class PerformanceReport {
                     r.path("machine").path("memoryMiB").asLong() / 1024, num(host / 1024.0)));
             line("");
         }
+    }
+
+    /**
+     * What encryption at rest costs: the {@code age} variant (the same backup encrypted to one X25519 recipient)
+     * against the default agent of the same run, as a throughput ratio (same database, so the inverse of the time
+     * ratio); nothing when the run has no such variant.
+     */
+    private void encryption(JsonNode r) {
+        String encrypted = AGENT + " [" + ENCRYPTED_VARIANT + "]";
+        double plain = median(r, AGENT);
+        double age = median(r, encrypted);
+        if (Double.isNaN(age) || Double.isNaN(plain)) {
+            return;
+        }
+        JsonNode plainCase = caseNamed(r, AGENT);
+        JsonNode ageCase = caseNamed(r, encrypted);
+        long plainBytes = archive(r, AGENT);
+        long ageBytes = archive(r, encrypted);
+        line(String.format(Locale.ROOT, "Encryption at rest: the same backup encrypted with age to one X25519 "
+                        + "recipient (the `%s` variant: zstd's output through age's ChaCha20-Poly1305 in 64 KiB "
+                        + "chunks, then SHA-256 and the upload, still streaming) took %s s against %s s unencrypted: "
+                        + "**encrypted/plain throughput %s×**, its own CPU %s s against %s s; the archive grew by %s "
+                        + "bytes (%s%%: a header per recipient and 16 bytes per 64 KiB chunk).", ENCRYPTED_VARIANT,
+                num(age), num(plain), num(plain / age), num(medianCpu(ageCase)), num(medianCpu(plainCase)),
+                ageBytes - plainBytes, num(plainBytes == 0 ? Double.NaN : 100.0 * (ageBytes - plainBytes) / plainBytes)));
+        line("");
     }
 
     /** The agent's phases from its own log events (median over repetitions of seconds since its first event). */
@@ -894,7 +923,8 @@ public final class PerformanceReport {
         line("  level 3), `hostjvm` (the JVM's own defaults on this host instead of the image's options), `zstd1` (one");
         line("  zstd worker), `inflight1`/`inflight4` (parts uploading at once), `jit` (JDK 17's own C2 thresholds),");
         line("  `nocds`/`noshare` (without the agent's archive; without class-data sharing at all), `before` (the");
-        line("  build before this work, as its image ran it: JDK 17's own CDS archive and C2 thresholds).");
+        line("  build before this work, as its image ran it: JDK 17's own CDS archive and C2 thresholds), `age` (the");
+        line("  archive encrypted with age to one X25519 recipient generated for the run: encryption at rest's cost).");
         line("- The object store is S3Proxy 4.1.0 (file-system backend) on the same machine, started with the JIT's");
         line("  full tiers (the tests start it with C1 only, which costs it about twice the CPU per byte), and warmed");
         line("  by one untimed agent backup before the repetitions.");

@@ -88,7 +88,12 @@ class CrdValidationTest {
                 Arguments.of("activeDeadlineSeconds 0", DATABASE + "\n  " + STORAGE + "\n  job: {activeDeadlineSeconds: 0}",
                         "spec.job.activeDeadlineSeconds: Invalid value: 0: spec.job.activeDeadlineSeconds in body should be greater than or equal to 1"),
                 Arguments.of("a negative backoffLimit", DATABASE + "\n  " + STORAGE + "\n  job: {backoffLimit: -1}",
-                        "spec.job.backoffLimit: Invalid value: -1: spec.job.backoffLimit in body should be greater than or equal to 0"));
+                        "spec.job.backoffLimit: Invalid value: -1: spec.job.backoffLimit in body should be greater than or equal to 0"),
+                Arguments.of("an encryption without age", DATABASE + "\n  " + STORAGE + "\n  encryption: {}",
+                        "spec.encryption.age: Required value"),
+                Arguments.of("age recipients in a Secret without a name", DATABASE + "\n  " + STORAGE
+                                + "\n  encryption: {age: {recipientsSecret: {name: ''}}}",
+                        "spec.encryption.age.recipientsSecret.name in body should be at least 1 chars long"));
     }
 
     @ParameterizedTest(name = "a Backup with {0}")
@@ -113,7 +118,11 @@ class CrdValidationTest {
                 Arguments.of("an unknown verify mode", "backupName: x\n  verify: checksums",
                         "spec.verify: Unsupported value: \"checksums\""),
                 Arguments.of("a lockTimeout of 1.5m", "backupName: x\n  lockTimeout: 1.5m",
-                        "spec.lockTimeout: Invalid value: \"1.5m\": spec.lockTimeout in body should match"));
+                        "spec.lockTimeout: Invalid value: \"1.5m\": spec.lockTimeout in body should match"),
+                Arguments.of("a decryption without its Secret", "backupName: x\n  decryption: {}",
+                        "spec.decryption.identitySecret: Required value"),
+                Arguments.of("an identity Secret without a name", "backupName: x\n  decryption: {identitySecret: {key: k}}",
+                        "spec.decryption.identitySecret.name: Required value"));
     }
 
     @ParameterizedTest(name = "a Restore with {0}")
@@ -167,7 +176,10 @@ class CrdValidationTest {
                 Arguments.of("an unknown SSE type", "s3: {endpoint: 'http://s3:9000', bucket: b, credentialsSecret: "
                         + "{name: s3}, sse: {type: aws:kms}}", "spec.s3.sse.type: Unsupported value: \"aws:kms\""),
                 Arguments.of("a probeInterval in days", "s3: {endpoint: 'http://s3:9000', bucket: b, credentialsSecret: "
-                        + "{name: s3}}\n  probeInterval: 1d", "spec.probeInterval in body should match"));
+                        + "{name: s3}}\n  probeInterval: 1d", "spec.probeInterval in body should match"),
+                Arguments.of("an age encryption without its Secret", "s3: {endpoint: 'http://s3:9000', bucket: b, "
+                        + "credentialsSecret: {name: s3}}\n  encryption: {age: {}}",
+                        "spec.encryption.age.recipientsSecret: Required value"));
     }
 
     @ParameterizedTest(name = "a BackupStorage with {0}")

@@ -50,6 +50,11 @@ public enum ConditionReason {
     Running,
     /** A Restore is rewriting the database; the backup starts when it finishes. */
     RestoreInProgress,
+    /**
+     * The backup Job was given age recipients but its agent reported an unencrypted archive (an agent image from
+     * before encryption): the Backup failed rather than count plaintext as an encrypted backup.
+     */
+    EncryptionNotApplied,
 
     // ---- Restore: its phases in order, then what stops one
     /** The check step: manifest, archive and target, touching nothing. */
@@ -77,6 +82,12 @@ public enum ConditionReason {
     LiveDatabaseTarget,
     /** A drill's Restore was deleted before it finished. */
     Aborted,
+    /**
+     * The Backup to restore is encrypted (age) and the Restore names no spec.decryption: refused before any Job, the
+     * message naming the recipients the archive is encrypted to. (The agent reports the same reason for an identity
+     * that is none of them.)
+     */
+    DecryptionFailed,
 
     // ---- BackupSchedule
     /** Ready: the schedule runs. */

@@ -1,9 +1,9 @@
 package io.backtrack.agent.archive;
 
+import io.backtrack.agent.crypto.AgeIdentity;
 import io.backtrack.agent.manifest.Manifest;
 import io.backtrack.agent.result.AgentFailure;
 import io.backtrack.agent.storage.ObjectStore;
-import io.backtrack.agent.stream.Compressors;
 import io.backtrack.agent.stream.DigestingInputStream;
 import io.backtrack.agent.stream.Sha256;
 import io.backtrack.contract.result.Reason;
@@ -14,28 +14,44 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * What a full read of a stored archive found: it matched its manifest (SHA-256 and size) and decompressed into a
- * pg_dump custom-format archive ({@code PGDMP} header). The archive check of {@code backtrack-agent verify} and of a
- * restore's check step, streamed once, without a temporary file and without a database.
+ * What a full read of a stored archive found: it matched its manifest (SHA-256 and size) and decompressed (an
+ * encrypted one: decrypted, then decompressed) into a pg_dump custom-format archive ({@code PGDMP} header). The
+ * archive check of {@code backtrack-agent verify} and of a restore's check step, streamed once, without a temporary
+ * file and without a database. {@code uncompressedBytes} is null when only the stored bytes were checked
+ * ({@link #storedBytes}).
  */
-public record ArchiveScan(String sha256, long sizeBytes, long uncompressedBytes) {
+public record ArchiveScan(String sha256, long sizeBytes, Long uncompressedBytes) {
     private static final byte[] CUSTOM_FORMAT_MAGIC = "PGDMP".getBytes(StandardCharsets.US_ASCII);
 
     /**
      * Streams the whole archive once: SHA-256 and size against the manifest (ArchiveCorrupt naming both hashes),
-     * then that it decompresses into a custom-format dump (ArchiveCorrupt).
+     * then that it decrypts (an encrypted archive, with {@code identity}) and decompresses into a custom-format dump
+     * (ArchiveCorrupt).
      */
-    public static ArchiveScan of(ObjectStore store, Manifest manifest) {
+    public static ArchiveScan of(ObjectStore store, Manifest manifest, AgeIdentity identity) {
+        return scan(store, manifest, identity, true);
+    }
+
+    /**
+     * Streams the whole archive once and checks only its stored bytes (SHA-256 and size) against the manifest: all
+     * an encrypted archive allows without its key, and enough to prove it is what the backup wrote.
+     */
+    public static ArchiveScan storedBytes(ObjectStore store, Manifest manifest) {
+        return scan(store, manifest, null, false);
+    }
+
+    private static ArchiveScan scan(ObjectStore store, Manifest manifest, AgeIdentity identity, boolean decode) {
         Sha256 sha256 = new Sha256();
         DigestingInputStream stored = new DigestingInputStream(store.open(manifest.archiveKey()), sha256);
-        long plainBytes;
+        Long plainBytes = null;
         String decodeError = null;
         try (stored) {
             try {
-                plainBytes = decodeFully(Compressors.decompressArchive(manifest.archiveKey(), stored));
+                if (decode) {
+                    plainBytes = decodeFully(ArchiveSource.plain(manifest, stored, identity));
+                }
             } catch (IOException e) {
                 decodeError = e.getMessage();
-                plainBytes = -1;
             }
             stored.drain();
         } catch (IOException e) {

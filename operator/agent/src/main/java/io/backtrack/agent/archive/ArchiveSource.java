@@ -1,5 +1,7 @@
 package io.backtrack.agent.archive;
 
+import io.backtrack.agent.crypto.AgeIdentity;
+import io.backtrack.agent.crypto.AgeStreams;
 import io.backtrack.agent.engine.postgres.ArchiveToc;
 import io.backtrack.agent.manifest.Manifest;
 import io.backtrack.agent.manifest.ManifestCodec;
@@ -44,11 +46,23 @@ public final class ArchiveSource {
     }
 
     /**
-     * The archive's table of contents, from its first bytes (the download is abandoned after them). An archive
-     * whose start does not parse is corrupt; the full SHA-256 check says more when it runs.
+     * The dump inside a stored archive: decrypted when the archive is encrypted (with {@code identity}: none, or one
+     * that is not among its recipients, fails with DecryptionFailed as the header is read, before anything else),
+     * then decompressed.
      */
-    public static ArchiveToc readToc(ObjectStore store, Manifest manifest) {
-        return readHead(store, manifest).toc();
+    public static InputStream plain(Manifest manifest, InputStream stored, AgeIdentity identity) throws IOException {
+        InputStream compressed = manifest.encrypted()
+                ? AgeStreams.decrypting(stored, identity, manifest.archiveKey(), manifest.recipients()) : stored;
+        return Compressors.decompressArchive(manifest.archiveKey(), compressed);
+    }
+
+    /**
+     * The archive's table of contents, from its first bytes (the download is abandoned after them). An archive
+     * whose start does not parse is corrupt; the full SHA-256 check says more when it runs. An encrypted archive's
+     * header is read first, so a missing or wrong identity is found here, before any database is touched.
+     */
+    public static ArchiveToc readToc(ObjectStore store, Manifest manifest, AgeIdentity identity) {
+        return readHead(store, manifest, identity).toc();
     }
 
     /** The table of contents, and how many bytes of the decompressed archive its header and it take. */
@@ -56,9 +70,9 @@ public final class ArchiveSource {
     }
 
     /** As {@link #readToc}, with the length of the archive's header and TOC. */
-    public static Head readHead(ObjectStore store, Manifest manifest) {
+    public static Head readHead(ObjectStore store, Manifest manifest, AgeIdentity identity) {
         try (InputStream stored = store.open(manifest.archiveKey());
-             InputStream plain = Compressors.decompressArchive(manifest.archiveKey(), stored)) {
+             InputStream plain = plain(manifest, stored, identity)) {
             long[] read = new long[1];
             InputStream counting = new FilterInputStream(new BufferedInputStream(plain, 64 * 1024)) {
                 @Override

@@ -1,5 +1,6 @@
 package io.backtrack.agent.backup;
 
+import io.backtrack.agent.crypto.AgeRecipients;
 import io.backtrack.agent.engine.postgres.PgTarget;
 import io.backtrack.agent.manifest.ManifestScope;
 import io.backtrack.agent.storage.S3Location;
@@ -10,7 +11,8 @@ import java.nio.file.Path;
 
 /**
  * Everything a backup needs, validated by the CLI. {@code level} is null for {@code none}; {@code rolePasswords}
- * records password hashes in the roles file.
+ * records password hashes in the roles file; {@code recipients}, when not null, encrypt the archive and the roles
+ * file with age.
  */
 public record BackupRequest(
         PgTarget database,
@@ -24,5 +26,10 @@ public record BackupRequest(
         String backupName,
         String schedule,
         Path pgBinRoot,
-        boolean rolePasswords) {
+        boolean rolePasswords,
+        AgeRecipients recipients) {
+
+    public boolean encrypted() {
+        return recipients != null;
+    }
 }

@@ -26,6 +26,7 @@ import io.backtrack.agent.roles.RolesFile;
 import io.backtrack.agent.storage.ObjectStore;
 import io.backtrack.contract.result.BackupResult;
 import io.backtrack.contract.result.Reason;
+import io.backtrack.contract.wire.ArchiveCompression;
 
 import java.io.IOException;
 import java.sql.SQLException;
@@ -40,9 +41,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * One backup (DESIGN.md §2): bucket check → server version → matching pg_dump → exported snapshot →
- * {@code pg_dump --snapshot} streamed to S3, its tables' rows counted in the stream (the rest with SQL in the same
- * snapshot) → manifest.json, written last. On any failure no object is left under the archive key and no manifest
- * is written.
+ * {@code pg_dump --snapshot} streamed to S3 (compressed, and encrypted with age when recipients are given), its
+ * tables' rows counted in the stream (the rest with SQL in the same snapshot) → manifest.json, written last. On any
+ * failure no object is left under the archive key and no manifest is written.
  */
 public final class BackupRunner {
     private final BackupRequest request;
@@ -56,10 +57,11 @@ public final class BackupRunner {
     public BackupResult run() {
         Instant startedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         PgTarget db = request.database();
-        String archiveKey = request.folder().newArchiveKey(request.compression(), startedAt);
+        String archiveKey = request.folder().newArchiveKey(request.compression(), request.encrypted(), startedAt);
         StructuredLog.info("backup.started", "database", db.database(), "server", db.address(),
                 "bucket", request.storage().bucket(), "key", request.folder().key(),
-                "compression", request.compression().wireName(), "level", request.level());
+                "compression", request.compression().wireName(), "level", request.level(),
+                "encryption", encryption(), "recipients", request.encrypted() ? request.recipients().keys().size() : 0);
         // Setting up the S3 client and checking the bucket and folder run beside opening the snapshot and the
         // dump's first bytes (all of it mostly class loading and waiting): the upload sends nothing before the check
         // has passed, and a storage failure is still the one reported, as if checked first.
@@ -96,8 +98,8 @@ public final class BackupRunner {
             StreamingDump dump;
             try {
                 dump = StreamingDump.start(pgDumpCommand(pgDump, session.snapshotId(), scope), childEnv(db),
-                        request.compression(), request.level(), store, archiveKey, estimate, streamRows,
-                        storageChecked);
+                        request.compression(), request.level(), request.recipients(), store, archiveKey, estimate,
+                        streamRows, storageChecked);
             } catch (RuntimeException e) {
                 throw storageFailureFirst(e, storageChecked, null);
             }
@@ -147,7 +149,7 @@ public final class BackupRunner {
                 toolVersion = Futures.join(toolVersionOf);
                 // Written once the archive is complete, so a run killed mid-dump leaves no object in the folder.
                 roles = RolesFile.write(store, request.folder().rolesKeyOf(archiveKey), neededRoles,
-                        request.rolePasswords());
+                        request.rolePasswords(), request.recipients());
             } catch (RuntimeException e) {
                 removeAttempt(store, archiveKey);
                 throw e;
@@ -168,8 +170,17 @@ public final class BackupRunner {
                     toolVersion, counts.size(), rows, largeObjects,
                     manifest.unverified().isEmpty() ? null : manifest.unverified().size(), roles.roles().size(),
                     startedAt.toString(),
-                    completedAt.toString(), seconds);
+                    completedAt.toString(), seconds, encryption(), recipientKeys());
         }
+    }
+
+    /** {@code age} for an encrypted backup, else null (as the manifest and the result record it). */
+    private String encryption() {
+        return request.encrypted() ? ArchiveCompression.ENCRYPTION_AGE : null;
+    }
+
+    private List<String> recipientKeys() {
+        return request.encrypted() ? request.recipients().keys() : null;
     }
 
     /**
@@ -241,7 +252,7 @@ public final class BackupRunner {
                 request.description(), request.scope(), archiveKey, "custom",
                 new CompressionSpec(request.compression().wireName(), request.level()), archive.sizeBytes(),
                 archive.sha256(), counts, counts.stream().mapToLong(TableRows::rows).sum(), largeObjects, unverified,
-                roles, startedAt, completedAt);
+                roles, startedAt, completedAt, encryption(), recipientKeys());
     }
 
     /** Writes and reads a manifest of the same shape as the one this backup will write. */

@@ -1,5 +1,7 @@
 package io.backtrack.agent.backup;
 
+import io.backtrack.agent.crypto.AgeRecipients;
+import io.backtrack.agent.crypto.AgeStreams;
 import io.backtrack.agent.engine.postgres.StreamRowCounter;
 import io.backtrack.agent.log.StructuredLog;
 import io.backtrack.agent.result.AgentFailure;
@@ -21,8 +23,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * pg_dump's stdout → compression → SHA-256 → multipart upload, with no temporary file. One pump thread reads
- * pg_dump with large reads, counts the rows of the tables in the stream as they pass ({@link StreamRowCounter}), and
+ * pg_dump's stdout → compression → age encryption (when recipients are given) → SHA-256 → multipart upload, with
+ * no temporary file; the SHA-256 and size are of the stored bytes, so checking them needs no key. One pump thread
+ * reads pg_dump with large reads, counts the rows of the tables in the stream as they pass ({@link StreamRowCounter}), and
  * writes through the compressor (zstd with its own worker threads) and the digest
  * into a {@link MultipartWriter}, which uploads a few parts at once from a fixed pool of part buffers, so memory
  * is bounded whatever the database size. Only a pg_dump that exited 0 closes (completes) the upload; any other
@@ -31,6 +34,7 @@ import java.util.concurrent.CompletableFuture;
 final class StreamingDump {
     private static final int READ_SIZE = 1024 * 1024;
     private static final int DEFAULT_ZSTD_JOB_MIB = 4;
+    private static final String ENCRYPTED_CONTENT_TYPE = "application/octet-stream";
 
     private final Process process;
     private final BoundedTail stderr;
@@ -46,16 +50,18 @@ final class StreamingDump {
     private volatile ArchiveStats stats;
     private volatile String abortedBecause;
 
-    private StreamingDump(Process process, ArchiveCompression compression, Integer level, ObjectStore store,
-                          String key, long sizeEstimate, StreamRowCounter rows, CompletableFuture<?> storageReady) {
+    private StreamingDump(Process process, ArchiveCompression compression, Integer level, AgeRecipients recipients,
+                          ObjectStore store, String key, long sizeEstimate, StreamRowCounter rows,
+                          CompletableFuture<?> storageReady) {
         this.process = process;
         this.store = store;
         this.key = key;
         this.rows = rows;
         this.stderr = BoundedTail.collect(process.getErrorStream(), 16 * 1024, "pg_dump-stderr");
-        this.writer = store.openUpload(key, contentType(compression), sizeEstimate, storageReady);
+        this.writer = store.openUpload(key, recipients == null ? contentType(compression) : ENCRYPTED_CONTENT_TYPE,
+                sizeEstimate, storageReady);
         int workers = zstdWorkers();
-        this.pump = new Thread(() -> pump(compression, level, workers, zstdJobSize()), "dump-pump");
+        this.pump = new Thread(() -> pump(compression, level, recipients, workers, zstdJobSize()), "dump-pump");
     }
 
     /** zstd worker threads: compression runs beside the thread reading pg_dump (BACKTRACK_ZSTD_WORKERS overrides). */
@@ -86,8 +92,8 @@ final class StreamingDump {
      * nothing before {@code storageReady} has completed.
      */
     static StreamingDump start(List<String> command, Map<String, String> env, ArchiveCompression compression,
-                               Integer level, ObjectStore store, String key, long sizeEstimate,
-                               StreamRowCounter rows, CompletableFuture<?> storageReady) {
+                               Integer level, AgeRecipients recipients, ObjectStore store, String key,
+                               long sizeEstimate, StreamRowCounter rows, CompletableFuture<?> storageReady) {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(env);
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
@@ -99,7 +105,8 @@ final class StreamingDump {
         }
         StreamingDump dump;
         try {
-            dump = new StreamingDump(process, compression, level, store, key, sizeEstimate, rows, storageReady);
+            dump = new StreamingDump(process, compression, level, recipients, store, key, sizeEstimate, rows,
+                    storageReady);
         } catch (RuntimeException e) {
             process.destroyForcibly();
             throw e;
@@ -108,11 +115,15 @@ final class StreamingDump {
         return dump;
     }
 
-    private void pump(ArchiveCompression compression, Integer level, int workers, int jobSize) {
+    private void pump(ArchiveCompression compression, Integer level, AgeRecipients recipients, int workers,
+                      int jobSize) {
         Sha256 sha256 = new Sha256();
         try (InputStream dumpOut = process.getInputStream()) {
-            OutputStream compressed = Compressors.compress(compression, new DigestingOutputStream(writer, sha256), level,
-                    workers, jobSize);
+            OutputStream stored = new DigestingOutputStream(writer, sha256);
+            // Encryption sits between the compressor and the digest: what is hashed and uploaded is the ciphertext,
+            // and only close() (below, after pg_dump exited 0) writes age's last chunk and completes the upload.
+            OutputStream compressed = Compressors.compress(compression,
+                    recipients == null ? stored : AgeStreams.encrypting(stored, recipients), level, workers, jobSize);
             long raw = rows.copy(dumpOut, compressed, new byte[READ_SIZE]);
             exitCode = process.waitFor();
             StructuredLog.info("backup.dumped", "exitCode", exitCode, "dumpBytes", raw);

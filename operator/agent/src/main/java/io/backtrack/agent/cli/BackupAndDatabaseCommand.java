@@ -22,6 +22,9 @@ abstract class BackupAndDatabaseCommand extends ResultCommand {
     @Mixin
     FolderOption folderOption;
 
+    @Mixin
+    IdentityOption identityOption;
+
     Path pgBinRoot() {
         return pgBinRoot.resolve(root.pgBinRoot());
     }

@@ -2,9 +2,11 @@ package io.backtrack.agent.cli;
 
 import io.backtrack.agent.backup.BackupRequest;
 import io.backtrack.agent.backup.BackupRunner;
+import io.backtrack.agent.crypto.AgeRecipients;
 import io.backtrack.agent.manifest.ManifestScope;
 import io.backtrack.agent.result.AgentFailure;
 import io.backtrack.contract.args.AgentCommands;
+import io.backtrack.contract.args.AgentEnv;
 import io.backtrack.contract.args.AgentFlags;
 import io.backtrack.contract.layout.BackupFolder;
 import io.backtrack.contract.result.BackupResult;
@@ -80,6 +82,12 @@ public final class BackupCommand extends ResultCommand {
             + "beside the archive (reads pg_authid: needs a superuser)")
     boolean rolePasswords;
 
+    @Option(names = AgentFlags.RECIPIENT, paramLabel = "AGE1...",
+            description = "Encrypt the archive (and its roles file) with age to this X25519 recipient, a public key "
+                    + "as age-keygen prints it (repeatable; also: one per line in env " + AgentEnv.AGE_RECIPIENTS
+                    + "). The archive is then FOLDER/archive-...pgdump.zst.age; age -d opens it")
+    List<String> recipients = new ArrayList<>();
+
     @Override
     BackupResult execute() {
         ArchiveCompression algo;
@@ -92,9 +100,10 @@ public final class BackupCommand extends ResultCommand {
             throw new AgentFailure(Reason.InvalidArguments, "--" + p); // "--level 23 is out of range for zstd (1-22)"
         });
         BackupFolder folder = folderOption.folder();
+        AgeRecipients encryptTo = AgeRecipients.of(recipients, System.getenv(AgentEnv.AGE_RECIPIENTS));
         BackupRequest request = new BackupRequest(database.toTarget(), storage.toLocation(), folder, algo,
                 algo.effectiveLevel(level), new ManifestScope(tables, excludeTables, schemas, schemaOnly), description,
-                namespace, backupName, schedule, pgBinRoot.resolve(root.pgBinRoot()), rolePasswords);
+                namespace, backupName, schedule, pgBinRoot.resolve(root.pgBinRoot()), rolePasswords, encryptTo);
         return new BackupRunner(request).run();
     }
 

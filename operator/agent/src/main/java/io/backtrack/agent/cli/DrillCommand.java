@@ -70,7 +70,7 @@ public final class DrillCommand extends BackupAndDatabaseCommand {
         PgTarget server = database.toTarget("postgres");
         return new DrillRunner(new DrillRunner.DrillRequest(storage.toLocation(), folder, server,
                 database.hasDatabase() ? server.database() : null, pgBinRoot(), parsed,
-                keep, timeout)).run();
+                keep, timeout, identityOption.identity())).run();
     }
 
     @Override

@@ -112,7 +112,8 @@ public final class RestoreCommand extends BackupAndDatabaseCommand {
         }
         RestoreRequest request = new RestoreRequest(storage.toLocation(), folder,
                 database.toTarget(manifestDatabase(folder)), noOwner, pgBinRoot(), s, p, sideDatabase,
-                previousDatabase, new RestoreSelection(tables, schemas, schemaOnly, dataOnly), v, timeout, r);
+                previousDatabase, new RestoreSelection(tables, schemas, schemaOnly, dataOnly), v, timeout, r,
+                identityOption.identity());
         return new RestoreRunner(request).run();
     }
 

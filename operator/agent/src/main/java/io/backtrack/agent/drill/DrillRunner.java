@@ -1,6 +1,7 @@
 package io.backtrack.agent.drill;
 
 import io.backtrack.agent.archive.ArchiveSource;
+import io.backtrack.agent.crypto.AgeIdentity;
 import io.backtrack.agent.engine.postgres.PgConnections;
 import io.backtrack.agent.engine.postgres.PgTarget;
 import io.backtrack.agent.engine.postgres.ToolErrors;
@@ -46,7 +47,8 @@ public final class DrillRunner {
 
     /** {@code scratchDatabase} null: {@code <backed-up database>_drill_<UTC time>}. */
     public record DrillRequest(S3Location storage, BackupFolder folder, PgTarget server, String scratchDatabase,
-                               Path pgBinRoot, List<DrillCheck> checks, boolean keep, Duration checkTimeout) {
+                               Path pgBinRoot, List<DrillCheck> checks, boolean keep, Duration checkTimeout,
+                               AgeIdentity identity) {
     }
 
     private final DrillRequest request;
@@ -73,10 +75,11 @@ public final class DrillRunner {
                 "database", scratch);
         DrillResult.Builder result = new DrillResult.Builder(scratch);
         try {
+            requireNew(target, scratch);
             result.restored(new RestoreRunner(new RestoreRequest(request.storage(), request.folder(), target, false,
                     request.pgBinRoot(), RestoreStrategy.NEW_DATABASE, RestoreStep.ALL, null, null,
                     RestoreSelection.whole(), VerifyMode.ROW_COUNTS, RestoreRequest.DEFAULT_LOCK_TIMEOUT,
-                    RolesPolicy.SKIP)).run());
+                    RolesPolicy.SKIP, request.identity())).run());
         } catch (AgentFailure e) {
             if (e.reason() == Reason.DatabaseExists) {
                 // Not this drill's database (another one of that name was there first): never dropped.
@@ -141,6 +144,19 @@ public final class DrillRunner {
                     + target.database() + "\": " + ToolErrors.of(e), e);
         }
         return results;
+    }
+
+    /**
+     * The scratch database must not exist before the drill: every later failure drops it, and a failure found before
+     * the restore creates it (a missing or wrong identity, a corrupt archive) must never drop someone else's.
+     */
+    private static void requireNew(PgTarget target, String scratch) {
+        try (DatabaseAdmin admin = DatabaseAdmin.open(target)) {
+            if (admin.exists(scratch)) {
+                throw new AgentFailure(Reason.DatabaseExists, "database \"" + scratch + "\" already exists on "
+                        + target.address());
+            }
+        }
     }
 
     private static boolean dropQuietly(PgTarget target, String scratch) {

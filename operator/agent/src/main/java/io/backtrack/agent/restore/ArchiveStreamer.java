@@ -1,6 +1,7 @@
 package io.backtrack.agent.restore;
 
 import io.backtrack.agent.archive.ArchiveSource;
+import io.backtrack.agent.crypto.AgeIdentity;
 import io.backtrack.agent.engine.postgres.PgTarget;
 import io.backtrack.agent.engine.postgres.PgTool;
 import io.backtrack.agent.engine.postgres.ToolErrors;
@@ -9,8 +10,8 @@ import io.backtrack.agent.manifest.Manifest;
 import io.backtrack.agent.result.AgentFailure;
 import io.backtrack.agent.storage.ObjectStore;
 import io.backtrack.agent.storage.StorageErrors;
+import io.backtrack.agent.stream.ArchiveCorruptException;
 import io.backtrack.agent.stream.BoundedTail;
-import io.backtrack.agent.stream.Compressors;
 import io.backtrack.agent.stream.DigestingInputStream;
 import io.backtrack.agent.stream.HoldBackInputStream;
 import io.backtrack.agent.stream.Sha256;
@@ -27,8 +28,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Streams a stored archive from S3 (no temporary file) through SHA-256, hold-back and decompression into
- * pg_restore. The last {@link #HOLD_BACK_BYTES} stored bytes reach pg_restore only once the digest matched the
+ * Streams a stored archive from S3 (no temporary file) through SHA-256, hold-back, decryption (an encrypted archive)
+ * and decompression into pg_restore. The last {@link #HOLD_BACK_BYTES} stored bytes reach pg_restore only once the digest matched the
  * manifest; when pg_restore needs less than the whole archive (a selective restore) the rest is still read and
  * hashed before the restore counts as done.
  *
@@ -42,12 +43,14 @@ final class ArchiveStreamer {
     private final Manifest manifest;
     private final PgTarget db;
     private final boolean noOwner;
+    private final AgeIdentity identity;
 
-    ArchiveStreamer(ObjectStore store, Manifest manifest, PgTarget db, boolean noOwner) {
+    ArchiveStreamer(ObjectStore store, Manifest manifest, PgTarget db, boolean noOwner, AgeIdentity identity) {
         this.store = store;
         this.manifest = manifest;
         this.db = db;
         this.noOwner = noOwner;
+        this.identity = identity;
     }
 
     void intoNewDatabase(PgTool pgRestore, List<String> switches) {
@@ -172,7 +175,17 @@ final class ArchiveStreamer {
         });
         OutputStream stdin = process.getOutputStream();
         try {
-            InputStream plain = Compressors.decompressArchive(manifest.archiveKey(), held);
+            InputStream plain;
+            try {
+                plain = ArchiveSource.plain(manifest, held, identity);
+            } catch (AgentFailure refused) {
+                // No identity that opens it (the check before any database was touched says so first): the process
+                // must not see a clean end of an empty stream.
+                process.destroyForcibly();
+                closeQuietly(stdin);
+                closeQuietly(held);
+                throw refused;
+            }
             byte[] buf = new byte[64 * 1024];
             while (true) {
                 int n;

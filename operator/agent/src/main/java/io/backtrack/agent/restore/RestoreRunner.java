@@ -44,7 +44,9 @@ import java.util.regex.Pattern;
 /**
  * Restore a backup folder with a strategy (newDatabase, swap, inPlace), in steps:
  * <ul>
- *   <li>check: touches nothing. Manifest, archive (full SHA-256 and decompression) and its table of contents,
+ *   <li>check: touches nothing. Manifest, archive (full SHA-256, decryption of an encrypted one, decompression)
+ *       and its table of contents (an encrypted archive's header is opened with the identity first: a missing or
+ *       wrong identity fails with DecryptionFailed before any step touches a database),
  *       server reachable and not older than the backup's source, a pg_restore for both, the scope against the
  *       backup, the strategy's preconditions, and for inPlace what the in-place restore would fail on
  *       ({@link InPlaceChecks}).
@@ -127,7 +129,7 @@ public final class RestoreRunner {
                         requireRestorable(admin, names);
                         result.rolesToCreate(roles(source).check(admin, store).missing());
                         checkInPlace(source, result);
-                        result.archiveVerified(ArchiveScan.of(store, manifest).uncompressedBytes())
+                        result.archiveVerified(ArchiveScan.of(store, manifest, request.identity()).uncompressedBytes())
                                 .inScope(source.expected().tables().size(), source.expected().rows())
                                 .previousDatabase(strategy == RestoreStrategy.SWAP ? names.previous() : null);
                     }
@@ -232,7 +234,7 @@ public final class RestoreRunner {
         }
         Futures.join(bucket);
         CompletableFuture<ArchiveSource.Head> reading = CompletableFuture.supplyAsync(
-                () -> ArchiveSource.readHead(store, manifest));
+                () -> ArchiveSource.readHead(store, manifest, request.identity()));
         ArchiveSource.requireArchive(store, manifest);
         String side = request.sideDatabase() != null ? request.sideDatabase()
                 : DatabaseNames.side(target.database(), DatabaseNames.archiveTag(manifest.sha256()));
@@ -386,7 +388,7 @@ public final class RestoreRunner {
             switches.addAll(scope.pgRestoreSwitches());
             if (request.strategy() == RestoreStrategy.IN_PLACE) {
                 RowVerification counts = new InPlaceRestore(new ArchiveStreamer(store, manifest, target,
-                        request.noOwner()), admin, target, request.noOwner())
+                        request.noOwner(), request.identity()), admin, target, request.noOwner())
                         .run(pgRestore, psql, switches, scope.truncateSql(source.scope()), !scope.dataOnly(),
                                 request.lockTimeout().toMillis(), source.expected());
                 StructuredLog.info("restore.restored", "database", target.database(), "strategy", "inPlace");
@@ -401,7 +403,8 @@ public final class RestoreRunner {
             }
             try {
                 prepareFreshDatabase(source, db);
-                ArchiveStreamer streamer = new ArchiveStreamer(store, manifest, db, request.noOwner());
+                ArchiveStreamer streamer = new ArchiveStreamer(store, manifest, db, request.noOwner(),
+                        request.identity());
                 if (scope.schemaOnly() || scope.dataOnly() || source.tocLength() > ArchiveStreamer.MAX_HEAD_BYTES) {
                     streamer.intoNewDatabase(pgRestore, switches);
                 } else {

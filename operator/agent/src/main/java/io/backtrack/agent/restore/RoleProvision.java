@@ -73,7 +73,7 @@ final class RoleProvision {
                     + " and this backup records no roles (it was made before Backtrack recorded them); create them "
                     + "first" + (request.noOwner() ? "" : ", or restore with noOwner if they only own objects"));
         }
-        RolesScript script = RolesFile.read(store, recorded);
+        RolesScript script = RolesFile.read(store, recorded, request.identity(), manifest.recipients());
         Set<String> unknown = new TreeSet<>(missing);
         unknown.removeAll(script.roles());
         if (!unknown.isEmpty()) {

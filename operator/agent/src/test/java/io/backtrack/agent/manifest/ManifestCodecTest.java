@@ -70,6 +70,27 @@ class ManifestCodecTest {
     }
 
     @Test
+    void anEncryptedArchivesManifestNamesItsRecipientsAfterTheCompression() throws Exception {
+        Manifest s = sample();
+        Manifest encrypted = new Manifest(s.formatVersion(), s.backtrackVersion(), s.engine(), s.serverVersion(),
+                s.toolVersion(), s.database(), s.namespace(), s.backup(), s.schedule(), s.description(), s.scope(),
+                "prod/shop/orders-nightly/archive-20261122T020000Z-1a2b3c4d.pgdump.zst.age", s.format(),
+                s.compression(), s.sizeBytes(), s.sha256(), s.tables(), s.rows(), s.largeObjects(), s.unverified(),
+                s.roles(), s.startedAt(), s.completedAt(), "age",
+                List.of("age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p"));
+        JsonNode node = new ObjectMapper().readTree(ManifestCodec.toBytes(encrypted));
+        assertThat(node.fieldNames()).toIterable().containsSubsequence("compression", "encryption", "recipients",
+                "sizeBytes");
+        assertThat(ManifestCodec.fromBytes(ManifestCodec.toBytes(encrypted))).isEqualTo(encrypted);
+        assertThat(encrypted.encrypted()).isTrue();
+        assertThat(sample().encrypted()).isFalse();
+        // A manifest that lost the field still never hands ciphertext to the decompressor as if it were the dump.
+        String lost = new String(ManifestCodec.toBytes(encrypted), StandardCharsets.UTF_8)
+                .replace("\"encryption\" : \"age\",", "");
+        assertThat(ManifestCodec.fromBytes(lost.getBytes(StandardCharsets.UTF_8)).encrypted()).isTrue();
+    }
+
+    @Test
     void refusesOtherFormatVersions() {
         String v2 = new String(ManifestCodec.toBytes(sample()), StandardCharsets.UTF_8)
                 .replace("\"formatVersion\" : 1", "\"formatVersion\" : 2");

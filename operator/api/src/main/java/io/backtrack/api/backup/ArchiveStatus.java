@@ -2,6 +2,8 @@ package io.backtrack.api.backup;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
+import java.util.List;
+
 /** Where the archive is and how to check it: {@code sha256sum} of the stored object equals {@code sha256}. */
 public record ArchiveStatus(
         @JsonPropertyDescription("Bucket holding the backup.")
@@ -23,5 +25,22 @@ public record ArchiveStatus(
         @JsonPropertyDescription("Compression algorithm of the archive.")
         String compression,
         @JsonPropertyDescription("Archive format: custom (pg_dump -Fc).")
-        String format) {
+        String format,
+        @JsonPropertyDescription("age when the archive is encrypted client-side; a Restore of it needs "
+                + "spec.decryption. Unset: not encrypted.")
+        String encryption,
+        @JsonPropertyDescription("The age recipients (public keys) the archive is encrypted to: a Restore needs the "
+                + "identity of one of them.")
+        List<String> recipients) {
+
+    /** An unencrypted archive. */
+    public ArchiveStatus(String bucket, String key, String archiveKey, String manifestKey, Long sizeBytes, String size,
+                         String sha256, String sha256Short, String compression, String format) {
+        this(bucket, key, archiveKey, manifestKey, sizeBytes, size, sha256, sha256Short, compression, format, null,
+                null);
+    }
+
+    public boolean encrypted() {
+        return encryption != null;
+    }
 }

@@ -3,6 +3,7 @@ package io.backtrack.api.backup;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.backtrack.contract.durations.Durations;
 import io.backtrack.api.database.DatabaseSpec;
+import io.backtrack.api.encryption.EncryptionSpec;
 import io.backtrack.api.job.JobSettings;
 import io.backtrack.api.storage.StorageRef;
 import io.backtrack.api.storage.StorageSpec;
@@ -36,7 +37,17 @@ public record BackupSpec(
         JobSettings job,
         @JsonPropertyDescription("What the roles script beside the archive records (it always lists the roles the "
                 + "database's objects are owned by or granted to, without passwords).")
-        BackupRoles roles) {
+        BackupRoles roles,
+        @JsonPropertyDescription("Encrypt the archive client-side (age). Default: the encryption of the BackupStorage "
+                + "named by storageRef, if it has one; set here, it wins over the BackupStorage's.")
+        EncryptionSpec encryption) {
+
+    /** A Backup without an encryption of its own. */
+    public BackupSpec(String description, DatabaseSpec database, StorageSpec storage, StorageRef storageRef,
+                      Compression compression, BackupScope scope, DeletionPolicy deletionPolicy, String ttl,
+                      JobSettings job, BackupRoles roles) {
+        this(description, database, storage, storageRef, compression, scope, deletionPolicy, ttl, job, roles, null);
+    }
 
     public static final String ONE_STORAGE =
             "set exactly one of storage (a bucket, inline) and storageRef (a BackupStorage in this namespace)";

@@ -1,6 +1,7 @@
 package io.backtrack.api.drill;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.backtrack.api.encryption.DecryptionSpec;
 import io.backtrack.contract.durations.Durations;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -48,7 +49,16 @@ public record DrillSpec(
         @Min(1) @Max(DrillSpec.MAX_HISTORY)
         @JsonPropertyDescription("Finished drills listed in status.drillHistory, and drill Restores kept. Default: "
                 + DrillSpec.DEFAULT_HISTORY + ".")
-        Integer historyLimit) {
+        Integer historyLimit,
+        @JsonPropertyDescription("The identity each drill decrypts the schedule's encrypted backups with (age); "
+                + "becomes each drill Restore's spec.decryption.")
+        DecryptionSpec decryption) {
+
+    /** Drills of unencrypted backups. */
+    public DrillSpec(String schedule, Integer everyBackups, DrillTarget target, String database, Boolean keep,
+                     String maxDuration, String checkTimeout, List<DrillCheck> checks, Integer historyLimit) {
+        this(schedule, everyBackups, target, database, keep, maxDuration, checkTimeout, checks, historyLimit, null);
+    }
 
     public static final String DEFAULT_MAX_DURATION = "1h";
     public static final String DEFAULT_CHECK_TIMEOUT = "60s";

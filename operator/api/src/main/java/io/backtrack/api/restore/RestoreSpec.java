@@ -2,6 +2,7 @@ package io.backtrack.api.restore;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.backtrack.api.drill.RestoreDrill;
+import io.backtrack.api.encryption.DecryptionSpec;
 import io.backtrack.api.job.JobSettings;
 import io.backtrack.contract.durations.Durations;
 import io.fabric8.generator.annotation.Pattern;
@@ -55,7 +56,19 @@ public record RestoreSpec(
         @JsonPropertyDescription("Make this Restore a drill: restore the Backup into target.database, a new scratch "
                 + "database on target.host, verify it, run the checks read-only, drop it. Set by a BackupSchedule's "
                 + "drill; never the backed-up database itself.")
-        RestoreDrill drill) {
+        RestoreDrill drill,
+        @JsonPropertyDescription("The identity to decrypt an encrypted archive (age) with; required to restore one, "
+                + "and read from this Restore's namespace only, never from the BackupStorage the backup was written "
+                + "with.")
+        DecryptionSpec decryption) {
+
+    /** A Restore without a decryption identity. */
+    public RestoreSpec(String backupName, RestoreSource source, RestoreTarget target, RestoreStrategy strategy,
+                       RestoreScope scope, Boolean safetyBackup, VerifyMode verify, Quiesce quiesce, JobSettings job,
+                       String lockTimeout, RolesPolicy roles, Boolean noOwner, RestoreDrill drill) {
+        this(backupName, source, target, strategy, scope, safetyBackup, verify, quiesce, job, lockTimeout, roles,
+                noOwner, drill, null);
+    }
 
     /** What a Restore without lockTimeout gets (the agent's default too). */
     public static final String DEFAULT_LOCK_TIMEOUT = "30s";

@@ -1,6 +1,7 @@
 package io.backtrack.api.storage;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.backtrack.api.encryption.EncryptionSpec;
 import io.backtrack.contract.durations.Durations;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
@@ -16,7 +17,16 @@ public record BackupStorageSpec(
         @JsonPropertyDescription("How often a probe Job checks that the location works (list, write, read back and "
                 + "delete a probe object) and counts the backups under the prefix, e.g. 30m. Default: "
                 + BackupStorageSpec.DEFAULT_PROBE_INTERVAL + ". A change of the spec is probed at once.")
-        String probeInterval) {
+        String probeInterval,
+        @JsonPropertyDescription("Encrypt every archive written here client-side (age), unless a Backup sets its own "
+                + "encryption. Changing it affects new backups only; existing archives keep the recipients they were "
+                + "encrypted to.")
+        EncryptionSpec encryption) {
 
     public static final String DEFAULT_PROBE_INTERVAL = "1h";
+
+    /** A location without client-side encryption. */
+    public BackupStorageSpec(S3Storage s3, String probeInterval) {
+        this(s3, probeInterval, null);
+    }
 }

@@ -39,6 +39,19 @@ public final class AgentEnv {
     public static final String PGSSLROOTCERT = "PGSSLROOTCERT";
     public static final String PGSSLCERT = "PGSSLCERT";
     public static final String PGSSLKEY = "PGSSLKEY";
+    /**
+     * The age recipients a backup is encrypted to, as in an age recipients file: one {@code age1...} X25519 public
+     * key per line, blank lines and {@code #} comments ignored (a Backup's or BackupStorage's
+     * encryption.age.recipientsSecret). Set but holding no recipient fails the backup: it never falls back to
+     * writing plaintext.
+     */
+    public static final String AGE_RECIPIENTS = "BACKTRACK_AGE_RECIPIENTS";
+    /**
+     * The age identity (private key) a restore, drill and {@code verify --deep} decrypt an encrypted archive with,
+     * as in an age identity file ({@code AGE-SECRET-KEY-1...} lines): a Restore's decryption.identitySecret, never
+     * a BackupStorage's.
+     */
+    public static final String AGE_IDENTITY = "BACKTRACK_AGE_IDENTITY";
     /** A file the agent writes its result line to (the container's termination message). */
     public static final String TERMINATION_LOG = "BACKTRACK_TERMINATION_LOG";
 

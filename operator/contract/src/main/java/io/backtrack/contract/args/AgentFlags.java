@@ -25,6 +25,11 @@ public final class AgentFlags {
     /** The KMS key of --sse KMS; without it the bucket's default KMS key. */
     public static final String SSE_KMS_KEY_ID = "--sse-kms-key-id";
 
+    // Client-side encryption (age): the recipients a backup is encrypted to (repeatable), the identity file a
+    // restore, drill or verify --deep decrypts with. Jobs pass both in the environment instead (see AgentEnv).
+    public static final String RECIPIENT = "--recipient";
+    public static final String IDENTITY_FILE = "--identity-file";
+
     // The database server (backup, restore, drill); the password only in the environment, see AgentEnv.
     public static final String HOST = "--host";
     public static final String PORT = "--port";
@@ -61,6 +66,9 @@ public final class AgentFlags {
     public static final String PREVIOUS_DATABASE = "--previous-database";
     public static final String LOCK_TIMEOUT = "--lock-timeout";
     public static final String ROLES = "--roles";
+
+    // verify: also decrypt (with the identity) and decompress an encrypted archive, not only check its SHA-256
+    public static final String DEEP = "--deep";
 
     // drill
     public static final String KEEP = "--keep";

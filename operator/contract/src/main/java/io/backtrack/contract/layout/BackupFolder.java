@@ -14,8 +14,8 @@ import java.util.stream.Stream;
  * A backup's folder in the bucket and the names of the objects in it. The operator names a Backup's folder
  * {@code <prefix>/<namespace>/<name>} ({@link #of}) and passes it as {@code --key}; the agent writes into it an
  * archive of its own name per attempt, {@code archive-<UTC time>-<8 hex>.pgdump.zst} (or {@code .gz}, plain
- * {@code .pgdump}), so two attempts never write the same object, and {@code manifest.json} last, which names the
- * archive: the manifest, written only if there is none yet, decides which attempt the backup is. A folder without a
+ * {@code .pgdump}; encrypted with age: {@code .pgdump.zst.age}), so two attempts never write the same object, and
+ * {@code manifest.json} last, which names the archive: the manifest, written only if there is none yet, decides which attempt the backup is. A folder without a
  * manifest is never a backup.
  *
  * @param key the folder, without leading or trailing slashes: {@code prod/shop/orders-nightly}
@@ -56,37 +56,46 @@ public record BackupFolder(String key) {
 
     /** A new archive name for one attempt: {@code <folder>/archive-20261122T020000Z-1a2b3c4d.pgdump.zst}. */
     public String newArchiveKey(ArchiveCompression compression, Instant now) {
+        return newArchiveKey(compression, false, now);
+    }
+
+    /** As {@link #newArchiveKey(ArchiveCompression, Instant)}, ending in {@code .age} when encrypted. */
+    public String newArchiveKey(ArchiveCompression compression, boolean encrypted, Instant now) {
         byte[] random = new byte[4];
         ThreadLocalRandom.current().nextBytes(random);
         return prefix() + ARCHIVE + "-" + STAMP.format(now) + "-" + HexFormat.of().formatHex(random)
-                + compression.extension();
+                + compression.extension() + (encrypted ? ArchiveCompression.ENCRYPTED_SUFFIX : "");
     }
 
     /**
      * The roles file of the attempt that writes {@code archiveKey}, named like it:
-     * {@code <folder>/roles-20261122T020000Z-1a2b3c4d.sql}, so two attempts never write the same one either.
+     * {@code <folder>/roles-20261122T020000Z-1a2b3c4d.sql}, so two attempts never write the same one either. The
+     * roles file of an encrypted archive is encrypted too ({@code .sql.age}): it may hold password hashes.
      */
     public String rolesKeyOf(String archiveKey) {
         String name = archiveKey.substring(archiveKey.lastIndexOf('/') + 1);
         String attempt = name.startsWith(ARCHIVE) ? name.substring(ARCHIVE.length()) : "-" + name;
         int extension = attempt.indexOf(".pgdump");
-        attempt = extension < 0 ? attempt : attempt.substring(0, extension);
-        return prefix() + ROLES + attempt + ROLES_EXTENSION;
+        attempt = extension < 0 ? ArchiveCompression.withoutEncryptedSuffix(attempt) : attempt.substring(0, extension);
+        return prefix() + ROLES + attempt + ROLES_EXTENSION
+                + (ArchiveCompression.isEncrypted(archiveKey) ? ArchiveCompression.ENCRYPTED_SUFFIX : "");
     }
 
-    /** True for a roles file directly in this folder, of any attempt. */
+    /** True for a roles file directly in this folder, of any attempt, encrypted or not. */
     public boolean holdsRoles(String objectKey) {
-        return objectKey.startsWith(prefix() + ROLES) && objectKey.endsWith(ROLES_EXTENSION)
+        return objectKey.startsWith(prefix() + ROLES)
+                && ArchiveCompression.withoutEncryptedSuffix(objectKey).endsWith(ROLES_EXTENSION)
                 && objectKey.indexOf('/', prefix().length()) < 0;
     }
 
-    /** True for an archive object directly in this folder, of any attempt (and the older fixed name). */
+    /** True for an archive object directly in this folder, of any attempt (and the older fixed name), encrypted or not. */
     public boolean holdsArchive(String objectKey) {
         if (!objectKey.startsWith(prefix() + ARCHIVE) || objectKey.indexOf('/', prefix().length()) >= 0) {
             return false;
         }
+        String plain = ArchiveCompression.withoutEncryptedSuffix(objectKey);
         for (ArchiveCompression c : ArchiveCompression.values()) {
-            if (objectKey.endsWith(c.extension())) {
+            if (plain.endsWith(c.extension())) {
                 return true;
             }
         }

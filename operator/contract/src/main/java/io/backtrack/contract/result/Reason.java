@@ -32,5 +32,10 @@ public enum Reason {
     DumpFailed,
     RestoreFailed,
     /** Restored row counts differ from the manifest's (or a drill's check failed). */
-    VerificationFailed
+    VerificationFailed,
+    /**
+     * An encrypted archive cannot be decrypted: no identity was given, or it is none of the recipients the archive
+     * was encrypted to (the message names them). Found before any database is touched.
+     */
+    DecryptionFailed
 }

@@ -28,6 +28,10 @@ public enum ArchiveCompression implements WireValue {
     /** {@link #wireName()} of the default algorithm, for annotations. */
     public static final String DEFAULT_VALUE = "zstd";
     public static final ArchiveCompression DEFAULT = ZSTD;
+    /** The suffix of an archive encrypted with age, after its compression's: {@code .pgdump.zst.age}. */
+    public static final String ENCRYPTED_SUFFIX = ".age";
+    /** The encryption a manifest, a backup's result and a Backup's status record for an age-encrypted archive. */
+    public static final String ENCRYPTION_AGE = "age";
 
     private final String wireName;
     private final String extension;
@@ -92,14 +96,28 @@ public enum ArchiveCompression implements WireValue {
         return requested == null ? defaultLevel : requested;
     }
 
-    /** The compression of an archive, from its key's suffix (manifests name their archive). */
+    /**
+     * The compression of an archive, from its key's suffix (manifests name their archive); an encrypted archive's
+     * ({@code .pgdump.zst.age}) is the compression inside the encryption.
+     */
     public static ArchiveCompression ofArchive(String archiveKey) {
+        String plain = withoutEncryptedSuffix(archiveKey);
         for (ArchiveCompression c : values()) {
-            if (c != NONE && archiveKey.endsWith(c.extension)) {
+            if (c != NONE && plain.endsWith(c.extension)) {
                 return c;
             }
         }
         return NONE;
+    }
+
+    /** True for the key of an archive (or roles file) encrypted with age. */
+    public static boolean isEncrypted(String key) {
+        return key.endsWith(ENCRYPTED_SUFFIX);
+    }
+
+    /** The key as it would be unencrypted: {@code a.pgdump.zst.age} becomes {@code a.pgdump.zst}. */
+    public static String withoutEncryptedSuffix(String key) {
+        return isEncrypted(key) ? key.substring(0, key.length() - ENCRYPTED_SUFFIX.length()) : key;
     }
 
     @Override

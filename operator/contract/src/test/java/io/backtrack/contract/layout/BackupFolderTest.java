@@ -70,6 +70,22 @@ class BackupFolderTest {
     }
 
     @Test
+    void anEncryptedArchiveAndItsRolesFileAreOfTheirFolderWithTheCompressionInside() {
+        BackupFolder folder = new BackupFolder("prod/shop/orders");
+        String key = folder.newArchiveKey(ArchiveCompression.ZSTD, true, Instant.parse("2026-11-22T02:00:07Z"));
+        assertThat(key).matches("prod/shop/orders/archive-20261122T020007Z-[0-9a-f]{8}\\.pgdump\\.zst\\.age");
+        assertThat(ArchiveCompression.isEncrypted(key)).isTrue();
+        assertThat(folder.holdsArchive(key)).isTrue();
+        assertThat(ArchiveCompression.ofArchive(key)).isEqualTo(ArchiveCompression.ZSTD);
+        assertThat(folder.rolesKeyOf(key)).matches("prod/shop/orders/roles-20261122T020007Z-[0-9a-f]{8}\\.sql\\.age");
+        assertThat(folder.holdsRoles(folder.rolesKeyOf(key))).isTrue();
+        assertThat(folder.holdsArchive(folder.rolesKeyOf(key))).isFalse();
+        assertThat(folder.holdsRoles(key)).isFalse();
+        assertThat(folder.newArchiveKey(ArchiveCompression.GZIP, false, Instant.now())).endsWith(".pgdump.gz");
+        assertThat(ArchiveCompression.withoutEncryptedSuffix("a.pgdump.zst")).isEqualTo("a.pgdump.zst");
+    }
+
+    @Test
     void anEmptyKeyIsRefused() {
         assertThatThrownBy(() -> new BackupFolder(" / ")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new BackupFolder(null)).isInstanceOf(IllegalArgumentException.class);

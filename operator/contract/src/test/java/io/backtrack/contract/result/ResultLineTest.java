@@ -20,7 +20,7 @@ class ResultLineTest {
         return new BackupResult("prod/shop/orders", "prod/shop/orders/manifest.json",
                 "prod/shop/orders/archive-20261122T020000Z-1a2b3c4d.pgdump.zst", "db-backups", "9f86d081", 48213L,
                 "zstd", 1, "custom", "orders", "16.4", "pg_dump (PostgreSQL) 16.4", 42, 1234567L, null, null, 3,
-                "2026-11-22T02:00:00Z", "2026-11-22T02:00:12.400Z", 12.4);
+                "2026-11-22T02:00:00Z", "2026-11-22T02:00:12.400Z", 12.4, null, null);
     }
 
     @Test
@@ -108,8 +108,8 @@ class ResultLineTest {
 
     @Test
     void aReasonANewerAgentKnowsIsKeptAsItIs() {
-        ResultLine r = ResultLine.parse("{\"ok\":false,\"reason\":\"DecryptionFailed\",\"message\":\"no key\",\"extra\":1}");
-        assertThat(r.reason()).isEqualTo("DecryptionFailed");
+        ResultLine r = ResultLine.parse("{\"ok\":false,\"reason\":\"QuantumDecoherence\",\"message\":\"no key\",\"extra\":1}");
+        assertThat(r.reason()).isEqualTo("QuantumDecoherence");
         assertThat(r.knownReason()).isEmpty();
         assertThat(r.as(VerifyResult.class).key()).isNull();
     }
@@ -118,7 +118,13 @@ class ResultLineTest {
     void everyResultRoundTrips() {
         List<Object> results = List.of(backup(),
                 new VerifyResult("k", "k/archive.pgdump.zst", "b", "9f86", 10L, 40L, true, "orders",
-                        "2026-11-22T02:00:12Z", 0.4),
+                        "2026-11-22T02:00:12Z", 0.4, null, null),
+                new VerifyResult("k", "k/archive.pgdump.zst.age", "b", "9f86", 10L, null, true, "orders",
+                        "2026-11-22T02:00:12Z", 0.4, "age", false),
+                new BackupResult("k", "k/manifest.json", "k/archive-20261122T020000Z-1a2b3c4d.pgdump.zst.age", "b",
+                        "9f86", 10L, "zstd", 1, "custom", "orders", "16.4", "pg_dump (PostgreSQL) 16.4", 3, 30L, null,
+                        null, 1, "2026-11-22T02:00:00Z", "2026-11-22T02:00:01Z", 1.0, "age",
+                        List.of("age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p")),
                 new DeleteResult("k", "b", 2, 12345L),
                 new DrillResult.Builder("orders_drill_20261122t031500z")
                         .restored(new RestoreResult.Builder(RestoreStep.ALL, RestoreStrategy.NEW_DATABASE)

@@ -7,13 +7,16 @@ import io.backtrack.api.backup.BackupScope;
 import io.backtrack.api.backup.BackupSpec;
 import io.backtrack.api.backup.Compression;
 import io.backtrack.api.database.DatabaseSpec;
+import io.backtrack.api.encryption.EncryptionSpec;
 import io.backtrack.api.storage.S3Storage;
 import io.backtrack.contract.args.AgentArgs;
+import io.backtrack.contract.args.AgentEnv;
 import io.backtrack.contract.layout.BackupFolder;
 import io.backtrack.controller.config.BacktrackConfig;
 import io.backtrack.controller.job.AgentJob;
 import io.backtrack.controller.job.AgentJobBuilder;
 import io.backtrack.controller.job.DatabaseAccess;
+import io.backtrack.controller.job.EncryptionAccess;
 import io.backtrack.controller.job.JobNames;
 import io.backtrack.controller.job.StorageAccess;
 import io.backtrack.controller.naming.LabelValues;
@@ -40,6 +43,16 @@ public final class BackupJobs {
         return JobNames.forOwner(backup.getMetadata().getNamespace(), backup.getMetadata().getName(), ROLE_BACKUP);
     }
 
+    /** True if the backup Job was told to encrypt: its agent had recipients in its environment. */
+    public static boolean askedToEncrypt(Job job) {
+        return job.getSpec() != null && job.getSpec().getTemplate() != null
+                && job.getSpec().getTemplate().getSpec() != null
+                && job.getSpec().getTemplate().getSpec().getContainers().stream()
+                .filter(c -> c.getEnv() != null)
+                .flatMap(c -> c.getEnv().stream())
+                .anyMatch(e -> AgentEnv.AGE_RECIPIENTS.equals(e.getName()));
+    }
+
     public static String cleanupJobName(Backup backup) {
         return JobNames.forOwner(backup.getMetadata().getNamespace(), backup.getMetadata().getName(), ROLE_CLEANUP);
     }
@@ -62,7 +75,11 @@ public final class BackupJobs {
         return BackupFolder.of(storage.prefix(), backup.getMetadata().getNamespace(), backup.getMetadata().getName());
     }
 
-    public Job backup(Backup backup, S3Storage storage) {
+    /**
+     * The backup Job; {@code encryption} (the Backup's own, else its BackupStorage's; null: none) puts the age
+     * recipients in its environment, and the agent then writes only ciphertext or fails.
+     */
+    public Job backup(Backup backup, S3Storage storage, EncryptionSpec encryption) {
         BackupSpec spec = backup.getSpec();
         DatabaseSpec db = spec.database();
         Compression compression = spec.compressionOrDefault();
@@ -84,6 +101,7 @@ public final class BackupJobs {
 
         List<EnvVar> env = new ArrayList<>(DatabaseAccess.env(db.credentialsSecret()));
         env.addAll(StorageAccess.env(storage));
+        env.addAll(EncryptionAccess.recipientsEnv(encryption));
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(BacktrackApi.BACKUP_LABEL, LabelValues.of(backup.getMetadata().getName()));
         labels.put(BacktrackApi.ROLE_LABEL, role(backup));

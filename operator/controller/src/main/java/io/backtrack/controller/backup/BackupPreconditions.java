@@ -4,7 +4,9 @@ import io.backtrack.api.BacktrackApi;
 import io.backtrack.api.ConditionReason;
 import io.backtrack.api.backup.Backup;
 import io.backtrack.api.restore.Restore;
+import io.backtrack.api.encryption.EncryptionSpec;
 import io.backtrack.api.storage.S3Storage;
+import io.backtrack.controller.job.EncryptionAccess;
 import io.backtrack.controller.naming.LabelValues;
 import io.backtrack.controller.secrets.SecretCheck;
 import io.backtrack.controller.status.Precondition;
@@ -16,8 +18,8 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * What must hold before a backup Job is created: a valid spec, its bucket (inline or its BackupStorage), the Secrets
- * it references, no Restore of its database.
+ * What must hold before a backup Job is created: a valid spec, its bucket (inline or its BackupStorage) and the
+ * encryption that applies (its own, else its BackupStorage's), the Secrets it references, no Restore of its database.
  */
 final class BackupPreconditions {
     private final SecretCheck secrets;
@@ -28,10 +30,13 @@ final class BackupPreconditions {
         this.storages = new StorageLocations(client);
     }
 
-    /** Either the bucket the backup writes to, when nothing stops it, or what does. */
-    record Checked(S3Storage storage, Optional<Precondition> problem) {
+    /**
+     * Either the bucket the backup writes to and the encryption it applies (null: none), when nothing stops it, or
+     * what does.
+     */
+    record Checked(S3Storage storage, EncryptionSpec encryption, Optional<Precondition> problem) {
         static Checked refused(Precondition problem) {
-            return new Checked(null, Optional.of(problem));
+            return new Checked(null, null, Optional.of(problem));
         }
     }
 
@@ -51,11 +56,15 @@ final class BackupPreconditions {
         if (missing.isEmpty()) {
             missing = storageSecretMissing(backup, storage.s3());
         }
+        EncryptionSpec encryption = EncryptionAccess.effective(backup.getSpec().encryption(), storage.encryption());
+        if (missing.isEmpty()) {
+            missing = secrets.missingForEncryption(backup.getMetadata().getNamespace(), encryption);
+        }
         if (missing.isPresent()) {
             return Checked.refused(new Precondition(ConditionReason.SecretNotFound,
                     missing.get() + "; the backup starts once it exists", true));
         }
-        return new Checked(storage.s3(), restoreInProgress(backup, restores));
+        return new Checked(storage.s3(), encryption, restoreInProgress(backup, restores));
     }
 
     /** The bucket of the Backup: its inline storage, or its BackupStorage's as it is now. */

@@ -6,7 +6,6 @@ import io.backtrack.api.backup.Backup;
 import io.backtrack.api.backup.BackupPhase;
 import io.backtrack.api.backup.BackupStatus;
 import io.backtrack.api.restore.Restore;
-import io.backtrack.api.storage.S3Storage;
 import io.backtrack.contract.result.BackupResult;
 import io.backtrack.controller.cache.WithoutManagedFields;
 import io.backtrack.controller.concurrency.ConcurrencyGate;
@@ -131,7 +130,7 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
         if (!admission.admitted()) {
             return queued(backup, admission.message(), gate.recheckAfter(admission), now);
         }
-        return start(backup, checked.storage(), now);
+        return start(backup, checked, now);
     }
 
     /** Pending, reason Queued: said once (status and Event), then looked at again every few seconds. */
@@ -144,8 +143,8 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
         return UpdateControl.patchStatus(backup).rescheduleAfter(recheck);
     }
 
-    private UpdateControl<Backup> start(Backup backup, S3Storage storage, Instant now) {
-        Job job = jobs.backup(backup, storage);
+    private UpdateControl<Backup> start(Backup backup, BackupPreconditions.Checked checked, Instant now) {
+        Job job = jobs.backup(backup, checked.storage(), checked.encryption());
         CreateOnce.create(client, job);
         LOG.infof("backup started namespace=%s backup=%s job=%s", backup.getMetadata().getNamespace(),
                 backup.getMetadata().getName(), job.getMetadata().getName());
@@ -168,6 +167,15 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
                             + " succeeded but left no result; see kubectl logs job/" + jobName, now);
                 }
                 BackupResult result = outcome.result().as(BackupResult.class);
+                if (BackupJobs.askedToEncrypt(job) && result.encryption() == null) {
+                    // An agent that ignores the recipients (an image from before encryption) wrote plaintext where
+                    // ciphertext was asked for: never counted as a backup.
+                    return fail(backup, ConditionReason.EncryptionNotApplied.name(), "backup Job " + jobName
+                            + " was given age recipients but its agent wrote an unencrypted archive, s3://"
+                            + result.bucket() + "/" + result.archiveKey() + " (an agent image from before archive "
+                            + "encryption?); it is not counted as a backup: delete it, and back up again with an "
+                            + "agent image that encrypts", now);
+                }
                 backup.setStatus(new BackupStatusDraft(backup).completed(result, now).build());
                 LOG.infof("backup completed namespace=%s backup=%s sha256=%s sizeBytes=%s",
                         backup.getMetadata().getNamespace(), backup.getMetadata().getName(), result.sha256(),

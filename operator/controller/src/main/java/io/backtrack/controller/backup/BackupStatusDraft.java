@@ -98,7 +98,7 @@ public final class BackupStatusDraft extends StatusDraft<BackupStatus> {
         archive = new ArchiveStatus(bucket, result.key(), result.archiveKey(),
                 result.manifestKey(), size, ByteSize.human(size), sha,
                 sha == null ? null : sha.substring(0, Math.min(12, sha.length())), result.compression(),
-                result.format());
+                result.format(), result.encryption(), result.recipients());
         database = new DatabaseStatus(result.serverVersion(), result.tables(), result.rows(), result.largeObjects(),
                 result.unverified(), result.roles());
         String completed = completedAt;
@@ -109,8 +109,8 @@ public final class BackupStatusDraft extends StatusDraft<BackupStatus> {
         durationSeconds = result.durationSeconds() != null ? result.durationSeconds()
                 : seconds(startedAt, Instant.parse(completedAt));
         phase = BackupPhase.Completed;
-        message = "archive of " + ByteSize.human(size) + " written to s3://" + archive.bucket() + "/"
-                + archive.archiveKey();
+        message = (result.encryption() != null ? "encrypted " : "") + "archive of " + ByteSize.human(size)
+                + " written to s3://" + archive.bucket() + "/" + archive.archiveKey();
         ready(ConditionReason.Completed.name(), message, now);
         finished(true, message, now);
         return this;

@@ -5,6 +5,7 @@ import io.backtrack.api.backup.Compression;
 import io.backtrack.api.database.DatabaseSpec;
 import io.backtrack.contract.durations.Durations;
 import io.backtrack.contract.wire.ArchiveCompression;
+import io.backtrack.controller.job.EncryptionAccess;
 import io.backtrack.controller.job.JobSettingsCheck;
 import io.backtrack.controller.secrets.TlsRules;
 import io.backtrack.controller.storage.S3Checks;
@@ -35,6 +36,7 @@ public final class BackupValidator {
             problems.add(e.getMessage());
         }
         problems.addAll(JobSettingsCheck.problems(spec.job(), "job"));
+        problems.addAll(EncryptionAccess.problems(spec.encryption(), "encryption"));
         return problems;
     }
 

@@ -13,6 +13,7 @@ import io.backtrack.controller.config.BacktrackConfig;
 import io.backtrack.controller.job.AgentJob;
 import io.backtrack.controller.job.AgentJobBuilder;
 import io.backtrack.controller.job.DatabaseAccess;
+import io.backtrack.controller.job.EncryptionAccess;
 import io.backtrack.controller.job.JobNames;
 import io.backtrack.controller.job.StorageAccess;
 import io.backtrack.controller.naming.LabelValues;
@@ -51,6 +52,7 @@ final class DrillJobs {
         }
         List<EnvVar> env = new ArrayList<>(DatabaseAccess.env(plan.credentials()));
         env.addAll(StorageAccess.env(plan.storage()));
+        env.addAll(EncryptionAccess.identityEnv(restore.getSpec().decryption()));
         return builder.build(new AgentJob(restore, name(restore),
                 Map.of(BacktrackApi.RESTORE_LABEL, LabelValues.of(restore.getMetadata().getName()),
                         BacktrackApi.ROLE_LABEL, BacktrackApi.DRILL,

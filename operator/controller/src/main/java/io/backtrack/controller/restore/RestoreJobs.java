@@ -12,6 +12,7 @@ import io.backtrack.controller.config.BacktrackConfig;
 import io.backtrack.controller.job.AgentJob;
 import io.backtrack.controller.job.AgentJobBuilder;
 import io.backtrack.controller.job.DatabaseAccess;
+import io.backtrack.controller.job.EncryptionAccess;
 import io.backtrack.controller.job.JobNames;
 import io.backtrack.controller.job.StorageAccess;
 import io.backtrack.controller.naming.LabelValues;
@@ -75,6 +76,8 @@ final class RestoreJobs {
                 .dataOnly(scope.isDataOnly());
         List<EnvVar> env = new ArrayList<>(DatabaseAccess.env(plan.credentials()));
         env.addAll(StorageAccess.env(plan.storage()));
+        // Every step reads the archive's table of contents (compare too: what it counts is resolved from it).
+        env.addAll(EncryptionAccess.identityEnv(plan.spec().decryption()));
         return builder.build(new AgentJob(restore, name(restore, step),
                 Map.of(BacktrackApi.RESTORE_LABEL, LabelValues.of(restore.getMetadata().getName()),
                         BacktrackApi.ROLE_LABEL, "restore",

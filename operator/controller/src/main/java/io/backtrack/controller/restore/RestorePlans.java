@@ -12,6 +12,7 @@ import io.backtrack.api.restore.VerifyMode;
 import io.backtrack.contract.args.AgentFlags;
 import io.backtrack.controller.drill.DrillChecks;
 import io.backtrack.controller.drill.ServerIdentity;
+import io.backtrack.controller.job.EncryptionAccess;
 import io.backtrack.controller.job.JobSettingsCheck;
 import io.backtrack.controller.secrets.TlsRules;
 import io.backtrack.controller.status.Precondition;
@@ -73,6 +74,13 @@ final class RestorePlans {
                         + " (changing a BackupStorage moves no archive); restore it with source.storage naming bucket "
                         + archiveBucket + " and source.key " + backup.getStatus().archive().key(), false);
             }
+            var archive = backup.getStatus().archive();
+            if (archive.encrypted() && spec.decryption() == null) {
+                return refuse(ConditionReason.DecryptionFailed, "Backup " + ns + "/" + spec.backupName() + " is "
+                        + "encrypted with " + archive.encryption() + " to " + recipients(archive.recipients())
+                        + "; set spec.decryption.identitySecret to a Secret holding the identity (private key) of "
+                        + "one of them, in a new Restore (a Restore's spec is immutable); nothing was touched", false);
+            }
             var db = backup.getSpec().database();
             if (spec.drill() != null && target.database().equals(db.database()) && servers.same(ns, target.host(),
                     target.port() != null ? target.port() : AgentFlags.DEFAULT_PORT, db.host(), db.portOrDefault())) {
@@ -89,7 +97,7 @@ final class RestorePlans {
                     target.credentialsSecret() != null ? target.credentialsSecret() : db.credentialsSecret(),
                     // The backup's CA and client certificate are for its own server; another host gets its own.
                     target.tls() != null ? target.tls() : host.equals(db.host()) ? db.tls() : null,
-                    spec), null);
+                    spec, EncryptionAccess.effective(backup.getSpec().encryption(), storage.encryption())), null);
         }
         if (target.host() == null || target.credentialsSecret() == null) {
             return refuse(ConditionReason.InvalidSpec, "a restore from source needs target.host and target.credentialsSecret:"
@@ -102,7 +110,7 @@ final class RestorePlans {
         }
         return new Resolution(new RestorePlan(null, storage.s3(), trimSlashes(spec.source().key()),
                 target.host(), target.port() != null ? target.port() : AgentFlags.DEFAULT_PORT, target.database(),
-                target.credentialsSecret(), target.tls(), spec), null);
+                target.credentialsSecret(), target.tls(), spec, storage.encryption()), null);
     }
 
     private static List<String> problems(RestoreSpec spec) {
@@ -140,7 +148,13 @@ final class RestorePlans {
             problems.addAll(drillProblems(spec));
         }
         problems.addAll(JobSettingsCheck.problems(spec.job(), "job"));
+        problems.addAll(EncryptionAccess.problems(spec.decryption(), "decryption"));
         return problems;
+    }
+
+    private static String recipients(List<String> recipients) {
+        return recipients == null || recipients.isEmpty() ? "recipients its status does not name"
+                : "recipient(s) " + String.join(", ", recipients);
     }
 
     /** What the CRD's rules refuse of a drill Restore, for specs the API server let through before it had them. */

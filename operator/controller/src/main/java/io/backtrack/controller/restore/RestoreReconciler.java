@@ -174,6 +174,9 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
         if (missingSecret.isEmpty()) {
             missingSecret = secrets.missingForStorage(ns, plan.storage());
         }
+        if (missingSecret.isEmpty()) {
+            missingSecret = secrets.missingForDecryption(ns, plan.spec().decryption());
+        }
         if (missingSecret.isPresent()) {
             return refuse(restore, draft, new Precondition(ConditionReason.SecretNotFound,
                     missingSecret.get() + "; the restore starts once it exists", true), now);

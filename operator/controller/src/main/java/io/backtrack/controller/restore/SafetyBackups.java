@@ -15,8 +15,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The Backup of the target a Restore takes before touching it: same storage as the source, Retain, labelled as a
- * safety backup. It is deliberately not owned by the Restore, so deleting the Restore never deletes it.
+ * The Backup of the target a Restore takes before touching it: same storage as the source, encrypted as that
+ * location's backups are (the restored Backup's encryption, else its BackupStorage's: the live data is no less
+ * secret than the backup), Retain, labelled as a safety backup. It is deliberately not owned by the Restore, so
+ * deleting the Restore never deletes it.
  */
 final class SafetyBackups {
     static final String ROLE = "safety-backup";
@@ -45,7 +47,7 @@ final class SafetyBackups {
                 "Safety backup of " + plan.target() + " before Restore " + restore.getMetadata().getName(),
                 new DatabaseSpec(null, plan.host(), plan.port(), plan.database(), plan.credentials(), plan.tls()),
                 new StorageSpec(plan.storage()), null,
-                null, null, DeletionPolicy.Retain, null, plan.spec().job(), null));
+                null, null, DeletionPolicy.Retain, null, plan.spec().job(), null, plan.encryption()));
         return backup;
     }
 }

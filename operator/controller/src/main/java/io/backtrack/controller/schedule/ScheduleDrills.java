@@ -20,6 +20,7 @@ import io.backtrack.contract.durations.Durations;
 import io.backtrack.contract.names.DatabaseNames;
 import io.backtrack.controller.drill.DrillChecks;
 import io.backtrack.controller.events.EventRecorder;
+import io.backtrack.controller.job.EncryptionAccess;
 import io.backtrack.controller.metrics.BacktrackMetrics;
 import io.backtrack.controller.naming.LabelValues;
 import io.backtrack.controller.status.Conditions;
@@ -195,6 +196,7 @@ final class ScheduleDrills {
             problems.add(e.getMessage());
         }
         problems.addAll(DrillChecks.problems("drill", spec.checksOrEmpty(), spec.checkTimeout()));
+        problems.addAll(EncryptionAccess.problems(spec.decryption(), "drill.decryption"));
         return new Plan(cron, problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems)));
     }
 
@@ -224,7 +226,8 @@ final class ScheduleDrills {
                 // A drill that fails is recorded and retried at the next drill, never within the same one. Its Pod
                 // otherwise fits like the schedule's backups (placement, identity for S3, mesh annotations).
                 drillJob(template, deadline),
-                null, null, null, new RestoreDrill(spec.keep(), spec.checkTimeout(), spec.checks())));
+                null, null, null, new RestoreDrill(spec.keep(), spec.checkTimeout(), spec.checks()),
+                spec.decryption()));
         try {
             client.resource(restore).create();
         } catch (KubernetesClientException e) {

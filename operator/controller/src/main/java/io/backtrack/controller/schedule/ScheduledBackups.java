@@ -47,7 +47,8 @@ public final class ScheduledBackups {
 
         BackupSpec t = template.spec();
         BackupSpec spec = new BackupSpec(t.description(), t.database(), t.storage(), t.storageRef(), t.compression(), t.scope(),
-                t.deletionPolicy() == null ? DeletionPolicy.Delete : t.deletionPolicy(), t.ttl(), t.job(), t.roles());
+                t.deletionPolicy() == null ? DeletionPolicy.Delete : t.deletionPolicy(), t.ttl(), t.job(), t.roles(),
+                t.encryption());
 
         Backup backup = new Backup();
         backup.setMetadata(new ObjectMetaBuilder()

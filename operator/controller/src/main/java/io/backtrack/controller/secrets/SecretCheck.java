@@ -2,6 +2,8 @@ package io.backtrack.controller.secrets;
 
 import io.backtrack.api.database.DatabaseCredentials;
 import io.backtrack.api.database.DatabaseTls;
+import io.backtrack.api.encryption.DecryptionSpec;
+import io.backtrack.api.encryption.EncryptionSpec;
 import io.backtrack.api.storage.S3Storage;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -44,6 +46,24 @@ public final class SecretCheck {
             missing = missing(namespace, s3.caSecret().name(), "S3 CA bundle", s3.caSecret().keyOrDefault());
         }
         return missing;
+    }
+
+    /** The Secret of an encryption's recipients, when there is an encryption. */
+    public Optional<String> missingForEncryption(String namespace, EncryptionSpec encryption) {
+        if (encryption == null || encryption.age() == null || encryption.age().recipientsSecret() == null) {
+            return Optional.empty();
+        }
+        var secret = encryption.age().recipientsSecret();
+        return missing(namespace, secret.name(), "age recipients", secret.keyOrDefault());
+    }
+
+    /** The Secret of a decryption's identity, when there is a decryption. */
+    public Optional<String> missingForDecryption(String namespace, DecryptionSpec decryption) {
+        if (decryption == null || decryption.identitySecret() == null) {
+            return Optional.empty();
+        }
+        var secret = decryption.identitySecret();
+        return missing(namespace, secret.name(), "age identity", secret.keyOrDefault());
     }
 
     /** A database's Secrets: the credentials, and the CA bundle and client certificate its TLS names. */

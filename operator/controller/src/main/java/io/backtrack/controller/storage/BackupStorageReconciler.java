@@ -10,6 +10,7 @@ import io.backtrack.contract.result.ProbeResult;
 import io.backtrack.controller.config.BacktrackConfig;
 import io.backtrack.controller.events.EventRecorder;
 import io.backtrack.controller.job.CreateOnce;
+import io.backtrack.controller.job.EncryptionAccess;
 import io.backtrack.controller.job.JobCache;
 import io.backtrack.controller.job.JobFailure;
 import io.backtrack.controller.job.JobOutcome;
@@ -176,6 +177,7 @@ public class BackupStorageReconciler implements Reconciler<BackupStorage> {
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
         }
+        problems.addAll(EncryptionAccess.problems(spec.encryption(), "encryption"));
         return problems;
     }
 

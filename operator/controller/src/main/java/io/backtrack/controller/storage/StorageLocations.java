@@ -1,19 +1,22 @@
 package io.backtrack.controller.storage;
 
 import io.backtrack.api.ConditionReason;
+import io.backtrack.api.encryption.EncryptionSpec;
 import io.backtrack.api.storage.BackupStorage;
 import io.backtrack.api.storage.S3Storage;
 import io.backtrack.api.storage.StorageRef;
 import io.backtrack.api.storage.StorageSpec;
+import io.backtrack.controller.job.EncryptionAccess;
 import io.backtrack.controller.status.Precondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The bucket a Backup or Restore uses: its inline {@code storage.s3}, or the {@code s3} of the BackupStorage its
  * {@code storageRef} names, read when the work starts (a BackupStorage is never copied into the resource, so a
- * credentials rotation on it reaches every Backup that names it).
+ * credentials rotation on it reaches every Backup that names it), with the client-side encryption it asks for.
  */
 public final class StorageLocations {
     private final KubernetesClient client;
@@ -22,14 +25,17 @@ public final class StorageLocations {
         this.client = client;
     }
 
-    /** Either the bucket, or why there is none yet (never both). */
-    public record Resolution(S3Storage s3, Precondition problem) {
-        static Resolution of(S3Storage s3) {
-            return new Resolution(s3, null);
+    /**
+     * Either the bucket (with the client-side encryption its BackupStorage asks for, null for an inline storage or
+     * none), or why there is none yet (never both).
+     */
+    public record Resolution(S3Storage s3, EncryptionSpec encryption, Precondition problem) {
+        static Resolution of(S3Storage s3, EncryptionSpec encryption) {
+            return new Resolution(s3, encryption, null);
         }
 
         static Resolution refused(ConditionReason reason, String message, boolean retryable) {
-            return new Resolution(null, new Precondition(reason, message, retryable));
+            return new Resolution(null, null, new Precondition(reason, message, retryable));
         }
     }
 
@@ -43,7 +49,7 @@ public final class StorageLocations {
                     + " and " + field + "Ref (a BackupStorage in this namespace)", false);
         }
         if (inline != null) {
-            return Resolution.of(inline.s3());
+            return Resolution.of(inline.s3(), null);
         }
         if (ref.name() == null || ref.name().isBlank()) {
             return Resolution.refused(ConditionReason.InvalidSpec, field + "Ref.name is required", false);
@@ -53,11 +59,15 @@ public final class StorageLocations {
             return Resolution.refused(ConditionReason.StorageNotFound, "BackupStorage " + namespace + "/" + ref.name()
                     + " (" + field + "Ref) does not exist; " + waiting, true);
         }
-        List<String> problems = S3Checks.problems(storage.getSpec() == null ? null : storage.getSpec().s3(), "s3");
+        List<String> problems = new ArrayList<>(
+                S3Checks.problems(storage.getSpec() == null ? null : storage.getSpec().s3(), "s3"));
+        if (storage.getSpec() != null) {
+            problems.addAll(EncryptionAccess.problems(storage.getSpec().encryption(), "encryption"));
+        }
         if (!problems.isEmpty()) {
             return Resolution.refused(ConditionReason.InvalidSpec, "BackupStorage " + namespace + "/" + ref.name()
                     + " is not valid: " + String.join("; ", problems) + "; " + waiting + " once it is fixed", true);
         }
-        return Resolution.of(storage.getSpec().s3());
+        return Resolution.of(storage.getSpec().s3(), storage.getSpec().encryption());
     }
 }

@@ -36,7 +36,7 @@ class BackupJobSettingsTest {
 
     @Test
     void aBackupWithoutJobSettingsGetsEveryChartDefaultSoAQuotaDemandingLimitsAdmitsItsPod() {
-        Job job = withDefaults.backup(TestBackups.backup(), s3(TestBackups.backup()));
+        Job job = withDefaults.backup(TestBackups.backup(), s3(TestBackups.backup()), null);
         var pod = job.getSpec().getTemplate();
         var c = pod.getSpec().getContainers().get(0);
         assertThat(job.getSpec().getActiveDeadlineSeconds()).isEqualTo(1800L);
@@ -62,7 +62,7 @@ class BackupJobSettingsTest {
                 Map.of("pool", "big"), List.of(new TolerationBuilder().withKey("big").withOperator("Exists").build()),
                 new AffinityBuilder().withNewPodAntiAffinity().endPodAntiAffinity().build(), "critical", "s3-writer",
                 Map.of("team", "orders"), Map.of("app", "orders"), 3600);
-        Job job = withDefaults.backup(withJob(own), s3(withJob(own)));
+        Job job = withDefaults.backup(withJob(own), s3(withJob(own)), null);
         var pod = job.getSpec().getTemplate();
         var c = pod.getSpec().getContainers().get(0);
         assertThat(job.getSpec().getActiveDeadlineSeconds()).isEqualTo(600L);
@@ -88,7 +88,7 @@ class BackupJobSettingsTest {
         // label break the Job's selection of its own Pods or the operator's counting of its Jobs.
         JobSettings own = new JobSettings(null, null, null, null, null, null, null, null, null,
                 Map.of(BacktrackApi.MANAGED_BY_LABEL, "someone-else", BacktrackApi.ROLE_LABEL, "x"), null);
-        var labels = withDefaults.backup(withJob(own), s3(withJob(own))).getSpec().getTemplate().getMetadata().getLabels();
+        var labels = withDefaults.backup(withJob(own), s3(withJob(own)), null).getSpec().getTemplate().getMetadata().getLabels();
         assertThat(labels).containsEntry(BacktrackApi.MANAGED_BY_LABEL, BacktrackApi.MANAGED_BY)
                 .containsEntry(BacktrackApi.ROLE_LABEL, "backup");
         assertThat(BackupValidator.problems(withJob(own).getSpec())).anySatisfy(p -> assertThat(p)
@@ -97,7 +97,7 @@ class BackupJobSettingsTest {
 
     @Test
     void withoutChartDefaultsAJobGetsTheBuiltInDeadlineAndRetriesAndNothingElse() {
-        Job job = new BackupJobs(TestAgentConfig.INSTANCE).backup(TestBackups.backup(), s3(TestBackups.backup()));
+        Job job = new BackupJobs(TestAgentConfig.INSTANCE).backup(TestBackups.backup(), s3(TestBackups.backup()), null);
         assertThat(job.getSpec().getActiveDeadlineSeconds()).isEqualTo(3600L);
         assertThat(job.getSpec().getBackoffLimit()).isEqualTo(2);
         assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getResources()).isNull();

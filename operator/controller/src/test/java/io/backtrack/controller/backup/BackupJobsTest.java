@@ -24,7 +24,7 @@ class BackupJobsTest {
     private final BackupJobs jobs = new BackupJobs(io.backtrack.controller.TestAgentConfig.INSTANCE);
 
     private Job backupJob(Backup backup) {
-        return jobs.backup(backup, backup.getSpec().storage().s3());
+        return jobs.backup(backup, backup.getSpec().storage().s3(), null);
     }
 
     private Job cleanupJob(Backup backup) {
@@ -220,7 +220,7 @@ class BackupJobsTest {
                 io.backtrack.api.storage.ServerSideEncryptionType.S3, null));
         Backup backup = TestBackups.backup();
 
-        assertThat(jobs.backup(backup, kms).getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+        assertThat(jobs.backup(backup, kms, null).getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
                 .containsSubsequence("--region", "us-east-1", "--sse", "KMS", "--sse-kms-key-id",
                         "arn:aws:kms:eu-central-1:1:key/k");
         assertThat(jobs.cleanup(backup, sseS3).getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())

@@ -251,7 +251,7 @@ class BackupReconcilerTest {
                 "prod/shop/orders/manifest.json", "prod/shop/orders/archive-20261122T020000Z-1a2b3c4d.pgdump.zst",
                 "db-backups", "9f86d081884c7d659a2feaa0c55ad015", 48213L, "zstd", 1, "custom", "orders", "16.4",
                 "pg_dump (PostgreSQL) 16.4", 42, 1234567L, null, null, 3, "2026-11-22T02:00:00Z",
-                "2026-11-22T02:00:12.400Z", 12.4)).toJson());
+                "2026-11-22T02:00:12.400Z", 12.4, null, null)).toJson());
 
         UpdateControl<Backup> completed = reconcile(cluster.writeStatus(backupWith(backup, running)));
 

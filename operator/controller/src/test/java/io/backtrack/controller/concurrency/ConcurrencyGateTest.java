@@ -29,7 +29,7 @@ class ConcurrencyGateTest {
     @Test
     void aBackupsJobStandsForTheSameWorkAsTheBackupEvenWithALongName() {
         Backup backup = backup("orders-" + "x".repeat(200));
-        Job job = new BackupJobs(TestAgentConfig.INSTANCE).backup(backup, backup.getSpec().storage().s3());
+        Job job = new BackupJobs(TestAgentConfig.INSTANCE).backup(backup, backup.getSpec().storage().s3(), null);
         job.getMetadata().setCreationTimestamp("2026-11-22T02:00:01Z");
         Work fromJob = ConcurrencyGate.jobWork(job).orElseThrow();
         Work fromBackup = ConcurrencyGate.backupWork(backup);
@@ -42,7 +42,7 @@ class ConcurrencyGateTest {
     void aSafetyBackupsJobNamesItsRestoreAndACleanupHoldsNoDatabase() {
         Backup safety = backup("rollback-pre-restore-1a2b3");
         safety.getMetadata().setLabels(Map.of(BacktrackApi.RESTORE_LABEL, "rollback", BacktrackApi.ROLE_LABEL, "safety-backup"));
-        Job job = new BackupJobs(TestAgentConfig.INSTANCE).backup(safety, safety.getSpec().storage().s3());
+        Job job = new BackupJobs(TestAgentConfig.INSTANCE).backup(safety, safety.getSpec().storage().s3(), null);
         assertThat(job.getMetadata().getLabels()).containsEntry(BacktrackApi.RESTORE_LABEL, "rollback");
 
         Backup old = backup("old");

@@ -50,12 +50,13 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 class AgentCommandLineTest {
     private static final Instant STARTED = Instant.parse("2026-11-22T03:15:00Z");
     private static final Set<String> AGENT_ENV = Set.of(AgentEnv.PGUSER, AgentEnv.PGPASSWORD,
-            AgentEnv.AWS_ACCESS_KEY_ID, AgentEnv.AWS_SECRET_ACCESS_KEY, AgentEnv.TERMINATION_LOG);
+            AgentEnv.AWS_ACCESS_KEY_ID, AgentEnv.AWS_SECRET_ACCESS_KEY, AgentEnv.TERMINATION_LOG, AgentEnv.AGE_RECIPIENTS,
+            AgentEnv.AGE_IDENTITY);
 
     private final BackupJobs backupJobs = new BackupJobs(TestAgentConfig.INSTANCE);
 
     private Job backupJob(Backup backup) {
-        return backupJobs.backup(backup, backup.getSpec().storage().s3());
+        return backupJobs.backup(backup, backup.getSpec().storage().s3(), null);
     }
 
     private Job cleanupJob(Backup backup) {
@@ -89,7 +90,17 @@ class AgentCommandLineTest {
         jobs.put("restore over TLS with the Pod's cloud identity", restoreJobs.build(overTls,
                 RestoreJobsTest.tlsPlan(overTls), RestoreStep.RESTORE, STARTED));
         jobs.put("safety backup over TLS", backupJobs.backup(SafetyBackups.of(overTls, RestoreJobsTest.tlsPlan(overTls)),
-                RestoreJobsTest.tlsPlan(overTls).storage()));
+                RestoreJobsTest.tlsPlan(overTls).storage(), null));
+        jobs.put("encrypted backup", backupJobs.backup(full, full.getSpec().storage().s3(),
+                new io.backtrack.api.encryption.EncryptionSpec(new io.backtrack.api.encryption.AgeEncryption(
+                        new io.backtrack.api.encryption.RecipientsSecret("backup-recipients", null)))));
+        Restore keyed = RestoreJobsTest.restore(RestoreStrategy.swap, null);
+        var k = keyed.getSpec();
+        keyed.setSpec(new io.backtrack.api.restore.RestoreSpec(k.backupName(), null, null, k.strategy(), null, null,
+                null, null, null, null, null, null, null, new io.backtrack.api.encryption.DecryptionSpec(
+                new io.backtrack.api.encryption.IdentitySecret("restore-identity", null))));
+        jobs.put("check of an encrypted backup", restoreJobs.build(keyed, RestoreJobsTest.plan(keyed), RestoreStep.CHECK,
+                STARTED));
         Restore drill = RestoreJobsTest.restore(RestoreStrategy.newDatabase, null);
         var d = drill.getSpec();
         drill.setSpec(new io.backtrack.api.restore.RestoreSpec(d.backupName(), null, null, d.strategy(), null, null, null,
@@ -113,8 +124,8 @@ class AgentCommandLineTest {
                     .as("%s: %s", what, args).doesNotThrowAnyException();
             assertThat(agent.getEnv()).extracting(EnvVar::getName).as(what).isSubsetOf(AGENT_ENV);
         });
-        assertThat(jobs).as("backup and cleanup, 8 restore steps, 3 safety backups, 4 over TLS, 1 from storage")
-                .hasSize(4 + 8 + 3 + 4 + 1);
+        assertThat(jobs).as("backup and cleanup, 8 restore steps, 3 safety backups, 4 over TLS, 1 from storage, "
+                + "2 with age keys").hasSize(4 + 8 + 3 + 4 + 1 + 2);
     }
 
     @Test
