@@ -44,7 +44,16 @@ class CrdValidationTest {
                 Arguments.of("a level without compression", DATABASE + "\n  " + STORAGE + "\n  compression: {algorithm: none, level: 1}", compression),
                 Arguments.of("an unknown algorithm", DATABASE + "\n  " + STORAGE + "\n  compression: {algorithm: lz4}",
                         "spec.compression.algorithm: Unsupported value: \"lz4\": supported values: \"gzip\", \"none\", \"zstd\""),
-                Arguments.of("no database", STORAGE, "spec.database: Required value"),
+                Arguments.of("no database", STORAGE, BackupSpec.DATABASE_UNLESS_DISCOVERED),
+                Arguments.of("a discovered Backup with a database", DATABASE + "\n  storageRef: {name: prod}\n  origin: Discovered",
+                        BackupSpec.DATABASE_UNLESS_DISCOVERED),
+                Arguments.of("a discovered Backup with inline storage", STORAGE + "\n  origin: Discovered",
+                        "a Backup with origin Discovered names the BackupStorage it was found in (storageRef)"),
+                Arguments.of("a discovered Backup that would delete its archive",
+                        "storageRef: {name: prod}\n  origin: Discovered\n  deletionPolicy: Delete",
+                        "a Backup with origin Discovered keeps its archive when deleted: deletionPolicy Retain"),
+                Arguments.of("an unknown origin", DATABASE + "\n  " + STORAGE + "\n  origin: Imported",
+                        "spec.origin: Unsupported value: \"Imported\""),
                 Arguments.of("no host", "database: {database: app, credentialsSecret: {name: db}}\n  " + STORAGE,
                         "spec.database.host: Required value"),
                 Arguments.of("no database name", "database: {host: h, credentialsSecret: {name: db}}\n  " + STORAGE,
@@ -143,6 +152,9 @@ class CrdValidationTest {
                         "compression level must be 1-22 for zstd, 1-9 for gzip, and absent for none"),
                 Arguments.of("a template without storage", "schedule: '@daily'\n  backupTemplate: {spec: {" + DATABASE
                         + "}}", BackupSpec.ONE_STORAGE),
+                Arguments.of("a template that claims to be discovered", "schedule: '@daily'\n  backupTemplate: {spec: "
+                        + "{storageRef: {name: prod}, origin: Discovered}}",
+                        "backupTemplate.spec.origin is set by the operator only"),
                 Arguments.of("a negative keepLast", "schedule: '@daily'\n  " + template + "\n  retention: {keepLast: -1}",
                         "spec.retention.keepLast: Invalid value: -1: spec.retention.keepLast in body should be greater than or equal to 0"),
                 Arguments.of("a negative keepDaily", "schedule: '@daily'\n  " + template + "\n  retention: {keepDaily: -3}",
@@ -179,7 +191,11 @@ class CrdValidationTest {
                         + "{name: s3}}\n  probeInterval: 1d", "spec.probeInterval in body should match"),
                 Arguments.of("an age encryption without its Secret", "s3: {endpoint: 'http://s3:9000', bucket: b, "
                         + "credentialsSecret: {name: s3}}\n  encryption: {age: {}}",
-                        "spec.encryption.age.recipientsSecret: Required value"));
+                        "spec.encryption.age.recipientsSecret: Required value"),
+                Arguments.of("a sync without an interval", "s3: {endpoint: 'http://s3:9000', bucket: b, credentialsSecret: "
+                        + "{name: s3}}\n  sync: {}", "spec.sync.interval: Required value"),
+                Arguments.of("a sync interval in days", "s3: {endpoint: 'http://s3:9000', bucket: b, credentialsSecret: "
+                        + "{name: s3}}\n  sync: {interval: 1d}", "spec.sync.interval in body should match"));
     }
 
     @ParameterizedTest(name = "a BackupStorage with {0}")

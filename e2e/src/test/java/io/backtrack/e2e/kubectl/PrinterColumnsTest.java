@@ -59,12 +59,14 @@ class PrinterColumnsTest {
     }
 
     @Test
-    void backupsShowPhaseSizeShaAndAge() throws IOException {
+    void backupsShowPhaseSizeShaCompletionOriginAndAge() throws IOException {
         Map<String, String> row = onlyRow("dbbackup");
         assertThat(row.keySet()).containsExactlyElementsOf(readmeHeader("dbbackup"));
         assertThat(row).containsEntry("NAME", "orders-before-migration").containsEntry("PHASE", "Completed")
                 .containsEntry("SHA256", backup.getStatus().archive().sha256().substring(0, 12));
         assertThat(row.get("SIZE")).matches("[0-9.]+ (B|KiB|MiB|GiB)");
+        assertThat(row.get("COMPLETED")).matches("[0-9]+[smhd].*");
+        assertThat(row.get("ORIGIN")).as("made here, not discovered").isEmpty();
         assertThat(row.get("AGE")).matches("[0-9]+[smhd].*");
     }
 

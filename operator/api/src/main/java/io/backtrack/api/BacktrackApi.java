@@ -12,8 +12,22 @@ public final class BacktrackApi {
     public static final String BACKUP_LABEL = GROUP + "/backup";
     public static final String RESTORE_LABEL = GROUP + "/restore";
     public static final String ROLE_LABEL = GROUP + "/role";
-    /** On a BackupStorage's probe Jobs: the BackupStorage's name. */
+    /** On a BackupStorage's probe Jobs, and on the Backups its sync discovered: the BackupStorage's name. */
     public static final String STORAGE_LABEL = GROUP + "/storage";
+    /**
+     * On a discovered Backup (label shortened past 63 characters, annotation in full, as {@link #SCHEDULE_LABEL}): the
+     * namespace and name of the Backup that wrote the backup, and the schedule that created that one, as its manifest
+     * records them. Never {@link #SCHEDULE_LABEL} itself: a schedule of that name here must not count (nor prune)
+     * history it did not make.
+     */
+    public static final String ORIGINAL_NAMESPACE_LABEL = GROUP + "/original-namespace";
+    public static final String ORIGINAL_BACKUP_LABEL = GROUP + "/original-backup";
+    public static final String ORIGINAL_SCHEDULE_LABEL = GROUP + "/original-schedule";
+    /**
+     * On a discovered Backup: the folder it was found in, {@code s3://<bucket>/<key>}, from its creation on (its status
+     * may come a moment later): a sync knows by it which folder a Backup of that name stands for.
+     */
+    public static final String DISCOVERED_FROM_ANNOTATION = GROUP + "/discovered-from";
     /**
      * On Backups a BackupSchedule created: the schedule's name, the only link between them (no owner reference). The
      * label holds it shortened past 63 characters, an annotation of the same key in full (passed to the agent as

@@ -7,6 +7,7 @@ import io.backtrack.agent.storage.StoredObject;
 import io.backtrack.contract.layout.BackupFolder;
 import io.backtrack.contract.result.ProbeResult;
 import io.backtrack.contract.result.Reason;
+import io.backtrack.contract.result.ResultLine;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -16,13 +17,15 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * Whether a storage location works for backups, checked the way a backup uses it: the bucket exists, the prefix can
  * be listed, and an object can be written there, read back unchanged and deleted. The probe object is named
  * {@value #PROBE_NAME}{@code <random>} directly under the prefix: never a backup folder, and removed even when the
- * check fails half-way.
+ * check fails half-way. With a set of known folders it also discovers the backups that have no Backup yet
+ * ({@link BackupDiscovery}).
  */
 public final class StorageProbe {
     public static final String PROBE_NAME = ".backtrack-probe-";
@@ -30,11 +33,21 @@ public final class StorageProbe {
 
     private final ObjectStore store;
     private final String prefix;
+    private final Optional<Set<String>> known;
 
     /** @param prefix where to look, slashes around it ignored; null or blank for the whole bucket */
     public StorageProbe(ObjectStore store, String prefix) {
+        this(store, prefix, Optional.empty());
+    }
+
+    /**
+     * @param known with discovery: the fingerprints of the folders that already have a Backup; empty for a probe
+     *              that only checks and counts
+     */
+    public StorageProbe(ObjectStore store, String prefix, Optional<Set<String>> known) {
         this.store = store;
         this.prefix = prefix == null ? "" : prefix.replaceAll("^/+|/+$", "");
+        this.known = known;
     }
 
     public ProbeResult run() {
@@ -51,10 +64,24 @@ public final class StorageProbe {
         }
         long bytes = objects.stream().filter(o -> folders.contains(parent(o.key()))).mapToLong(StoredObject::sizeBytes)
                 .sum();
+        String bucket = store.location().bucket();
+        if (known.isEmpty()) {
+            double seconds = Duration.between(started, Instant.now()).toMillis() / 1000.0;
+            StructuredLog.info("probe.completed", "bucket", bucket, "prefix", prefix, "backups", folders.size(),
+                    "bytes", bytes, "objects", objects.size(), "seconds", seconds);
+            return new ProbeResult(bucket, prefix, folders.size(), bytes, objects.size(), seconds);
+        }
+        // The fit is judged with the widest numbers the fields can take, so the final line fits too.
+        BackupDiscovery.Findings findings = new BackupDiscovery(store, known.get()).examine(objects,
+                f -> ResultLine.success(new ProbeResult(bucket, prefix, folders.size(), bytes, objects.size(),
+                        f.skippedCount(), f.skipped(), f.found(), Integer.MAX_VALUE, 99999.999)).fits());
         double seconds = Duration.between(started, Instant.now()).toMillis() / 1000.0;
-        StructuredLog.info("probe.completed", "bucket", store.location().bucket(), "prefix", prefix, "backups",
-                folders.size(), "bytes", bytes, "objects", objects.size(), "seconds", seconds);
-        return new ProbeResult(store.location().bucket(), prefix, folders.size(), bytes, objects.size(), seconds);
+        StructuredLog.info("probe.completed", "bucket", bucket, "prefix", prefix, "backups", folders.size(),
+                "bytes", bytes, "objects", objects.size(), "known", known.get().size(), "found",
+                findings.found().size(), "skipped", findings.skippedCount(), "remaining", findings.remaining(),
+                "seconds", seconds);
+        return new ProbeResult(bucket, prefix, folders.size(), bytes, objects.size(), findings.skippedCount(),
+                findings.skipped(), findings.found(), findings.remaining(), seconds);
     }
 
     private void writeReadDelete() {

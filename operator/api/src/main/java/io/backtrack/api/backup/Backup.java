@@ -22,6 +22,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Size", jsonPath = ".status.archive.size", type = Type.STRING)
 @AdditionalPrinterColumn(name = "SHA256", jsonPath = ".status.archive.sha256Short", type = Type.STRING)
+// A discovered Backup is created long after its backup was taken: Completed says when, Age only when it was found.
+@AdditionalPrinterColumn(name = "Completed", jsonPath = ".status.completedAt", type = Type.DATE)
+@AdditionalPrinterColumn(name = "Origin", jsonPath = ".spec.origin", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 public class Backup extends CustomResource<BackupSpec, BackupStatus> implements Namespaced {
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 /** What the database looked like at the backup's snapshot. */
 public record DatabaseStatus(
+        @JsonPropertyDescription("Name of the database backed up, as the manifest records it.")
+        String name,
         @JsonPropertyDescription("Version of the database server.")
         String serverVersion,
         @JsonPropertyDescription("Tables in the backup.")

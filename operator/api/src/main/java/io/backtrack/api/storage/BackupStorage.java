@@ -27,6 +27,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Available", jsonPath = ".status.conditions[?(@.type==\"Available\")].status", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Backups", jsonPath = ".status.backups", type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "Size", jsonPath = ".status.size", type = Type.STRING)
+@AdditionalPrinterColumn(name = "Imported", jsonPath = ".status.imported", type = Type.INTEGER)
+@AdditionalPrinterColumn(name = "Last Sync", jsonPath = ".status.lastSyncTime", type = Type.DATE)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 public class BackupStorage extends CustomResource<BackupStorageSpec, BackupStorageStatus> implements Namespaced {
 }

@@ -21,11 +21,20 @@ public record BackupStorageSpec(
         @JsonPropertyDescription("Encrypt every archive written here client-side (age), unless a Backup sets its own "
                 + "encryption. Changing it affects new backups only; existing archives keep the recipients they were "
                 + "encrypted to.")
-        EncryptionSpec encryption) {
+        EncryptionSpec encryption,
+        @JsonPropertyDescription("Import the backups found in the bucket: each completed backup under the prefix that "
+                + "no Backup in the cluster points at becomes a Backup in this namespace with origin Discovered, "
+                + "deletionPolicy Retain and the status its manifest describes, ready to restore. Default: off.")
+        StorageSync sync) {
 
     public static final String DEFAULT_PROBE_INTERVAL = "1h";
 
-    /** A location without client-side encryption. */
+    /** A location without sync. */
+    public BackupStorageSpec(S3Storage s3, String probeInterval, EncryptionSpec encryption) {
+        this(s3, probeInterval, encryption, null);
+    }
+
+    /** A location without client-side encryption or sync. */
     public BackupStorageSpec(S3Storage s3, String probeInterval) {
         this(s3, probeInterval, null);
     }

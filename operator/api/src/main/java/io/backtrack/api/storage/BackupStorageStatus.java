@@ -24,5 +24,16 @@ public record BackupStorageStatus(
                 + "Probing, ...). Ready says the same, for tools that read kstatus.")
         List<Condition> conditions,
         @JsonPropertyDescription("The metadata.generation this status describes.")
-        Long observedGeneration) {
+        Long observedGeneration,
+        @JsonPropertyDescription("sync: when the last search of the prefix ended with every backup found imported.")
+        String lastSyncTime,
+        @JsonPropertyDescription("sync: Backups created by the last search (so far, while remaining is set).")
+        Integer imported,
+        @JsonPropertyDescription("sync: backups found that are still to be imported; the next probe runs at once.")
+        Integer remaining,
+        @JsonPropertyDescription("sync: folders under the prefix that are not imported because they are not a complete "
+                + "backup (see skipped), at the last complete search.")
+        Integer skippedCount,
+        @JsonPropertyDescription("sync: the first of those folders, with the reason.")
+        List<SkippedFolder> skipped) {
 }

@@ -12,6 +12,7 @@ import io.backtrack.contract.wire.SslMode;
 import io.backtrack.contract.wire.VerifyMode;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -25,6 +26,8 @@ import java.util.List;
  * }</pre>
  */
 public final class AgentArgs {
+    /** Fingerprints per {@code --known} value: 13 KB, far below the kernel's 128 KiB limit of one argument. */
+    public static final int KNOWN_PER_FLAG = 1000;
     private final List<String> args = new ArrayList<>();
 
     private AgentArgs(String command) {
@@ -72,6 +75,20 @@ public final class AgentArgs {
     /** {@code --prefix}, left out when blank (the whole bucket): where a probe looks and writes. */
     public AgentArgs prefix(String prefix) {
         return prefix == null || prefix.isBlank() ? this : add(AgentFlags.PREFIX, prefix);
+    }
+
+    /**
+     * {@code --discover}, and the {@link BackupFolder#fingerprint() fingerprints} of the folders that need no import
+     * as {@code --known} values of at most {@value #KNOWN_PER_FLAG} each, sorted (the same set gives the same
+     * arguments).
+     */
+    public AgentArgs discover(Collection<String> knownFingerprints) {
+        add(AgentFlags.DISCOVER);
+        List<String> all = knownFingerprints.stream().distinct().sorted().toList();
+        for (int i = 0; i < all.size(); i += KNOWN_PER_FLAG) {
+            add(AgentFlags.KNOWN, String.join(",", all.subList(i, Math.min(all.size(), i + KNOWN_PER_FLAG))));
+        }
+        return this;
     }
 
     /**

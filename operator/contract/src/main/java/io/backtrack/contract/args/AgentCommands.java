@@ -14,7 +14,8 @@ public final class AgentCommands {
     public static final String LIST = "list";
     /**
      * Check a storage location (list, then write, read and delete a probe object) and count the backups under a
-     * prefix: a BackupStorage's Available condition.
+     * prefix: a BackupStorage's Available condition. With --discover, also report the completed backups whose
+     * folders the operator did not name as --known (a BackupStorage's sync), as many as fit in the result line.
      */
     public static final String PROBE = "probe";
     /** Delete a backup folder, manifest first. */

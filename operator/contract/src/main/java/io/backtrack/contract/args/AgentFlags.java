@@ -70,6 +70,11 @@ public final class AgentFlags {
     // verify: also decrypt (with the identity) and decompress an encrypted archive, not only check its SHA-256
     public static final String DEEP = "--deep";
 
+    // probe: with --discover, also report the completed backups under --prefix whose folders are not --known
+    public static final String DISCOVER = "--discover";
+    /** Comma-separated folder fingerprints (BackupFolder.fingerprint) that already have a Backup; repeatable. */
+    public static final String KNOWN = "--known";
+
     // drill
     public static final String KEEP = "--keep";
     public static final String CHECK_TIMEOUT = "--check-timeout";

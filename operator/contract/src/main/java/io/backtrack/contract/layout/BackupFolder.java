@@ -2,10 +2,14 @@ package io.backtrack.contract.layout;
 
 import io.backtrack.contract.wire.ArchiveCompression;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -26,6 +30,7 @@ public record BackupFolder(String key) {
     private static final String ARCHIVE = "archive";
     private static final String ROLES = "roles";
     private static final String ROLES_EXTENSION = ".sql";
+    private static final int FINGERPRINT_HEX = 12;
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);
 
@@ -90,16 +95,48 @@ public record BackupFolder(String key) {
 
     /** True for an archive object directly in this folder, of any attempt (and the older fixed name), encrypted or not. */
     public boolean holdsArchive(String objectKey) {
-        if (!objectKey.startsWith(prefix() + ARCHIVE) || objectKey.indexOf('/', prefix().length()) >= 0) {
-            return false;
+        return ofArchive(objectKey).filter(this::equals).isPresent();
+    }
+
+    /**
+     * The folder an archive object belongs to, for an object named like an archive ({@code archive*} ending in an
+     * archive's suffix, {@code .age} after it when encrypted) inside a folder; empty for any other object.
+     */
+    public static Optional<BackupFolder> ofArchive(String objectKey) {
+        int slash = objectKey.lastIndexOf('/');
+        if (slash <= 0) {
+            return Optional.empty();
         }
-        String plain = ArchiveCompression.withoutEncryptedSuffix(objectKey);
+        String name = objectKey.substring(slash + 1);
+        if (!name.startsWith(ARCHIVE)) {
+            return Optional.empty();
+        }
+        String plain = ArchiveCompression.withoutEncryptedSuffix(name);
         for (ArchiveCompression c : ArchiveCompression.values()) {
             if (plain.endsWith(c.extension())) {
-                return true;
+                return Optional.of(new BackupFolder(objectKey.substring(0, slash)));
             }
         }
-        return false;
+        return Optional.empty();
+    }
+
+    /**
+     * A short stable fingerprint of the folder, the first 12 hex digits of the SHA-256 of its key: how the operator
+     * tells a discovery probe, in a few bytes each, which folders already have a Backup (48 bits: two of ten thousand
+     * folders share one with a chance below one in a million).
+     */
+    public String fingerprint() {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest).substring(0, FINGERPRINT_HEX);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
+    }
+
+    /** The folder's last path segment: {@code orders-nightly} of {@code prod/shop/orders-nightly}. */
+    public String name() {
+        return key.substring(key.lastIndexOf('/') + 1);
     }
 
     private static String trimSlashes(String path) {

@@ -138,6 +138,14 @@ public final class ResultLine {
         return json;
     }
 
+    /**
+     * Whether the line fits as it is, nothing shrunk: a command that reports a list of its own choosing (a discovery
+     * probe's found backups) fills it only as far as this allows, and says how many it left out.
+     */
+    public boolean fits() {
+        return bytes(write(node)) <= MAX_BYTES;
+    }
+
     @Override
     public String toString() {
         return toJson();

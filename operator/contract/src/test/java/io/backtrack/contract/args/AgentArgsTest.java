@@ -90,6 +90,19 @@ class AgentArgsTest {
     }
 
     @Test
+    void aDiscoveryNamesItsKnownFoldersSortedAThousandAValue() {
+        assertThat(AgentArgs.probe().discover(java.util.List.of()).build()).containsExactly("probe", "--discover");
+        assertThat(AgentArgs.probe().discover(java.util.List.of("bbb", "aaa", "bbb")).build())
+                .containsExactly("probe", "--discover", "--known", "aaa,bbb");
+        java.util.List<String> many = java.util.stream.IntStream.range(0, 2500)
+                .mapToObj(i -> String.format("%012x", i)).toList();
+        java.util.List<String> args = AgentArgs.probe().discover(many).build();
+        assertThat(args.stream().filter("--known"::equals)).hasSize(3);
+        assertThat(args.get(3).split(",")).hasSize(AgentArgs.KNOWN_PER_FLAG);
+        assertThat(args.get(7).split(",")).hasSize(500);
+    }
+
+    @Test
     void serverSideEncryptionIsSpelledAsTheContractSpellsIt() {
         assertThat(AgentArgs.backup().sse("KMS", "arn:aws:kms:eu-central-1:1:key/k").build())
                 .containsExactly("backup", "--sse", "KMS", "--sse-kms-key-id", "arn:aws:kms:eu-central-1:1:key/k");

@@ -86,6 +86,31 @@ class BackupFolderTest {
     }
 
     @Test
+    void anArchiveObjectNamesItsFolderEncryptedOrNot() {
+        assertThat(BackupFolder.ofArchive("prod/shop/orders/archive-20261122T020000Z-1a2b3c4d.pgdump.zst"))
+                .contains(new BackupFolder("prod/shop/orders"));
+        assertThat(BackupFolder.ofArchive("prod/shop/orders/archive-20261122T020000Z-1a2b3c4d.pgdump.zst.age"))
+                .contains(new BackupFolder("prod/shop/orders"));
+        assertThat(BackupFolder.ofArchive("prod/shop/orders/archive.pgdump")).contains(new BackupFolder("prod/shop/orders"));
+        assertThat(BackupFolder.ofArchive("prod/shop/orders/manifest.json")).isEmpty();
+        assertThat(BackupFolder.ofArchive("prod/shop/orders/roles-20261122T020000Z-1a2b3c4d.sql")).isEmpty();
+        assertThat(BackupFolder.ofArchive("archive.pgdump.zst")).as("not inside a folder").isEmpty();
+        assertThat(BackupFolder.ofArchive("prod/.backtrack-probe-1a2b")).isEmpty();
+        assertThat(new BackupFolder("prod/shop/orders").holdsArchive("prod/shop/orders/archive-1.pgdump.zst.age")).isTrue();
+        assertThat(new BackupFolder("prod/shop/orders").holdsArchive("prod/shop/orders/x/archive-1.pgdump.zst")).isFalse();
+    }
+
+    @Test
+    void aFoldersFingerprintIsShortStableAndOfItsKeyOnly() {
+        String fingerprint = new BackupFolder("prod/shop/orders").fingerprint();
+        assertThat(fingerprint).matches("[0-9a-f]{12}");
+        assertThat(new BackupFolder("/prod/shop/orders/").fingerprint()).isEqualTo(fingerprint);
+        assertThat(new BackupFolder("prod/shop/orders-2").fingerprint()).isNotEqualTo(fingerprint);
+        assertThat(new BackupFolder("prod/shop/orders").name()).isEqualTo("orders");
+        assertThat(new BackupFolder("orders").name()).isEqualTo("orders");
+    }
+
+    @Test
     void anEmptyKeyIsRefused() {
         assertThatThrownBy(() -> new BackupFolder(" / ")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new BackupFolder(null)).isInstanceOf(IllegalArgumentException.class);

@@ -24,6 +24,32 @@ class ResultLineTest {
     }
 
     @Test
+    void aDiscoveryResultRoundTripsAndSaysWhetherItFitsUnshrunk() {
+        ProbeResult.FoundBackup found = new ProbeResult.FoundBackup("prod/shop/orders-1",
+                "archive-20261122T020000Z-1a2b3c4d.pgdump.zst.age", "ab".repeat(32), 48230L, "zstd", "age",
+                List.of("age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq"), "custom", "orders", "shop",
+                "orders-1", "orders-nightly", "nightly", "16.4", 12, 4321L, null, "2026-11-22T02:00:00Z",
+                "2026-11-22T02:00:41Z");
+        ProbeResult result = new ProbeResult("db-backups", "prod", 3, 100L, 9, 1,
+                List.of(new ProbeResult.SkippedFolder("prod/shop/killed", ProbeResult.SkippedFolder.NO_MANIFEST)),
+                List.of(found), 0, 1.5);
+        ResultLine line = ResultLine.success(result);
+        assertThat(line.fits()).isTrue();
+        ProbeResult read = ResultLine.parse(line.toJson()).as(ProbeResult.class);
+        assertThat(read).isEqualTo(result);
+        assertThat(read.found().get(0).archiveKey())
+                .isEqualTo("prod/shop/orders-1/archive-20261122T020000Z-1a2b3c4d.pgdump.zst.age");
+        assertThat(line.toJson()).doesNotContain("\"archiveKey\"");
+
+        List<ProbeResult.FoundBackup> many = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            many.add(found);
+        }
+        assertThat(ResultLine.success(new ProbeResult("db-backups", "prod", 3, 100L, 9, 0, List.of(), many, 0, 1.5))
+                .fits()).as("shrinking would drop found backups the count does not know of").isFalse();
+    }
+
+    @Test
     void aSuccessIsOkFirstThenTheFieldsInTheirOrderWithoutEmptyOnes() {
         String line = ResultLine.success(backup()).toJson();
         assertThat(line).startsWith("{\"ok\":true,\"key\":\"prod/shop/orders\",\"manifestKey\":")

@@ -13,7 +13,10 @@ import java.util.function.BooleanSupplier;
  * reported, whatever the policy.
  */
 enum ArchiveFate {
-    /** Retain, or the Backup never wrote anything: the resource goes, nothing else happens. */
+    /**
+     * Retain, or the Backup never wrote anything (a Discovered one found another's archive): the resource goes,
+     * nothing else happens.
+     */
     NOTHING_TO_DELETE,
     /** deletionPolicy Delete, but the Backup's namespace is being deleted: the archive is kept and reported. */
     KEPT_NAMESPACE_DELETED,
@@ -28,7 +31,7 @@ enum ArchiveFate {
     /** @param namespaceGoing asked only when the archive would otherwise be deleted */
     static ArchiveFate of(Backup backup, Optional<JobOutcome.State> cleanup, BooleanSupplier namespaceGoing) {
         if (backup.getSpec() == null || backup.getSpec().deletionPolicyOrDefault() != DeletionPolicy.Delete
-                || backup.getStatus() == null || backup.getStatus().jobName() == null) {
+                || backup.getSpec().discovered() || backup.getStatus() == null || backup.getStatus().jobName() == null) {
             return NOTHING_TO_DELETE;
         }
         if (cleanup.isPresent()) {

@@ -114,6 +114,10 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
         if (status != null && status.phase() != null && status.phase().isTerminal()) {
             return finished(backup, context, now);
         }
+        if (backup.getSpec() != null && backup.getSpec().discovered()) {
+            // Found in a bucket: nothing to back up. Its BackupStorage's sync writes its status from the manifest.
+            return UpdateControl.noUpdate();
+        }
         Optional<Job> job = job(context, BackupJobs.backupJobName(backup));
         if (job.isPresent()) {
             return observe(backup, job.get(), now);

@@ -99,8 +99,8 @@ public final class BackupStatusDraft extends StatusDraft<BackupStatus> {
                 result.manifestKey(), size, ByteSize.human(size), sha,
                 sha == null ? null : sha.substring(0, Math.min(12, sha.length())), result.compression(),
                 result.format(), result.encryption(), result.recipients());
-        database = new DatabaseStatus(result.serverVersion(), result.tables(), result.rows(), result.largeObjects(),
-                result.unverified(), result.roles());
+        database = new DatabaseStatus(result.database(), result.serverVersion(), result.tables(), result.rows(),
+                result.largeObjects(), result.unverified(), result.roles());
         String completed = completedAt;
         expiresAt = Durations.parseOptional(backup.getSpec().ttl(), "ttl")
                 .map(ttl -> Instant.parse(completed).plus(ttl).toString())

@@ -2,6 +2,7 @@ package io.backtrack.controller.backup;
 
 import io.backtrack.api.backup.BackupSpec;
 import io.backtrack.api.backup.Compression;
+import io.backtrack.api.backup.DeletionPolicy;
 import io.backtrack.api.database.DatabaseSpec;
 import io.backtrack.contract.durations.Durations;
 import io.backtrack.contract.wire.ArchiveCompression;
@@ -27,7 +28,11 @@ public final class BackupValidator {
         if (spec == null) {
             return List.of("spec is missing");
         }
-        database(spec.database(), problems);
+        if (spec.discovered()) {
+            discovered(spec, problems);
+        } else {
+            database(spec.database(), problems);
+        }
         storage(spec, problems);
         compression(spec.compressionOrDefault(), problems);
         try {
@@ -58,6 +63,19 @@ public final class BackupValidator {
             problems.add("database.credentialsSecret.name is required");
         }
         TlsRules.database(db.tls(), "database.tls", problems);
+    }
+
+    /** What the CRD's rules say of a Backup a sync created, for a hand-written one. */
+    private static void discovered(BackupSpec spec, List<String> problems) {
+        if (spec.database() != null) {
+            problems.add(BackupSpec.DATABASE_UNLESS_DISCOVERED);
+        }
+        if (spec.storageRef() == null) {
+            problems.add("a Backup with origin Discovered names the BackupStorage it was found in (storageRef)");
+        }
+        if (spec.deletionPolicyOrDefault() != DeletionPolicy.Retain) {
+            problems.add("a Backup with origin Discovered keeps its archive when deleted: deletionPolicy Retain");
+        }
     }
 
     /** Exactly one of inline storage and storageRef; the BackupStorage itself is checked when it is read. */

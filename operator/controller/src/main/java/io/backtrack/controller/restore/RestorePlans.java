@@ -3,12 +3,14 @@ package io.backtrack.controller.restore;
 import io.backtrack.api.ConditionReason;
 import io.backtrack.api.backup.Backup;
 import io.backtrack.api.backup.BackupPhase;
+import io.backtrack.api.encryption.EncryptionSpec;
 import io.backtrack.api.restore.Restore;
 import io.backtrack.api.restore.RestoreSource;
 import io.backtrack.api.restore.RestoreSpec;
 import io.backtrack.api.restore.RestoreStrategy;
 import io.backtrack.api.restore.RestoreTarget;
 import io.backtrack.api.restore.VerifyMode;
+import io.backtrack.api.storage.S3Storage;
 import io.backtrack.contract.args.AgentFlags;
 import io.backtrack.controller.drill.DrillChecks;
 import io.backtrack.controller.drill.ServerIdentity;
@@ -82,6 +84,9 @@ final class RestorePlans {
                         + "one of them, in a new Restore (a Restore's spec is immutable); nothing was touched", false);
             }
             var db = backup.getSpec().database();
+            if (db == null) {
+                return discovered(backup, spec, target, storage.s3(), storage.encryption());
+            }
             if (spec.drill() != null && target.database().equals(db.database()) && servers.same(ns, target.host(),
                     target.port() != null ? target.port() : AgentFlags.DEFAULT_PORT, db.host(), db.portOrDefault())) {
                 return refuse(ConditionReason.LiveDatabaseTarget, "the drill's target " + target.host() + "/"
@@ -174,6 +179,25 @@ final class RestorePlans {
         }
         problems.addAll(DrillChecks.problems("drill", spec.drill().checksOrEmpty(), spec.drill().checkTimeout()));
         return problems;
+    }
+
+    /**
+     * A Backup found in a bucket (origin Discovered) names no database server of this cluster: the target says where
+     * the backup goes, its database name defaulting to the backed-up one's (the manifest's).
+     */
+    private static Resolution discovered(Backup backup, RestoreSpec spec, RestoreTarget target, S3Storage s3,
+                                         EncryptionSpec encryption) {
+        String named = "Backup " + backup.getMetadata().getNamespace() + "/" + backup.getMetadata().getName();
+        if (target.host() == null || target.credentialsSecret() == null) {
+            return refuse(ConditionReason.InvalidSpec, named + " was found in a bucket (origin Discovered) and names "
+                    + "no database server: set target.host and target.credentialsSecret (target.database defaults to "
+                    + "the backed-up database's name)", false);
+        }
+        var database = backup.getStatus().database();
+        return new Resolution(new RestorePlan(spec.backupName(), s3, backup.getStatus().archive().key(), target.host(),
+                target.port() != null ? target.port() : AgentFlags.DEFAULT_PORT,
+                or(target.database(), database == null ? null : database.name()), target.credentialsSecret(),
+                target.tls(), spec, encryption), null);
     }
 
     private static Resolution refuse(ConditionReason reason, String message, boolean retryable) {

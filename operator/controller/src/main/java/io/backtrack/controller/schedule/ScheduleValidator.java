@@ -49,7 +49,13 @@ public final class ScheduleValidator {
         if (spec.backupTemplate() == null || spec.backupTemplate().spec() == null) {
             problems.add("backupTemplate.spec is required");
         } else {
-            BackupValidator.problems(spec.backupTemplate().spec()).forEach(p -> problems.add("backupTemplate.spec: " + p));
+            if (spec.backupTemplate().spec().origin() != null) {
+                problems.add("backupTemplate.spec.origin is set by the operator only, on Backups a BackupStorage's "
+                        + "sync found");
+            } else {
+                BackupValidator.problems(spec.backupTemplate().spec())
+                        .forEach(p -> problems.add("backupTemplate.spec: " + p));
+            }
         }
         problems.addAll(RetentionRules.problems(spec.retention(), spec.failedBackupsHistoryLimit()));
         if (spec.startingDeadlineSeconds() != null && spec.startingDeadlineSeconds() < 0) {

@@ -18,11 +18,14 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * A BackupStorage's probe Job: {@code backtrack-agent probe} under its prefix. A new Job (and name) per probe; the
  * generation it checks and when it started are labels (the operator's Job cache keeps labels, not annotations or
- * creation times), so a result that arrives after the spec changed is known as an old one.
+ * creation times), so a result that arrives after the spec changed is known as an old one. With a sync, the probe
+ * discovers too ({@code --discover --known ...}).
  */
 final class ProbeJobs {
     static final String ROLE_PROBE = "probe";
@@ -60,9 +63,12 @@ final class ProbeJobs {
                 ROLE_PROBE + "-" + storage.getMetadata().getGeneration() + "-" + at.getEpochSecond());
     }
 
-    Job probe(BackupStorage storage, Instant at) {
+    /** @param known with a sync: the fingerprints of the folders that need no import (the probe then discovers) */
+    Job probe(BackupStorage storage, Instant at, Optional<Set<String>> known) {
         S3Storage s3 = storage.getSpec().s3();
-        List<String> args = StorageAccess.args(AgentArgs.probe(), s3).prefix(s3.prefix()).build();
+        AgentArgs probe = StorageAccess.args(AgentArgs.probe(), s3).prefix(s3.prefix());
+        known.ifPresent(probe::discover);
+        List<String> args = probe.build();
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(BacktrackApi.STORAGE_LABEL, LabelValues.of(storage.getMetadata().getName()));
         labels.put(BacktrackApi.ROLE_LABEL, ROLE_PROBE);

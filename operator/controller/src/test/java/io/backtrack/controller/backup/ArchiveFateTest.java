@@ -33,6 +33,15 @@ class ArchiveFateTest {
     }
 
     @Test
+    void aDiscoveredBackupsArchiveIsNeverDeletedWhateverItsSpecSays() {
+        Backup b = backup(DeletionPolicy.Delete, "job-1");
+        BackupSpec s = b.getSpec();
+        b.setSpec(new BackupSpec(s.description(), null, null, new io.backtrack.api.storage.StorageRef("old-cluster"),
+                null, null, DeletionPolicy.Delete, null, null, null, null, io.backtrack.api.backup.BackupOrigin.Discovered));
+        assertThat(ArchiveFate.of(b, Optional.empty(), () -> fail("asked"))).isEqualTo(ArchiveFate.NOTHING_TO_DELETE);
+    }
+
+    @Test
     void aCleanupAlreadyStartedIsFollowedToItsEnd() {
         Backup b = backup(DeletionPolicy.Delete, "job-1");
         assertThat(ArchiveFate.of(b, Optional.of(JobOutcome.State.RUNNING), () -> true)).isEqualTo(ArchiveFate.DELETING);

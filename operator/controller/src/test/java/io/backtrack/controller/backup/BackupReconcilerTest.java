@@ -88,6 +88,28 @@ class BackupReconcilerTest {
     }
 
     @Test
+    void aDiscoveredBackupNeverStartsAJobAndItsStatusIsLeftToItsImport() {
+        cluster.withSecrets();
+        Backup found = new Backup();
+        found.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("orders-1")
+                .withNamespace(TestCluster.NS).withGeneration(1L).build());
+        found.setSpec(new io.backtrack.api.backup.BackupSpec("nightly", null, null,
+                new io.backtrack.api.storage.StorageRef("old-cluster"), null, null, DeletionPolicy.Retain, null, null,
+                null, null, io.backtrack.api.backup.BackupOrigin.Discovered));
+        Backup waiting = cluster.create(found);
+
+        assertThat(reconcile(waiting).isNoUpdate()).as("no status yet: the sync writes it").isTrue();
+        assertThat(jobs()).isEmpty();
+        assertThat(cluster.events.all()).isEmpty();
+
+        Backup completed = cluster.writeStatus(backupWith(waiting, new BackupStatus(BackupPhase.Completed, "found",
+                "2026-11-20T02:00:00Z", "2026-11-20T02:00:41Z", 41.0, null, null, null, null, null, 1L, null)));
+        reconcile(completed);
+        assertThat(jobs()).isEmpty();
+        assertThat(cluster.reread(completed).getStatus().phase()).isEqualTo(BackupPhase.Completed);
+    }
+
+    @Test
     void aMissingSecretKeepsItPendingSaidOnceAndStartsNothing() {
         Backup backup = created("orders", DeletionPolicy.Retain, null);
 

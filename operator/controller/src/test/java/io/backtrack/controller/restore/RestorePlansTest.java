@@ -24,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -60,6 +61,59 @@ class RestorePlansTest {
         assertThat(plan(new RestoreTarget("scratch-db.ops.svc", null, null, null, own)).tls()).isEqualTo(own);
         assertThat(plan(new RestoreTarget("scratch-db.ops.svc", null, null, null, own)).storage().credentialsSecret())
                 .as("no static key: the Pod's cloud identity").isNull();
+    }
+
+    @Test
+    void aDiscoveredBackupIsRestoredFromItsFolderToTheServerTheTargetNames() {
+        client.resources(io.backtrack.api.storage.BackupStorage.class).resource(
+                io.backtrack.controller.storage.TestStorages.storage("old-cluster", "db-backups", "prod", null)).create();
+        Backup found = new Backup();
+        found.setMetadata(new ObjectMetaBuilder().withName("orders-1").withNamespace(TestCluster.NS).build());
+        found.setSpec(new BackupSpec("nightly", null, null, new io.backtrack.api.storage.StorageRef("old-cluster"),
+                null, null, DeletionPolicy.Retain, null, null, null, null, io.backtrack.api.backup.BackupOrigin.Discovered));
+        client.resource(found).create();
+        found.setStatus(new BackupStatus(BackupPhase.Completed, "found", null, null, 1.0, null,
+                new ArchiveStatus("db-backups", "prod/shop/orders-1", "k", "m", 1L, "1 B", "s", "s", "zstd", "custom"),
+                new io.backtrack.api.backup.DatabaseStatus("orders", "16.4", 3, 10L, null, null, null), null, null, 1L,
+                null));
+        client.resource(found).updateStatus();
+
+        RestorePlans.Resolution noServer = resolve("orders-1", null);
+        assertThat(noServer.problem().reason().name()).isEqualTo("InvalidSpec");
+        assertThat(noServer.problem().message()).contains("origin Discovered", "target.host",
+                "target.credentialsSecret");
+
+        RestorePlan plan = resolve("orders-1", new RestoreTarget("orders-db.dr.svc", null, null,
+                new DatabaseCredentials("orders-db", null, null))).plan();
+        assertThat(plan.key()).isEqualTo("prod/shop/orders-1");
+        assertThat(plan.storage().bucket()).isEqualTo("db-backups");
+        assertThat(plan.host()).isEqualTo("orders-db.dr.svc");
+        assertThat(plan.port()).isEqualTo(5432);
+        assertThat(plan.database()).as("the backed-up database's name").isEqualTo("orders");
+        assertThat(plan.credentials().name()).isEqualTo("orders-db");
+
+        // Found encrypted: its status names the recipients, so the Restore asks for the identity before any Job.
+        found.getMetadata().setName("sealed-1");
+        found.getMetadata().setResourceVersion(null);
+        client.resource(found).create();
+        found.setStatus(new BackupStatus(BackupPhase.Completed, "found", null, null, 1.0, null,
+                new ArchiveStatus("db-backups", "prod/shop/sealed-1", "prod/shop/sealed-1/archive.pgdump.zst.age", "m",
+                        1L, "1 B", "s", "s", "zstd", "custom", "age",
+                        List.of("age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq")),
+                null, null, null, 1L, null));
+        client.resource(found).updateStatus();
+        RestorePlans.Resolution sealed = resolve("sealed-1", new RestoreTarget("orders-db.dr.svc", null, null,
+                new DatabaseCredentials("orders-db", null, null)));
+        assertThat(sealed.problem().reason().name()).isEqualTo("DecryptionFailed");
+        assertThat(sealed.problem().message()).contains("age1qyqszqgpqyqszqgpqyqszqgpqyqszqgp");
+    }
+
+    private RestorePlans.Resolution resolve(String backupName, RestoreTarget target) {
+        Restore r = new Restore();
+        r.setMetadata(new ObjectMetaBuilder().withName("dr").withNamespace(TestCluster.NS).withUid("u").build());
+        r.setSpec(new RestoreSpec(backupName, null, target, null, null, null, null, null, null, null, null, null, null));
+        return new RestorePlans(client, new io.backtrack.controller.drill.ServerIdentity(
+                io.backtrack.controller.drill.ServerIdentity.DNS)).resolve(r);
     }
 
     private RestorePlan plan(RestoreTarget target) {
