@@ -10,7 +10,7 @@ import io.backtrack.api.storage.StorageSync;
 import io.backtrack.contract.durations.Durations;
 import io.backtrack.contract.layout.BackupFolder;
 import io.backtrack.contract.result.ProbeResult;
-import io.backtrack.controller.cache.WithoutManagedFields;
+import io.backtrack.controller.cache.BackupLocationCache;
 import io.backtrack.controller.config.BacktrackConfig;
 import io.backtrack.controller.events.EventRecorder;
 import io.backtrack.controller.job.CreateOnce;
@@ -100,7 +100,7 @@ public class BackupStorageReconciler implements Reconciler<BackupStorage> {
         // Read, never reconciled from: the folders every Backup stands for, which a sync does not import.
         var backups = InformerEventSourceConfiguration.from(Backup.class, BackupStorage.class)
                 .withName(BACKUPS)
-                .withItemStore(new WithoutManagedFields.Backups())
+                .withItemStore(BackupLocationCache.reduced())
                 .withSecondaryToPrimaryMapper(backup -> Set.of())
                 .build();
         return List.of(new InformerEventSource<>(probes, context), new InformerEventSource<>(backups, context));
