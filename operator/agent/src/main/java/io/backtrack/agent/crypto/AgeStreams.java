@@ -17,6 +17,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channel;
+import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.security.GeneralSecurityException;
@@ -40,7 +41,7 @@ public final class AgeStreams {
      */
     public static OutputStream encrypting(OutputStream out, AgeRecipients recipients) throws IOException {
         try {
-            return new ChannelOutput(new StandardEncryptingChannelFactory()
+            return Channels.newOutputStream(new StandardEncryptingChannelFactory()
                     .newEncryptingChannel(new OutputChannel(out), recipients.writers()));
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot start age encryption: " + e.getMessage(), e);
@@ -150,33 +151,6 @@ public final class AgeStreams {
                 out.write(copy);
             }
             return n;
-        }
-    }
-
-    /** The plaintext's side of the encrypting channel, as a stream. */
-    private static final class ChannelOutput extends OutputStream {
-        private final WritableByteChannel channel;
-
-        ChannelOutput(WritableByteChannel channel) {
-            this.channel = channel;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            channel.close();
         }
     }
 
