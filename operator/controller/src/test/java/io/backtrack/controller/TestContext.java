@@ -5,7 +5,11 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
+import io.javaoperatorsdk.operator.api.config.ConfigurationService;
 import io.javaoperatorsdk.operator.api.config.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.config.dependent.DependentResourceSpec;
+import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Constants;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
@@ -171,9 +175,35 @@ public final class TestContext<P extends HasMetadata> implements Context<P> {
         return Optional.ofNullable(retry);
     }
 
+    /** A controller watching every namespace: all that reconcilers read of their configuration. */
     @Override
     public ControllerConfiguration<P> getControllerConfiguration() {
-        throw new UnsupportedOperationException();
+        return new ControllerConfiguration<>() {
+            @Override
+            public Set<String> getEffectiveNamespaces() {
+                return Constants.WATCH_ALL_NAMESPACE_SET;
+            }
+
+            @Override
+            public String getAssociatedReconcilerClassName() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public ConfigurationService getConfigurationService() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public <C> C getConfigurationFor(DependentResourceSpec<?, P, C> spec) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public InformerConfiguration<P> getInformerConfig() {
+                throw new UnsupportedOperationException();
+            }
+        };
     }
 
     @Override

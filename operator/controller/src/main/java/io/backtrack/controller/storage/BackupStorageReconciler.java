@@ -10,7 +10,6 @@ import io.backtrack.api.storage.StorageSync;
 import io.backtrack.contract.durations.Durations;
 import io.backtrack.contract.layout.BackupFolder;
 import io.backtrack.contract.result.ProbeResult;
-import io.backtrack.controller.cache.BackupLocationCache;
 import io.backtrack.controller.config.BacktrackConfig;
 import io.backtrack.controller.events.EventRecorder;
 import io.backtrack.controller.job.CreateOnce;
@@ -30,7 +29,6 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.javaoperatorsdk.operator.processing.event.source.Cache;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
@@ -64,7 +62,6 @@ import java.util.stream.Stream;
 public class BackupStorageReconciler implements Reconciler<BackupStorage> {
     private static final Logger LOG = Logger.getLogger(BackupStorageReconciler.class);
     static final Duration SECRET_RECHECK = Duration.ofSeconds(15);
-    static final String BACKUPS = "backups";
     /** Skipped folders named in the FoldersSkipped Event, and Backups named in the Imported Event. */
     static final int SKIPPED_IN_EVENT = 5;
     static final int IMPORTED_IN_EVENT = 10;
@@ -97,13 +94,7 @@ public class BackupStorageReconciler implements Reconciler<BackupStorage> {
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(BackupStorage.class))
                 .withItemStore(JobCache.reduced())
                 .build();
-        // Read, never reconciled from: the folders every Backup stands for, which a sync does not import.
-        var backups = InformerEventSourceConfiguration.from(Backup.class, BackupStorage.class)
-                .withName(BACKUPS)
-                .withItemStore(BackupLocationCache.reduced())
-                .withSecondaryToPrimaryMapper(backup -> Set.of())
-                .build();
-        return List.of(new InformerEventSource<>(probes, context), new InformerEventSource<>(backups, context));
+        return List.of(new InformerEventSource<>(probes, context));
     }
 
     @Override
@@ -161,7 +152,8 @@ public class BackupStorageReconciler implements Reconciler<BackupStorage> {
 
     /**
      * What recording the finished probes did: whether the status changed, and the folders of the backups a sync just
-     * handled (the cache of Backups may not show the new ones yet: the next probe is told of them directly).
+     * handled. The next probe is told of them directly: those it refused to import (a name taken by another Backup)
+     * stand for no Backup, and found again, they would make every continuing probe report the same folders.
      */
     private record Recorded(boolean changed, Set<String> handledKeys) {
         static final Recorded NOTHING = new Recorded(false, Set.of());
@@ -261,10 +253,9 @@ public class BackupStorageReconciler implements Reconciler<BackupStorage> {
                 .map(s -> s.getSpec() == null ? null : s.getSpec().s3());
     }
 
-    /** The Backups in the watched namespaces, from the informer registered as {@value #BACKUPS}. */
-    @SuppressWarnings("unchecked")
-    private static Stream<Backup> backups(Context<BackupStorage> context) {
-        return ((Cache<Backup>) context.eventSourceRetriever().getEventSourceFor(Backup.class, BACKUPS)).list();
+    /** The Backups in the namespaces this controller watches, listed now: see {@link BackupPages}. */
+    private Stream<Backup> backups(Context<BackupStorage> context) {
+        return BackupPages.all(client, context.getControllerConfiguration().getEffectiveNamespaces());
     }
 
     /** Empty when a probe is due now: a spec not probed yet, or probeInterval since the last one. */

@@ -23,7 +23,6 @@ import io.backtrack.contract.result.ProbeResult;
 import io.backtrack.contract.result.ProbeResult.FoundBackup;
 import io.backtrack.contract.result.ProbeResult.SkippedFolder;
 import io.backtrack.contract.result.ResultLine;
-import io.backtrack.controller.ListedSource;
 import io.backtrack.controller.TestCluster;
 import io.backtrack.controller.TestConfig;
 import io.backtrack.controller.TestContext;
@@ -68,7 +67,7 @@ class StorageSyncTest {
     private UpdateControl<BackupStorage> reconcile() {
         BackupStorage storage = current();
         UpdateControl<BackupStorage> control = reconciler.reconcile(storage, new TestContext<>(client, storage)
-                .withReducedJobs().source(BackupStorageReconciler.BACKUPS, new ListedSource<>(client, Backup.class)));
+                .withReducedJobs());
         control.getResource().ifPresent(cluster::writeStatus);
         return control;
     }
