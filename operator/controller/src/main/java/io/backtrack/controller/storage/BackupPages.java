@@ -17,8 +17,8 @@ import java.util.stream.Stream;
 /**
  * Every Backup in the namespaces the operator watches, read from the API server a page at a time when a sync probe
  * starts. A sync needs them once per probe (every sync.interval, a minute at the least), so an informer kept for it
- * would hold a second copy of every Backup, and process every change to one, between probes that read it only once:
- * at 10,000 Backups that copy cost the operator tens of MiB and its schedules firing on time.
+ * would hold a second copy of every Backup, and decode every change to one a second time, between probes that read
+ * the set only once (docs/performance.md, the operator's levers).
  */
 final class BackupPages {
     /** Backups per list request: the API server's memory for one page, not for every Backup. */
