@@ -3,6 +3,7 @@ package io.backtrack.controller;
 import io.backtrack.api.backup.Backup;
 import io.backtrack.api.restore.Restore;
 import io.backtrack.controller.concurrency.ConcurrencyGate;
+import io.backtrack.controller.job.JobPods;
 import io.backtrack.controller.metrics.BacktrackMetrics;
 import io.backtrack.controller.retention.BackupPruner;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -56,6 +57,17 @@ public final class TestCluster {
         this.pruner = new BackupPruner(client, events, metrics);
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
                 .create();
+    }
+
+    /**
+     * The Pods of a Job that have not started, as the operator's informer has them (AgentPods: phase Pending), read
+     * from the in-memory API server by the Job's job-name label.
+     */
+    public JobPods pendingPods() {
+        return job -> client.pods().inNamespace(job.getMetadata().getNamespace())
+                .withLabel("job-name", job.getMetadata().getName()).list().getItems().stream()
+                .filter(p -> p.getStatus() != null && "Pending".equals(p.getStatus().getPhase()))
+                .toList();
     }
 
     /** The database and S3 Secrets the test Backups and Restores name, with their default keys. */

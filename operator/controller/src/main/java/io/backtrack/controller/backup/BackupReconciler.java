@@ -13,10 +13,12 @@ import io.backtrack.controller.concurrency.JobAdmission;
 import io.backtrack.controller.concurrency.QueuedStatus;
 import io.backtrack.controller.config.BacktrackConfig;
 import io.backtrack.controller.events.EventRecorder;
+import io.backtrack.controller.job.AgentPods;
 import io.backtrack.controller.job.CreateOnce;
 import io.backtrack.controller.job.JobCache;
 import io.backtrack.controller.job.JobFailure;
 import io.backtrack.controller.job.JobOutcome;
+import io.backtrack.controller.job.JobPods;
 import io.backtrack.controller.job.PodTrouble;
 import io.backtrack.controller.metrics.BacktrackMetrics;
 import io.backtrack.controller.retention.BackupPruner;
@@ -38,6 +40,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.Cache;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import org.jboss.logging.Logger;
@@ -70,6 +73,8 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
     private final BacktrackMetrics metrics;
     private final BackupDeletion deletion;
     private final ConcurrencyGate gate;
+    /** Set when JOSDK prepares the event sources, before the first reconcile. */
+    private volatile JobPods pods;
 
     public BackupReconciler(KubernetesClient client, EventRecorder events, BacktrackConfig config, Clock clock,
                             BackupPruner pruner, BacktrackMetrics metrics, ConcurrencyGate gate) {
@@ -87,9 +92,10 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
     @Override
     public List<EventSource<?, Backup>> prepareEventSources(EventSourceContext<Backup> context) {
         // Every agent Job (restore steps too): the concurrency gate counts them; only a Backup's own map to it.
+        SecondaryToPrimaryMapper<Job> toBackup = Mappers.fromOwnerReferences(Backup.class);
         var agentJobs = InformerEventSourceConfiguration.from(Job.class, Backup.class)
                 .withLabelSelector(BacktrackApi.MANAGED_BY_LABEL + "=" + BacktrackApi.MANAGED_BY)
-                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Backup.class))
+                .withSecondaryToPrimaryMapper(toBackup)
                 .withItemStore(JobCache.reduced())
                 .build();
         // Read, never reconciled from: a Backup checks it is not about to read a database a Restore is rewriting
@@ -103,7 +109,14 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
         var jobsSource = new InformerEventSource<>(agentJobs, context);
         var restoresSource = new InformerEventSource<>(restores, context);
         gate.watch(jobsSource, restoresSource);
-        return List.of(jobsSource, restoresSource);
+        var agentPods = AgentPods.watch(context, Backup.class, BacktrackApi.BACKUP_LABEL, jobsSource, toBackup);
+        pods = agentPods;
+        return List.of(jobsSource, restoresSource, agentPods.source());
+    }
+
+    /** For reconcile() called without the operator (unit tests): where the Pods of a Job are found. */
+    void podsFrom(JobPods pods) {
+        this.pods = pods;
     }
 
     @Override
@@ -198,12 +211,12 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
     /**
      * A Job that has not ended: Running, unless its Pod has not started ({@link PodTrouble}): an image that cannot be
      * pulled fails the Backup (its Job is then stopped, see {@link #finished}); a Pod no node can take keeps it
-     * Pending with the scheduler's message. Until the Pod runs, a Pod's state changes no Job status, so the Backup
-     * looks again every {@link PodTrouble#RECHECK}.
+     * Pending with the scheduler's message. A change of a Pod that has not started reconciles the Backup
+     * ({@link AgentPods}).
      */
     private UpdateControl<Backup> running(Backup backup, Job job, Instant now) {
         String jobName = job.getMetadata().getName();
-        Optional<PodTrouble> trouble = PodTrouble.of(job, client);
+        Optional<PodTrouble> trouble = PodTrouble.of(job, pods);
         if (trouble.isPresent() && trouble.get().kind() == PodTrouble.Kind.IMAGE_PULL_FAILED) {
             // The operator's own status write starts no reconcile: ask for the one that stops the Job (finished()).
             return fail(backup, ConditionReason.ImagePullFailed.name(), trouble.get().message(), now)
@@ -224,7 +237,7 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
             backup.setStatus(next);
             control = UpdateControl.patchStatus(backup);
         }
-        return PodTrouble.mayBeStuck(job) ? control.rescheduleAfter(PodTrouble.RECHECK) : control;
+        return PodTrouble.retryingPull(job, pods) ? control.rescheduleAfter(PodTrouble.RECHECK) : control;
     }
 
     private UpdateControl<Backup> jobVanished(Backup backup, BackupStatus status, Instant now) {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Why a running agent Job's Pod has not started, read from the Pod as the kubelet and the scheduler report it, so that
@@ -38,7 +39,7 @@ public record PodTrouble(Kind kind, String message) {
 
     /** How long a Pod may fail to pull its image before the resource fails: the kubelet has retried a few times. */
     public static final Duration IMAGE_PULL_GRACE = Duration.ofSeconds(60);
-    /** How often a Job whose Pod has not started is looked at again (a Pod's state changes no Job status). */
+    /** How often a Job whose Pod is retrying its image pull is looked at again, for the grace to run out. */
     public static final Duration RECHECK = Duration.ofSeconds(15);
 
     private static final Logger LOG = Logger.getLogger(PodTrouble.class);
@@ -48,8 +49,8 @@ public record PodTrouble(Kind kind, String message) {
 
     /**
      * Whether the Job's Pod may not have started: the Job controller counts an active Pod and none of them is ready.
-     * Only then are its Pods listed, and the resource looked at again every {@link #RECHECK}; a Job no Job controller
-     * has looked at yet (no status) costs nothing until it does (its status change starts a reconcile).
+     * Only then are its Pods looked at; a Job no Job controller has looked at yet (no status) is looked at when it
+     * has (its status change starts a reconcile), and a change of its Pods' status starts one too ({@link AgentPods}).
      */
     public static boolean mayBeStuck(Job job) {
         var status = job.getStatus();
@@ -58,22 +59,30 @@ public record PodTrouble(Kind kind, String message) {
     }
 
     /**
-     * The trouble of a running Job's Pods, listing them only when none is ready. Measured against the system clock,
-     * not the operator's: the Pod's times are the kubelet's real time, and the operator's clock may run ahead in
-     * tests (backtrack.clock.offset-file).
+     * The trouble of a running Job's Pods, read from the cache of Pods that have not started ({@link AgentPods}).
+     * Measured against the system clock, not the operator's: the Pod's times are the kubelet's real time, and the
+     * operator's clock may run ahead in tests (backtrack.clock.offset-file).
      */
-    public static Optional<PodTrouble> of(Job job, KubernetesClient client) {
+    public static Optional<PodTrouble> of(Job job, JobPods pods) {
         if (!mayBeStuck(job) || JobOutcome.isFinished(job)) {
             return Optional.empty();
         }
-        return of(job, client.pods().inNamespace(job.getMetadata().getNamespace())
-                .withLabel("job-name", job.getMetadata().getName()).list().getItems(), Instant.now());
+        return of(job, pods.of(job), Instant.now());
+    }
+
+    /**
+     * Whether one of the Job's Pods is retrying its image pull within {@link #IMAGE_PULL_GRACE}: the grace can run out
+     * with no change of the Pod to start a reconcile, so the resource is looked at again after {@link #RECHECK}.
+     */
+    public static boolean retryingPull(Job job, JobPods pods) {
+        return mayBeStuck(job) && !JobOutcome.isFinished(job) && pods.of(job).stream()
+                .anyMatch(pod -> waitingReasons(pod).anyMatch(PULL_RETRIED::contains));
     }
 
     /**
      * The newest Pod that has not ended decides: an older one may be a failed attempt the Job has replaced.
      *
-     * @param now real time, to compare with the Pod's (see {@link #of(Job, KubernetesClient)})
+     * @param now real time, to compare with the Pod's (see {@link #of(Job, JobPods)})
      */
     public static Optional<PodTrouble> of(Job job, List<Pod> pods, Instant now) {
         Optional<Pod> newest = pods.stream()
@@ -122,8 +131,10 @@ public record PodTrouble(Kind kind, String message) {
             boolean failed = PULL_FINAL.contains(reason)
                     || PULL_RETRIED.contains(reason) && !since(pod).plus(IMAGE_PULL_GRACE).isAfter(now);
             if (failed) {
+                // The cache keeps spec.nodeName alone, and a spec only where the Pod has one.
+                String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
                 return Optional.of(new PodTrouble(Kind.IMAGE_PULL_FAILED, "the agent image " + s.getImage()
-                        + " cannot be pulled on node " + pod.getSpec().getNodeName() + " (" + reason
+                        + " cannot be pulled on node " + node + " (" + reason
                         + (waiting.getMessage() == null ? "" : ": " + cut(waiting.getMessage())) + "); check the"
                         + " chart's agent.image (registry, repository, tag or digest), that the node reaches the"
                         + " registry, and the pull secret of the Job's ServiceAccount; the agent never started, so"
@@ -131,6 +142,31 @@ public record PodTrouble(Kind kind, String message) {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * What of a Pod that has not started its trouble is read from: the scheduler's refusal and the containers' image
+     * pull reasons. A Pod event that changes none of it (its creation, ContainerCreating, the kubelet's other writes)
+     * starts no reconcile.
+     */
+    record Signs(Optional<String> unschedulable, List<String> waiting) {
+        static Signs of(Pod pod) {
+            return new Signs(pod.getStatus() == null ? Optional.empty() : PodTrouble.unschedulable(pod),
+                    waitingReasons(pod).filter(r -> PULL_RETRIED.contains(r) || PULL_FINAL.contains(r)).toList());
+        }
+
+        boolean any() {
+            return unschedulable.isPresent() || !waiting.isEmpty();
+        }
+    }
+
+    private static Stream<String> waitingReasons(Pod pod) {
+        List<ContainerStatus> statuses = pod.getStatus() == null ? null : pod.getStatus().getContainerStatuses();
+        return statuses == null ? Stream.empty() : statuses.stream()
+                .map(s -> s.getState() == null ? null : s.getState().getWaiting())
+                .filter(Objects::nonNull)
+                .map(ContainerStateWaiting::getReason)
+                .filter(Objects::nonNull);
     }
 
     private static Optional<String> unschedulable(Pod pod) {

@@ -21,10 +21,12 @@ import io.backtrack.controller.concurrency.QueuedStatus;
 import io.backtrack.controller.config.BacktrackConfig;
 import io.backtrack.controller.drill.ServerIdentity;
 import io.backtrack.controller.events.EventRecorder;
+import io.backtrack.controller.job.AgentPods;
 import io.backtrack.controller.job.CreateOnce;
 import io.backtrack.controller.job.JobCache;
 import io.backtrack.controller.job.JobFailure;
 import io.backtrack.controller.job.JobOutcome;
+import io.backtrack.controller.job.JobPods;
 import io.backtrack.controller.job.PodTrouble;
 import io.backtrack.controller.metrics.BacktrackMetrics;
 import io.backtrack.controller.naming.LabelValues;
@@ -46,6 +48,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import org.jboss.logging.Logger;
@@ -89,6 +92,8 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
     private final ConcurrencyGate gate;
     private final DrillJobs drillJobs;
     private final VerifiedBackups verified;
+    /** Set when JOSDK prepares the event sources, before the first reconcile. */
+    private volatile JobPods pods;
 
     public RestoreReconciler(KubernetesClient client, EventRecorder events, BacktrackConfig config, Clock clock,
                              BacktrackMetrics metrics, ConcurrencyGate gate) {
@@ -110,9 +115,10 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
 
     @Override
     public List<EventSource<?, Restore>> prepareEventSources(EventSourceContext<Restore> context) {
+        SecondaryToPrimaryMapper<Job> toRestore = Mappers.fromOwnerReferences(Restore.class);
         var restoreJobs = InformerEventSourceConfiguration.from(Job.class, Restore.class)
                 .withLabelSelector(BacktrackApi.RESTORE_LABEL)
-                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Restore.class))
+                .withSecondaryToPrimaryMapper(toRestore)
                 .withItemStore(JobCache.reduced())
                 .build();
         var safetyBackups = InformerEventSourceConfiguration.from(Backup.class, Restore.class)
@@ -121,7 +127,15 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
                 .withSecondaryToPrimaryMapper(b -> Set.of(new ResourceID(
                         LabelValues.nameIn(b, BacktrackApi.RESTORE_LABEL), b.getMetadata().getNamespace())))
                 .build();
-        return List.of(new InformerEventSource<>(restoreJobs, context), new InformerEventSource<>(safetyBackups, context));
+        var jobs = new InformerEventSource<>(restoreJobs, context);
+        var agentPods = AgentPods.watch(context, Restore.class, BacktrackApi.RESTORE_LABEL, jobs, toRestore);
+        pods = agentPods;
+        return List.of(jobs, new InformerEventSource<>(safetyBackups, context), agentPods.source());
+    }
+
+    /** For reconcile() called without the operator (unit tests): where the Pods of a Job are found. */
+    void podsFrom(JobPods pods) {
+        this.pods = pods;
     }
 
     @Override
@@ -516,12 +530,12 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
     /**
      * A step's (or a drill's) Job that has not ended, as for a Backup ({@link PodTrouble}): an image that cannot be pulled fails the
      * Restore before its agent touched anything (the Job is then stopped, see {@link #reconcile}); a Pod no node can
-     * take waits in the step's phase with the scheduler's message. Looked at again every {@link PodTrouble#RECHECK}
-     * until the Pod runs.
+     * take waits in the step's phase with the scheduler's message. A change of a Pod that has not started reconciles
+     * the Restore ({@link AgentPods}).
      */
     private UpdateControl<Restore> stepRunning(Restore restore, RestoreStatusDraft draft, Job job,
                                                ConditionReason running, Instant now) {
-        Optional<PodTrouble> trouble = PodTrouble.of(job, client);
+        Optional<PodTrouble> trouble = PodTrouble.of(job, pods);
         if (trouble.isPresent() && trouble.get().kind() == PodTrouble.Kind.IMAGE_PULL_FAILED) {
             // The operator's own status write starts no reconcile: ask for the one that stops the Job (reconcile()).
             return fail(restore, draft, ConditionReason.ImagePullFailed.name(), trouble.get().message(), now)
@@ -540,7 +554,7 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
                     + " got a node: running", now).build());
             control = UpdateControl.patchStatus(restore);
         }
-        return PodTrouble.mayBeStuck(job) ? control.rescheduleAfter(PodTrouble.RECHECK) : control;
+        return PodTrouble.retryingPull(job, pods) ? control.rescheduleAfter(PodTrouble.RECHECK) : control;
     }
 
     /** With a storage source and no target.database, the check step learnt the database from the manifest. */

@@ -53,6 +53,7 @@ class BackupEncryptionTest {
         cluster = new TestCluster(client, NOW).withSecrets();
         reconciler = new BackupReconciler(client, cluster.events, TestConfig.INSTANCE, cluster.clock, cluster.pruner,
                 cluster.metrics, cluster.gate);
+        reconciler.podsFrom(cluster.pendingPods());
     }
 
     private UpdateControl<Backup> reconcile(Backup backup) {

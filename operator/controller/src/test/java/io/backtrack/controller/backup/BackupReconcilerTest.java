@@ -46,6 +46,7 @@ class BackupReconcilerTest {
         cluster = new TestCluster(client, NOW);
         reconciler = new BackupReconciler(client, cluster.events, TestConfig.INSTANCE, cluster.clock, cluster.pruner,
                 cluster.metrics, cluster.gate);
+        reconciler.podsFrom(cluster.pendingPods());
     }
 
     private UpdateControl<Backup> reconcile(Backup backup) {
@@ -184,20 +185,25 @@ class BackupReconcilerTest {
         assertThat(failed.getStatus().message()).contains(running.jobName()).contains("create a new Backup");
     }
 
+    /** The Job's Pod on node-a, its agent container waiting for its image since {@code startedAt}. */
+    private void pulling(String jobName, String image, String reason, Instant startedAt) {
+        client.resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName(jobName + "-x")
+                .withNamespace(TestCluster.NS).withLabels(java.util.Map.of("job-name", jobName))
+                .withCreationTimestamp(startedAt.minusSeconds(1).toString()).endMetadata()
+                .withNewSpec().withNodeName("node-a").endSpec().withNewStatus().withPhase("Pending")
+                .withStartTime(startedAt.toString()).addNewContainerStatus().withName("agent")
+                .withImage(image).withNewState().withNewWaiting()
+                .withReason(reason).withMessage("Back-off pulling image").endWaiting().endState()
+                .endContainerStatus().endStatus().build()).create();
+    }
+
     @Test
     void aPodThatCannotPullTheAgentImageFailsTheBackupAfterAMinuteAndItsJobIsStopped() {
         cluster.withSecrets();
         Backup backup = created("orders", DeletionPolicy.Retain, null);
         BackupStatus running = reconcile(backup).getResource().orElseThrow().getStatus();
         activePodNotReady(running.jobName());
-        client.resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName(running.jobName() + "-x")
-                .withNamespace(TestCluster.NS).withLabels(java.util.Map.of("job-name", running.jobName()))
-                .withCreationTimestamp(NOW.minusSeconds(61).toString()).endMetadata()
-                .withNewSpec().withNodeName("node-a").endSpec().withNewStatus().withPhase("Pending")
-                .withStartTime(NOW.minusSeconds(60).toString()).addNewContainerStatus().withName("agent")
-                .withImage("registry.example.com/backtrack-agent:nope").withNewState().withNewWaiting()
-                .withReason("ImagePullBackOff").withMessage("Back-off pulling image").endWaiting().endState()
-                .endContainerStatus().endStatus().build()).create();
+        pulling(running.jobName(), "registry.example.com/backtrack-agent:nope", "ImagePullBackOff", NOW.minusSeconds(60));
 
         UpdateControl<Backup> control = reconcile(cluster.writeStatus(backupWith(backup, running)));
         Backup failed = control.getResource().orElseThrow();
@@ -213,6 +219,21 @@ class BackupReconcilerTest {
 
         reconcile(cluster.writeStatus(failed));
         assertThat(jobs()).as("the failed Backup's Job is stopped").isEmpty();
+    }
+
+    @Test
+    void aPodRetryingItsImagePullWithinTheGraceKeepsTheBackupRunningAndIsLookedAtAgainWhenTheGraceCanHaveRunOut() {
+        cluster.withSecrets();
+        Backup backup = created("orders", DeletionPolicy.Retain, null);
+        BackupStatus running = reconcile(backup).getResource().orElseThrow().getStatus();
+        activePodNotReady(running.jobName());
+        pulling(running.jobName(), "registry.example.com/backtrack-agent:slow", "ErrImagePull", Instant.now().minusSeconds(5));
+
+        UpdateControl<Backup> control = reconcile(cluster.writeStatus(backupWith(backup, running)));
+
+        assertThat(control.isNoUpdate()).isTrue();
+        assertThat(control.getScheduleDelay()).as("the grace runs out with no change of the Pod to start a reconcile")
+                .contains(java.time.Duration.ofSeconds(15).toMillis());
     }
 
     @Test
@@ -235,7 +256,8 @@ class BackupReconcilerTest {
         assertThat(pending.getStatus().jobName()).isEqualTo(running.jobName());
         assertThat(ready(pending).getReason()).isEqualTo("Unschedulable");
         assertThat(ready(pending).getMessage()).contains("0/1 nodes are available: 1 Insufficient memory.");
-        assertThat(waiting.getScheduleDelay()).contains(java.time.Duration.ofSeconds(15).toMillis());
+        assertThat(waiting.getScheduleDelay()).as("no polling: a change of the Pod reconciles the Backup (AgentPods)")
+                .isEmpty();
         UpdateControl<Backup> again = reconcile(cluster.writeStatus(pending));
         assertThat(again.isNoUpdate()).isTrue();
         assertThat(cluster.events.withReason("Unschedulable")).hasSize(1);

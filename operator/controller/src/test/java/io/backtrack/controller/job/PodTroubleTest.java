@@ -67,6 +67,26 @@ class PodTroubleTest {
                 .withNewSpec().withActiveDeadlineSeconds(deadline).endSpec().withNewStatus().withActive(1).endStatus().build();
     }
 
+    @Test
+    void onlyAPodEventThatChangesWhatTheTroubleIsReadFromReconcilesItsResource() {
+        Pod created = new PodBuilder().withNewMetadata().withName("c").endMetadata().withNewStatus().withPhase("Pending")
+                .endStatus().build();
+        assertThat(PodTrouble.Signs.of(created).any()).as("a new Pod says nothing yet").isFalse();
+        assertThat(PodTrouble.Signs.of(pulling("ContainerCreating", null)).any()).as("a Pod starting normally").isFalse();
+        assertThat(PodTrouble.Signs.of(pulling("ErrImagePull", "not found")).any()).isTrue();
+        Pod refused = new PodBuilder(created).editStatus().addNewCondition().withType("PodScheduled").withStatus("False")
+                .withReason("Unschedulable").withMessage(SCHEDULER).endCondition().endStatus().build();
+        assertThat(PodTrouble.Signs.of(refused).any()).isTrue();
+
+        assertThat(PodTrouble.Signs.of(pulling("ErrImagePull", "a")))
+                .as("the kubelet's message alone is no change").isEqualTo(PodTrouble.Signs.of(pulling("ErrImagePull", "b")))
+                .as("its retry is").isNotEqualTo(PodTrouble.Signs.of(pulling("ImagePullBackOff", "b")));
+        Pod refusedOtherwise = new PodBuilder(refused).editStatus().editFirstCondition()
+                .withMessage("0/3 nodes are available: 3 Insufficient memory.").endCondition().endStatus().build();
+        assertThat(PodTrouble.Signs.of(refusedOtherwise)).as("the scheduler's new reason is shown")
+                .isNotEqualTo(PodTrouble.Signs.of(refused));
+    }
+
     static Pod pulling(String reason, String message) {
         return new PodBuilder().withNewMetadata().withName("orders-5f2c1-xyz").withCreationTimestamp(STARTED.minusSeconds(2).toString())
                 .endMetadata().withNewSpec().withNodeName("node-a").endSpec()

@@ -70,6 +70,7 @@ class RestoreDecryptionTest {
         cluster = new TestCluster(client, NOW).withSecrets();
         reconciler = new RestoreReconciler(client, cluster.events, TestConfig.INSTANCE, cluster.clock, cluster.metrics,
                 cluster.gate);
+        reconciler.podsFrom(cluster.pendingPods());
         Backup b = new Backup();
         b.setMetadata(new ObjectMetaBuilder().withName("orders-nightly").withNamespace(TestCluster.NS)
                 .withUid("backup-uid").withGeneration(1L).withFinalizers(BacktrackApi.BACKUP_FINALIZER).build());

@@ -74,6 +74,7 @@ class RestoreReconcilerTest {
         cluster = new TestCluster(client, NOW);
         reconciler = new RestoreReconciler(client, cluster.events, TestConfig.INSTANCE, cluster.clock, cluster.metrics,
                 cluster.gate);
+        reconciler.podsFrom(cluster.pendingPods());
     }
 
     /** One reconcile, its status written back as JOSDK would; returns the Restore as the server then has it. */
