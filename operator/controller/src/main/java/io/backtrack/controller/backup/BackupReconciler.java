@@ -216,7 +216,8 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
      */
     private UpdateControl<Backup> running(Backup backup, Job job, Instant now) {
         String jobName = job.getMetadata().getName();
-        Optional<PodTrouble> trouble = PodTrouble.of(job, pods);
+        PodTrouble.Look look = PodTrouble.look(job, pods);
+        Optional<PodTrouble> trouble = look.trouble();
         if (trouble.isPresent() && trouble.get().kind() == PodTrouble.Kind.IMAGE_PULL_FAILED) {
             // The operator's own status write starts no reconcile: ask for the one that stops the Job (finished()).
             return fail(backup, ConditionReason.ImagePullFailed.name(), trouble.get().message(), now)
@@ -237,7 +238,7 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
             backup.setStatus(next);
             control = UpdateControl.patchStatus(backup);
         }
-        return PodTrouble.retryingPull(job, pods) ? control.rescheduleAfter(PodTrouble.RECHECK) : control;
+        return look.again() ? control.rescheduleAfter(PodTrouble.RECHECK) : control;
     }
 
     private UpdateControl<Backup> jobVanished(Backup backup, BackupStatus status, Instant now) {

@@ -59,30 +59,33 @@ public record PodTrouble(Kind kind, String message) {
     }
 
     /**
-     * The trouble of a running Job's Pods, read from the cache of Pods that have not started ({@link AgentPods}).
-     * Measured against the system clock, not the operator's: the Pod's times are the kubelet's real time, and the
-     * operator's clock may run ahead in tests (backtrack.clock.offset-file).
+     * What a running Job's Pods say, read once from the cache of Pods that have not started ({@link AgentPods}).
+     *
+     * @param trouble why none has started, if one is in trouble
+     * @param again   look again after {@link #RECHECK}: a Pod is retrying its image pull within
+     *                {@link #IMAGE_PULL_GRACE}, and the grace can run out with no change of the Pod to start a reconcile
      */
-    public static Optional<PodTrouble> of(Job job, JobPods pods) {
-        if (!mayBeStuck(job) || JobOutcome.isFinished(job)) {
-            return Optional.empty();
-        }
-        return of(job, pods.of(job), Instant.now());
+    public record Look(Optional<PodTrouble> trouble, boolean again) {
+        private static final Look NOTHING = new Look(Optional.empty(), false);
     }
 
     /**
-     * Whether one of the Job's Pods is retrying its image pull within {@link #IMAGE_PULL_GRACE}: the grace can run out
-     * with no change of the Pod to start a reconcile, so the resource is looked at again after {@link #RECHECK}.
+     * The Pods of a Job that may be stuck, looked at. Measured against the system clock, not the operator's: the Pod's
+     * times are the kubelet's real time, and the operator's clock may run ahead in tests (backtrack.clock.offset-file).
      */
-    public static boolean retryingPull(Job job, JobPods pods) {
-        return mayBeStuck(job) && !JobOutcome.isFinished(job) && pods.of(job).stream()
-                .anyMatch(pod -> waitingReasons(pod).anyMatch(PULL_RETRIED::contains));
+    public static Look look(Job job, JobPods pods) {
+        if (!mayBeStuck(job) || JobOutcome.isFinished(job)) {
+            return Look.NOTHING;
+        }
+        List<Pod> notStarted = pods.of(job);
+        return new Look(of(job, notStarted, Instant.now()),
+                notStarted.stream().anyMatch(pod -> waitingReasons(pod).anyMatch(PULL_RETRIED::contains)));
     }
 
     /**
      * The newest Pod that has not ended decides: an older one may be a failed attempt the Job has replaced.
      *
-     * @param now real time, to compare with the Pod's (see {@link #of(Job, JobPods)})
+     * @param now real time, to compare with the Pod's (see {@link #look(Job, JobPods)})
      */
     public static Optional<PodTrouble> of(Job job, List<Pod> pods, Instant now) {
         Optional<Pod> newest = pods.stream()

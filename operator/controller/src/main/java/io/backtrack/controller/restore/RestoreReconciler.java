@@ -535,7 +535,8 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
      */
     private UpdateControl<Restore> stepRunning(Restore restore, RestoreStatusDraft draft, Job job,
                                                ConditionReason running, Instant now) {
-        Optional<PodTrouble> trouble = PodTrouble.of(job, pods);
+        PodTrouble.Look look = PodTrouble.look(job, pods);
+        Optional<PodTrouble> trouble = look.trouble();
         if (trouble.isPresent() && trouble.get().kind() == PodTrouble.Kind.IMAGE_PULL_FAILED) {
             // The operator's own status write starts no reconcile: ask for the one that stops the Job (reconcile()).
             return fail(restore, draft, ConditionReason.ImagePullFailed.name(), trouble.get().message(), now)
@@ -554,7 +555,7 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
                     + " got a node: running", now).build());
             control = UpdateControl.patchStatus(restore);
         }
-        return PodTrouble.retryingPull(job, pods) ? control.rescheduleAfter(PodTrouble.RECHECK) : control;
+        return look.again() ? control.rescheduleAfter(PodTrouble.RECHECK) : control;
     }
 
     /** With a storage source and no target.database, the check step learnt the database from the manifest. */
