@@ -2,12 +2,15 @@ package io.backtrack.controller;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.RecentOperationCacheFiller;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.Cache;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -16,8 +19,10 @@ import java.util.stream.Stream;
  * informer that has synced.
  */
 public final class ListedSource<R extends HasMetadata, P extends HasMetadata> extends AbstractEventSource<R, P>
-        implements Cache<R> {
+        implements Cache<R>, RecentOperationCacheFiller<R> {
     private final KubernetesClient client;
+    /** What reconcilers handed over as just created by them, as a real informer's temporary cache gets it. */
+    public final List<R> handedOver = new CopyOnWriteArrayList<>();
 
     public ListedSource(KubernetesClient client, Class<R> type) {
         super(type);
@@ -34,6 +39,16 @@ public final class ListedSource<R extends HasMetadata, P extends HasMetadata> ex
     public Optional<R> get(ResourceID id) {
         return Optional.ofNullable(client.resources(resourceType()).inNamespace(id.getNamespace().orElseThrow())
                 .withName(id.getName()).get());
+    }
+
+    @Override
+    public void handleRecentResourceCreate(ResourceID resourceID, R resource) {
+        handedOver.add(resource);
+    }
+
+    @Override
+    public void handleRecentResourceUpdate(ResourceID resourceID, R resource, R previousVersionOfResource) {
+        handedOver.add(resource);
     }
 
     @Override

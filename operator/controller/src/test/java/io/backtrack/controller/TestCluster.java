@@ -3,6 +3,7 @@ package io.backtrack.controller;
 import io.backtrack.api.backup.Backup;
 import io.backtrack.api.restore.Restore;
 import io.backtrack.controller.concurrency.ConcurrencyGate;
+import io.backtrack.controller.concurrency.DueFirings;
 import io.backtrack.controller.job.JobPods;
 import io.backtrack.controller.metrics.BacktrackMetrics;
 import io.backtrack.controller.retention.BackupPruner;
@@ -40,6 +41,7 @@ public final class TestCluster {
     public final BacktrackMetrics metrics;
     public final SimpleMeterRegistry registry;
     public final ConcurrencyGate gate;
+    public final DueFirings firings = new DueFirings();
     public final BackupPruner pruner;
     public final ListedSource<Job, Backup> jobs;
     public final ListedSource<Restore, Backup> restores;

@@ -9,6 +9,7 @@ import io.backtrack.api.restore.Restore;
 import io.backtrack.contract.result.BackupResult;
 import io.backtrack.controller.cache.WithoutManagedFields;
 import io.backtrack.controller.concurrency.ConcurrencyGate;
+import io.backtrack.controller.concurrency.DueFirings;
 import io.backtrack.controller.concurrency.JobAdmission;
 import io.backtrack.controller.concurrency.QueuedStatus;
 import io.backtrack.controller.config.BacktrackConfig;
@@ -63,6 +64,7 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
     private static final Logger LOG = Logger.getLogger(BackupReconciler.class);
     static final Duration SECRET_RECHECK = Duration.ofSeconds(15);
     static final String RESTORES = "restores";
+    static final String JOBS = "agent-jobs";
 
     private final KubernetesClient client;
     private final EventRecorder events;
@@ -73,13 +75,15 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
     private final BacktrackMetrics metrics;
     private final BackupDeletion deletion;
     private final ConcurrencyGate gate;
+    private final DueFirings firings;
     /** Set when JOSDK prepares the event sources, before the first reconcile. */
     private volatile JobPods pods;
 
     public BackupReconciler(KubernetesClient client, EventRecorder events, BacktrackConfig config, Clock clock,
-                            BackupPruner pruner, BacktrackMetrics metrics, ConcurrencyGate gate) {
+                            BackupPruner pruner, BacktrackMetrics metrics, ConcurrencyGate gate, DueFirings firings) {
         this.metrics = metrics;
         this.gate = gate;
+        this.firings = firings;
         this.client = client;
         this.events = events;
         this.pruner = pruner;
@@ -94,6 +98,7 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
         // Every agent Job (restore steps too): the concurrency gate counts them; only a Backup's own map to it.
         SecondaryToPrimaryMapper<Job> toBackup = Mappers.fromOwnerReferences(Backup.class);
         var agentJobs = InformerEventSourceConfiguration.from(Job.class, Backup.class)
+                .withName(JOBS)
                 .withLabelSelector(BacktrackApi.MANAGED_BY_LABEL + "=" + BacktrackApi.MANAGED_BY)
                 .withSecondaryToPrimaryMapper(toBackup)
                 .withItemStore(JobCache.reduced())
@@ -138,6 +143,9 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
         if (status != null && status.jobName() != null) {
             return jobVanished(backup, status, now);
         }
+        if (firings.holdStarts(now)) {
+            return UpdateControl.<Backup>noUpdate().rescheduleAfter(DueFirings.HOLD);
+        }
         BackupPreconditions.Checked checked = preconditions.check(backup, restores(context));
         if (checked.problem().isPresent()) {
             return refuse(backup, checked.problem().get(), now);
@@ -147,7 +155,7 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
         if (!admission.admitted()) {
             return queued(backup, admission.message(), gate.recheckAfter(admission), now);
         }
-        return start(backup, checked, now);
+        return start(backup, checked, context, now);
     }
 
     /** Pending, reason Queued: said once (status and Event), then looked at again every few seconds. */
@@ -160,9 +168,10 @@ public class BackupReconciler implements Reconciler<Backup>, Cleaner<Backup> {
         return UpdateControl.patchStatus(backup).rescheduleAfter(recheck);
     }
 
-    private UpdateControl<Backup> start(Backup backup, BackupPreconditions.Checked checked, Instant now) {
+    private UpdateControl<Backup> start(Backup backup, BackupPreconditions.Checked checked, Context<Backup> context,
+                                        Instant now) {
         Job job = jobs.backup(backup, checked.storage(), checked.encryption());
-        CreateOnce.create(client, job);
+        CreateOnce.create(client, job, context.eventSourceRetriever().getEventSourceFor(Job.class, JOBS));
         LOG.infof("backup started namespace=%s backup=%s job=%s", backup.getMetadata().getNamespace(),
                 backup.getMetadata().getName(), job.getMetadata().getName());
         events.normal(backup, "Started", "backup Job " + job.getMetadata().getName() + " created for database "

@@ -10,6 +10,7 @@ import io.backtrack.api.schedule.ConcurrencyPolicy;
 import io.backtrack.api.schedule.RetentionStatus;
 import io.backtrack.controller.backup.BackupJobs;
 import io.backtrack.controller.cache.WithoutManagedFields;
+import io.backtrack.controller.concurrency.DueFirings;
 import io.backtrack.controller.config.BacktrackConfig;
 import io.backtrack.controller.events.EventRecorder;
 import io.backtrack.controller.metrics.BacktrackMetrics;
@@ -66,10 +67,12 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
     private final BacktrackMetrics metrics;
     private final FormerOwners formerOwners;
     private final ScheduleDrills drills;
+    private final DueFirings firings;
 
     public BackupScheduleReconciler(KubernetesClient client, EventRecorder events, Clock clock, BackupPruner pruner,
-                                    BacktrackConfig config, BacktrackMetrics metrics) {
+                                    BacktrackConfig config, BacktrackMetrics metrics, DueFirings firings) {
         this.metrics = metrics;
+        this.firings = firings;
         this.client = client;
         this.events = events;
         this.clock = clock;
@@ -125,6 +128,7 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
         Set<String> active = runs.stream().filter(r -> r.state() == ScheduleRun.State.ACTIVE).map(ScheduleRun::name)
                 .collect(Collectors.toCollection(LinkedHashSet::new));
         Set<String> gone = new LinkedHashSet<>();
+        boolean started = false;
 
         if (decision.start().isPresent()) {
             Instant due = decision.start().get();
@@ -156,6 +160,7 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
                 }
                 start(schedule, due);
                 active.add(name);
+                started = true;
             }
         }
         if (decision.skip().isPresent()) {
@@ -181,6 +186,7 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
         Optional<Instant> nextDrill = drills.reconcile(schedule, valid, left, drillRestores(schedule, context), sameSpec,
                 draft, now);
         BackupScheduleStatus after = draft.build();
+        firings.expect(ResourceID.fromResource(schedule), schedule.getSpec().suspended() ? null : decision.next());
         metrics.scheduleObserved(schedule, after.lastSuccessTime(),
                 schedule.getSpec().suspended() ? Optional.empty() : valid.cron().longestGap(now));
         Duration wait = wake.after(now, decision.next(), candidates.stream().map(RetentionCandidate::expiresAt)
@@ -191,6 +197,11 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
         }
         if (after.equals(schedule.getStatus())) {
             return UpdateControl.<BackupSchedule>noUpdate().rescheduleAfter(wait);
+        }
+        if (started && gone.isEmpty() && firings.holdStarts(now) && recomputable(schedule.getStatus(), after)) {
+            // Other schedules' runs are due this moment: their creates go before this status write (DueFirings). The
+            // next reconcile finds this run created and writes the same status.
+            return UpdateControl.<BackupSchedule>noUpdate().rescheduleAfter(DueFirings.HOLD);
         }
         schedule.setStatus(after);
         return UpdateControl.patchStatus(schedule).rescheduleAfter(wait);
@@ -211,6 +222,7 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
     @Override
     public DeleteControl cleanup(BackupSchedule schedule, Context<BackupSchedule> context) {
         metrics.scheduleDeleted(ns(schedule), schedule.getMetadata().getName());
+        firings.forget(ResourceID.fromResource(schedule));
         long kept = runs(schedule, context).size();
         LOG.infof("schedule deleted namespace=%s schedule=%s backupsKept=%d", ns(schedule), schedule.getMetadata().getName(), kept);
         if (kept > 0) {
@@ -255,6 +267,7 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
     }
 
     private UpdateControl<BackupSchedule> refuse(BackupSchedule schedule, ScheduleProblem problem, Instant now) {
+        firings.forget(ResourceID.fromResource(schedule));
         ScheduleStatusDraft draft = new ScheduleStatusDraft(schedule);
         String reason = problem.reason().name();
         boolean alreadySaid = draft.readySays(false, reason, problem.message()) && schedule.getStatus() != null
@@ -267,6 +280,22 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
         events.warning(schedule, reason, problem.message());
         schedule.setStatus(draft.invalid(problem, now).build());
         return UpdateControl.patchStatus(schedule);
+    }
+
+    /**
+     * Whether a reconcile a moment later writes {@code after} too: what changed is worked out again from the runs and
+     * the status as written (next and last due time, active runs, counts), not a record of something this reconcile
+     * did and the next will not do again (pruning, a drill).
+     */
+    private static boolean recomputable(BackupScheduleStatus before, BackupScheduleStatus after) {
+        return before != null && Objects.equals(before.observedGeneration(), after.observedGeneration())
+                && Objects.equals(before.retention(), after.retention())
+                && Objects.equals(before.activeDrill(), after.activeDrill())
+                && Objects.equals(before.lastDrill(), after.lastDrill())
+                && Objects.equals(before.drillHistory(), after.drillHistory())
+                && Objects.equals(before.nextDrillTime(), after.nextDrillTime())
+                && Objects.equals(before.backupsSinceLastDrill(), after.backupsSinceLastDrill())
+                && Objects.equals(before.drillSince(), after.drillSince());
     }
 
     /** The schedule's Backups: those labelled with its name (a schedule re-created under the same name finds them again). */

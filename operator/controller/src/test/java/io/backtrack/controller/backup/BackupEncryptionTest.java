@@ -52,13 +52,13 @@ class BackupEncryptionTest {
     void operator() {
         cluster = new TestCluster(client, NOW).withSecrets();
         reconciler = new BackupReconciler(client, cluster.events, TestConfig.INSTANCE, cluster.clock, cluster.pruner,
-                cluster.metrics, cluster.gate);
+                cluster.metrics, cluster.gate, cluster.firings);
         reconciler.podsFrom(cluster.pendingPods());
     }
 
     private UpdateControl<Backup> reconcile(Backup backup) {
         return reconciler.reconcile(backup, new TestContext<>(client, backup).source(BackupReconciler.RESTORES,
-                cluster.restores));
+                cluster.restores).source(BackupReconciler.JOBS, cluster.jobs));
     }
 
     private static EncryptionSpec encryption(String secret, String key) {

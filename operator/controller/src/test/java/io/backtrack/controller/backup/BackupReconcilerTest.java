@@ -14,6 +14,7 @@ import io.backtrack.contract.result.BackupResult;
 import io.backtrack.contract.result.Reason;
 import io.backtrack.contract.result.ResultLine;
 import io.backtrack.controller.TestCluster;
+import io.backtrack.controller.concurrency.DueFirings;
 import io.backtrack.controller.TestConfig;
 import io.backtrack.controller.TestContext;
 import io.backtrack.controller.status.Conditions;
@@ -45,13 +46,13 @@ class BackupReconcilerTest {
     void operator() {
         cluster = new TestCluster(client, NOW);
         reconciler = new BackupReconciler(client, cluster.events, TestConfig.INSTANCE, cluster.clock, cluster.pruner,
-                cluster.metrics, cluster.gate);
+                cluster.metrics, cluster.gate, cluster.firings);
         reconciler.podsFrom(cluster.pendingPods());
     }
 
     private UpdateControl<Backup> reconcile(Backup backup) {
         return reconciler.reconcile(backup, new TestContext<>(client, backup).source(BackupReconciler.RESTORES,
-                cluster.restores));
+                cluster.restores).source(BackupReconciler.JOBS, cluster.jobs));
     }
 
     private Backup created(String name, DeletionPolicy policy, Compression compression) {
@@ -81,10 +82,30 @@ class BackupReconcilerTest {
         assertThat(status.jobName()).isEqualTo(BackupJobs.backupJobName(backup));
         assertThat(ready(started.getResource().orElseThrow()).getReason()).isEqualTo("Running");
         assertThat(jobs()).singleElement().satisfies(j -> assertThat(j.getMetadata().getName()).isEqualTo(status.jobName()));
+        assertThat(cluster.jobs.handedOver).as("the Job informer knows its add is this reconcile's own doing")
+                .singleElement().satisfies(j -> assertThat(j.getMetadata().getUid()).isEqualTo(jobs().get(0).getMetadata().getUid()));
         assertThat(cluster.events.withReason("Started")).hasSize(1);
 
         Backup running = cluster.writeStatus(backupWith(backup, status));
         assertThat(reconcile(running).isNoUpdate()).as("the Job runs: nothing to write").isTrue();
+        assertThat(jobs()).hasSize(1);
+    }
+
+    @Test
+    void aBackupWaitsToStartWhileAScheduledRunIsDueAndNotCreatedYet() {
+        cluster.withSecrets();
+        Backup backup = created("orders", DeletionPolicy.Retain, null);
+        var nightly = new io.javaoperatorsdk.operator.processing.event.ResourceID("orders-nightly", TestCluster.NS);
+        cluster.firings.expect(nightly, NOW.minusSeconds(1));
+
+        UpdateControl<Backup> held = reconcile(backup);
+
+        assertThat(held.isNoUpdate()).isTrue();
+        assertThat(held.getScheduleDelay()).contains(DueFirings.HOLD.toMillis());
+        assertThat(jobs()).isEmpty();
+
+        cluster.firings.expect(nightly, NOW.plusSeconds(86_400));
+        assertThat(reconcile(cluster.reread(backup)).isPatchStatus()).as("its run created: it starts").isTrue();
         assertThat(jobs()).hasSize(1);
     }
 

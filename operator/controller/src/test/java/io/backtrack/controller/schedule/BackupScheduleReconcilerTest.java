@@ -24,11 +24,13 @@ import io.backtrack.api.schedule.RetentionPolicy;
 import io.backtrack.controller.TestCluster;
 import io.backtrack.controller.TestConfig;
 import io.backtrack.controller.TestContext;
+import io.backtrack.controller.concurrency.DueFirings;
 import io.backtrack.controller.status.Conditions;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -51,7 +53,7 @@ class BackupScheduleReconcilerTest {
     void operator() {
         cluster = new TestCluster(client, ONE_AM);
         reconciler = new BackupScheduleReconciler(client, cluster.events, cluster.clock, cluster.pruner,
-                TestConfig.INSTANCE, cluster.metrics);
+                TestConfig.INSTANCE, cluster.metrics, cluster.firings);
     }
 
     private UpdateControl<BackupSchedule> reconcileOnce(BackupSchedule schedule) {
@@ -97,6 +99,91 @@ class BackupScheduleReconcilerTest {
         reconcile(schedule);
         assertThat(backups()).as("never a second Backup for the same run").hasSize(1);
         assertThat(cluster.events.withReason("RunStarted")).hasSize(1);
+    }
+
+    @Test
+    void backupStartsWaitForADueRunOnlyUntilItsScheduleCreatedIt() {
+        BackupSchedule schedule = reconcile(nightly(null));
+        assertThat(cluster.firings.holdStarts(TWO_AM.minusSeconds(1))).as("not due yet").isFalse();
+        assertThat(cluster.firings.holdStarts(TWO_AM)).as("due, not created yet").isTrue();
+
+        cluster.clock.set(TWO_AM.plusSeconds(1));
+        reconcile(schedule);
+
+        assertThat(backups()).hasSize(1);
+        assertThat(cluster.firings.holdStarts(TWO_AM.plusSeconds(1))).as("created").isFalse();
+    }
+
+    @Test
+    void whileOtherRunsAreDueTheStatusOfAFiringIsWrittenByTheNextReconcile() {
+        BackupSchedule schedule = reconcile(nightly(null));
+        var other = new ResourceID("orders-hourly", TestCluster.NS);
+        cluster.firings.expect(other, TWO_AM);
+
+        cluster.clock.set(TWO_AM.plusSeconds(1));
+        UpdateControl<BackupSchedule> fired = reconcileOnce(schedule);
+
+        assertThat(backups()).hasSize(1);
+        assertThat(fired.isNoUpdate()).isTrue();
+        assertThat(fired.getScheduleDelay()).contains(DueFirings.HOLD.toMillis());
+
+        cluster.firings.expect(other, TWO_AM.plusSeconds(3600));
+        cluster.clock.set(TWO_AM.plusSeconds(2));
+        schedule = reconcile(cluster.reread(schedule));
+
+        assertThat(backups()).as("never a second Backup for the same run").hasSize(1);
+        assertThat(schedule.getStatus().lastScheduleTime()).isEqualTo(TWO_AM.toString());
+        assertThat(schedule.getStatus().nextScheduleTime()).isEqualTo(TWO_AM.plusSeconds(86_400).toString());
+        assertThat(schedule.getStatus().active()).containsExactly(RunNames.of("orders-nightly", TWO_AM));
+        assertThat(cluster.events.withReason("RunStarted")).hasSize(1);
+    }
+
+    @Test
+    void aFiringThatPrunedWritesItsStatusAtOnceEvenWhileOtherRunsAreDue() {
+        BackupSchedule schedule = reconcile(nightly(new RetentionPolicy(1, null, null, null, null, null, null)));
+        for (int day = 20; day <= 21; day++) {
+            completedRun(schedule, Instant.parse("2026-11-" + day + "T02:00:00Z"));
+        }
+        cluster.firings.expect(new ResourceID("orders-hourly", TestCluster.NS), TWO_AM);
+
+        cluster.clock.set(TWO_AM.plusSeconds(1));
+        UpdateControl<BackupSchedule> fired = reconcileOnce(schedule);
+
+        assertThat(fired.isPatchStatus()).as("what was pruned is recorded by no later reconcile").isTrue();
+        assertThat(fired.getResource().orElseThrow().getStatus().retention().pruned()).hasSize(1);
+        assertThat(fired.getResource().orElseThrow().getStatus().lastScheduleTime()).isEqualTo(TWO_AM.toString());
+    }
+
+    @Test
+    void aSuspendedScheduleHoldsNoBackupStart() {
+        BackupSchedule schedule = reconcile(nightly(null));
+        var spec = schedule.getSpec();
+        reconcile(withSpec(schedule, new BackupScheduleSpec(spec.schedule(), spec.timeZone(), true,
+                spec.concurrencyPolicy(), spec.startingDeadlineSeconds(), spec.backupTemplate(), spec.retention(),
+                spec.failedBackupsHistoryLimit(), spec.drill())));
+
+        assertThat(cluster.firings.holdStarts(TWO_AM)).isFalse();
+    }
+
+    @Test
+    void aScheduleRefusedOrDeletedHoldsNoBackupStart() {
+        BackupSchedule schedule = reconcile(nightly(null));
+        var spec = schedule.getSpec();
+        reconcile(withSpec(schedule, new BackupScheduleSpec("0 25 * * *", spec.timeZone(), spec.suspend(),
+                spec.concurrencyPolicy(), spec.startingDeadlineSeconds(), spec.backupTemplate(), spec.retention(),
+                spec.failedBackupsHistoryLimit(), spec.drill())));
+        assertThat(cluster.firings.holdStarts(TWO_AM)).as("refused").isFalse();
+
+        BackupSchedule again = reconcile(withSpec(cluster.reread(schedule), spec));
+        assertThat(cluster.firings.holdStarts(TWO_AM)).isTrue();
+        reconciler.cleanup(again, new TestContext<>(client, again));
+        assertThat(cluster.firings.holdStarts(TWO_AM)).as("deleted").isFalse();
+    }
+
+    private BackupSchedule withSpec(BackupSchedule schedule, BackupScheduleSpec spec) {
+        schedule.setSpec(spec);
+        schedule.getMetadata().setGeneration(schedule.getMetadata().getGeneration() + 1);
+        return client.resource(schedule).update();
     }
 
     @Test
