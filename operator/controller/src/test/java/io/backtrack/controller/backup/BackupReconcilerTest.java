@@ -14,9 +14,9 @@ import io.backtrack.contract.result.BackupResult;
 import io.backtrack.contract.result.Reason;
 import io.backtrack.contract.result.ResultLine;
 import io.backtrack.controller.TestCluster;
-import io.backtrack.controller.concurrency.DueFirings;
 import io.backtrack.controller.TestConfig;
 import io.backtrack.controller.TestContext;
+import io.backtrack.controller.concurrency.DueFirings;
 import io.backtrack.controller.status.Conditions;
 import io.backtrack.controller.storage.TestStorages;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -25,6 +25,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -95,7 +96,7 @@ class BackupReconcilerTest {
     void aBackupWaitsToStartWhileAScheduledRunIsDueAndNotCreatedYet() {
         cluster.withSecrets();
         Backup backup = created("orders", DeletionPolicy.Retain, null);
-        var nightly = new io.javaoperatorsdk.operator.processing.event.ResourceID("orders-nightly", TestCluster.NS);
+        var nightly = new ResourceID("orders-nightly", TestCluster.NS);
         cluster.firings.expect(nightly, NOW.minusSeconds(1));
 
         UpdateControl<Backup> held = reconcile(backup);
