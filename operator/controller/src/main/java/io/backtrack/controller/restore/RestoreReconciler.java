@@ -94,6 +94,8 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
     private final VerifiedBackups verified;
     /** Set when JOSDK prepares the event sources, before the first reconcile. */
     private volatile JobPods pods;
+    /** The step Jobs' informer, handed each Job a step creates ({@link CreateOnce}); null in unit tests. */
+    private volatile EventSource<Job, Restore> stepJobs;
 
     public RestoreReconciler(KubernetesClient client, EventRecorder events, BacktrackConfig config, Clock clock,
                              BacktrackMetrics metrics, ConcurrencyGate gate) {
@@ -130,12 +132,18 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
         var jobs = new InformerEventSource<>(restoreJobs, context);
         var agentPods = AgentPods.watch(context, Restore.class, BacktrackApi.RESTORE_LABEL, jobs, toRestore);
         pods = agentPods;
+        stepJobs = jobs;
         return List.of(jobs, new InformerEventSource<>(safetyBackups, context), agentPods.source());
     }
 
     /** For reconcile() called without the operator (unit tests): where the Pods of a Job are found. */
     void podsFrom(JobPods pods) {
         this.pods = pods;
+    }
+
+    /** For reconcile() called without the operator (unit tests): the informer step Jobs are handed to. */
+    void stepJobsTo(EventSource<Job, Restore> stepJobs) {
+        this.stepJobs = stepJobs;
     }
 
     @Override
@@ -208,14 +216,14 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
             protection.protect(ns, plan.backupName(), restore.getMetadata().getName());
         }
         if (restore.getSpec().drill() != null) {
-            draft.started(now).reads(plan).job(CreateOnce.create(client, drillJobs.build(restore, plan)));
+            draft.started(now).reads(plan).job(create(drillJobs.build(restore, plan)));
             return progress(restore, draft, RestorePhase.Restoring, ConditionReason.Drilling, "drill: restoring "
                     + plan.source() + " into the new scratch database " + plan.target() + ", verifying SHA-256 and row "
                     + "counts, running " + restore.getSpec().drill().checksOrEmpty().size() + " check(s), then "
                     + (restore.getSpec().drill().keepOrDefault() ? "keeping" : "dropping") + " it", now);
         }
         draft.started(now).reads(plan)
-                .job(CreateOnce.create(client, jobs.build(restore, plan, RestoreStep.CHECK, Instant.parse(draft.startedAt()))));
+                .job(create(jobs.build(restore, plan, RestoreStep.CHECK, Instant.parse(draft.startedAt()))));
         return progress(restore, draft, RestorePhase.Pending, ConditionReason.Checking,
                 "checking " + plan.source() + " (manifest and SHA-256) and the target " + plan.target() + "; nothing is touched yet", now);
     }
@@ -325,7 +333,7 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
     }
 
     private UpdateControl<Restore> startRestore(Restore restore, RestorePlan plan, RestoreStatusDraft draft, Instant now) {
-        draft.job(CreateOnce.create(client, jobs.build(restore, plan, RestoreStep.RESTORE, Instant.parse(draft.startedAt()))));
+        draft.job(create(jobs.build(restore, plan, RestoreStep.RESTORE, Instant.parse(draft.startedAt()))));
         return progress(restore, draft, RestorePhase.Restoring, ConditionReason.Restoring, "restoring " + plan.source()
                 + " into " + plan.target() + " (strategy " + plan.spec().strategyOrDefault() + ")", now);
     }
@@ -391,7 +399,7 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
         if (outcome.get().state() == JobOutcome.State.FAILED) {
             return failFromJob(restore, draft, outcome.get(), RestoreStep.RESTORE, "", now);
         }
-        draft.job(CreateOnce.create(client, jobs.build(restore, plan, RestoreStep.COMPARE, Instant.parse(draft.startedAt()))));
+        draft.job(create(jobs.build(restore, plan, RestoreStep.COMPARE, Instant.parse(draft.startedAt()))));
         return progress(restore, draft, RestorePhase.Verifying, ConditionReason.Verifying,
                 "comparing row counts with the manifest" + (plan.spec().strategyOrDefault() == RestoreStrategy.swap
                         ? ", then swapping the restored database into place" : ""), now);
@@ -520,6 +528,10 @@ public class RestoreReconciler implements Reconciler<Restore>, Cleaner<Restore> 
                 restore.getMetadata().getName(), phase);
         events.normal(restore, reason.name(), text);
         return UpdateControl.patchStatus(restore);
+    }
+
+    private String create(Job job) {
+        return CreateOnce.create(client, job, stepJobs);
     }
 
     private Optional<Job> stepJob(Restore restore, RestoreStep step) {

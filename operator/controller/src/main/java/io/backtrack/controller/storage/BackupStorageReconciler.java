@@ -77,6 +77,8 @@ public class BackupStorageReconciler implements Reconciler<BackupStorage> {
      * for a moment, and its result, recorded again, would count the same sync's imports twice (or as none).
      */
     private final Map<String, String> recordedJobs = new ConcurrentHashMap<>();
+    /** The probe Jobs' informer, handed each probe Job created ({@link CreateOnce}); set before the first reconcile. */
+    private volatile InformerEventSource<Job, BackupStorage> probeJobs;
 
     public BackupStorageReconciler(KubernetesClient client, EventRecorder events, BacktrackConfig config, Clock clock) {
         this.client = client;
@@ -94,7 +96,8 @@ public class BackupStorageReconciler implements Reconciler<BackupStorage> {
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(BackupStorage.class))
                 .withItemStore(JobCache.reduced())
                 .build();
-        return List.of(new InformerEventSource<>(probes, context));
+        probeJobs = new InformerEventSource<>(probes, context);
+        return List.of(probeJobs);
     }
 
     @Override
@@ -141,7 +144,7 @@ public class BackupStorageReconciler implements Reconciler<BackupStorage> {
         }
         Optional<Set<String>> known = sync == null ? Optional.empty()
                 : Optional.of(known(s3, context, recorded.handledKeys()));
-        String job = CreateOnce.create(client, jobs.probe(storage, now, known));
+        String job = CreateOnce.create(client, jobs.probe(storage, now, known), probeJobs);
         boolean first = !Objects.equals(draft.build().observedGeneration(), generation);
         draft.probing(job, first, "probing s3://" + s3.bucket() + "/" + (s3.prefix() == null ? "" : s3.prefix())
                 + " with Job " + job, now);

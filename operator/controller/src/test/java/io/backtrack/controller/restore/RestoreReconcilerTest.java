@@ -36,6 +36,7 @@ import io.backtrack.contract.result.RestoreResult;
 import io.backtrack.contract.result.ResultLine;
 import io.backtrack.contract.result.RowCountMismatch;
 import io.backtrack.contract.wire.RestoreStep;
+import io.backtrack.controller.ListedSource;
 import io.backtrack.controller.TestCluster;
 import io.backtrack.controller.TestConfig;
 import io.backtrack.controller.TestContext;
@@ -68,6 +69,7 @@ class RestoreReconcilerTest {
     KubernetesClient client;
     private TestCluster cluster;
     private RestoreReconciler reconciler;
+    private ListedSource<Job, Restore> stepJobs;
 
     @BeforeEach
     void operator() {
@@ -75,6 +77,8 @@ class RestoreReconcilerTest {
         reconciler = new RestoreReconciler(client, cluster.events, TestConfig.INSTANCE, cluster.clock, cluster.metrics,
                 cluster.gate);
         reconciler.podsFrom(cluster.pendingPods());
+        stepJobs = new ListedSource<>(client, Job.class);
+        reconciler.stepJobsTo(stepJobs);
     }
 
     /** One reconcile, its status written back as JOSDK would; returns the Restore as the server then has it. */
@@ -140,6 +144,8 @@ class RestoreReconcilerTest {
                 .containsSubsequence("--step", "check");
         assertThat(restore.getStatus().jobName()).isEqualTo(check.getMetadata().getName());
         assertThat(backupProtected()).isTrue();
+        assertThat(stepJobs.handedOver).as("the Job informer knows its add is this reconcile's own doing")
+                .extracting(j -> j.getMetadata().getName()).containsExactly(check.getMetadata().getName());
     }
 
     @Test
