@@ -12,14 +12,18 @@ import jakarta.inject.Singleton;
 import java.io.IOException;
 
 /**
- * Short strings read from the API server are shared (JVM-interned): informer caches hold every Backup, and in a
- * cluster with thousands of them most values repeat (namespace, Secret and key names, endpoint, bucket, host,
- * label values, condition types and reasons) and each Backup a schedule made is cached twice. Interned strings are
- * collected once nothing refers to them; long ones (messages, termination logs) are left alone.
+ * Strings read from the API server are shared (JVM-interned): informer caches hold every Backup, and in a cluster
+ * with thousands of them most values repeat (namespace, Secret and key names, endpoint, bucket, host, label values,
+ * condition types and reasons) and each Backup a schedule made is cached twice. Status messages are shared too: a
+ * resource's message stands in its status and in each of its four conditions, five copies of up to a few hundred
+ * characters per Backup once parsed, the largest part of a waiting Backup in the cache (docs/performance.md,
+ * operator at scale). Interned strings are collected once nothing refers to them; only strings longer than any
+ * message or termination log (annotations such as kubectl's last-applied configuration) are left alone, as they
+ * never repeat and would cost a hash of every character.
  */
 @Singleton
 public class SharedStrings implements KubernetesClientObjectMapperCustomizer {
-    static final int MAX_SHARED_LENGTH = 64;
+    static final int MAX_SHARED_LENGTH = 4096;
 
     @Override
     public void customize(ObjectMapper mapper) {

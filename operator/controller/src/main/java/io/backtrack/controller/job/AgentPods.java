@@ -1,17 +1,20 @@
 package io.backtrack.controller.job;
 
+import io.backtrack.controller.cache.SharedEmpties;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 
 import java.util.List;
 import java.util.Map;
@@ -32,9 +35,6 @@ import java.util.Set;
  */
 public final class AgentPods<P extends HasMetadata> implements JobPods {
     private static final String BY_JOB = "job-uid";
-    private static final String[] KEPT = {"metadata.ownerReferences", "metadata.creationTimestamp",
-            "metadata.deletionTimestamp", "spec.nodeName", "status.phase", "status.startTime", "status.conditions",
-            "status.containerStatuses"};
 
     private final InformerEventSource<Pod, P> source;
 
@@ -57,8 +57,7 @@ public final class AgentPods<P extends HasMetadata> implements JobPods {
         var config = InformerEventSourceConfiguration.from(Pod.class, resource)
                 .withLabelSelector(labelSelector)
                 .withFieldSelector(new FieldSelector(new FieldSelector.Field("status.phase", "Pending")))
-                .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, Pod.class,
-                        new KubernetesSerialization(), KEPT))
+                .withItemStore(new TransformingItemStore<>(AgentPods::kept))
                 .withSecondaryToPrimaryMapper(toResource)
                 // Only what PodTrouble reads: not a Pod's creation, not the kubelet's other writes, and a Pod leaving
                 // Pending only when it had said something (its Job's ready count changes anyway).
@@ -79,6 +78,40 @@ public final class AgentPods<P extends HasMetadata> implements JobPods {
     @Override
     public List<Pod> of(Job job) {
         return source.byIndex(BY_JOB, job.getMetadata().getUid());
+    }
+
+    /**
+     * What {@link PodTrouble} reads of a Pod, in a new Pod as {@link JobCache} keeps a Job: its owner, creation and
+     * deletion times, node, phase, start time, conditions and container statuses.
+     */
+    static Pod kept(Pod pod) {
+        ObjectMeta metadata = JobCache.ownedBy(pod.getMetadata());
+        metadata.setCreationTimestamp(pod.getMetadata().getCreationTimestamp());
+        Pod kept = new Pod();
+        kept.setAdditionalProperties(Map.of());
+        kept.setMetadata(SharedEmpties.metadata(metadata));
+        if (pod.getSpec() != null && pod.getSpec().getNodeName() != null) {
+            kept.setSpec(new PodSpecBuilder().withNodeName(pod.getSpec().getNodeName()).build());
+        }
+        PodStatus status = pod.getStatus();
+        if (status != null) {
+            PodStatus k = new PodStatus();
+            k.setAdditionalProperties(Map.of());
+            k.setPhase(status.getPhase());
+            k.setStartTime(status.getStartTime());
+            k.setConditions(SharedEmpties.list(status.getConditions()));
+            if (status.getConditions() != null) {
+                status.getConditions().forEach(c -> c.setAdditionalProperties(SharedEmpties.map(c.getAdditionalProperties())));
+            }
+            k.setContainerStatuses(SharedEmpties.list(status.getContainerStatuses()));
+            k.setEphemeralContainerStatuses(List.of());
+            k.setInitContainerStatuses(List.of());
+            k.setHostIPs(List.of());
+            k.setPodIPs(List.of());
+            k.setResourceClaimStatuses(List.of());
+            kept.setStatus(k);
+        }
+        return kept;
     }
 
     private static Optional<OwnerReference> job(Pod pod) {
