@@ -82,6 +82,8 @@ public final class ScaleBench {
     private String spreadCron = "H/5 * * * *";
     private int spreadMinutes = 5;
     private final long nanoOrigin = System.nanoTime();
+    /** What the operator had done when the phase being measured started (see {@link #operatorWork}). */
+    private OperatorWork phaseStart = new OperatorWork(0, 0);
     private final long epochOriginMillis = System.currentTimeMillis();
 
     private final List<String> operatorJvm;
@@ -217,6 +219,7 @@ public final class ScaleBench {
         settle(pid);
 
         // 1. Steady state on a small cluster: steadyRate Backups a second for 30 s.
+        phaseStart = operatorWork();
         long cpu0 = cpu(pid);
         long self0 = selfCpu();
         long t0 = System.nanoTime();
@@ -254,6 +257,7 @@ public final class ScaleBench {
         }
 
         // 3. Bulk: BACKUPS Backups as fast as the API server takes them; Jobs awaited for at most bulkWaitMinutes.
+        phaseStart = operatorWork();
         cpu0 = cpu(pid);
         self0 = selfCpu();
         t0 = System.nanoTime();
@@ -337,6 +341,7 @@ public final class ScaleBench {
                     public void onClose(WatcherException cause) {
                     }
                 });
+        phaseStart = operatorWork();
         long cpu0 = cpu(pid);
         long self0 = selfCpu();
         long t0 = System.nanoTime();
@@ -463,7 +468,41 @@ public final class ScaleBench {
         m.put("operatorPeakRssMiB", peakRssKb.get() / 1024.0);
         m.put("loadAverage", TimedProcess.currentLoad());
         m.put("apiServerGetMs", probeApi());
+        if (t0 != 0) {
+            OperatorWork now = operatorWork();
+            double requests = now.apiRequests() - phaseStart.apiRequests();
+            double reconciles = now.reconciles() - phaseStart.reconciles();
+            m.put("operatorApiRequests", requests);
+            m.put("operatorReconciles", reconciles);
+            if (reconciles > 0) {
+                m.put("apiRequestsPerReconcile", requests / reconciles);
+            }
+            if (objects > 0) {
+                m.put("apiRequestsPerObject", requests / objects);
+            }
+        }
         return m;
+    }
+
+    /**
+     * The operator's requests as kube-apiserver counts them (API Priority and Fairness, flow schema
+     * {@code service-accounts}: every service account outside kube-system, and the operator's is the only one here;
+     * the controller manager's controllers are in kube-system and this client is exempt), and its reconciles as the
+     * Java Operator SDK counts them, both since the operator started.
+     */
+    private OperatorWork operatorWork() {
+        return new OperatorWork(
+                sum(client.raw("/metrics"), "apiserver_flowcontrol_dispatched_requests_total{flow_schema=\"service-accounts\""),
+                sum(operator.get("/q/metrics").body(), "operator_sdk_controllers_execution_reconcile_seconds_count{"));
+    }
+
+    private record OperatorWork(double apiRequests, double reconciles) {
+    }
+
+    /** The sum of a Prometheus text exposition's samples whose line starts with {@code prefix}. */
+    static double sum(String metrics, String prefix) {
+        return metrics.lines().filter(l -> l.startsWith(prefix))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     /**
