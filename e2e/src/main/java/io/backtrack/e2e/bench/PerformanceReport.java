@@ -972,12 +972,12 @@ public final class PerformanceReport {
         line("  owner references) is one shared immutable instance (`cache/SharedEmpties`). Per waiting Backup, its");
         line("  Job and its Pod: 4.3, 2.3 and 1.8 KB before, 2.0, 1.1 and 0.7 KB now. Full runs: peak RSS 349 MiB");
         line("  before, 314 MiB with the first two changes, 285 MiB with all three; bulk operator CPU 20.16, 18.50");
-        line("  and 15.13 ms per Backup, the last Job after 293, 273 and 233 s (bench/results/cache-footprint/). The");
-        line("  last run's at-once phase had one minute at p99 8.23 s, its other three 4.40 to 4.55 s (4.64 s before,");
-        line("  3.94 s with the first two changes); an at-once run of the same code right after it (`ScaleBench");
-        line("  --backups 200 --schedule-minutes 3 --spread-minutes 0 --bulk-wait-minutes 1`) gave p99 3.88 s. A");
-        line("  second full run of the same code, the one above (it also counts the operator's API requests), peaked");
-        line("  at 297 MiB with 20.32 ms of bulk CPU per Backup: runs on this machine vary by that much.");
+        line("  and 15.13 ms per Backup, the last Job after 293, 273 and 233 s (bench/results/cache-footprint/). In");
+        line("  that 285 MiB run one minute of the at-once phase had p99 8.23 s, the other three 4.40 to 4.55 s (4.64 s");
+        line("  before, 3.94 s with the first two changes); an at-once run of the same code right after it");
+        line("  (`ScaleBench --backups 200 --schedule-minutes 3 --spread-minutes 0 --bulk-wait-minutes 1`) gave p99");
+        line("  3.88 s. A second full run of the same code, the one above (it also counts the operator's API");
+        line("  requests), peaked at 297 MiB with 20.32 ms of bulk CPU per Backup: runs on this machine vary by that much.");
         line("- A firing costs one schedule reconcile, not four: the schedule's Backup informer passes on a Backup's");
         line("  update only when what the schedule reads of it changes (`ScheduleRun.changesItsSchedule`) and skips");
         line("  the add of a Backup without status (the one it just created), and a scheduled Backup is created with");
