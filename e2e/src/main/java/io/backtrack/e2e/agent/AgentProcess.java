@@ -50,8 +50,21 @@ public final class AgentProcess {
     }
 
     public static Outcome run(List<String> args, Map<String, String> env, int timeoutSeconds) {
+        return run(List.of(), args, env, timeoutSeconds);
+    }
+
+    /**
+     * As {@link #run(List, Map)}, every file the agent writes limited to {@code kib} KiB ({@code ulimit -f}): a write
+     * beyond fails with EFBIG ("File too large") as one on a full disk fails with ENOSPC (the JVM ignores SIGXFSZ).
+     */
+    public static Outcome runWithFileSizeLimit(List<String> args, Map<String, String> env, long kib) {
+        return run(List.of("bash", "-c", "ulimit -f " + kib + " && exec \"$@\"", "bash"), args, env, 180);
+    }
+
+    private static Outcome run(List<String> prefix, List<String> args, Map<String, String> env, int timeoutSeconds) {
         try {
-            Process p = start(args, env);
+            Process p = builder(prefix, args, env).start();
+            p.getOutputStream().close();
             CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
             CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
@@ -74,7 +87,7 @@ public final class AgentProcess {
      * files under {@code outputDir} ({@code agent.out}, {@code agent.err}) so it never blocks on a full pipe.
      */
     public static Process start(List<String> args, Map<String, String> env, Path outputDir) throws IOException {
-        Process p = builder(args, env).redirectOutput(outputDir.resolve("agent.out").toFile())
+        Process p = builder(List.of(), args, env).redirectOutput(outputDir.resolve("agent.out").toFile())
                 .redirectError(outputDir.resolve("agent.err").toFile()).start();
         p.getOutputStream().close();
         return p;
@@ -93,15 +106,10 @@ public final class AgentProcess {
                 parseLastLine(stdout));
     }
 
-    private static Process start(List<String> args, Map<String, String> env) throws IOException {
-        Process p = builder(args, env).start();
-        p.getOutputStream().close();
-        return p;
-    }
-
-    private static ProcessBuilder builder(List<String> args, Map<String, String> env) {
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Xshare:auto", "-jar", agentJar().toString()));
+    private static ProcessBuilder builder(List<String> prefix, List<String> args, Map<String, String> env) {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(javaBinary(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-jar",
+                agentJar().toString()));
         command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command);
         Map<String, String> childEnv = pb.environment();

@@ -53,6 +53,8 @@ public final class DataPathBench {
     static final String Z0 = "pg_dump -Fc -Z0 > /dev/null";
     static final String PG_RESTORE = "pg_restore (local -Fc -Z0 file)";
     static final String PG_RESTORE_J2 = "pg_restore --jobs=2 (local -Fc -Z0 file)";
+    /** The agent's parallel restore (a Restore's parallelJobs: 2): the archive checked into a local file first. */
+    static final String RESTORE_J2 = "agent restore --jobs 2";
     /** The cases of an almost empty database ({@code --empty}): what a backup costs whatever the size. */
     static final String EMPTY = " (empty database)";
     static final String EMPTY_DB = "benchempty";
@@ -244,15 +246,15 @@ public final class DataPathBench {
 
         // Restores into fresh databases, alternating likewise.
         List<String> restoreCases = !restores ? List.of() : fit ? List.of("agent restore")
-                : List.of("agent restore", PG_RESTORE, PG_RESTORE_J2);
+                : List.of("agent restore", RESTORE_J2, PG_RESTORE, PG_RESTORE_J2);
         for (int rep = 1; rep <= restoreReps; rep++) {
             for (int i = 0; i < restoreCases.size(); i++) {
                 String c = restoreCases.get((i + rep - 1) % restoreCases.size());
                 String target2 = "restored_" + rep + "_" + i;
                 TimedProcess t;
                 markServers();
-                if (c.equals("agent restore")) {
-                    t = agent(c, restoreArgs(target2, keptArchive), "");
+                if (c.startsWith("agent restore")) {
+                    t = agent(c, restoreArgs(target2, keptArchive), c.equals(RESTORE_J2) ? "--jobs 2" : "");
                 } else {
                     // Into a new database, as the agent's newDatabase restore: both create the one they fill.
                     t = timedShell(c, pgBin + "createdb --no-password -h " + pg.host() + " -p " + pg.port() + " -U "

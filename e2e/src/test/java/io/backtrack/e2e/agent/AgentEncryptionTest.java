@@ -219,6 +219,20 @@ class AgentEncryptionTest {
     }
 
     @Test
+    void parallelJobsAreRefusedForAnEncryptedArchiveBeforeAnythingIsTouched() {
+        String folder = AgentFixture.folder("age-jobs");
+        encryptedBackup(folder);
+        String target = liveTarget("age_jobs_target");
+        State before = State.of(target);
+        for (String step : List.of("check", "all")) {
+            AgentProcess.Outcome out = failed(fx.agent(fx.restoreArgs(folder, target, "--strategy", "swap", "--step",
+                    step, "--jobs", "2", "--identity-file", alice.file().toString())), "InvalidArguments");
+            assertThat(out.message()).contains("encrypted", "decrypted dump", "without --jobs");
+            assertThat(State.of(target)).isEqualTo(before);
+        }
+    }
+
+    @Test
     void aChangedCiphertextNeverRestoresEvenWhenItsManifestWasChangedToMatch() throws Exception {
         String folder = AgentFixture.folder("age-tampered");
         String archiveKey = encryptedBackup(folder).get("archiveKey").asText();

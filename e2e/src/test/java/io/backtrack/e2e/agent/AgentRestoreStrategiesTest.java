@@ -5,16 +5,23 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.backtrack.e2e.postgres.DatabaseFingerprint;
 import io.backtrack.e2e.postgres.SampleData;
+import io.backtrack.e2e.postgres.SchemaDump;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,7 +51,7 @@ class AgentRestoreStrategiesTest {
     private record Live(String db, String folder, DatabaseFingerprint atBackup) {
     }
 
-    private static Live live(String name) {
+    private static Live live(String name, String... backupArgs) {
         String db = track(fx.pg.uniqueDatabaseName(name));
         fx.pg.createDatabase(db);
         SampleData.load(fx.pg, db);
@@ -52,6 +59,7 @@ class AgentRestoreStrategiesTest {
         List<String> args = new ArrayList<>(List.of("backup", "--host", fx.pg.host(), "--port",
                 String.valueOf(fx.pg.port()), "--dbname", db, "--username", fx.pg.superuser(), "--key", folder));
         args.addAll(fx.storageArgs());
+        args.addAll(List.of(backupArgs));
         AgentProcess.Outcome out = fx.agent(args);
         assertThat(out.exitCode()).as(out.stdout() + out.stderr()).isZero();
         return new Live(db, folder, DatabaseFingerprint.of(fx.pg, db));
@@ -384,5 +392,112 @@ class AgentRestoreStrategiesTest {
 
         failed(restore(live.folder(), fx.pg.uniqueDatabaseName("x"), "--data-only", "--step", "check"),
                 "InvalidArguments");
+    }
+
+    // ---------------------------------------------------------------- parallel jobs (--jobs: a Restore's parallelJobs)
+
+    /** The agent's temporary directory (where a parallel restore writes the dump) set to {@code dir}. */
+    private static Map<String, String> tmpDir(Path dir) {
+        return Map.of("JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + dir);
+    }
+
+    /** Files the agent left in {@code dir} (the JVM's own, such as a native library it unpacked, aside). */
+    private static List<String> agentFiles(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("backtrack-")).toList();
+        }
+    }
+
+    @Test
+    void parallelJobsRestoreTheBackedUpRowsAndSchemaAndLeaveNoFileBehind(@TempDir Path tmp) throws Exception {
+        Live live = live("rt_jobs");
+        String schema = SchemaDump.of(fx.pg, live.db());
+        change(live.db());
+
+        String target = track(fx.pg.uniqueDatabaseName("rt_jobs_new"));
+        AgentProcess.Outcome fresh = restore(live.folder(), target, tmpDir(tmp), "--strategy", "newDatabase",
+                "--jobs", "3");
+        JsonNode r = ok(fresh);
+        assertThat(fresh.stderr()).contains("event=restore.spooled");
+        assertThat(r.get("archiveVerified").asBoolean()).isTrue();
+        assertThat(r.get("mismatches")).isEmpty();
+        assertThat(r.get("rowsRestored").asLong()).isEqualTo(live.atBackup().totalRows());
+        assertThat(DatabaseFingerprint.of(fx.pg, target)).isEqualTo(live.atBackup());
+        assertThat(SchemaDump.of(fx.pg, target)).isEqualTo(schema);
+        assertThat(agentFiles(tmp)).isEmpty();
+
+        // Two tables only: pg_restore's parallel mode takes the list of what to restore too.
+        String two = track(fx.pg.uniqueDatabaseName("rt_jobs_two"));
+        JsonNode t2 = ok(restore(live.folder(), two, tmpDir(tmp), "--table", "public.customers", "--table",
+                "public.products", "--jobs", "2"));
+        assertThat(t2.get("rowsRestored").asLong()).isEqualTo(live.atBackup().rowCounts().get("public.customers")
+                + live.atBackup().rowCounts().get("public.products"));
+        assertThat(DatabaseFingerprint.of(fx.pg, two).rowCounts().keySet())
+                .containsExactly("public.customers", "public.products");
+        assertThat(SchemaDump.of(fx.pg, two, "public.customers", "public.products"))
+                .isEqualTo(SchemaDump.of(fx.pg, target, "public.customers", "public.products"));
+
+        JsonNode swapped = ok(restore(live.folder(), live.db(), tmpDir(tmp), "--strategy", "swap", "--jobs", "2"));
+        track(swapped.get("previousDatabase").asText());
+        assertThat(DatabaseFingerprint.of(fx.pg, live.db())).isEqualTo(live.atBackup());
+        assertThat(SchemaDump.of(fx.pg, live.db())).isEqualTo(schema);
+        assertThat(agentFiles(tmp)).isEmpty();
+    }
+
+    @Test
+    void aCorruptArchiveWithParallelJobsFailsBeforeAnyDatabaseIsCreated(@TempDir Path tmp) throws Exception {
+        Live live = live("rt_jobs_corrupt");
+        fx.s3.corruptOneByte(AgentFixture.BUCKET, fx.archiveKey(live.folder()));
+        DatabaseFingerprint live0 = DatabaseFingerprint.of(fx.pg, live.db());
+
+        String target = fx.pg.uniqueDatabaseName("rt_jobs_corrupt_new");
+        AgentProcess.Outcome fresh = failed(restore(live.folder(), target, tmpDir(tmp), "--strategy", "newDatabase",
+                "--jobs", "2"), "ArchiveCorrupt");
+        assertThat(fresh.stderr()).doesNotContain("restore.database-created");
+        assertThat(fx.pg.databaseExists(target)).isFalse();
+
+        AgentProcess.Outcome swap = failed(restore(live.folder(), live.db(), tmpDir(tmp), "--strategy", "swap",
+                "--jobs", "2"), "ArchiveCorrupt");
+        assertThat(swap.stderr()).doesNotContain("restore.database-created");
+        assertThat(databasesStartingWith(live.db() + "_")).isEmpty();
+        assertThat(DatabaseFingerprint.of(fx.pg, live.db())).isEqualTo(live0);
+        assertThat(agentFiles(tmp)).isEmpty();
+    }
+
+    @Test
+    void noRoomForTheDumpFailsBeforeAnyDatabaseIsCreatedAndSaysWhatToDo(@TempDir Path tmp) throws Exception {
+        // Uncompressed, so that nothing but the dump is written: the JVM unpacks zstd's native library to /tmp too.
+        Live live = live("rt_jobs_full", "--compression", "none");
+        String target = fx.pg.uniqueDatabaseName("rt_jobs_full_new");
+        Map<String, String> env = new HashMap<>(fx.env());
+        env.putAll(tmpDir(tmp));
+        AgentProcess.Outcome full = failed(AgentProcess.runWithFileSizeLimit(fx.restoreArgs(live.folder(), target,
+                "--strategy", "newDatabase", "--jobs", "2"), env, 256), "RestoreFailed");
+        assertThat(full.message()).contains("File too large", "nothing was restored", "ephemeral storage",
+                "without --jobs");
+        assertThat(full.stderr()).doesNotContain("restore.database-created");
+        assertThat(fx.pg.databaseExists(target)).isFalse();
+        assertThat(agentFiles(tmp)).isEmpty();
+
+        // The same archive streamed writes nothing to disk: the limit does not matter.
+        track(target);
+        AgentProcess.Outcome streamed = AgentProcess.runWithFileSizeLimit(fx.restoreArgs(live.folder(), target,
+                "--strategy", "newDatabase"), env, 256);
+        ok(streamed);
+        assertThat(DatabaseFingerprint.of(fx.pg, target)).isEqualTo(live.atBackup());
+    }
+
+    @Test
+    void parallelJobsAreRefusedInPlaceAndOutOfRange() {
+        Live live = live("rt_jobs_refused");
+        AgentProcess.Outcome inPlace = failed(restore(live.folder(), live.db(), "--strategy", "inPlace", "--jobs", "2"),
+                "InvalidArguments");
+        assertThat(inPlace.message()).contains("one transaction", "--jobs");
+        for (String jobs : List.of("0", "65")) {
+            AgentProcess.Outcome out = failed(restore(live.folder(), fx.pg.uniqueDatabaseName("rt_jobs_range"),
+                    "--jobs", jobs), "InvalidArguments");
+            assertThat(out.message()).contains("--jobs must be 1 to 64");
+        }
+        assertThat(DatabaseFingerprint.of(fx.pg, live.db())).isEqualTo(live.atBackup());
     }
 }

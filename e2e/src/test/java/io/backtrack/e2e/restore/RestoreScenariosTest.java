@@ -108,6 +108,24 @@ class RestoreScenariosTest {
     }
 
     @Test
+    void aSwapWithParallelJobsRestoresFromACheckedLocalCopy() {
+        DatabaseFingerprint atBackup = databaseWithBackup("orders_jobs", "orders-jobs");
+        DatabaseFingerprint changed = changeData("orders_jobs");
+
+        Restore done = applyAndAwait(RestoreFactory.ofBackup("orders-jobs").safetyBackup(false).parallelJobs(2)
+                .build(NS, "parallel"));
+
+        assertThat(done.getStatus().phase()).as(describe(done)).isEqualTo(RestorePhase.Completed);
+        assertThat(DatabaseFingerprint.of(env.postgres(), "orders_jobs")).isEqualTo(atBackup);
+        assertThat(DatabaseFingerprint.of(env.postgres(), done.getStatus().previousDatabase())).isEqualTo(changed);
+        assertThat(done.getStatus().verification().mismatches()).isNullOrEmpty();
+        for (String step : List.of("check", "restore")) {
+            assertThat(stepJob("parallel", step).getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+                    .as(step).containsSubsequence("--jobs", "2");
+        }
+    }
+
+    @Test
     void inPlaceBringsBackTheBackedUpContent() {
         DatabaseFingerprint atBackup = databaseWithBackup("orders_inplace", "orders-inplace");
         changeData("orders_inplace");

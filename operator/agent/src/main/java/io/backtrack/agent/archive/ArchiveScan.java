@@ -10,6 +10,7 @@ import io.backtrack.contract.result.Reason;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -17,8 +18,8 @@ import java.util.Arrays;
  * What a full read of a stored archive found: it matched its manifest (SHA-256 and size) and decompressed (an
  * encrypted one: decrypted, then decompressed) into a pg_dump custom-format archive ({@code PGDMP} header). The
  * archive check of {@code backtrack-agent verify} and of a restore's check step, streamed once, without a temporary
- * file and without a database. {@code uncompressedBytes} is null when only the stored bytes were checked
- * ({@link #storedBytes}).
+ * file and without a database; or, for a parallel restore, written decompressed to a local file on the way
+ * ({@link #into}). {@code uncompressedBytes} is null when only the stored bytes were checked ({@link #storedBytes}).
  */
 public record ArchiveScan(String sha256, long sizeBytes, Long uncompressedBytes) {
     private static final byte[] CUSTOM_FORMAT_MAGIC = "PGDMP".getBytes(StandardCharsets.US_ASCII);
@@ -29,7 +30,15 @@ public record ArchiveScan(String sha256, long sizeBytes, Long uncompressedBytes)
      * (ArchiveCorrupt).
      */
     public static ArchiveScan of(ObjectStore store, Manifest manifest, AgeIdentity identity) {
-        return scan(store, manifest, identity, true);
+        return scan(store, manifest, identity, true, null);
+    }
+
+    /**
+     * As {@link #of}, writing the decompressed archive to {@code sink} as it goes. What was written is the archive
+     * only if this returns; a write to {@code sink} that fails is thrown as {@link SinkFailed}, the check unfinished.
+     */
+    public static ArchiveScan into(ObjectStore store, Manifest manifest, AgeIdentity identity, OutputStream sink) {
+        return scan(store, manifest, identity, true, sink);
     }
 
     /**
@@ -37,10 +46,35 @@ public record ArchiveScan(String sha256, long sizeBytes, Long uncompressedBytes)
      * an encrypted archive allows without its key, and enough to prove it is what the backup wrote.
      */
     public static ArchiveScan storedBytes(ObjectStore store, Manifest manifest) {
-        return scan(store, manifest, null, false);
+        return scan(store, manifest, null, false, null);
     }
 
-    private static ArchiveScan scan(ObjectStore store, Manifest manifest, AgeIdentity identity, boolean decode) {
+    /** Writing the decompressed archive to the caller's sink failed (e.g. its disk is full) after {@code written} bytes. */
+    public static final class SinkFailed extends RuntimeException {
+        private final long written;
+
+        public SinkFailed(IOException cause, long written) {
+            super(cause.getMessage(), cause);
+            this.written = written;
+        }
+
+        public long written() {
+            return written;
+        }
+    }
+
+    /** Marks a failed write to the sink apart from a failed read of the archive. */
+    private static final class SinkWriteException extends IOException {
+        private final long written;
+
+        SinkWriteException(IOException cause, long written) {
+            super(cause.getMessage(), cause);
+            this.written = written;
+        }
+    }
+
+    private static ArchiveScan scan(ObjectStore store, Manifest manifest, AgeIdentity identity, boolean decode,
+                                    OutputStream sink) {
         Sha256 sha256 = new Sha256();
         DigestingInputStream stored = new DigestingInputStream(store.open(manifest.archiveKey()), sha256);
         Long plainBytes = null;
@@ -48,8 +82,10 @@ public record ArchiveScan(String sha256, long sizeBytes, Long uncompressedBytes)
         try (stored) {
             try {
                 if (decode) {
-                    plainBytes = decodeFully(ArchiveSource.plain(manifest, stored, identity));
+                    plainBytes = decodeFully(ArchiveSource.plain(manifest, stored, identity), sink);
                 }
+            } catch (SinkWriteException e) {
+                throw new SinkFailed((IOException) e.getCause(), e.written);
             } catch (IOException e) {
                 decodeError = e.getMessage();
             }
@@ -69,8 +105,8 @@ public record ArchiveScan(String sha256, long sizeBytes, Long uncompressedBytes)
         return new ArchiveScan(actual, sha256.bytes(), plainBytes);
     }
 
-    /** Reads the decompressed stream to its end; throws if it is not a custom-format dump. */
-    private static long decodeFully(InputStream plain) throws IOException {
+    /** Reads the decompressed stream to its end, into {@code sink} if given; throws if it is not a custom-format dump. */
+    private static long decodeFully(InputStream plain, OutputStream sink) throws IOException {
         byte[] buf = new byte[256 * 1024];
         long total = 0;
         int n;
@@ -81,6 +117,13 @@ public record ArchiveScan(String sha256, long sizeBytes, Long uncompressedBytes)
                 byte[] grown = Arrays.copyOf(head, head.length + take);
                 System.arraycopy(buf, 0, grown, head.length, take);
                 head = grown;
+            }
+            if (sink != null) {
+                try {
+                    sink.write(buf, 0, n);
+                } catch (IOException e) {
+                    throw new SinkWriteException(e, total);
+                }
             }
             total += n;
         }

@@ -86,6 +86,14 @@ public final class RestoreCommand extends BackupAndDatabaseCommand {
                     + "the backup's roles file first (an existing role is never altered)")
     String roles;
 
+    @Option(names = AgentFlags.JOBS, defaultValue = "1", paramLabel = "N",
+            description = "pg_restore's parallel jobs (newDatabase and swap; default ${DEFAULT-VALUE}: the archive "
+                    + "streams into one pg_restore). 2 or more: the archive is first checked and written, "
+                    + "decompressed, to the temporary directory (room for the whole uncompressed dump; not for an "
+                    + "encrypted archive), then restored with N connections loading tables and building indexes side "
+                    + "by side")
+    int jobs;
+
     @Override
     RestoreResult execute() {
         BackupFolder folder;
@@ -101,6 +109,10 @@ public final class RestoreCommand extends BackupAndDatabaseCommand {
             v = VerifyMode.parse(verify);
             r = RolesPolicy.parse(roles);
             timeout = Durations.parse(lockTimeout, AgentFlags.LOCK_TIMEOUT);
+            if (jobs < 1 || jobs > AgentFlags.MAX_JOBS) {
+                throw new IllegalArgumentException(AgentFlags.JOBS + " must be 1 to " + AgentFlags.MAX_JOBS + " (got "
+                        + jobs + ")");
+            }
             if (sideDatabase != null) {
                 DatabaseNames.requireValid(sideDatabase, AgentFlags.SIDE_DATABASE);
             }
@@ -113,7 +125,7 @@ public final class RestoreCommand extends BackupAndDatabaseCommand {
         RestoreRequest request = new RestoreRequest(storage.toLocation(), folder,
                 database.toTarget(manifestDatabase(folder)), noOwner, pgBinRoot(), s, p, sideDatabase,
                 previousDatabase, new RestoreSelection(tables, schemas, schemaOnly, dataOnly), v, timeout, r,
-                identityOption.identity());
+                identityOption.identity(), jobs);
         return new RestoreRunner(request).run();
     }
 

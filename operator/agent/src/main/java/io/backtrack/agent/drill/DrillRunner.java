@@ -79,7 +79,7 @@ public final class DrillRunner {
             result.restored(new RestoreRunner(new RestoreRequest(request.storage(), request.folder(), target, false,
                     request.pgBinRoot(), RestoreStrategy.NEW_DATABASE, RestoreStep.ALL, null, null,
                     RestoreSelection.whole(), VerifyMode.ROW_COUNTS, RestoreRequest.DEFAULT_LOCK_TIMEOUT,
-                    RolesPolicy.SKIP, request.identity())).run());
+                    RolesPolicy.SKIP, request.identity(), 1)).run());
         } catch (AgentFailure e) {
             if (e.reason() == Reason.DatabaseExists) {
                 // Not this drill's database (another one of that name was there first): never dropped.

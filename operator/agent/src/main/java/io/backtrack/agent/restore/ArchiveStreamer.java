@@ -82,16 +82,15 @@ final class ArchiveStreamer {
                     + System.getProperty("java.io.tmpdir") + ": " + e.getMessage(), e);
         }
         try {
-            Files.write(file, head);
+            try {
+                Files.write(file, head);
+            } catch (IOException e) {
+                throw new AgentFailure(Reason.RestoreFailed, "cannot write the archive's table of contents to " + file
+                        + ": " + e.getMessage(), e);
+            }
             List<String> postData = new ArrayList<>(switches);
-            postData.addAll(List.of("--section=post-data", "--jobs=" + jobs, file.toString()));
-            Process restore = start(command(pgRestore, postData), pgRestore, ProcessBuilder.Redirect.DISCARD, db);
-            restore.getOutputStream().close();
-            BoundedTail stderr = BoundedTail.collect(restore.getErrorStream(), 16 * 1024, "pg_restore-stderr");
-            requireSuccess(waitFor(restore), stderr);
-        } catch (IOException e) {
-            throw new AgentFailure(Reason.RestoreFailed, "cannot write the archive's table of contents to " + file
-                    + ": " + e.getMessage(), e);
+            postData.add("--section=post-data");
+            fromFile(pgRestore, postData, file, jobs);
         } finally {
             try {
                 Files.deleteIfExists(file);
@@ -99,6 +98,20 @@ final class ArchiveStreamer {
                 // a temporary file in the Job's emptyDir
             }
         }
+    }
+
+    /**
+     * pg_restore of a local archive file with {@code jobs} parallel jobs: a header and table of contents only (the
+     * post-data step above), or a whole archive already checked against its manifest ({@link ArchiveSpool}), whose
+     * tables then load side by side, each one's indexes built as soon as its rows are in.
+     */
+    void fromFile(PgTool pgRestore, List<String> switches, Path file, int jobs) {
+        List<String> args = new ArrayList<>(switches);
+        args.addAll(List.of("--jobs=" + jobs, file.toString()));
+        Process restore = start(command(pgRestore, args), pgRestore, ProcessBuilder.Redirect.DISCARD, db);
+        closeQuietly(restore.getOutputStream()); // it reads the file, never stdin
+        BoundedTail stderr = BoundedTail.collect(restore.getErrorStream(), 16 * 1024, "pg_restore-stderr");
+        requireSuccess(waitFor(restore), stderr);
     }
 
     /** Parallel jobs for the post-data step: the cores there are, at most 4 (each is a connection to the server). */

@@ -15,6 +15,7 @@ import io.backtrack.agent.manifest.Manifest;
 import io.backtrack.agent.manifest.TableRows;
 import io.backtrack.agent.result.AgentFailure;
 import io.backtrack.agent.storage.ObjectStore;
+import io.backtrack.contract.args.AgentFlags;
 import io.backtrack.contract.names.DatabaseNames;
 import io.backtrack.contract.result.Reason;
 import io.backtrack.contract.result.RestoreResult;
@@ -77,6 +78,11 @@ public final class RestoreRunner {
         if (strategy != RestoreStrategy.SWAP && (request.sideDatabase() != null || request.previousDatabase() != null)) {
             throw new AgentFailure(Reason.InvalidArguments, "--side-database and --previous-database are for "
                     + "strategy swap only (strategy is " + strategy + ")");
+        }
+        if (strategy == RestoreStrategy.IN_PLACE && request.jobs() > 1) {
+            throw new AgentFailure(Reason.InvalidArguments, "an in-place restore runs in one transaction through "
+                    + "psql, which parallel jobs cannot share: leave " + AgentFlags.JOBS + " (parallelJobs) at 1, or "
+                    + "use strategy swap or newDatabase");
         }
         if (step == RestoreStep.COMPARE && !strategy.hasCompareStep()) {
             throw new AgentFailure(Reason.InvalidArguments, "an in-place restore compares its row counts inside its own "
@@ -233,6 +239,9 @@ public final class RestoreRunner {
             throw e;
         }
         Futures.join(bucket);
+        if (request.jobs() > 1) {
+            ArchiveSpool.requireAllowed(manifest);
+        }
         CompletableFuture<ArchiveSource.Head> reading = CompletableFuture.supplyAsync(
                 () -> ArchiveSource.readHead(store, manifest, request.identity()));
         ArchiveSource.requireArchive(store, manifest);
@@ -396,24 +405,31 @@ public final class RestoreRunner {
             }
             String into = request.strategy() == RestoreStrategy.SWAP ? source.names().side() : target.database();
             PgTarget db = target.withDatabase(into);
-            if (request.strategy() == RestoreStrategy.SWAP) {
-                admin.createLike(into, admin.properties(target.database()));
-            } else {
-                admin.create(into);
-            }
-            try {
-                prepareFreshDatabase(source, db);
-                ArchiveStreamer streamer = new ArchiveStreamer(store, manifest, db, request.noOwner(),
-                        request.identity());
-                if (scope.schemaOnly() || scope.dataOnly() || source.tocLength() > ArchiveStreamer.MAX_HEAD_BYTES) {
-                    streamer.intoNewDatabase(pgRestore, switches);
+            // A parallel restore's archive is checked in full before the database is created.
+            try (ArchiveSpool spool = request.jobs() > 1 ? ArchiveSpool.write(store, manifest, request.identity(),
+                    Path.of(System.getProperty("java.io.tmpdir"))) : null) {
+                if (request.strategy() == RestoreStrategy.SWAP) {
+                    admin.createLike(into, admin.properties(target.database()));
                 } else {
-                    streamer.intoNewDatabaseInSteps(pgRestore, switches, (int) source.tocLength(),
-                            ArchiveStreamer.postDataJobs());
+                    admin.create(into);
                 }
-            } catch (RuntimeException e) {
-                admin.dropQuietly(into, "the restore failed; no half-restored database is left behind");
-                throw e;
+                try {
+                    prepareFreshDatabase(source, db);
+                    ArchiveStreamer streamer = new ArchiveStreamer(store, manifest, db, request.noOwner(),
+                            request.identity());
+                    if (spool != null) {
+                        streamer.fromFile(pgRestore, switches, spool.file(), request.jobs());
+                    } else if (scope.schemaOnly() || scope.dataOnly()
+                            || source.tocLength() > ArchiveStreamer.MAX_HEAD_BYTES) {
+                        streamer.intoNewDatabase(pgRestore, switches);
+                    } else {
+                        streamer.intoNewDatabaseInSteps(pgRestore, switches, (int) source.tocLength(),
+                                ArchiveStreamer.postDataJobs());
+                    }
+                } catch (RuntimeException e) {
+                    admin.dropQuietly(into, "the restore failed; no half-restored database is left behind");
+                    throw e;
+                }
             }
             StructuredLog.info("restore.restored", "database", into, "strategy", request.strategy());
             return null;

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.backtrack.api.drill.RestoreDrill;
 import io.backtrack.api.encryption.DecryptionSpec;
 import io.backtrack.api.job.JobSettings;
+import io.backtrack.contract.args.AgentFlags;
 import io.backtrack.contract.durations.Durations;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.ValidationRule;
 
@@ -20,9 +23,13 @@ import io.fabric8.generator.annotation.ValidationRule;
                 + "which must not exist)")
 @ValidationRule(value = "!has(self.drill) || ((!has(self.strategy) || self.strategy == 'newDatabase') && !has(self.scope)"
         + " && !has(self.quiesce) && (!has(self.safetyBackup) || !self.safetyBackup)"
-        + " && (!has(self.verify) || self.verify == 'rowCounts'))",
+        + " && (!has(self.verify) || self.verify == 'rowCounts') && !has(self.parallelJobs))",
         message = "a drill restores the whole backup into a new scratch database and verifies it: leave strategy "
-                + "(newDatabase), scope, quiesce, safetyBackup and verify unset")
+                + "(newDatabase), scope, quiesce, safetyBackup, verify and parallelJobs unset")
+@ValidationRule(value = "!has(self.parallelJobs) || self.parallelJobs == 1 || !has(self.strategy)"
+        + " || self.strategy != 'inPlace'",
+        message = "strategy inPlace restores in one transaction, which parallel jobs cannot share: leave parallelJobs "
+                + "unset (or 1), or use strategy swap or newDatabase")
 public record RestoreSpec(
         @JsonPropertyDescription("A Completed Backup in this namespace.")
         String backupName,
@@ -60,14 +67,32 @@ public record RestoreSpec(
         @JsonPropertyDescription("The identity to decrypt an encrypted archive (age) with; required to restore one, "
                 + "and read from this Restore's namespace only, never from the BackupStorage the backup was written "
                 + "with.")
-        DecryptionSpec decryption) {
+        DecryptionSpec decryption,
+        @Min(1)
+        @Max(AgentFlags.MAX_JOBS)
+        @JsonPropertyDescription("pg_restore's parallel jobs, each a connection to the server (swap and newDatabase). "
+                + "2 or more: the archive is first downloaded, checked against its SHA-256 and written decompressed to "
+                + "the restore Job's /tmp, then restored with that many jobs loading tables and building indexes side "
+                + "by side: faster where the server has the cores, but /tmp needs room for the whole uncompressed dump, "
+                + "and an encrypted backup is refused (its dump would be on disk decrypted). Default 1: the archive "
+                + "streams into one pg_restore and nothing is written to disk.")
+        Integer parallelJobs) {
+
+    /** A Restore without parallel jobs (the archive streams). */
+    public RestoreSpec(String backupName, RestoreSource source, RestoreTarget target, RestoreStrategy strategy,
+                       RestoreScope scope, Boolean safetyBackup, VerifyMode verify, Quiesce quiesce, JobSettings job,
+                       String lockTimeout, RolesPolicy roles, Boolean noOwner, RestoreDrill drill,
+                       DecryptionSpec decryption) {
+        this(backupName, source, target, strategy, scope, safetyBackup, verify, quiesce, job, lockTimeout, roles,
+                noOwner, drill, decryption, null);
+    }
 
     /** A Restore without a decryption identity. */
     public RestoreSpec(String backupName, RestoreSource source, RestoreTarget target, RestoreStrategy strategy,
                        RestoreScope scope, Boolean safetyBackup, VerifyMode verify, Quiesce quiesce, JobSettings job,
                        String lockTimeout, RolesPolicy roles, Boolean noOwner, RestoreDrill drill) {
         this(backupName, source, target, strategy, scope, safetyBackup, verify, quiesce, job, lockTimeout, roles,
-                noOwner, drill, null);
+                noOwner, drill, null, null);
     }
 
     /** What a Restore without lockTimeout gets (the agent's default too). */
@@ -95,6 +120,10 @@ public record RestoreSpec(
 
     public VerifyMode verifyOrDefault() {
         return verify == null ? VerifyMode.rowCounts : verify;
+    }
+
+    public int parallelJobsOrDefault() {
+        return parallelJobs == null ? 1 : parallelJobs;
     }
 
     public RestoreScope scopeOrEmpty() {

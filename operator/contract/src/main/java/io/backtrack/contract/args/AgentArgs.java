@@ -199,6 +199,11 @@ public final class AgentArgs {
         return add(AgentFlags.ROLES, RolesPolicy.parse(policy).wireName());
     }
 
+    /** {@code --jobs}: pg_restore's parallel jobs; nothing for 1 or none (the archive streams, not spooled). */
+    public AgentArgs jobs(Integer jobs) {
+        return jobs == null || jobs <= 1 ? this : add(AgentFlags.JOBS, String.valueOf(jobs));
+    }
+
     public AgentArgs noOwner(boolean on) {
         return on ? add(AgentFlags.NO_OWNER) : this;
     }

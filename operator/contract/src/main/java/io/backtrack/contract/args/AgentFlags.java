@@ -66,6 +66,10 @@ public final class AgentFlags {
     public static final String PREVIOUS_DATABASE = "--previous-database";
     public static final String LOCK_TIMEOUT = "--lock-timeout";
     public static final String ROLES = "--roles";
+    /** pg_restore's parallel jobs: 2 or more restore from a verified local copy of the archive (newDatabase, swap). */
+    public static final String JOBS = "--jobs";
+    /** The most {@link #JOBS}: pg_restore's own limit (on Windows); each job is a connection to the server. */
+    public static final int MAX_JOBS = 64;
 
     // verify: also decrypt (with the identity) and decompress an encrypted archive, not only check its SHA-256
     public static final String DEEP = "--deep";

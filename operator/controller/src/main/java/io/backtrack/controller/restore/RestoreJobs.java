@@ -66,6 +66,9 @@ final class RestoreJobs {
                 .noOwner(plan.spec().noOwnerOrDefault());
         if (strategy == RestoreStrategy.IN_PLACE) {
             args.lockTimeout(plan.spec().lockTimeoutOrDefault());
+        } else {
+            // The check step too: it refuses what the restore step would (an encrypted archive) before any change.
+            args.jobs(plan.spec().parallelJobsOrDefault());
         }
         if (strategy == RestoreStrategy.SWAP && plan.database() != null) {
             // Every step of one Restore (and a restarted operator) arrives at the same two names.

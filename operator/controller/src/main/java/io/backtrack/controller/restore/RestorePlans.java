@@ -83,6 +83,12 @@ final class RestorePlans {
                         + "; set spec.decryption.identitySecret to a Secret holding the identity (private key) of "
                         + "one of them, in a new Restore (a Restore's spec is immutable); nothing was touched", false);
             }
+            if (archive.encrypted() && spec.parallelJobsOrDefault() > 1) {
+                return refuse(ConditionReason.InvalidSpec, "Backup " + ns + "/" + spec.backupName() + " is encrypted, "
+                        + "and parallelJobs would write its decrypted dump to the restore Job's disk; restore it "
+                        + "streamed, without parallelJobs, in a new Restore (a Restore's spec is immutable); nothing "
+                        + "was touched", false);
+            }
             var db = backup.getSpec().database();
             if (db == null) {
                 return discovered(backup, spec, target, storage.s3(), storage.encryption());

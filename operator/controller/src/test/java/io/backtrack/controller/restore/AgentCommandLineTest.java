@@ -113,6 +113,12 @@ class AgentCommandLineTest {
                 .contains("database-ca", "database-client", "storage-ca");
         jobs.put("cleanup with a private CA", backupJobs.cleanup(SafetyBackups.of(overTls, RestoreJobsTest.tlsPlan(overTls)),
                 RestoreJobsTest.tlsPlan(overTls).storage()));
+        Restore parallel = RestoreJobsTest.restore(RestoreStrategy.newDatabase, null);
+        var p = parallel.getSpec();
+        parallel.setSpec(new io.backtrack.api.restore.RestoreSpec(p.backupName(), null, null, p.strategy(), null, null,
+                null, null, null, null, null, null, null, null, 4));
+        jobs.put("restore with parallel jobs", restoreJobs.build(parallel, RestoreJobsTest.plan(parallel),
+                RestoreStep.RESTORE, STARTED));
         Restore fromStorage = RestoreJobsTest.restore(RestoreStrategy.swap, null);
         jobs.put("restore from storage, database from the manifest", restoreJobs.build(fromStorage,
                 RestoreJobsTest.plan(fromStorage).withDatabase(null), RestoreStep.CHECK, STARTED));
@@ -125,7 +131,7 @@ class AgentCommandLineTest {
             assertThat(agent.getEnv()).extracting(EnvVar::getName).as(what).isSubsetOf(AGENT_ENV);
         });
         assertThat(jobs).as("backup and cleanup, 8 restore steps, 3 safety backups, 4 over TLS, 1 from storage, "
-                + "2 with age keys").hasSize(4 + 8 + 3 + 4 + 1 + 2);
+                + "2 with age keys, 1 with parallel jobs").hasSize(4 + 8 + 3 + 4 + 1 + 2 + 1);
     }
 
     @Test

@@ -126,6 +126,22 @@ class RestoreDecryptionTest {
     }
 
     @Test
+    void parallelJobsForAnEncryptedBackupAreRefusedBeforeAnyJob() {
+        Restore spec = restore("parallel", DECRYPTION, null, null);
+        RestoreSpec s = spec.getSpec();
+        spec.setSpec(new RestoreSpec(s.backupName(), null, null, s.strategy(), null, null, null, null, null, null, null,
+                null, null, s.decryption(), 2));
+        Restore refused = reconcile(cluster.create(spec));
+
+        assertThat(refused.getStatus().phase()).isEqualTo(RestorePhase.Failed);
+        Condition ready = Conditions.find(refused.getStatus().conditions(), ConditionType.Ready);
+        assertThat(ready.getReason()).isEqualTo("InvalidSpec");
+        assertThat(ready.getMessage()).contains("encrypted", "parallelJobs", "decrypted dump", "nothing was touched");
+        assertThat(cluster.events.withReason("InvalidSpec")).hasSize(1);
+        assertThat(client.batch().v1().jobs().inNamespace(TestCluster.NS).list().getItems()).isEmpty();
+    }
+
+    @Test
     void theIdentitySecretIsCheckedAndGoesToEveryJobThatReadsTheArchiveAsASecretRef() {
         Restore waiting = reconcile(cluster.create(restore("with-key", DECRYPTION, null, null)));
         Condition ready = Conditions.find(waiting.getStatus().conditions(), ConditionType.Ready);

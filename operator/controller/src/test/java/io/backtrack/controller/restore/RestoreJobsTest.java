@@ -97,6 +97,21 @@ class RestoreJobsTest {
     }
 
     @Test
+    void parallelJobsGoToTheCheckAndRestoreStepsOfASwap() {
+        Restore swap = restore(RestoreStrategy.swap, null);
+        swap.setSpec(new RestoreSpec("orders-nightly", null, null, RestoreStrategy.swap, null, null, null, null, null,
+                null, null, null, null, null, 4));
+        RestoreJobs jobs = new RestoreJobs(TestAgentConfig.INSTANCE);
+        for (RestoreStep step : RestoreJobs.steps(plan(swap))) {
+            assertThat(jobs.build(swap, plan(swap), step, STARTED).getSpec().getTemplate().getSpec().getContainers()
+                    .get(0).getArgs()).as("%s", step).containsSubsequence("--jobs", "4");
+        }
+        Restore streamed = restore(RestoreStrategy.swap, null);
+        assertThat(jobs.build(streamed, plan(streamed), RestoreStep.RESTORE, STARTED).getSpec().getTemplate().getSpec()
+                .getContainers().get(0).getArgs()).as("the default streams").doesNotContain("--jobs");
+    }
+
+    @Test
     void theLockTimeoutGoesToInPlaceRestoresOnly() {
         Restore inPlace = restore(RestoreStrategy.inPlace, null);
         inPlace.setSpec(new RestoreSpec("orders-nightly", null, null, RestoreStrategy.inPlace, null, null, null, null,
