@@ -45,8 +45,11 @@ public final class AgentProcess {
         }
     }
 
+    /** How long {@link #run(List, Map)} waits for the agent before it kills it and fails the test. */
+    private static final int TIMEOUT_SECONDS = 180;
+
     public static Outcome run(List<String> args, Map<String, String> env) {
-        return run(args, env, 180);
+        return run(args, env, TIMEOUT_SECONDS);
     }
 
     public static Outcome run(List<String> args, Map<String, String> env, int timeoutSeconds) {
@@ -58,7 +61,7 @@ public final class AgentProcess {
      * beyond fails with EFBIG ("File too large") as one on a full disk fails with ENOSPC (the JVM ignores SIGXFSZ).
      */
     public static Outcome runWithFileSizeLimit(List<String> args, Map<String, String> env, long kib) {
-        return run(List.of("bash", "-c", "ulimit -f " + kib + " && exec \"$@\"", "bash"), args, env, 180);
+        return run(List.of("bash", "-c", "ulimit -f " + kib + " && exec \"$@\"", "bash"), args, env, TIMEOUT_SECONDS);
     }
 
     private static Outcome run(List<String> prefix, List<String> args, Map<String, String> env, int timeoutSeconds) {
