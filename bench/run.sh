@@ -90,7 +90,7 @@ if [ "$datapath" = 1 ]; then
     before=(--agent-variant "before:jar=$BACKTRACK_BENCH_BASELINE_JAR")
   fi
   # Main run: every baseline. Levers: L3 (zstd level 3, the default before level 1); hostjvm (the JVM's own defaults
-  # on this host instead of the image's options); zstd workers and parts in flight on 2 cores; JDK 17's own C2
+  # on this host instead of the image's options); zstd workers and parts in flight on 2 cores; JDK 17's own C1 and C2
   # thresholds instead of the image's; age (the archive encrypted with age: the encrypted/plain throughput ratio).
   # Restores repeat more often than backups: PostgreSQL's share of their time (COPY, index builds) varies most from
   # run to run on shared cores, and they are cheap next to the backup cases.
@@ -102,10 +102,12 @@ if [ "$datapath" = 1 ]; then
     --agent-variant "age:age"
   if [ "$(awk "BEGIN { print ($small > 0) }")" = 1 ]; then
     # Small run, and an almost empty database: where the fixed cost shows. Levers: the JVM's start-up (no archive of
-    # the agent's classes: the JDK's own only; no class-data sharing at all; JDK 17's own C2 thresholds).
+    # the agent's classes: the JDK's own only; no class-data sharing at all; JDK 17's own C1 and C2 thresholds; JDK
+    # 17's own C1 thresholds only; the heap grown from the JVM's initial size instead of whole from the start).
     run io.backtrack.e2e.bench.DataPathBench --size-gb "$small" --reps $((reps + 2)) --fit --empty --no-restore \
       --out "$results/datapath-small.json" "${before[@]}" \
-      --agent-variant "nocds:cds=off" --agent-variant "noshare:cds=off -Xshare:off" --agent-variant "jit:jit=default"
+      --agent-variant "nocds:cds=off" --agent-variant "noshare:cds=off -Xshare:off" --agent-variant "jit:jit=default" \
+      --agent-variant "c1default:jit=c1default" --agent-variant "growheap:heap=grow"
   fi
   if [ "$(awk "BEGIN { print ($large > 0) }")" = 1 ]; then
     # Large run: the same comparison at 4× the size, and memory: the agent's backup and restore as its image runs

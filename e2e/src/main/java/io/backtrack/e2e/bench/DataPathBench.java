@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The data-path benchmark (issues 6 and 22): a PostgreSQL database of a chosen size with poorly compressible data,
@@ -67,16 +68,32 @@ public final class DataPathBench {
      */
     public static final List<String> AGENT_IMAGE_JVM;
     /**
-     * The image's JIT thresholds: C2 compiles a method only after ten times JDK 17's default number of calls and
+     * The image's C2 thresholds: C2 compiles a method only after ten times JDK 17's default number of calls and
      * loop iterations, so that start-up code (JDBC, the S3 client, JSON) stays with C1 and only the data path's hot
-     * loops get C2 (the {@code jit=default} lever drops them).
+     * loops get C2.
      */
-    static final List<String> AGENT_IMAGE_JIT = List.of("-XX:Tier4InvocationThreshold=50000",
+    static final List<String> AGENT_IMAGE_C2 = List.of("-XX:Tier4InvocationThreshold=50000",
             "-XX:Tier4MinInvocationThreshold=6000", "-XX:Tier4CompileThreshold=150000",
             "-XX:Tier4BackEdgeThreshold=400000");
+    /**
+     * The image's C1 thresholds: C1 compiles a method after four times JDK 17's default number of calls, so that
+     * code a Job runs a few hundred times while it starts is interpreted instead of compiled (the
+     * {@code jit=c1default} lever drops them); loops still compile after JDK 17's default iterations.
+     */
+    static final List<String> AGENT_IMAGE_C1 = List.of("-XX:Tier3InvocationThreshold=800",
+            "-XX:Tier3MinInvocationThreshold=400", "-XX:Tier3CompileThreshold=8000");
+    /** The image's JIT thresholds, C1's and C2's (the {@code jit=default} lever drops them all). */
+    static final List<String> AGENT_IMAGE_JIT = Stream.concat(AGENT_IMAGE_C1.stream(),
+            AGENT_IMAGE_C2.stream()).toList();
+
+    /**
+     * The image's initial heap: the whole heap (25% of MaxRAM, as the maximum) from the start, instead of 8 MiB
+     * grown by full collections while the Job starts (the {@code heap=grow} lever drops it).
+     */
+    static final String AGENT_IMAGE_HEAP = "-XX:InitialRAMPercentage=25";
 
     static {
-        List<String> jvm = new ArrayList<>(List.of("-XX:MaxRAM=512m", "-XX:+UseSerialGC",
+        List<String> jvm = new ArrayList<>(List.of("-XX:MaxRAM=512m", "-XX:+UseSerialGC", AGENT_IMAGE_HEAP,
                 "-XX:+ExitOnOutOfMemoryError"));
         jvm.addAll(AGENT_IMAGE_JIT);
         AGENT_IMAGE_JVM = List.copyOf(jvm);
@@ -134,8 +151,9 @@ public final class DataPathBench {
                 case "--note" -> note = args[++i];
                 case "--agent-variant" -> {
                     // "LABEL:TOKENS": an extra agent backup case (a lever). Tokens: NAME=VALUE sets an environment
-                    // variable, -X... a JVM option, jvm=host drops the image's JVM options, jar=PATH another build,
-                    // age encrypts to a key pair generated for the run, anything else an agent argument, e.g.
+                    // variable, -X... a JVM option, jvm=host drops the image's JVM options, jit=default its JIT
+                    // thresholds, jit=c1default its C1 ones, heap=grow its initial heap, jar=PATH another build, age
+                    // encrypts to a key pair generated for the run, anything else an agent argument, e.g.
                     // "L3:--level 3".
                     String[] parts = args[++i].split(":", 2);
                     variants.put(parts[0], parts[1]);
@@ -143,8 +161,8 @@ public final class DataPathBench {
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
                         + "; usage: DataPathBench [--size-gb N] [--reps N] [--restore-reps N] [--out FILE] "
                         + "[--fit] [--empty] [--no-restore] [--note TEXT] [--write-classlist FILE] "
-                        + "[--agent-variant 'LABEL:[ENV=V] [-XJVMOPT] [jvm=host] [jit=default] [cds=off] [jar=PATH] "
-                        + "[age] [AGENT-ARG]...']");
+                        + "[--agent-variant 'LABEL:[ENV=V] [-XJVMOPT] [jvm=host] [jit=default|c1default] [heap=grow] "
+                        + "[cds=off] [jar=PATH] [age] [AGENT-ARG]...']");
             }
         }
         if (out == null) {
@@ -382,7 +400,11 @@ public final class DataPathBench {
             } else if (token.equals("jvm=host")) {
                 jvm.removeAll(AGENT_IMAGE_JVM); // the JVM's own defaults on this host instead of the image's options
             } else if (token.equals("jit=default")) {
-                jvm.removeAll(AGENT_IMAGE_JIT); // JDK 17's own C2 thresholds
+                jvm.removeAll(AGENT_IMAGE_JIT); // JDK 17's own C1 and C2 thresholds
+            } else if (token.equals("jit=c1default")) {
+                jvm.removeAll(AGENT_IMAGE_C1); // JDK 17's own C1 thresholds (the image's C2 ones stay)
+            } else if (token.equals("heap=grow")) {
+                jvm.remove(AGENT_IMAGE_HEAP); // the JVM's own initial heap (1/64 of MaxRAM), grown as needed
             } else if (token.equals("cds=off")) {
                 jvm.remove(cdsOption); // the JDK's own class-data sharing archive only
             } else if (token.equals("age")) {
