@@ -315,6 +315,10 @@ public final class DataPathBench {
             c.put("archiveBytes", archiveBytes.get(e.getKey()));
             c.put("medianPostgresCpuSeconds", median(e.getValue().stream().mapToDouble(r -> (double) r.get("postgresCpuSeconds")).toArray()));
             c.put("medianS3proxyCpuSeconds", median(e.getValue().stream().mapToDouble(r -> (double) r.get("s3proxyCpuSeconds")).toArray()));
+            if (e.getValue().stream().allMatch(r -> r.containsKey("ioWaitSeconds"))) {
+                c.put("medianIoWaitSeconds", median(e.getValue().stream()
+                        .mapToDouble(r -> (double) r.get("ioWaitSeconds")).toArray()));
+            }
             c.put("runs", e.getValue());
             cases.add(c);
         }
@@ -493,6 +497,10 @@ public final class DataPathBench {
         }
         r.put("postgresCpuSeconds", (ScaleBench.cpuWithChildren(postmasterPid) - pgMark) / 100.0);
         r.put("s3proxyCpuSeconds", (ScaleBench.cpu(s3ProxyPid) - s3Mark) / 100.0);
+        long ioWait = ioWaitTicks();
+        if (ioWait >= 0 && ioWaitMark >= 0) {
+            r.put("ioWaitSeconds", (ioWait - ioWaitMark) / 100.0);
+        }
         runs.computeIfAbsent(c, k -> new ArrayList<>()).add(r);
         loads.add(t.loadAverage());
         say("  %-40s %7.2f s  user %6.2f  sys %5.2f  rss %5d MiB  load %.2f", c, t.wallSeconds(), t.userSeconds(),
@@ -528,11 +536,39 @@ public final class DataPathBench {
 
     private long pgMark;
     private long s3Mark;
+    private long ioWaitMark = -1;
 
-    /** Notes the servers' CPU time before a case: PostgreSQL's (postmaster plus its finished backends) and S3Proxy's. */
+    /**
+     * Notes the servers' CPU time before a case: PostgreSQL's (postmaster plus its finished backends) and S3Proxy's;
+     * and the machine's I/O wait so far.
+     */
     private void markServers() {
         pgMark = ScaleBench.cpuWithChildren(postmasterPid);
         s3Mark = ScaleBench.cpu(s3ProxyPid);
+        ioWaitMark = ioWaitTicks();
+    }
+
+    /**
+     * The time all cores have spent idle with disk I/O outstanding (the {@code iowait} column of /proc/stat's
+     * {@code cpu} line, in clock ticks of 1/100 s), or -1 where there is no /proc/stat: wall time a case spent
+     * waiting for the disk (a database or an archive no longer in the page cache) rather than for CPU.
+     */
+    static long ioWaitTicks() {
+        try {
+            return ioWaitTicks(Files.readAllLines(Path.of("/proc/stat")).get(0));
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The iowait column of /proc/stat's first line ({@code cpu user nice system idle iowait …}), or -1. */
+    static long ioWaitTicks(String cpuLine) {
+        String[] cpu = cpuLine.trim().split("\\s+");
+        try {
+            return cpu[0].equals("cpu") && cpu.length > 5 ? Long.parseLong(cpu[5]) : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** The pid of the process whose command line contains both strings, or -1. */

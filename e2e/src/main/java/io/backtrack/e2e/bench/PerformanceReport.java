@@ -233,6 +233,20 @@ public final class PerformanceReport {
         return first.isEmpty() ? second : first;
     }
 
+    /**
+     * The cores' I/O wait during the agent's and the hand pipeline's runs (medians), where the run recorded it: time
+     * the CPU accounting leaves unexplained because the cases waited for the disk.
+     */
+    private static String ioWait(JsonNode r) {
+        JsonNode a = caseNamed(r, AGENT);
+        JsonNode h = caseNamed(r, HAND);
+        if (a == null || h == null || !a.has("medianIoWaitSeconds") || !h.has("medianIoWaitSeconds")) {
+            return "";
+        }
+        return String.format(Locale.ROOT, " Meanwhile the cores waited for the disk (I/O wait, all cores) %s s and %s s.",
+                num(a.path("medianIoWaitSeconds").asDouble()), num(h.path("medianIoWaitSeconds").asDouble()));
+    }
+
     /** The same target measured with a lever, as a note in the measured column (empty if not measured). */
     private static String lever(String with, double measured, double limit, boolean atLeast, String unit) {
         if (Double.isNaN(measured) || Double.isInfinite(measured) || measured == 0) {
@@ -341,7 +355,7 @@ public final class PerformanceReport {
                                 + "perfectly over %d cores, at least %s s and %s s of wall time. Measured: %s s and %s s.",
                         gib(r), num(a.total()), num(a.own()), num(a.postgres()), num(a.s3()), num(h.total()),
                         num(h.own()), num(h.postgres()), num(h.s3()), a.cores(), num(a.here()), num(h.here()),
-                        num(median(r, AGENT)), num(median(r, HAND))));
+                        num(median(r, AGENT)), num(median(r, HAND))) + ioWait(r));
             }
         }
         line("");
