@@ -63,16 +63,6 @@ public record ArchiveScan(String sha256, long sizeBytes, Long uncompressedBytes)
         }
     }
 
-    /** Marks a failed write to the sink apart from a failed read of the archive. */
-    private static final class SinkWriteException extends IOException {
-        private final long written;
-
-        SinkWriteException(IOException cause, long written) {
-            super(cause.getMessage(), cause);
-            this.written = written;
-        }
-    }
-
     private static ArchiveScan scan(ObjectStore store, Manifest manifest, AgeIdentity identity, boolean decode,
                                     OutputStream sink) {
         Sha256 sha256 = new Sha256();
@@ -84,8 +74,6 @@ public record ArchiveScan(String sha256, long sizeBytes, Long uncompressedBytes)
                 if (decode) {
                     plainBytes = decodeFully(ArchiveSource.plain(manifest, stored, identity), sink);
                 }
-            } catch (SinkWriteException e) {
-                throw new SinkFailed((IOException) e.getCause(), e.written);
             } catch (IOException e) {
                 decodeError = e.getMessage();
             }
@@ -105,7 +93,11 @@ public record ArchiveScan(String sha256, long sizeBytes, Long uncompressedBytes)
         return new ArchiveScan(actual, sha256.bytes(), plainBytes);
     }
 
-    /** Reads the decompressed stream to its end, into {@code sink} if given; throws if it is not a custom-format dump. */
+    /**
+     * Reads the decompressed stream to its end, into {@code sink} if given; throws if it is not a custom-format dump.
+     * A failed write to the sink is a {@link SinkFailed}, unchecked, so that it passes the caller's handling of a
+     * failed read.
+     */
     private static long decodeFully(InputStream plain, OutputStream sink) throws IOException {
         byte[] buf = new byte[256 * 1024];
         long total = 0;
@@ -122,7 +114,7 @@ public record ArchiveScan(String sha256, long sizeBytes, Long uncompressedBytes)
                 try {
                     sink.write(buf, 0, n);
                 } catch (IOException e) {
-                    throw new SinkWriteException(e, total);
+                    throw new SinkFailed(e, total);
                 }
             }
             total += n;
