@@ -40,10 +40,7 @@ public final class AgentMain implements Runnable {
 
     /** The agent's whole command line, every command in it: what a Job's arguments are checked against. */
     public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new AgentMain());
-        COMMANDS.forEach(name -> cli.addSubcommand(command(name)));
-        cli.addSubcommand(new CommandLine.HelpCommand());
-        return cli.setParameterExceptionHandler(UsageErrors::handle);
+        return withCommands(COMMANDS, true);
     }
 
     /**
@@ -53,11 +50,19 @@ public final class AgentMain implements Runnable {
      * image's class-data sharing archive).
      */
     static CommandLine commandLineFor(String[] args) {
-        if (args.length == 0 || !COMMANDS.contains(args[0])) {
-            return commandLine();
-        }
+        return args.length > 0 && COMMANDS.contains(args[0]) ? withCommands(List.of(args[0]), false) : commandLine();
+    }
+
+    /** The root command with {@code names} under it (and the help command if {@code help}), usage errors handled. */
+    private static CommandLine withCommands(List<String> names, boolean help) {
         CommandLine cli = new CommandLine(new AgentMain());
-        cli.addSubcommand(command(args[0]));
+        for (String name : names) {
+            cli.addSubcommand(command(name));
+        }
+        if (help) {
+            cli.addSubcommand(new CommandLine.HelpCommand());
+        }
+        // Last: picocli hands the handler to the subcommands added so far only.
         return cli.setParameterExceptionHandler(UsageErrors::handle);
     }
 
