@@ -325,10 +325,9 @@ public final class BackupRunner {
     }
 
     /**
-     * Leaves nothing under the archive key: aborts stray multipart uploads and removes any completed object. One
+     * Removes what this attempt wrote: aborts its multipart uploads and removes its archive and its roles file. One
      * short attempt each: the store may be why the backup failed, and a stalled one must not hold up the report.
      */
-    /** Removes what this attempt wrote: its archive (or its upload) and its roles file. */
     private void removeAttempt(ObjectStore store, String archiveKey) {
         ObjectStore cleanup = store.forCleanup();
         int aborted = cleanup.abortIncompleteUploads(archiveKey);

@@ -1,7 +1,9 @@
 package io.backtrack.agent.restore;
 
 import io.backtrack.agent.archive.ArchiveSource;
+import io.backtrack.agent.concurrent.Futures;
 import io.backtrack.agent.crypto.AgeIdentity;
+import io.backtrack.agent.engine.postgres.ArchiveToc;
 import io.backtrack.agent.engine.postgres.PgTarget;
 import io.backtrack.agent.engine.postgres.PgTool;
 import io.backtrack.agent.engine.postgres.ToolErrors;
@@ -17,15 +19,19 @@ import io.backtrack.agent.stream.HoldBackInputStream;
 import io.backtrack.agent.stream.Sha256;
 import io.backtrack.contract.result.Reason;
 
+import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Streams a stored archive from S3 (no temporary file) through SHA-256, hold-back, decryption (an encrypted archive)
@@ -54,7 +60,7 @@ final class ArchiveStreamer {
     }
 
     void intoNewDatabase(PgTool pgRestore, List<String> switches) {
-        streamInto(pgRestore, switches, null);
+        streamInto(pgRestore, switches, null, null, null);
     }
 
     /** The largest table of contents {@link #intoNewDatabaseInSteps} keeps in memory to restore the post-data from. */
@@ -67,36 +73,124 @@ final class ArchiveStreamer {
      * header and table of contents: the first {@code headLength} bytes of the stream just verified (post-data
      * entries carry no data, and pg_restore's parallel mode needs a file it can reopen, not a stream). A local
      * {@code pg_restore} of a whole archive file builds its indexes one at a time.
+     *
+     * <p>With {@code overlap} (a whole archive), a table's indexes and keys are built from that file as soon as its
+     * rows are in, while the later tables' rows still stream ({@link OverlappedPostData}); the post-data step then
+     * builds the rest.
      */
-    void intoNewDatabaseInSteps(PgTool pgRestore, List<String> switches, int headLength, int jobs) {
+    void intoNewDatabaseInSteps(PgTool pgRestore, List<String> switches, int headLength, int jobs, boolean overlap) {
         byte[] head = new byte[headLength];
+        CompletableFuture<byte[]> headIn = new CompletableFuture<>();
         List<String> data = new ArrayList<>(switches);
         data.addAll(List.of("--section=pre-data", "--section=data"));
-        streamInto(pgRestore, data, head);
-        StructuredLog.info("restore.data-restored", "database", db.database());
+        try (HeadFile headFile = new HeadFile(headIn)) {
+            OverlappedPostData.Built built = OverlappedPostData.Built.NONE;
+            if (!overlap) {
+                streamInto(pgRestore, data, head, headIn, null);
+            } else {
+                data.add("--verbose"); // its progress lines say when each table's rows are in
+                try (OverlappedPostData beside = new OverlappedPostData(() -> toc(headIn), headFile::path,
+                        more -> start(command(pgRestore, with(switches, more)), pgRestore,
+                                ProcessBuilder.Redirect.DISCARD, db, OverlappedPostData.PG_OPTIONS))) {
+                    streamInto(pgRestore, data, head, headIn, beside);
+                    built = beside.finish();
+                }
+            }
+            StructuredLog.info("restore.data-restored", "database", db.database(), "builtBesideRows",
+                    built.entries());
+            List<String> postData = new ArrayList<>(switches);
+            postData.add("--section=post-data");
+            Path list = built.entries() == 0 ? null : listFile(built.rest());
+            try {
+                if (list != null) {
+                    postData.add("--use-list=" + list);
+                }
+                fromFile(pgRestore, postData, headFile.path(), jobs);
+            } finally {
+                deleteQuietly(list);
+            }
+        }
+    }
+
+    /**
+     * The table of contents of the streamed head: the one pg_restore reads; null while the stream has not passed it
+     * (never waited for: the thread asking reads pg_restore's stderr, which must not stop).
+     */
+    private static ArchiveToc toc(CompletableFuture<byte[]> headIn) {
+        if (!headIn.isDone()) {
+            return null;
+        }
+        try {
+            return ArchiveToc.read(new ByteArrayInputStream(Futures.join(headIn)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<String> with(List<String> first, List<String> then) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(then);
+        return all;
+    }
+
+    /**
+     * The archive's header and table of contents as a file (pg_restore's parallel mode and the early builds read
+     * it), written from the streamed bytes the first time it is needed; removed on close.
+     */
+    private static final class HeadFile implements AutoCloseable {
+        private final CompletableFuture<byte[]> bytes;
+        private Path file;
+
+        HeadFile(CompletableFuture<byte[]> bytes) {
+            this.bytes = bytes;
+        }
+
+        synchronized Path path() {
+            if (file == null) {
+                file = writeTemp("backtrack-toc-", ".pgdump", Futures.join(bytes), "the archive's table of contents");
+            }
+            return file;
+        }
+
+        @Override
+        public synchronized void close() {
+            deleteQuietly(file);
+        }
+    }
+
+    /** Writes a temporary file in the Job's emptyDir. */
+    static Path writeTemp(String prefix, String suffix, byte[] content, String what) {
         Path file;
         try {
-            file = Files.createTempFile("backtrack-toc-", ".pgdump");
+            file = Files.createTempFile(prefix, suffix);
         } catch (IOException e) {
-            throw new AgentFailure(Reason.RestoreFailed, "cannot write the archive's table of contents under "
+            throw new AgentFailure(Reason.RestoreFailed, "cannot write " + what + " under "
                     + System.getProperty("java.io.tmpdir") + ": " + e.getMessage(), e);
         }
         try {
-            try {
-                Files.write(file, head);
-            } catch (IOException e) {
-                throw new AgentFailure(Reason.RestoreFailed, "cannot write the archive's table of contents to " + file
-                        + ": " + e.getMessage(), e);
-            }
-            List<String> postData = new ArrayList<>(switches);
-            postData.add("--section=post-data");
-            fromFile(pgRestore, postData, file, jobs);
-        } finally {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException ignored) {
-                // a temporary file in the Job's emptyDir
-            }
+            Files.write(file, content);
+        } catch (IOException e) {
+            deleteQuietly(file);
+            throw new AgentFailure(Reason.RestoreFailed, "cannot write " + what + " to " + file + ": "
+                    + e.getMessage(), e);
+        }
+        return file;
+    }
+
+    /** A pg_restore {@code --use-list} file. */
+    static Path listFile(String list) {
+        return writeTemp("backtrack-post-data-", ".list", list.getBytes(StandardCharsets.UTF_8),
+                "pg_restore's list file");
+    }
+
+    static void deleteQuietly(Path file) {
+        if (file == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // a temporary file in the Job's emptyDir
         }
     }
 
@@ -119,11 +213,17 @@ final class ArchiveStreamer {
         return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     }
 
-    /** pg_restore from the stream; {@code head}, if given, receives the stream's first bytes. */
-    private void streamInto(PgTool pgRestore, List<String> switches, byte[] head) {
+    /**
+     * pg_restore from the stream; {@code head}, if given, receives the stream's first bytes, and completes
+     * {@code headIn} once they are in. {@code overlap}, if given, reads pg_restore's verbose output.
+     */
+    private void streamInto(PgTool pgRestore, List<String> switches, byte[] head, CompletableFuture<byte[]> headIn,
+                            OverlappedPostData overlap) {
         Process restore = start(command(pgRestore, switches), pgRestore, ProcessBuilder.Redirect.DISCARD, db);
-        BoundedTail stderr = BoundedTail.collect(restore.getErrorStream(), 16 * 1024, "pg_restore-stderr");
-        Feed feed = feed(restore, head);
+        BoundedTail stderr = overlap == null
+                ? BoundedTail.collect(restore.getErrorStream(), 16 * 1024, "pg_restore-stderr")
+                : BoundedTail.collectLines(restore.getErrorStream(), 16 * 1024, "pg_restore-stderr", overlap::line);
+        Feed feed = feed(restore, head, headIn);
         int exit = waitFor(restore);
         if (feed.storageFailure != null) {
             throw feed.storageFailure;
@@ -170,11 +270,14 @@ final class ArchiveStreamer {
      * early, or after a read failure, the rest of the stored object is read so its SHA-256 tells corruption apart.
      */
     Feed feed(Process process) {
-        return feed(process, null);
+        return feed(process, null, null);
     }
 
-    /** As {@link #feed(Process)}; {@code head}, if given, receives the first bytes of the decompressed archive. */
-    private Feed feed(Process process, byte[] head) {
+    /**
+     * As {@link #feed(Process)}; {@code head}, if given, receives the first bytes of the decompressed archive, and
+     * completes {@code headIn} once they are in (exceptionally if the archive ends first).
+     */
+    private Feed feed(Process process, byte[] head, CompletableFuture<byte[]> headIn) {
         Feed feed = new Feed();
         int headFilled = 0;
         Sha256 sha256 = new Sha256();
@@ -215,6 +318,9 @@ final class ArchiveStreamer {
                     int k = Math.min(n, head.length - headFilled);
                     System.arraycopy(buf, 0, head, headFilled, k);
                     headFilled += k;
+                    if (headFilled == head.length && headIn != null) {
+                        headIn.complete(head);
+                    }
                 }
                 try {
                     stdin.write(buf, 0, n);
@@ -227,6 +333,10 @@ final class ArchiveStreamer {
         }
         if (feed.readError != null) {
             process.destroyForcibly();
+        }
+        if (headIn != null) {
+            headIn.completeExceptionally(new AgentFailure(Reason.RestoreFailed, "the archive ended before the end "
+                    + "of its table of contents"));
         }
         closeQuietly(stdin);
         if (feed.readError instanceof ArchiveCorruptException) {
@@ -272,11 +382,26 @@ final class ArchiveStreamer {
     }
 
     static Process start(List<String> command, PgTool tool, ProcessBuilder.Redirect stdout, PgTarget db) {
+        return start(command, tool, stdout, db, null);
+    }
+
+    /**
+     * As above; {@code pgOptions}, if given, are server settings for the tool's session, after any the environment
+     * gives. The tool's own messages come in English: the restore reads them (its errors, pg_restore's progress).
+     */
+    static Process start(List<String> command, PgTool tool, ProcessBuilder.Redirect stdout, PgTarget db,
+                         String pgOptions) {
         ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(stdout);
+        Map<String, String> env = pb.environment();
         if (db.password() != null) {
-            pb.environment().put("PGPASSWORD", db.password());
+            env.put("PGPASSWORD", db.password());
         }
-        pb.environment().put("PGAPPNAME", "backtrack-agent");
+        env.put("PGAPPNAME", "backtrack-agent");
+        env.remove("LC_ALL"); // it would override LC_MESSAGES
+        env.put("LC_MESSAGES", "C");
+        if (pgOptions != null) {
+            env.merge("PGOPTIONS", pgOptions, (given, ours) -> given + " " + ours);
+        }
         try {
             return pb.start();
         } catch (IOException e) {

@@ -23,9 +23,6 @@ import io.backtrack.contract.wire.RestoreStep;
 import io.backtrack.contract.wire.RestoreStrategy;
 import io.backtrack.contract.wire.VerifyMode;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -145,7 +142,7 @@ public final class RestoreRunner {
                         List<String> created = roles.create(admin, roles.check(admin, store));
                         result.rolesCreated(created);
                         RowVerification inTransaction = rolesStay(created,
-                                () -> restore(admin, store, source, pgRestore, psql));
+                                () -> restore(admin, store, source, pgRestore, psql, server));
                         result.database(strategy == RestoreStrategy.SWAP ? names.side() : target.database())
                                 .archiveVerified(null);
                         if (inTransaction != null) {
@@ -164,7 +161,7 @@ public final class RestoreRunner {
                         List<String> created = roles.create(admin, plan);
                         result.rolesCreated(created);
                         RowVerification inTransaction = rolesStay(created,
-                                () -> restore(admin, store, source, pgRestore, psql));
+                                () -> restore(admin, store, source, pgRestore, psql, server));
                         result.archiveVerified(null);
                         if (inTransaction != null) {
                             comparedBeforeCommit(inTransaction, result);
@@ -384,7 +381,7 @@ public final class RestoreRunner {
 
     /** Restores; for inPlace returns the row counts compared inside its transaction (else null: compare counts). */
     private RowVerification restore(DatabaseAdmin admin, ObjectStore store, Source source, PgTool pgRestore,
-                                    PgTool psql) {
+                                    PgTool psql, PgServerVersion server) {
         PgTarget target = request.target();
         RestoreSelection scope = request.scope();
         Manifest manifest = source.manifest();
@@ -423,8 +420,10 @@ public final class RestoreRunner {
                             || source.tocLength() > ArchiveStreamer.MAX_HEAD_BYTES) {
                         streamer.intoNewDatabase(pgRestore, switches);
                     } else {
+                        // Indexes built beside the rows run without parallel workers, a setting PostgreSQL 11
+                        // introduced; a selective restore's list decides what is restored, so nothing moves there.
                         streamer.intoNewDatabaseInSteps(pgRestore, switches, (int) source.tocLength(),
-                                ArchiveStreamer.postDataJobs());
+                                ArchiveStreamer.postDataJobs(), source.scope().wholeArchive() && server.major() >= 11);
                     }
                 } catch (RuntimeException e) {
                     admin.dropQuietly(into, "the restore failed; no half-restored database is left behind");
@@ -434,29 +433,13 @@ public final class RestoreRunner {
             StructuredLog.info("restore.restored", "database", into, "strategy", request.strategy());
             return null;
         } finally {
-            if (listFile != null) {
-                try {
-                    Files.deleteIfExists(listFile);
-                } catch (IOException ignored) {
-                    // a temporary file in the Job's emptyDir
-                }
-            }
+            ArchiveStreamer.deleteQuietly(listFile);
         }
     }
 
     /** pg_restore's {@code --use-list} file for a partial restore (null: the whole archive). */
     private static Path listFile(RestoreSelection.Resolved scope) {
-        if (scope.wholeArchive()) {
-            return null;
-        }
-        try {
-            Path file = Files.createTempFile("backtrack-restore-", ".list");
-            Files.writeString(file, scope.listFile(), StandardCharsets.UTF_8);
-            return file;
-        } catch (IOException e) {
-            throw new AgentFailure(Reason.RestoreFailed, "cannot write pg_restore's list file under "
-                    + System.getProperty("java.io.tmpdir") + ": " + e.getMessage(), e);
-        }
+        return scope.wholeArchive() ? null : ArchiveStreamer.listFile(scope.listFile());
     }
 
     /**

@@ -58,8 +58,20 @@ class RestoreSelectionTest {
 
     private static final Manifest WHOLE = manifest(ManifestScope.wholeDatabase());
 
-    private static Entry e(int id, String desc, String namespace, String tag, Integer... deps) {
-        return new Entry(id, desc, namespace, tag, "postgres", desc.equals("TABLE DATA"), "", List.of(deps));
+    static Entry e(int id, String desc, String namespace, String tag, Integer... deps) {
+        return new Entry(id, desc, sectionOf(desc), namespace, tag, "postgres", desc.equals("TABLE DATA"), "",
+                List.of(deps));
+    }
+
+    /** The section pg_dump gives each entry type used here. */
+    static ArchiveToc.Section sectionOf(String desc) {
+        return switch (desc) {
+            case "TABLE DATA", "SEQUENCE SET" -> ArchiveToc.Section.DATA;
+            case "CONSTRAINT", "INDEX", "TRIGGER", "FK CONSTRAINT", "MATERIALIZED VIEW DATA" ->
+                    ArchiveToc.Section.POST_DATA;
+            case "COMMENT", "ACL" -> ArchiveToc.Section.NONE;
+            default -> ArchiveToc.Section.PRE_DATA;
+        };
     }
 
     private static Manifest manifest(ManifestScope scope) {

@@ -32,9 +32,28 @@ public record ArchiveToc(String formatVersion, String database, String serverVer
         entries = List.copyOf(entries);
     }
 
+    /**
+     * The part of a restore an entry belongs to, as pg_dump recorded it ({@code teSection} in pg_backup.h):
+     * pg_restore's {@code --section} options select by it. NONE is a comment, ACL and the like, restored with the
+     * section of the entry before it.
+     */
+    public enum Section {
+        NONE, PRE_DATA, DATA, POST_DATA, UNKNOWN;
+
+        static Section of(int code) {
+            return switch (code) {
+                case 1 -> NONE;
+                case 2 -> PRE_DATA;
+                case 3 -> DATA;
+                case 4 -> POST_DATA;
+                default -> UNKNOWN;
+            };
+        }
+    }
+
     /** One TOC entry as pg_dump wrote it. {@code namespace} is empty for objects outside a schema. */
-    public record Entry(int dumpId, String desc, String namespace, String tag, String owner, boolean hadDumper,
-                        String defn, List<Integer> dependencies) {
+    public record Entry(int dumpId, String desc, Section section, String namespace, String tag, String owner,
+                        boolean hadDumper, String defn, List<Integer> dependencies) {
         public Entry {
             namespace = namespace == null ? "" : namespace;
             tag = tag == null ? "" : tag;
@@ -127,7 +146,7 @@ public record ArchiveToc(String formatVersion, String database, String serverVer
             r.string(); // object oid
             String tag = r.string();
             String desc = r.string();
-            r.integer(); // section
+            Section section = Section.of(r.integer());
             String defn = r.string();
             r.string(); // drop statement
             r.string(); // copy statement
@@ -150,7 +169,8 @@ public record ArchiveToc(String formatVersion, String database, String serverVer
                 }
             }
             r.offset(); // where its data starts (custom format)
-            entries.add(new Entry(dumpId, desc == null ? "" : desc, namespace, tag, owner, hadDumper, defn, deps));
+            entries.add(new Entry(dumpId, desc == null ? "" : desc, section, namespace, tag, owner, hadDumper, defn,
+                    deps));
         }
         return new Head(new ArchiveToc(shown, database, serverVersion, dumpVersion, entries), r.intSize);
     }
