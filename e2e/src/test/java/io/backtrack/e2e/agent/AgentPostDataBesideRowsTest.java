@@ -3,12 +3,11 @@ package io.backtrack.e2e.agent;
 import io.backtrack.e2e.postgres.DatabaseFingerprint;
 import io.backtrack.e2e.postgres.SampleData;
 import io.backtrack.e2e.postgres.SchemaDump;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,24 +22,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AgentPostDataBesideRowsTest {
     private static final Pattern BUILT_BESIDE = Pattern.compile("event=restore\\.data-restored .*builtBesideRows=(\\d+)");
-    private static AgentFixture fx;
-    private static final List<String> created = new ArrayList<>();
-
-    @BeforeAll
-    static void setUp() {
-        fx = AgentFixture.get();
-    }
-
-    @AfterAll
-    static void dropDatabases() {
-        for (String db : created) {
-            fx.pg.dropDatabase(db);
-        }
-    }
+    private final AgentFixture fx = AgentFixture.get();
 
     @Test
     void everythingComesBackExactlyWithIndexesBuiltBesideTheRows() {
-        String db = database("beside_rows");
+        withDatabases("beside_rows", this::restoresExactly);
+    }
+
+    private void restoresExactly(String db, String restored) {
+        fx.pg.createDatabase(db);
         SampleData.load(fx.pg, db);
         fx.pg.execute(db,
                 // pg_dump writes a NOT VALID check after the rows: made early, the old row would fail the COPY.
@@ -72,7 +62,6 @@ class AgentPostDataBesideRowsTest {
         DatabaseFingerprint rows = DatabaseFingerprint.of(fx.pg, db);
         String folder = backup(db);
 
-        String restored = track(fx.pg.uniqueDatabaseName("beside_rows_restored"));
         AgentProcess.Outcome out = fx.agent(fx.restoreArgs(folder, restored));
         assertThat(out.exitCode()).as(out.stdout() + out.stderr()).isZero();
         assertThat(out.result().get("mismatches")).isEmpty();
@@ -86,7 +75,11 @@ class AgentPostDataBesideRowsTest {
 
     @Test
     void anEarlyBuildThatFailsFailsTheRestoreAndLeavesNoDatabase() {
-        String db = database("early_fails");
+        withDatabases("early_fails", this::failsAndLeavesNothing);
+    }
+
+    private void failsAndLeavesNothing(String db, String restored) {
+        fx.pg.createDatabase(db);
         // Its index expression refuses to run in a session without parallel maintenance workers: exactly the
         // early builds' sessions, so the same index built after the last row would succeed.
         fx.pg.execute(db,
@@ -102,7 +95,6 @@ class AgentPostDataBesideRowsTest {
                 "INSERT INTO public.b_second SELECT i, repeat('x', 100) FROM generate_series(1, 300000) i");
         String folder = backup(db);
 
-        String restored = track(fx.pg.uniqueDatabaseName("early_fails_restored"));
         AgentProcess.Outcome out = fx.agent(fx.restoreArgs(folder, restored));
         assertThat(out.exitCode()).as(out.stdout() + out.stderr()).isEqualTo(1);
         assertThat(out.reason()).isEqualTo("RestoreFailed");
@@ -111,18 +103,19 @@ class AgentPostDataBesideRowsTest {
         assertThat(fx.pg.databaseExists(restored)).isFalse();
     }
 
-    private static String database(String name) {
-        String db = track(fx.pg.uniqueDatabaseName(name));
-        fx.pg.createDatabase(db);
-        return db;
+    /** Runs {@code test} with the names of a source and a restored database, both dropped afterwards. */
+    private void withDatabases(String name, BiConsumer<String, String> test) {
+        String db = fx.pg.uniqueDatabaseName(name);
+        String restored = fx.pg.uniqueDatabaseName(name + "_restored");
+        try {
+            test.accept(db, restored);
+        } finally {
+            fx.pg.dropDatabase(db);
+            fx.pg.dropDatabase(restored);
+        }
     }
 
-    private static String track(String db) {
-        created.add(db);
-        return db;
-    }
-
-    private static String backup(String db) {
+    private String backup(String db) {
         String folder = AgentFixture.folder(db);
         List<String> args = new ArrayList<>(fx.backupArgs(folder));
         args.set(args.indexOf("--dbname") + 1, db);
