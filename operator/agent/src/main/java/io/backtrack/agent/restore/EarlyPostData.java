@@ -5,6 +5,7 @@ import io.backtrack.agent.engine.postgres.ArchiveToc.Entry;
 import io.backtrack.agent.engine.postgres.ArchiveToc.Section;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -30,29 +31,37 @@ final class EarlyPostData {
     private final Map<Integer, Entry> byId;
     /** TABLE DATA entries in archive order: the order pg_restore restores them in. */
     private final List<Entry> tableData;
-    /** A table's dump id to its TABLE DATA entry's. */
-    private final Map<Integer, Integer> dataOfTable = new HashMap<>();
-    private final List<Entry> candidates = new ArrayList<>();
-    private final Set<Integer> finishedData = new HashSet<>();
+    /** A table's dump id to its TABLE DATA entry's position in {@link #tableData}. */
+    private final Map<Integer, Integer> dataPosition = new HashMap<>();
+    /** The candidates that depend on a table, by the table's dump id, in archive order. */
+    private final Map<Integer, List<Entry>> candidatesOf = new HashMap<>();
+    /** A candidate's position in the archive, to release in archive order. */
+    private final Map<Integer, Integer> archiveOrder = new HashMap<>();
     private final Set<Integer> released = new HashSet<>();
+    /** The rows of {@code tableData[0, finished)} are in. */
+    private int finished;
     /** Index into {@link #tableData} of the next table pg_restore may announce. */
     private int next;
 
     EarlyPostData(ArchiveToc toc) {
         this.entries = toc.entries();
         this.byId = toc.byId();
-        this.tableData = toc.entries().stream().filter(e -> e.is("TABLE DATA")).toList();
-        for (Entry data : tableData) {
-            for (int dep : data.dependencies()) {
+        this.tableData = entries.stream().filter(e -> e.is("TABLE DATA")).toList();
+        for (int i = 0; i < tableData.size(); i++) {
+            for (int dep : tableData.get(i).dependencies()) {
                 Entry table = byId.get(dep);
                 if (table != null && table.is("TABLE")) {
-                    dataOfTable.put(dep, data.dumpId());
+                    dataPosition.put(dep, i);
                 }
             }
         }
-        for (Entry e : toc.entries()) {
+        for (int i = 0; i < entries.size(); i++) {
+            Entry e = entries.get(i);
             if (e.section() == Section.POST_DATA && (e.is("INDEX") || e.is("CONSTRAINT"))) {
-                candidates.add(e);
+                archiveOrder.put(e.dumpId(), i);
+                for (int dep : e.dependencies()) {
+                    candidatesOf.computeIfAbsent(dep, k -> new ArrayList<>()).add(e);
+                }
             }
         }
     }
@@ -61,17 +70,28 @@ final class EarlyPostData {
      * pg_restore began the data of {@code qualifiedName} ({@code schema.name}, as its progress line prints it):
      * every table before it in the archive's order is in. Returns the entries that became ready, in archive order.
      * A name that is not the next tables' (another kind of data, or output this class does not know) releases
-     * nothing and moves nothing on.
+     * nothing and moves nothing on. Only the candidates of the tables that just came in are looked at: with
+     * thousands of tables, pg_restore's stderr waits for this.
      */
     List<Entry> began(String qualifiedName) {
         for (int i = next; i < tableData.size(); i++) {
             Entry data = tableData.get(i);
             if ((data.namespace() + "." + data.tag()).equals(qualifiedName)) {
-                for (int done = 0; done < i; done++) {
-                    finishedData.add(tableData.get(done).dumpId());
+                List<Entry> ready = new ArrayList<>();
+                for (int done = finished; done < i; done++) {
+                    for (int table : tablesOf(tableData.get(done))) {
+                        for (Entry e : candidatesOf.getOrDefault(table, List.of())) {
+                            if (!released.contains(e.dumpId()) && ready(e, i)) {
+                                released.add(e.dumpId());
+                                ready.add(e);
+                            }
+                        }
+                    }
                 }
+                finished = Math.max(finished, i);
                 next = i + 1;
-                return release();
+                ready.sort(Comparator.comparing(e -> archiveOrder.get(e.dumpId())));
+                return ready;
             }
         }
         return List.of();
@@ -88,29 +108,21 @@ final class EarlyPostData {
         return list.toString();
     }
 
-    private List<Entry> release() {
-        List<Entry> ready = new ArrayList<>();
-        for (Entry e : candidates) {
-            if (!released.contains(e.dumpId()) && ready(e)) {
-                released.add(e.dumpId());
-                ready.add(e);
-            }
-        }
-        return ready;
+    private List<Integer> tablesOf(Entry data) {
+        return data.dependencies().stream().filter(dep -> byId.containsKey(dep) && byId.get(dep).is("TABLE"))
+                .toList();
     }
 
-    private boolean ready(Entry e) {
-        if (e.dependencies().isEmpty()) {
-            return false; // an index is always on something: without its table there is nothing to wait for
-        }
+    /** Whether {@code e} is ready once the rows of {@code tableData[0, rowsIn)} are in. */
+    private boolean ready(Entry e, int rowsIn) {
         for (int dep : e.dependencies()) {
             Entry d = byId.get(dep);
             if (d == null) {
                 return false;
             }
             if (d.is("TABLE")) {
-                Integer data = dataOfTable.get(dep);
-                if (data == null || !finishedData.contains(data)) {
+                Integer data = dataPosition.get(dep);
+                if (data == null || data >= rowsIn) {
                     return false; // no rows of its own (a partitioned table) or not all in yet
                 }
             } else if (d.section() != Section.PRE_DATA) {
