@@ -127,11 +127,10 @@ public final class PerformanceReport {
                     fixed(Fit.of(sizes, Z0)));
             if (agentFit.fixed() < 0 || agentFit.fixed() > empty) {
                 // No fixed cost is below zero or above the whole backup of an (almost) empty database.
-                line(String.format(Locale.ROOT, "| %s | %s s%s | **no**: this run's fit does not measure it (a fixed "
-                                + "term %s is no cost of the agent but the sizes measured in different machine "
-                                + "states); %s |", what, num(agentFit.fixed()), context, agentFit.fixed() < 0
-                                ? "below zero" : "above the almost empty database's whole backup",
-                        emptyBackup(small)));
+                targetRow(what, num(agentFit.fixed()) + " s" + context, String.format(Locale.ROOT, "**no**: this "
+                                + "run's fit does not measure it (a fixed term %s is no cost of the agent but the sizes "
+                                + "measured in different machine states); %s", agentFit.fixed() < 0 ? "below zero"
+                                : "above the almost empty database's whole backup", emptyBackup(small)));
             } else {
                 target(what, agentFit.fixed(), 0.3, false, " s", context, emptyBackup(small));
             }
@@ -199,8 +198,12 @@ public final class PerformanceReport {
     private void target(String what, double measured, double limit, boolean atLeast, String unit, String lever,
                         String whyMissed) {
         boolean met = atLeast ? measured >= limit : measured <= limit;
-        line(String.format(Locale.ROOT, "| %s | %s%s%s | %s |", what.replace("|", "\\|"), num(measured), unit, lever,
-                met ? "yes" : whyMissed.isEmpty() ? "**no** (see below)" : "**no**: " + whyMissed));
+        targetRow(what, num(measured) + unit + lever,
+                met ? "yes" : whyMissed.isEmpty() ? "**no** (see below)" : "**no**: " + whyMissed);
+    }
+
+    private void targetRow(String what, String measured, String met) {
+        line(String.format(Locale.ROOT, "| %s | %s | %s |", what.replace("|", "\\|"), measured, met));
     }
 
     /**
