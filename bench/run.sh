@@ -101,13 +101,15 @@ if [ "$datapath" = 1 ]; then
     --agent-variant "inflight4:BACKTRACK_PARTS_IN_FLIGHT=4" --agent-variant "jit:jit=default" \
     --agent-variant "age:age"
   if [ "$(awk "BEGIN { print ($small > 0) }")" = 1 ]; then
-    # Small run, and an almost empty database: where the fixed cost shows. Levers: the JVM's start-up (no archive of
-    # the agent's classes: the JDK's own only; no class-data sharing at all; JDK 17's own C1 and C2 thresholds; JDK
-    # 17's own C1 thresholds only; the heap grown from the JVM's initial size instead of whole from the start).
+    # Small run, and an almost empty database: where the fixed cost shows, and the floor under it (a JVM that only
+    # connects and exports a snapshot). Levers: the JVM's start-up (no archive of the agent's classes: the JDK's own
+    # only; no class-data sharing at all; JDK 17's own C1 and C2 thresholds; JDK 17's own C1 thresholds only; C1
+    # alone, no C2; the heap grown from the JVM's initial size instead of whole from the start).
     run io.backtrack.e2e.bench.DataPathBench --size-gb "$small" --reps $((reps + 2)) --fit --empty --no-restore \
       --out "$results/datapath-small.json" "${before[@]}" \
       --agent-variant "nocds:cds=off" --agent-variant "noshare:cds=off -Xshare:off" --agent-variant "jit:jit=default" \
-      --agent-variant "c1default:jit=c1default" --agent-variant "growheap:heap=grow"
+      --agent-variant "c1default:jit=c1default" --agent-variant "c1only:-XX:TieredStopAtLevel=1" \
+      --agent-variant "growheap:heap=grow"
   fi
   if [ "$(awk "BEGIN { print ($large > 0) }")" = 1 ]; then
     # Large run: the same comparison at 4× the size, and memory: the agent's backup and restore as its image runs

@@ -13,7 +13,9 @@ import io.minio.RemoveObjectArgs;
 import io.minio.Result;
 import io.minio.messages.Item;
 
+import java.io.File;
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.NoSuchAlgorithmException;
@@ -38,7 +40,8 @@ import java.util.stream.Stream;
  *       vs {@code pg_dump -Fc -Z0 > /dev/null} vs {@code pg_dump -Fc > /dev/null} vs
  *       {@code pg_dump -Fc | restic backup --stdin} into a fresh restic repository on the same S3 server
  *       ({@code --fit}: the agent, the hand pipeline and {@code -Z0 > /dev/null} only, for the sizes the fixed cost
- *       is fitted over; {@code --empty}: the same three of an almost empty database, the fixed cost measured);
+ *       is fitted over; {@code --empty}: the same three of an almost empty database, the fixed cost measured, and
+ *       {@link SnapshotFloor}, the floor under it);
  *   <li>restore: {@code backtrack-agent restore} (newDatabase, default verification) vs {@code pg_restore} of a
  *       local {@code -Fc -Z0} file into a fresh database.
  * </ul>
@@ -59,6 +62,8 @@ public final class DataPathBench {
     /** The cases of an almost empty database ({@code --empty}): what a backup costs whatever the size. */
     static final String EMPTY = " (empty database)";
     static final String EMPTY_DB = "benchempty";
+    /** {@link SnapshotFloor}: the least a Java agent does before pg_dump can start (an {@link #EMPTY} case). */
+    static final String FLOOR = "JVM start, connection and snapshot only";
     /** awscli from Debian's package (not another aws on the PATH). */
     static final String AWS = "/usr/bin/aws";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -227,7 +232,7 @@ public final class DataPathBench {
             pg.createDatabase(EMPTY_DB);
             pg.execute(EMPTY_DB, "CREATE TABLE t (id int PRIMARY KEY, v text)",
                     "INSERT INTO t SELECT g, md5(g::text) FROM generate_series(1, 100) g");
-            backupCases.addAll(List.of("agent backup" + EMPTY, HAND + EMPTY, Z0 + EMPTY));
+            backupCases.addAll(List.of("agent backup" + EMPTY, HAND + EMPTY, Z0 + EMPTY, FLOOR + EMPTY));
         }
         // Untimed: the first upload of a run warms S3Proxy's JIT, which the repetition that happened to go first
         // would otherwise pay for (a store on other machines has long been warm).
@@ -247,6 +252,7 @@ public final class DataPathBench {
                     case HAND -> hand(c, DB, key);
                     case HAND + EMPTY -> hand(c, EMPTY_DB, key);
                     case "agent backup" + EMPTY -> agentBackup(c, EMPTY_DB, key, "");
+                    case FLOOR + EMPTY -> snapshotFloor(c);
                     case PIPE_CAT -> timedShell(c, pgBin + "pg_dump -Fc -Z0 " + connArgs(DB) + " | cat > /dev/null");
                     case PIPE_ZSTD -> timedShell(c, pgBin + "pg_dump -Fc -Z0 " + connArgs(DB) + " | zstd -3 -T2 -q > /dev/null");
                     case "pg_dump -Fc > /dev/null" -> timedShell(c, pgBin + "pg_dump -Fc " + connArgs(DB) + " > /dev/null");
@@ -371,6 +377,44 @@ public final class DataPathBench {
         return t;
     }
 
+    /** The JVM options the agent's image starts it with: the class-data sharing archive (made here) and the rest. */
+    private List<String> imageJvm() {
+        List<String> jvm = new ArrayList<>();
+        if (cdsOption != null) {
+            jvm.add(cdsOption);
+        }
+        jvm.addAll(AGENT_IMAGE_JVM);
+        return jvm;
+    }
+
+    /** JVM options as the report shows them: the archive under the image's path instead of this run's. */
+    private String shown(List<String> jvm) {
+        return String.join(" ", jvm).replace(String.valueOf(cdsOption), AgentCds.IMAGE_OPTION);
+    }
+
+    /**
+     * {@link SnapshotFloor} against the almost empty database, started as the image starts the agent: its JVM options
+     * and its class-data sharing archive, which must map ({@code -Xshare:on}; a floor measured without the archive
+     * would be no floor), the class appended to the agent jar on the class path (which the archive allows).
+     */
+    private TimedProcess snapshotFloor(String c) {
+        List<String> jvm = new ArrayList<>(List.of("-Xshare:on"));
+        jvm.addAll(imageJvm());
+        Path classes;
+        try {
+            classes = Path.of(SnapshotFloor.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        List<String> cmd = new ArrayList<>(List.of(java));
+        cmd.addAll(jvm);
+        cmd.addAll(List.of("-cp", agentJar + File.pathSeparator + classes, SnapshotFloor.class.getName(), pg.host(),
+                String.valueOf(pg.port()), pg.superuser(), EMPTY_DB));
+        commands.putIfAbsent(c, "java " + shown(jvm) + " -cp backtrack-agent.jar:… " + SnapshotFloor.class.getSimpleName()
+                + " (connects, exports a snapshot, exits)");
+        return TimedProcess.run(cmd, secrets()).requireSuccess(c);
+    }
+
     /**
      * Records the classes a backup, a restore and a verify load ({@code -XX:DumpLoadedClassList}) into
      * {@code into}: the class list the agent image's class-data sharing archive is made from.
@@ -391,11 +435,7 @@ public final class DataPathBench {
     /** The agent as a Job runs it: {@code java -jar backtrack-agent.jar ARGS}, plus a variant's tokens. */
     private TimedProcess agent(String c, List<String> args, String variant) {
         Map<String, String> env = new HashMap<>(secrets());
-        List<String> jvm = new ArrayList<>();
-        if (cdsOption != null) {
-            jvm.add(cdsOption);
-        }
-        jvm.addAll(AGENT_IMAGE_JVM);
+        List<String> jvm = new ArrayList<>(imageJvm());
         List<String> extraArgs = new ArrayList<>();
         String jar = agentJar.toString();
         for (String token : variant.isBlank() ? new String[0] : variant.trim().split("\\s+")) {
@@ -428,8 +468,8 @@ public final class DataPathBench {
         cmd.addAll(List.of("-jar", jar));
         cmd.addAll(args);
         cmd.addAll(extraArgs);
-        commands.putIfAbsent(c, "java " + (jvm.isEmpty() ? "" : String.join(" ", jvm).replace(String.valueOf(cdsOption),
-                AgentCds.IMAGE_OPTION) + " ") + "-jar backtrack-agent.jar " + args.get(0) + " …"
+        commands.putIfAbsent(c, "java " + (jvm.isEmpty() ? "" : shown(jvm) + " ") + "-jar backtrack-agent.jar "
+                + args.get(0) + " …"
                 + (variant.isBlank() ? " (defaults)" : " with " + variant));
         return TimedProcess.run(cmd, env).requireSuccess(c);
     }
