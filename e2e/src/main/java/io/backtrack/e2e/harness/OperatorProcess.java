@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
  */
 public final class OperatorProcess implements AutoCloseable {
     private static final Duration STARTUP = Duration.ofSeconds(60);
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     /** Quarkus logs the port it bound, also when QUARKUS_HTTP_PORT=0 picked a free one. */
     private static final Pattern LISTENING = Pattern.compile("Listening on: http://[^\\s]*:(\\d+)");
 
@@ -133,10 +134,14 @@ public final class OperatorProcess implements AutoCloseable {
         return port;
     }
 
-    /** GET a path of the operator's HTTP server, e.g. /q/metrics; returns the status code and body. */
+    /**
+     * GET a path of the operator's HTTP server, e.g. /q/metrics; returns the status code and body. Over HTTP/1.1, as
+     * Prometheus and the kubelet's probes ask: the JDK client's default offers an h2c upgrade, which Vert.x accepts,
+     * and a CI run once read the HTTP/1.1 text of a metrics page as an HTTP/2 frame (a protocol error, no answer).
+     */
     public HttpResult get(String path) {
         try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
                             URI.create("http://127.0.0.1:" + httpPort() + path)).timeout(Duration.ofSeconds(10)).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
             return new HttpResult(response.statusCode(), response.body());
