@@ -7,8 +7,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * Writes docs/performance.md from the result files of {@link DataPathBench} and {@link ScaleBench}: every number
@@ -128,14 +130,12 @@ public final class PerformanceReport {
             String floor = fixedFloor(small, 0.3);
             if (agentFit.fixed() < 0 || agentFit.fixed() > empty) {
                 // No fixed cost is below zero or above the whole backup of an (almost) empty database.
-                targetRow(what, num(agentFit.fixed()) + " s" + context, String.format(Locale.ROOT, "**no**: %sthis "
-                                + "run's fit does not measure it (a fixed term %s is no cost of the agent but the sizes "
-                                + "measured in different machine states); %s", floor.isEmpty() ? "" : floor + "; ",
-                        agentFit.fixed() < 0 ? "below zero" : "above the almost empty database's whole backup",
-                        emptyBackup(small)));
+                targetRow(what, num(agentFit.fixed()) + " s" + context, "**no**: " + clauses(floor, String.format(
+                        Locale.ROOT, "this run's fit does not measure it (a fixed term %s is no cost of the agent but "
+                                + "the sizes measured in different machine states)", agentFit.fixed() < 0 ? "below zero"
+                                : "above the almost empty database's whole backup"), emptyBackup(small)));
             } else {
-                target(what, agentFit.fixed(), 0.3, false, " s", context,
-                        floor.isEmpty() ? emptyBackup(small) : floor + "; " + emptyBackup(small));
+                target(what, agentFit.fixed(), 0.3, false, " s", context, clauses(floor, emptyBackup(small)));
             }
         }
         double agent = median(main, AGENT);
@@ -272,6 +272,11 @@ public final class PerformanceReport {
                 + "%s s for a program that does nothing else (started with the agent image's JVM options and class-data "
                 + "sharing archive), and pg_dump of the almost empty database alone takes %s s: %s s before any work "
                 + "of the agent's own and the manifest", num(start), num(dump), num(start + dump));
+    }
+
+    /** The non-empty ones of {@code clauses}, joined by semicolons. */
+    private static String clauses(String... clauses) {
+        return Arrays.stream(clauses).filter(c -> !c.isEmpty()).collect(Collectors.joining("; "));
     }
 
     private static String or(String first, String second) {
@@ -1188,7 +1193,8 @@ public final class PerformanceReport {
         line("  on this host instead of the image's options), `zstd1` (one zstd worker), `inflight1`/`inflight4`");
         line("  (parts uploading at once), `jit` (JDK 17's own C1 and C2 thresholds), `c1default` (JDK 17's own C1");
         line("  thresholds only), `c1only` (the C1 compiler alone, `-XX:TieredStopAtLevel=1`), `growheap` (the heap");
-        line("  grown from the JVM's initial 8 MiB instead of whole from the start), `nocds`/`noshare` (without the agent's archive; without class-data sharing at all), `before`");
+        line("  grown from the JVM's initial 8 MiB instead of whole from the start), `nocds`/`noshare` (without the");
+        line("  agent's archive; without class-data sharing at all), `before`");
         line("  (the build before this work, as its image ran it: JDK 17's own CDS archive and C2 thresholds), `age` (the");
         line("  archive encrypted with age to one X25519 recipient generated for the run: encryption at rest's cost).");
         line("- The object store is S3Proxy 4.1.0 (file-system backend) on the same machine, started with the JIT's");
