@@ -35,6 +35,9 @@ public final class AgentMain implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals(AgentCommands.BACKUP)) {
+            BackupPreload.start();
+        }
         System.exit(commandLineFor(args).execute(args));
     }
 

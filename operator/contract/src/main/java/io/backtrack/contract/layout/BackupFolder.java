@@ -95,7 +95,8 @@ public record BackupFolder(String key) {
 
     /** True for an archive object directly in this folder, of any attempt (and the older fixed name), encrypted or not. */
     public boolean holdsArchive(String objectKey) {
-        return ofArchive(objectKey).filter(this::equals).isPresent();
+        // By key: a record's own equals is built from method handles at its first call.
+        return ofArchive(objectKey).map(BackupFolder::key).filter(key::equals).isPresent();
     }
 
     /**

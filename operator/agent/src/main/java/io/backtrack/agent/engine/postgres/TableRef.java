@@ -1,7 +1,23 @@
 package io.backtrack.agent.engine.postgres;
 
+import java.util.Objects;
+
 /** A table by schema and name, exactly as stored in the catalog (no case folding). */
 public record TableRef(String schema, String name) {
+
+    /*
+     * equals and hashCode written out: a record's generated ones are built from method handles at their first call,
+     * about twenty generated classes on every backup's way to its dump (a TableRef is a map key there).
+     */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof TableRef t && Objects.equals(schema, t.schema) && Objects.equals(name, t.name);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Objects.hashCode(schema) + Objects.hashCode(name);
+    }
 
     /** {@code "schema"."name"}: for SQL, and for pg_dump {@code -t}, where quoted patterns are literal. */
     public String quoted() {
