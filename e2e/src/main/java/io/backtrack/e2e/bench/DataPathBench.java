@@ -41,7 +41,7 @@ import java.util.stream.Stream;
  *       {@code pg_dump -Fc | restic backup --stdin} into a fresh restic repository on the same S3 server
  *       ({@code --fit}: the agent, the hand pipeline and {@code -Z0 > /dev/null} only, for the sizes the fixed cost
  *       is fitted over; {@code --empty}: the same three of an almost empty database, the fixed cost measured, and
- *       {@link SnapshotFloor}, the floor under it);
+ *       {@link BackupFloor}, the floor under it);
  *   <li>restore: {@code backtrack-agent restore} (newDatabase, default verification) vs {@code pg_restore} of a
  *       local {@code -Fc -Z0} file into a fresh database.
  * </ul>
@@ -62,8 +62,8 @@ public final class DataPathBench {
     /** The cases of an almost empty database ({@code --empty}): what a backup costs whatever the size. */
     static final String EMPTY = " (empty database)";
     static final String EMPTY_DB = "benchempty";
-    /** {@link SnapshotFloor}: the least a Java agent does before pg_dump can start (an {@link #EMPTY} case). */
-    static final String FLOOR = "JVM start, connection and snapshot only";
+    /** {@link BackupFloor}: the least a backup by the agent's stack does (an {@link #EMPTY} case). */
+    static final String FLOOR = "JVM start, snapshot, dump and two PUTs only";
     /** awscli from Debian's package (not another aws on the PATH). */
     static final String AWS = "/usr/bin/aws";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -252,7 +252,7 @@ public final class DataPathBench {
                     case HAND -> hand(c, DB, key);
                     case HAND + EMPTY -> hand(c, EMPTY_DB, key);
                     case "agent backup" + EMPTY -> agentBackup(c, EMPTY_DB, key, "");
-                    case FLOOR + EMPTY -> snapshotFloor(c);
+                    case FLOOR + EMPTY -> backupFloor(c, key);
                     case PIPE_CAT -> timedShell(c, pgBin + "pg_dump -Fc -Z0 " + connArgs(DB) + " | cat > /dev/null");
                     case PIPE_ZSTD -> timedShell(c, pgBin + "pg_dump -Fc -Z0 " + connArgs(DB) + " | zstd -3 -T2 -q > /dev/null");
                     case "pg_dump -Fc > /dev/null" -> timedShell(c, pgBin + "pg_dump -Fc " + connArgs(DB) + " > /dev/null");
@@ -262,7 +262,7 @@ public final class DataPathBench {
                 record(c, t);
                 if (c.equals("agent backup") && keptArchive == null) {
                     keptArchive = key;
-                } else if (c.startsWith("agent backup") || c.startsWith(HAND)) {
+                } else if (c.startsWith("agent backup") || c.startsWith(HAND) || c.startsWith(FLOOR)) {
                     removePrefix(key + "/");
                 }
             }
@@ -393,25 +393,27 @@ public final class DataPathBench {
     }
 
     /**
-     * {@link SnapshotFloor} against the almost empty database, started as the image starts the agent: its JVM options
-     * and its class-data sharing archive, which must map ({@code -Xshare:on}; a floor measured without the archive
-     * would be no floor), the class appended to the agent jar on the class path (which the archive allows).
+     * {@link BackupFloor} against the almost empty database, into {@code key}, started as the image starts the agent:
+     * its JVM options and its class-data sharing archive, which must map ({@code -Xshare:on}; a floor measured
+     * without the archive would be no floor), the class appended to the agent jar on the class path (which the
+     * archive allows).
      */
-    private TimedProcess snapshotFloor(String c) {
+    private TimedProcess backupFloor(String c, String key) {
         List<String> jvm = new ArrayList<>(List.of("-Xshare:on"));
         jvm.addAll(imageJvm());
         Path classes;
         try {
-            classes = Path.of(SnapshotFloor.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            classes = Path.of(BackupFloor.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
         List<String> cmd = new ArrayList<>(List.of(java));
         cmd.addAll(jvm);
-        cmd.addAll(List.of("-cp", agentJar + File.pathSeparator + classes, SnapshotFloor.class.getName(), pg.host(),
-                String.valueOf(pg.port()), pg.superuser(), EMPTY_DB));
-        commands.putIfAbsent(c, "java " + shown(jvm) + " -cp backtrack-agent.jar:… " + SnapshotFloor.class.getSimpleName()
-                + " (connects, exports a snapshot, exits)");
+        cmd.addAll(List.of("-cp", agentJar + File.pathSeparator + classes, BackupFloor.class.getName(), pg.host(),
+                String.valueOf(pg.port()), pg.superuser(), EMPTY_DB, pgBin + "pg_dump", s3.endpoint(), BUCKET, key));
+        commands.putIfAbsent(c, "java " + shown(jvm) + " -cp backtrack-agent.jar:… " + BackupFloor.class.getSimpleName()
+                + " (connects and exports a snapshot while the S3 client is set up, runs pg_dump --snapshot -Fc -Z0, "
+                + "PUTs its output and a manifest, exits)");
         return TimedProcess.run(cmd, secrets()).requireSuccess(c);
     }
 
