@@ -10,6 +10,7 @@ import io.backtrack.contract.args.AgentFlags;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -31,10 +32,10 @@ public final class BackupFloor {
     private BackupFloor() {
     }
 
-    public static void main(String[] args) throws IOException, InterruptedException, java.sql.SQLException {
+    public static void main(String[] args) throws IOException, InterruptedException, SQLException {
         PgTarget db = new PgTarget(args[0], Integer.parseInt(args[1]), args[3], args[2], System.getenv("PGPASSWORD"));
-        S3Location location = S3Location.withKey(args[5], args[6], AgentFlags.DEFAULT_REGION, System.getenv("AWS_ACCESS_KEY_ID"),
-                System.getenv("AWS_SECRET_ACCESS_KEY"), StorageTimeouts.defaults());
+        S3Location location = S3Location.withKey(args[5], args[6], AgentFlags.DEFAULT_REGION,
+                System.getenv("AWS_ACCESS_KEY_ID"), System.getenv("AWS_SECRET_ACCESS_KEY"), StorageTimeouts.defaults());
         CompletableFuture<ObjectStore> opening = CompletableFuture.supplyAsync(() -> new ObjectStore(location));
         String key = args[7];
         try (SnapshotSession session = SnapshotSession.begin(PgConnections.open(db));

@@ -162,7 +162,8 @@ public final class PerformanceReport {
         target("archive ≤ 1.05× the size of `pg_dump -Fc`'s", (double) archive / gz, 1.05, false, "×",
                 lever("`--level 3`", (double) archive(main, l3) / gz, 1.05, false, "×"));
         target("restore ≥ 1.0× the throughput of bare `pg_restore` of a local file (`createdb` and `pg_restore -d`: both create the database they fill)", median(main, PG_RESTORE)
-                / median(main, RESTORE), 1.0, true, "×", pairedRange(main, PG_RESTORE, RESTORE) + lever("`--jobs 2` (a Restore's `parallelJobs: 2`: the archive "
+                / median(main, RESTORE), 1.0, true, "×", pairedRange(main, PG_RESTORE, RESTORE)
+                        + lever("`--jobs 2` (a Restore's `parallelJobs: 2`: the archive "
                         + "checked into a local file first)", median(main, PG_RESTORE) / median(main, DataPathBench.RESTORE_J2),
                         1.0, true, "×"), restoreAround(main));
         long rss = Math.max(peak(main, AGENT), peak(main, RESTORE));
