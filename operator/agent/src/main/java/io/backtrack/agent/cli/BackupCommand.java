@@ -90,6 +90,7 @@ public final class BackupCommand extends ResultCommand {
 
     @Override
     BackupResult execute() {
+        BackupPreload.await();
         ArchiveCompression algo;
         try {
             algo = ArchiveCompression.parse(compression);

@@ -20,4 +20,11 @@ class BackupPreloadTest {
     void loadingCompletesWithoutThrowing() {
         assertThatCode(BackupPreload::load).doesNotThrowAnyException();
     }
+
+    @Test
+    void awaitingReturnsOnceTheStartedPreloadHasEnded() {
+        BackupPreload.start();
+        assertThatCode(BackupPreload::await).doesNotThrowAnyException();
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("preload") && t.isAlive());
+    }
 }
