@@ -136,6 +136,7 @@ public final class DataPathBench {
         double sizeGb = 1.0;
         int reps = 3;
         Integer restoreReps = null;
+        Integer compareReps = null;
         boolean fit = false;
         boolean restores = true;
         boolean empty = false;
@@ -148,6 +149,7 @@ public final class DataPathBench {
                 case "--size-gb" -> sizeGb = Double.parseDouble(args[++i]);
                 case "--reps" -> reps = Integer.parseInt(args[++i]);
                 case "--restore-reps" -> restoreReps = Integer.parseInt(args[++i]);
+                case "--compare-reps" -> compareReps = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 case "--fit" -> fit = true;
                 case "--empty" -> empty = true;
@@ -164,8 +166,8 @@ public final class DataPathBench {
                     variants.put(parts[0], parts[1]);
                 }
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; usage: DataPathBench [--size-gb N] [--reps N] [--restore-reps N] [--out FILE] "
-                        + "[--fit] [--empty] [--no-restore] [--note TEXT] [--write-classlist FILE] "
+                        + "; usage: DataPathBench [--size-gb N] [--reps N] [--restore-reps N] [--compare-reps N] "
+                        + "[--out FILE] [--fit] [--empty] [--no-restore] [--note TEXT] [--write-classlist FILE] "
                         + "[--agent-variant 'LABEL:[ENV=V] [-XJVMOPT] [jvm=host] [jit=default|c1default] [heap=grow] "
                         + "[cds=off] [jar=PATH] [age] [AGENT-ARG]...']");
             }
@@ -185,7 +187,8 @@ public final class DataPathBench {
             bench.empty = empty;
             bench.note = note;
             bench.cdsOption = AgentCds.archiveOption(bench.java, bench.agentJar, work);
-            bench.run(sizeGb, reps, restoreReps == null ? reps : restoreReps, fit, variants, out);
+            bench.run(sizeGb, reps, restoreReps == null ? reps : restoreReps,
+                    compareReps == null ? reps : Math.max(reps, compareReps), fit, variants, out);
         } finally {
             try (var paths = Files.walk(work)) {
                 paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -193,8 +196,13 @@ public final class DataPathBench {
         }
     }
 
-    private void run(double sizeGb, int reps, int restoreReps, boolean fit, Map<String, String> variants,
-                     Path out)
+    /**
+     * {@code compareReps} (at least {@code reps}): repetitions of the cases the hand-pipeline targets and the fit
+     * judge (the agent's default backup, the hand pipeline, {@code -Z0 > /dev/null}); the rounds after {@code reps}
+     * run only those, alternating likewise, so their medians rest on more runs than the levers'.
+     */
+    private void run(double sizeGb, int reps, int restoreReps, int compareReps, boolean fit,
+                     Map<String, String> variants, Path out)
             throws Exception {
         Instant started = Instant.now();
         long target = (long) (sizeGb * (1L << 30));
@@ -240,9 +248,11 @@ public final class DataPathBench {
         agentBackup("warm-up", DB, "warm-up", "");
         removePrefix("warm-up/");
         String keptArchive = null;
-        for (int rep = 1; rep <= reps; rep++) {
-            for (int i = 0; i < backupCases.size(); i++) {
-                String c = backupCases.get((i + rep - 1) % backupCases.size());
+        List<String> compared = List.of("agent backup", HAND, Z0);
+        for (int rep = 1; rep <= compareReps; rep++) {
+            List<String> round = rep <= reps ? backupCases : compared;
+            for (int i = 0; i < round.size(); i++) {
+                String c = round.get((i + rep - 1) % round.size());
                 String key = "agent-" + rep + "-" + Math.abs(c.hashCode());
                 String variant = variants.getOrDefault(variantOf(c), "");
                 markServers();
@@ -302,6 +312,7 @@ public final class DataPathBench {
         result.put("rawDumpBytes", rawBytes);
         result.put("gzipDumpBytes", gzBytes);
         result.put("reps", reps);
+        result.put("compareReps", compareReps);
         result.put("restoreReps", restoreReps);
         result.put("fit", fit);
         if (note != null) {

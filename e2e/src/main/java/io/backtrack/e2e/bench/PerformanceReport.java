@@ -85,7 +85,7 @@ public final class PerformanceReport {
         line("| OS, JVM | " + m.path("kernel").asText() + ", " + m.path("java").asText() + " |");
         line("| tools | " + m.path("postgresql").asText() + "; " + m.path("restic").asText() + " |");
         line("| run | " + r.path("startedAt").asText() + " to " + r.path("completedAt").asText() + ", "
-                + r.path("reps").asInt() + " repetitions of each backup case and "
+                + r.path("reps").asInt() + " repetitions of each backup case" + compared(r) + " and "
                 + r.path("restoreReps").asInt(r.path("reps").asInt()) + " of each restore case, alternating |");
         line("| database | " + mib(r.path("databaseBytes").asLong()) + " MiB on disk, raw dump (`-Fc -Z0`) "
                 + mb(r.path("rawDumpBytes").asLong()) + " MB, default `-Fc` (gzip) dump "
@@ -411,7 +411,7 @@ public final class PerformanceReport {
             double hand = median(r, HAND);
             line(String.format(Locale.ROOT, "| %s GiB (%s MiB on disk) | %s | %d | %s | %s | %s | %s | %s | %s | %s / %s |",
                     gib(r), mib(r.path("databaseBytes").asLong()), mb(r.path("rawDumpBytes").asLong()),
-                    r.path("reps").asInt(), num(agent), num(hand), num(hand / agent), num(median(r, Z0)),
+                    caseNamed(r, AGENT).path("runs").size(), num(agent), num(hand), num(hand / agent), num(median(r, Z0)),
                     cpuTriple(caseNamed(r, AGENT)), cpuTriple(caseNamed(r, HAND)), mb(archive(r, AGENT)),
                     mb(archive(r, HAND))));
         }
@@ -1219,12 +1219,13 @@ public final class PerformanceReport {
         line("## Method");
         line("");
         line("- `bench/run.sh` builds the project, then runs `io.backtrack.e2e.bench.DataPathBench` three times: 1 GiB");
-        line("  with every baseline (3 repetitions of the backups and 5 of the restores, whose PostgreSQL part varies");
-        line("  most from run to run); 0.25 GiB with the agent, the hand pipeline and `-Z0 > /dev/null`, plus the");
-        line("  same three of an almost empty database (5 repetitions); and 4 GiB with those three and the agent's");
-        line("  memory (3 repetitions of the backups, 1 restore); then `ScaleBench` and this report");
-        line("  (`PerformanceReport`). Each size has a PostgreSQL and an S3Proxy of its own. The code is in");
-        line("  `e2e/src/main/java/io/backtrack/e2e/bench/`, see bench/README.md.");
+        line("  with every baseline (3 repetitions of the backups, 5 of the agent's default backup, the hand pipeline");
+        line("  and `-Z0 > /dev/null`, which the targets against the hand pipeline judge, and 5 of the restores, whose");
+        line("  PostgreSQL part varies most from run to run); 0.25 GiB with the agent, the hand pipeline and `-Z0 >");
+        line("  /dev/null`, plus the same three of an almost empty database (5 repetitions); and 4 GiB with those");
+        line("  three and the agent's memory (3 repetitions of the backups, 5 of those three, 1 restore); then");
+        line("  `ScaleBench` and this report (`PerformanceReport`). Each size has a PostgreSQL and an S3Proxy of its");
+        line("  own. The code is in `e2e/src/main/java/io/backtrack/e2e/bench/`, see bench/README.md.");
         line("- The hand pipeline: `pg_dump -Fc -Z0 | zstd -1 -T2 -q | aws --endpoint-url … s3 cp - s3://bench/KEY`");
         line("  with Debian's awscli package (8 MiB parts, up to 10 at once, each signed with its SHA-256 over plain");
         line("  HTTP, as the agent's are), into the same S3Proxy; its archive is removed after each repetition.");
@@ -1232,9 +1233,9 @@ public final class PerformanceReport {
         line("  e-mail addresses, uuids, numeric amounts, timestamps, jsonb documents, random bytea and free text, a");
         line("  primary key on each and seven secondary btree indexes; rows are added until `pg_database_size` reaches");
         line("  the target, then VACUUM ANALYZE and CHECKPOINT. PostgreSQL runs with fsync off (as in the e2e tests).");
-        line("- Each repetition runs every case once, in an order rotated from one repetition to the next. Wall time");
-        line("  is measured around the process; CPU time and peak RSS come from GNU time (`/usr/bin/time`); for a");
-        line("  shell pipeline the RSS is its largest process's.");
+        line("- Each repetition runs every case once (the extra ones only the three compared cases), in an order");
+        line("  rotated from one repetition to the next. Wall time is measured around the process; CPU time and");
+        line("  peak RSS come from GNU time (`/usr/bin/time`); for a shell pipeline the RSS is its largest process's.");
         line("- The agent runs as its image runs it in a Job: `java -XX:SharedArchiveFile=… -XX:MaxRAM=512m");
         line("  -XX:+UseSerialGC -XX:InitialRAMPercentage=25 -XX:+ExitOnOutOfMemoryError -XX:Tier3…Threshold=…");
         line("  -XX:Tier4…Threshold=… -jar backtrack-agent.jar backup|restore …` with default settings (zstd level");
@@ -1303,6 +1304,13 @@ public final class PerformanceReport {
         double storeElsewhere(int n) {
             return Math.max(postgres, (own + postgres) / n);
         }
+    }
+
+    /** Where the compared cases ran more often than the others: how often, as " (N of …)"; otherwise empty. */
+    static String compared(JsonNode r) {
+        int compareReps = r.path("compareReps").asInt(0);
+        return compareReps > r.path("reps").asInt() ? " (" + compareReps + " of the agent's default backup, the hand "
+                + "pipeline and `-Z0 > /dev/null`, which the targets against the hand pipeline judge)" : "";
     }
 
     private static JsonNode caseNamed(JsonNode r, String name) {
