@@ -261,9 +261,9 @@ public final class PerformanceReport {
         if (Double.isNaN(floor) || baselineSeconds / floor >= target || floor > median(r, AGENT)) {
             return "";
         }
-        return String.format(Locale.ROOT, "the least this backup can take here is %s s (the agent's start and snapshot "
-                + "%s s, then pg_dump alone %s s, then %s s after pg_dump ended while S3Proxy completes the upload, "
-                + "which the hand pipeline waits for too), which bounds it at %s×", num(floor), num(start), num(z0),
+        return String.format(Locale.ROOT, "the least this backup can take here is %s s (medians: the agent's start "
+                + "and snapshot %s s, then pg_dump alone %s s, then %s s after pg_dump ended while S3Proxy completes the "
+                + "upload, which the hand pipeline waits for too), which bounds it at %s×", num(floor), num(start), num(z0),
                 num(tail), num(baselineSeconds / floor));
     }
 
@@ -409,10 +409,12 @@ public final class PerformanceReport {
             }
             double agent = median(r, AGENT);
             double hand = median(r, HAND);
+            JsonNode agentCase = caseNamed(r, AGENT);
+            int runs = agentCase == null ? 0 : agentCase.path("runs").size();
             line(String.format(Locale.ROOT, "| %s GiB (%s MiB on disk) | %s | %d | %s | %s | %s | %s | %s | %s | %s / %s |",
                     gib(r), mib(r.path("databaseBytes").asLong()), mb(r.path("rawDumpBytes").asLong()),
-                    caseNamed(r, AGENT).path("runs").size(), num(agent), num(hand), num(hand / agent), num(median(r, Z0)),
-                    cpuTriple(caseNamed(r, AGENT)), cpuTriple(caseNamed(r, HAND)), mb(archive(r, AGENT)),
+                    runs, num(agent), num(hand), num(hand / agent), num(median(r, Z0)),
+                    cpuTriple(agentCase), cpuTriple(caseNamed(r, HAND)), mb(archive(r, AGENT)),
                     mb(archive(r, HAND))));
         }
         line("");
