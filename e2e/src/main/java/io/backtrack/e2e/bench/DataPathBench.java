@@ -55,6 +55,8 @@ public final class DataPathBench {
     static final String PIPE_ZSTD = "pg_dump -Fc -Z0 | zstd -3 -T2 > /dev/null";
     static final String HAND = "pg_dump -Fc -Z0 | zstd -1 -T2 | aws s3 cp -";
     static final String Z0 = "pg_dump -Fc -Z0 > /dev/null";
+    /** The cases the targets against the hand pipeline and the fit compare: the only ones the extra rounds run. */
+    static final List<String> COMPARED = List.of("agent backup", HAND, Z0);
     static final String PG_RESTORE = "pg_restore (local -Fc -Z0 file)";
     static final String PG_RESTORE_J2 = "pg_restore --jobs=2 (local -Fc -Z0 file)";
     /** The agent's parallel restore (a Restore's parallelJobs: 2): the archive checked into a local file first. */
@@ -248,9 +250,8 @@ public final class DataPathBench {
         agentBackup("warm-up", DB, "warm-up", "");
         removePrefix("warm-up/");
         String keptArchive = null;
-        List<String> compared = List.of("agent backup", HAND, Z0);
         for (int rep = 1; rep <= compareReps; rep++) {
-            List<String> round = rep <= reps ? backupCases : compared;
+            List<String> round = rep <= reps ? backupCases : COMPARED;
             for (int i = 0; i < round.size(); i++) {
                 String c = round.get((i + rep - 1) % round.size());
                 String key = "agent-" + rep + "-" + Math.abs(c.hashCode());
@@ -313,6 +314,7 @@ public final class DataPathBench {
         result.put("gzipDumpBytes", gzBytes);
         result.put("reps", reps);
         result.put("compareReps", compareReps);
+        result.put("comparedCases", COMPARED);
         result.put("restoreReps", restoreReps);
         result.put("fit", fit);
         if (note != null) {
