@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -516,10 +517,7 @@ public final class PerformanceReport {
         double agent = median(r, AGENT);
         line("### " + title);
         line("");
-        if (!roundsNote(r).isEmpty()) {
-            line(roundsNote(r).strip());
-            line("");
-        }
+        roundsParagraph(r);
         line("| variant | settings | median s | × vs default agent | × vs hand pipeline | × vs -Z0 > /dev/null | own CPU s | archive MB | peak RSS MiB |");
         line("|---|---|---|---|---|---|---|---|---|");
         List<JsonNode> rows = new ArrayList<>(List.of(caseNamed(r, AGENT)));
@@ -730,10 +728,7 @@ public final class PerformanceReport {
             c.path("runs").get(0).path("agentEventSeconds").fieldNames().forEachRemaining(events::add);
             StringBuilder row = new StringBuilder("| " + title + " | JVM start to first event: " + num(jvmStart(c)) + " s");
             for (String e : events) {
-                List<Double> v = new ArrayList<>();
-                c.path("runs").forEach(run -> v.add(run.path("agentEventSeconds").path(e).asDouble(Double.NaN)));
-                row.append("; ").append(e).append(" +").append(num(DataPathBench.median(
-                        v.stream().mapToDouble(d -> d).toArray())));
+                row.append("; ").append(e).append(" +").append(num(phase(c, e)));
             }
             line(row.append(" |").toString());
         }
@@ -789,9 +784,7 @@ public final class PerformanceReport {
 
     /** The median of an agent event's seconds after its first event, over a case's runs. */
     private static double phase(JsonNode c, String event) {
-        List<Double> v = new ArrayList<>();
-        c.path("runs").forEach(run -> v.add(run.path("agentEventSeconds").path(event).asDouble(Double.NaN)));
-        return DataPathBench.median(v.stream().mapToDouble(d -> d).toArray());
+        return medianOverRuns(c, run -> run.path("agentEventSeconds").path(event).asDouble(Double.NaN));
     }
 
     /**
@@ -799,32 +792,25 @@ public final class PerformanceReport {
      * mixes runs: in the 4 GiB run of 2026-12-07 it overstated the tail after pg_dump (5.1 to 6.7 s) by 0.9 s.
      */
     private static double between(JsonNode c, String from, String to) {
-        List<Double> v = new ArrayList<>();
-        c.path("runs").forEach(run -> v.add(run.path("agentEventSeconds").path(to).asDouble(Double.NaN)
-                - run.path("agentEventSeconds").path(from).asDouble(Double.NaN)));
-        return DataPathBench.median(v.stream().mapToDouble(d -> d).toArray());
+        return medianOverRuns(c, run -> run.path("agentEventSeconds").path(to).asDouble(Double.NaN)
+                - run.path("agentEventSeconds").path(from).asDouble(Double.NaN));
     }
 
     /** Wall time not covered by the agent's own events: JVM start-up and exit. */
     private static double jvmStart(JsonNode c) {
-        List<Double> v = new ArrayList<>();
-        c.path("runs").forEach(run -> {
+        return medianOverRuns(c, run -> {
             double last = 0;
             for (var it = run.path("agentEventSeconds").elements(); it.hasNext(); ) {
                 last = Math.max(last, it.next().asDouble());
             }
-            v.add(run.path("wallSeconds").asDouble() - last);
+            return run.path("wallSeconds").asDouble() - last;
         });
-        return DataPathBench.median(v.stream().mapToDouble(d -> d).toArray());
     }
 
     private void large(JsonNode main, JsonNode large) {
         line("## Memory at " + gib(large) + " GiB");
         line("");
-        if (!roundsNote(large).isEmpty()) {
-            line(roundsNote(large).strip());
-            line("");
-        }
+        roundsParagraph(large);
         if (large.has("note")) {
             line(large.path("note").asText());
             line("");
@@ -1349,20 +1335,14 @@ public final class PerformanceReport {
                 runs.remove(runs.size() - 1);
             }
             ObjectNode o = (ObjectNode) c;
-            o.put("medianSeconds", medianOf(runs, "wallSeconds"));
-            o.put("medianPostgresCpuSeconds", medianOf(runs, "postgresCpuSeconds"));
-            o.put("medianS3proxyCpuSeconds", medianOf(runs, "s3proxyCpuSeconds"));
+            o.put("medianSeconds", medianOverRuns(c, run -> run.path("wallSeconds").asDouble()));
+            o.put("medianPostgresCpuSeconds", medianOverRuns(c, run -> run.path("postgresCpuSeconds").asDouble()));
+            o.put("medianS3proxyCpuSeconds", medianOverRuns(c, run -> run.path("s3proxyCpuSeconds").asDouble()));
             if (o.has("medianIoWaitSeconds")) {
-                o.put("medianIoWaitSeconds", medianOf(runs, "ioWaitSeconds"));
+                o.put("medianIoWaitSeconds", medianOverRuns(c, run -> run.path("ioWaitSeconds").asDouble()));
             }
         }
         return copy;
-    }
-
-    private static double medianOf(JsonNode runs, String field) {
-        List<Double> values = new ArrayList<>();
-        runs.forEach(run -> values.add(run.path(field).asDouble()));
-        return DataPathBench.median(values.stream().mapToDouble(d -> d).toArray());
     }
 
     /**
@@ -1375,6 +1355,15 @@ public final class PerformanceReport {
         return compareReps > reps ? String.format(Locale.ROOT, " Medians over the %d rounds in which every case ran: "
                 + "the agent's default backup, the hand pipeline and `-Z0 > /dev/null` ran %d, and the comparison "
                 + "with the hand pipeline above uses all of them.", reps, compareReps) : "";
+    }
+
+    /** {@link #roundsNote} as a paragraph of its own, where there is one. */
+    private void roundsParagraph(JsonNode r) {
+        String note = roundsNote(r);
+        if (!note.isEmpty()) {
+            line(note.strip());
+            line("");
+        }
     }
 
     /** Where the compared cases ran more often than the others: how often, as " (N of …)"; otherwise empty. */
@@ -1421,9 +1410,16 @@ public final class PerformanceReport {
     }
 
     private static double medianCpu(JsonNode c) {
-        List<Double> cpu = new ArrayList<>();
-        c.get("runs").forEach(run -> cpu.add(run.path("userSeconds").asDouble() + run.path("sysSeconds").asDouble()));
-        return DataPathBench.median(cpu.stream().mapToDouble(d -> d).toArray());
+        return medianOverRuns(c, run -> run.path("userSeconds").asDouble() + run.path("sysSeconds").asDouble());
+    }
+
+    /** The median over a case's runs of {@code value} of each run. */
+    private static double medianOverRuns(JsonNode c, ToDoubleFunction<JsonNode> value) {
+        double[] values = new double[c.path("runs").size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = value.applyAsDouble(c.path("runs").get(i));
+        }
+        return DataPathBench.median(values);
     }
 
     private static String ratio(JsonNode r, String baseline, double t) {
